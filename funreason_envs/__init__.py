@@ -1,0 +1,43 @@
+"""funreason-envs: stateful Gymnasium tool environments, an Environment-API graph, and FunReason-MT synthesis.
+
+Importing the package registers the `FunReason/*` environments with Gymnasium.
+"""
+
+from funreason_envs.calls import ToolCall, parse_calls
+from funreason_envs.env import ToolEnv
+from funreason_envs.errors import (
+    ArgumentError,
+    CallParseError,
+    ConfigError,
+    FunReasonError,
+    SpecError,
+    ToolCallError,
+    UnknownToolError,
+)
+from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.registration import register_envs
+from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec, load_spec_file
+
+__version__ = "0.1.0"
+
+register_envs()
+
+__all__ = [
+    "ArgumentError",
+    "CallParseError",
+    "ConfigError",
+    "DomainSpec",
+    "FunReasonError",
+    "SpecError",
+    "ToolCall",
+    "ToolCallError",
+    "ToolEnv",
+    "ToolResult",
+    "ToolRouter",
+    "ToolSpec",
+    "UnknownToolError",
+    "__version__",
+    "load_domain_spec",
+    "load_spec_file",
+    "parse_calls",
+]

@@ -1,0 +1,253 @@
+"""Read tool calls out of any common action form, without ever evaluating anything.
+
+Accepted forms: a `ToolCall`; a dict `{"name", "arguments"}` (arguments as a dict or a JSON string);
+an OpenAI `tool_calls` entry or an assistant message carrying `tool_calls`; a list of any of these;
+a JSON string of any of these; Python call syntax as BFCL writes it (`cd(folder='x')`,
+`[f(a=1), g()]`), read with `ast` and literal values only; and Hermes/Qwen `<tool_call>...</tool_call>`
+blocks inside assistant text. Positional arguments are named by the tool's parameter order.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from funreason_envs.errors import CallParseError
+
+ParameterOrder = Mapping[str, Sequence[str]]
+# Arguments nested deeper than this are refused: no tool takes them, and they could exhaust the stack.
+MAX_ARGUMENT_DEPTH = 32
+
+HERMES_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
+# Keys of the structured forms; a single-key dict `{tool: {args}}` may not use them as the tool name.
+RESERVED_KEYS = frozenset(
+    {"name", "arguments", "parameters", "function", "tool_calls", "role", "content", "id"}
+)
+CODE_FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One call: a tool name and its keyword arguments (plus the caller's call id, if any)."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+
+    def to_python(self) -> str:
+        """The call in BFCL's Python syntax, e.g. `cd(folder='document')`."""
+        args = ", ".join(f"{key}={value!r}" for key, value in self.arguments.items())
+        return f"{self.name}({args})"
+
+    def to_openai(self, call_id: str | None = None) -> dict[str, Any]:
+        """An OpenAI `tool_calls` entry."""
+        return {
+            "id": call_id or self.id or "call_0",
+            "type": "function",
+            "function": {"name": self.name, "arguments": json.dumps(self.arguments, ensure_ascii=False)},
+        }
+
+
+def parse_calls(action: Any, parameter_order: ParameterOrder | None = None) -> list[ToolCall]:
+    """Return the tool calls an action holds; raise `CallParseError` saying what is wrong and where.
+
+    `parameter_order` maps tool names to parameter names in positional order; it is needed only for
+    Python-syntax calls with positional arguments.
+    """
+    try:
+        return _parse(action, parameter_order or {}, "action")
+    except RecursionError:
+        raise CallParseError("action: nested too deeply to be a tool call") from None
+
+
+def _parse(action: Any, order: ParameterOrder, where: str) -> list[ToolCall]:
+    if isinstance(action, ToolCall):
+        return [action]
+    if isinstance(action, str):
+        return _parse_text(action, order, where)
+    if isinstance(action, Mapping):
+        return _parse_mapping(action, order, where)
+    if isinstance(action, (list, tuple)):
+        calls: list[ToolCall] = []
+        for index, item in enumerate(action):
+            calls.extend(_parse(item, order, f"{where}[{index}]"))
+        return calls
+    raise CallParseError(
+        f"{where}: expected a call dict, a list of calls or call text, got {type(action).__name__}"
+    )
+
+
+def _parse_mapping(data: Mapping[str, Any], order: ParameterOrder, where: str) -> list[ToolCall]:
+    if "tool_calls" in data:
+        entries = data["tool_calls"] or []
+        if not isinstance(entries, (list, tuple)):
+            raise CallParseError(f"{where}.tool_calls: expected a list, got {type(entries).__name__}")
+        return _parse(list(entries), order, f"{where}.tool_calls")
+    if "function" in data and isinstance(data["function"], Mapping):
+        function = data["function"]
+        call_id = data.get("id")
+        return [_make_call(function.get("name"), function.get("arguments"), call_id, f"{where}.function")]
+    if "name" in data:
+        arguments = data.get("arguments", data.get("parameters"))
+        return [_make_call(data["name"], arguments, data.get("id"), where)]
+    if len(data) == 1:
+        ((name, arguments),) = data.items()
+        if isinstance(arguments, Mapping) and name not in RESERVED_KEYS:
+            return [_make_call(name, arguments, None, where)]
+    keys = ", ".join(repr(key) for key in list(data)[:5]) or "none"
+    raise CallParseError(f"{where}: a call dict needs a 'name' (and 'arguments'); found keys {keys}")
+
+
+def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
+    if not isinstance(name, str) or not name:
+        raise CallParseError(f"{where}.name: expected a non-empty string, got {name!r:.60}")
+    if arguments is None or arguments == "":
+        arguments = {}
+    elif isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments)
+        except json.JSONDecodeError as exc:
+            raise CallParseError(
+                f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
+    if not isinstance(arguments, Mapping):
+        raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
+    if not all(isinstance(key, str) for key in arguments):
+        raise CallParseError(f"{where}.arguments: argument names must be strings")
+    if _depth_exceeds(arguments, MAX_ARGUMENT_DEPTH):
+        raise CallParseError(f"{where}.arguments: nested deeper than {MAX_ARGUMENT_DEPTH} levels")
+    return ToolCall(name, dict(arguments), call_id if isinstance(call_id, str) else None)
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether containers nest deeper than `limit` (checked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
+    stripped = text.strip()
+    if "<tool_call>" in stripped:
+        calls: list[ToolCall] = []
+        for index, match in enumerate(HERMES_BLOCK.finditer(stripped)):
+            calls.extend(_parse_text(match.group(1), order, f"{where} <tool_call> block {index + 1}"))
+        return calls
+    fenced = CODE_FENCE.match(stripped)
+    if fenced:
+        stripped = fenced.group(1).strip()
+    if not stripped:
+        raise CallParseError(f"{where}: empty text holds no tool call")
+    if stripped[0] == "{" or (stripped[0] == "[" and _looks_like_json_list(stripped)):
+        try:
+            decoded = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise CallParseError(
+                f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from None
+        return _parse(decoded, order, where)
+    return _parse_python(stripped, order, where)
+
+
+def _looks_like_json_list(text: str) -> bool:
+    inner = text[1:].lstrip()
+    return not inner or inner[0] in "{]"
+
+
+def _parse_python(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise CallParseError(
+            f"{where}: invalid call syntax at line {exc.lineno} column {exc.offset}: {exc.msg}"
+        ) from None
+    except (ValueError, MemoryError) as exc:
+        raise CallParseError(f"{where}: cannot read as call syntax: {exc}") from None
+    body = tree.body
+    nodes = body.elts if isinstance(body, (ast.List, ast.Tuple)) else [body]
+    return [_call_from_node(node, order, f"{where} call {index + 1}") for index, node in enumerate(nodes)]
+
+
+def _call_from_node(node: ast.expr, order: ParameterOrder, where: str) -> ToolCall:
+    if not isinstance(node, ast.Call):
+        raise CallParseError(
+            f"{where} (column {node.col_offset + 1}): expected a call like name(arg=value), "
+            f"got {type(node).__name__}"
+        )
+    func = node.func
+    if isinstance(func, ast.Name):
+        name = func.id
+    elif isinstance(func, ast.Attribute):
+        name = func.attr  # `Class.method(...)`: the method is the tool
+    else:
+        raise CallParseError(f"{where} (column {node.col_offset + 1}): the called thing must be a plain name")
+    arguments: dict[str, Any] = {}
+    if node.args:
+        names = order.get(name)
+        if names is None:
+            raise CallParseError(
+                f"{where} ({name}): positional arguments need the tool's parameter order, "
+                "and this tool is unknown; use name=value"
+            )
+        if len(node.args) > len(names):
+            raise CallParseError(
+                f"{where} ({name}): takes at most {len(names)} positional argument(s), got {len(node.args)}"
+            )
+        for param, value in zip(names, node.args, strict=False):
+            arguments[param] = _literal(value, f"{where} ({name}) argument {param!r}")
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            raise CallParseError(f"{where} ({name}): **kwargs unpacking is not allowed")
+        if keyword.arg in arguments:
+            raise CallParseError(f"{where} ({name}): argument {keyword.arg!r} given twice")
+        arguments[keyword.arg] = _literal(keyword.value, f"{where} ({name}) argument {keyword.arg!r}")
+    if _depth_exceeds(arguments, MAX_ARGUMENT_DEPTH):
+        raise CallParseError(f"{where} ({name}): arguments nested deeper than {MAX_ARGUMENT_DEPTH} levels")
+    return ToolCall(name, arguments)
+
+
+def _literal(node: ast.expr, where: str) -> Any:
+    """The value of a literal node; anything that would need evaluation is refused."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if value is None or isinstance(value, (str, bool, int, float)):
+            return value
+        raise CallParseError(f"{where}: {type(value).__name__} literals are not supported")
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_literal(item, where) for item in node.elts]
+    if isinstance(node, ast.Dict):
+        result: dict[str, Any] = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is None:
+                raise CallParseError(f"{where}: ** unpacking inside a dict is not allowed")
+            key = _literal(key_node, where)
+            if not isinstance(key, str):
+                raise CallParseError(f"{where}: dict keys must be strings, got {key!r:.40}")
+            result[key] = _literal(value_node, where)
+        return result
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, (ast.USub, ast.UAdd))
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, (int, float))
+        and not isinstance(node.operand.value, bool)
+    ):
+        return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
+    raise CallParseError(
+        f"{where} (column {node.col_offset + 1}): only literal values are allowed, "
+        f"got {type(node).__name__} expression"
+    )

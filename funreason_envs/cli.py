@@ -1,0 +1,56 @@
+"""The `funreason` command line: one subcommand per module in `funreason_envs.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from funreason_envs.errors import FunReasonError
+
+# Subcommand name -> module exposing `add_arguments(parser)` and `run(args) -> int`, and a summary.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "envs": ("funreason_envs.commands.envs", "list the registered environments and their tools"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="funreason",
+        description="Stateful tool-use environments, the Environment-API graph, "
+        "and FunReason-MT data synthesis.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, summary) in COMMANDS.items():
+        command = sub.add_parser(name, help=summary, description=summary)
+        importlib.import_module(module_name).add_arguments(command)
+    return parser
+
+
+def _version() -> str:
+    from funreason_envs import __version__
+
+    return f"funreason-envs {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except FunReasonError as exc:
+        print(f"funreason {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"funreason {args.command}: interrupted; rerun the same command to continue", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

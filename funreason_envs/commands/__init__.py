@@ -1,0 +1,1 @@
+"""Subcommands of the `funreason` CLI, one module each."""

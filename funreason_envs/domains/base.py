@@ -1,0 +1,115 @@
+"""The `Domain` base class: a stateful tool backend whose public attributes are its checkable state.
+
+A domain subclass defines one public method per tool in its spec file, with the spec's parameter
+names in the spec's order. Everything else on the class is private (leading underscore) or inherited
+from `Domain`. The method table and the argument checkers are built once per class.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+from funreason_envs.errors import SpecError
+from funreason_envs.jsonutil import copy_json, to_jsonable
+from funreason_envs.schema import Checker
+from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEntry:
+    """A tool resolved against its class: the spec, the unbound method and the compiled checker."""
+
+    spec: ToolSpec
+    function: Callable[..., Any]
+    checker: Checker
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+class Domain:
+    """Base class of every domain backend.
+
+    Subclasses set `name` (the spec file's domain id) and, when they reproduce a bfcl-eval class,
+    `bfcl_class`. `load()` (re)initialises the state from a config dict in BFCL's initial-config shape.
+    """
+
+    name: ClassVar[str]
+    bfcl_class: ClassVar[str | None] = None
+    stateless: ClassVar[bool] = False
+    supports_long_context: ClassVar[bool] = False
+
+    def __init__(self, config: Mapping[str, Any] | None = None, *, long_context: bool = False) -> None:
+        self.load(config or {}, long_context=long_context)
+
+    def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
+        """Set the state from `config` (missing keys take the domain's defaults)."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, Any]:
+        """The public state as JSON-able data: what state checks compare."""
+        return {key: to_jsonable(value) for key, value in vars(self).items() if not key.startswith("_")}
+
+    @classmethod
+    def spec(cls) -> DomainSpec:
+        return load_domain_spec(cls.name)
+
+    @classmethod
+    def tool_table(cls) -> dict[str, ToolEntry]:
+        """Tool name -> entry, built and checked once per class."""
+        return _build_tool_table(cls)
+
+    @classmethod
+    def tool_methods(cls) -> list[str]:
+        """Names of the public methods a subclass defines: these must be exactly its spec's tools."""
+        names = []
+        for klass in cls.__mro__:
+            if klass is Domain or klass is object:
+                continue
+            names.extend(
+                name
+                for name, value in vars(klass).items()
+                if not name.startswith("_") and callable(value) and not hasattr(Domain, name)
+            )
+        return sorted(set(names))
+
+
+def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
+    """A config entry copied so the caller's data is never aliased, or a copy of the default."""
+    return copy_json(config.get(key, default))
+
+
+@cache
+def _build_tool_table(cls: type[Domain]) -> dict[str, ToolEntry]:
+    spec = cls.spec()
+    source = f"{cls.name}.json"
+    problems: list[str] = []
+    methods = set(cls.tool_methods())
+    table: dict[str, ToolEntry] = {}
+    for tool in spec.tools:
+        function = getattr(cls, tool.name, None)
+        if tool.name not in methods or function is None:
+            problems.append(f"{source}: {tool.name}: -: no method {cls.__name__}.{tool.name}")
+            continue
+        params = [
+            p.name
+            for p in list(inspect.signature(function).parameters.values())[1:]
+            if p.kind != p.VAR_KEYWORD
+        ]
+        if params != list(tool.parameter_names):
+            problems.append(
+                f"{source}: {tool.name}: parameters: spec order {list(tool.parameter_names)} "
+                f"differs from the method's {params}"
+            )
+            continue
+        table[tool.name] = ToolEntry(tool, function, tool.compile_checker())
+    for extra in sorted(methods - set(spec.by_name)):
+        problems.append(f"{source}: {extra}: -: method {cls.__name__}.{extra} has no spec entry")
+    if problems:
+        raise SpecError("\n".join(problems))
+    return table

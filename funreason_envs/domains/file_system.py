@@ -1,0 +1,360 @@
+"""The file-system domain: an in-memory tree navigated one folder at a time (BFCL's GorillaFileSystem).
+
+Behaviour, messages and result shapes follow bfcl-eval 2026.3.23, quirks included where they change
+what a model observes: `pwd` includes the root's name, a moved directory keeps its children's old
+parent links, and copying a directory shares its children with the original. The working directory
+is private: state checks compare only the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from funreason_envs.domains.base import Domain
+from funreason_envs.domains.filler import filler_names, filler_text
+
+INVALID_NAME_CHARACTERS = '|/\\?%*:"><'
+# Files BFCL's long-context tasks read with tail/cat; their content is left unpadded (a BFCL fact).
+UNPADDED_FILES = frozenset(
+    {
+        "log.txt",
+        "report.txt",
+        "report.csv",
+        "DataSet1.csv",
+        "file1.txt",
+        "finance_report.txt",
+        "config.py",
+        "Q4_summary.doc",
+        "file3.txt",
+    }
+)
+LONG_CONTEXT_PADDING = filler_text(3251, seed=11)
+LONG_CONTEXT_EXTRA_FILES = tuple(filler_names(30, seed=12, prefix="scan_", suffix=".png", digits=16))
+
+
+class File:
+    """A file node: a name and text content."""
+
+    __slots__ = ("content", "name")
+
+    def __init__(self, name: str, content: str = "") -> None:
+        self.name = name
+        self.content = content
+
+
+class Directory:
+    """A directory node: a name, a parent link and named children (files or directories)."""
+
+    __slots__ = ("contents", "name", "parent")
+
+    def __init__(self, name: str, parent: Directory | None = None) -> None:
+        self.name = name
+        self.parent = parent
+        self.contents: dict[str, File | Directory] = {}
+
+    def child(self, name: str) -> File | Directory | None:
+        return self if name == "." else self.contents.get(name)
+
+    def add_file(self, name: str, content: str = "") -> None:
+        if name in self.contents:
+            raise ValueError(f"File '{name}' already exists in directory '{self.name}'.")
+        self.contents[name] = File(name, content)
+
+    def add_directory(self, name: str) -> Directory:
+        if name in self.contents:
+            raise ValueError(f"Directory '{name}' already exists in directory '{self.name}'.")
+        created = Directory(name, self)
+        self.contents[name] = created
+        return created
+
+    def to_config(self) -> dict[str, Any]:
+        return {
+            "type": "directory",
+            "contents": {name: _node_config(node) for name, node in self.contents.items()},
+        }
+
+
+def _node_config(node: File | Directory) -> dict[str, Any]:
+    if isinstance(node, File):
+        return {"type": "file", "content": node.content}
+    return node.to_config()
+
+
+def _tree_size(node: File | Directory) -> int:
+    if isinstance(node, File):
+        return len(node.content.encode("utf-8"))
+    return sum(_tree_size(child) for child in node.contents.values())
+
+
+def _valid_name(name: str) -> bool:
+    return not any(character in name for character in INVALID_NAME_CHARACTERS)
+
+
+class FileSystem(Domain):
+    """A small Unix-like file system over an in-memory tree."""
+
+    name = "file_system"
+    bfcl_class = "GorillaFileSystem"
+    supports_long_context = True
+
+    root: Directory
+    long_context: bool
+
+    def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
+        self.long_context = long_context
+        tree = config.get("root")
+        if tree:
+            root_name, root_data = next(iter(tree.items()))
+            self.root = Directory(root_name)
+            self._load_children(self.root, root_data.get("contents", {}))
+        else:
+            self.root = Directory("/")
+        self._cwd = self.root
+
+    def _load_children(self, directory: Directory, contents: Mapping[str, Any]) -> None:
+        has_subdirectory = False
+        for name, node in contents.items():
+            if node["type"] == "directory":
+                has_subdirectory = True
+                child = Directory(name, directory)
+                self._load_children(child, node.get("contents", {}))
+                directory.contents[name] = child
+            elif node["type"] == "file":
+                content = node.get("content", "")
+                if self.long_context and name not in UNPADDED_FILES:
+                    content += LONG_CONTEXT_PADDING
+                directory.contents[name] = File(name, content)
+        if self.long_context and not has_subdirectory:
+            for extra in LONG_CONTEXT_EXTRA_FILES:
+                directory.add_file(extra)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"root": {self.root.name: self.root.to_config()}, "long_context": self.long_context}
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _resolve_directory(self, path: str | None) -> Directory | dict[str, str]:
+        """The directory at `path` (relative to the cwd, or absolute), or a `cd`-style error."""
+        if path is None or path == ".":
+            return self._cwd
+        if path == "/":
+            return self.root
+        here = self.root if path.startswith("/") else self._cwd
+        for part in path.strip("/").split("/"):
+            step = here.child(part)
+            if not isinstance(step, Directory):
+                return {"error": f"cd: '{path}': No such file or directory"}
+            here = step
+        return here
+
+    def _local_file(self, file_name: str) -> File | None:
+        node = self._cwd.contents.get(file_name)
+        return node if isinstance(node, File) else None
+
+    # -- tools -----------------------------------------------------------------------------------
+
+    def pwd(self) -> dict[str, str]:
+        names = []
+        node: Directory | None = self._cwd
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return {"current_working_directory": "/" + "/".join(reversed(names))}
+
+    def ls(self, a: bool = False) -> dict[str, list[str]]:
+        names = list(self._cwd.contents)
+        if not a:
+            names = [name for name in names if not name.startswith(".")]
+        return {"current_directory_content": names}
+
+    def cd(self, folder: str) -> dict[str, str]:
+        folder = folder.rstrip("/") or "/"
+        if folder not in {".", "..", "/"} and "/" in folder:
+            return {"error": f"cd: {folder}: Unsupported path. Only one folder level at a time is supported."}
+        if folder == "..":
+            if self._cwd.parent is not None:
+                self._cwd = self._cwd.parent
+                return {}
+            return {"error": "Current directory is already the root. Cannot go back."}
+        target = self._resolve_directory(folder)
+        if isinstance(target, dict):
+            return target
+        self._cwd = target
+        return {"current_working_directory": target.name}
+
+    def mkdir(self, dir_name: str) -> dict[str, str] | None:
+        if not _valid_name(dir_name):
+            return {"error": f"mkdir: cannot create directory '{dir_name}': Invalid character"}
+        if dir_name in self._cwd.contents:
+            return {"error": f"mkdir: cannot create directory '{dir_name}': File exists"}
+        self._cwd.add_directory(dir_name)
+        return None
+
+    def touch(self, file_name: str) -> dict[str, str] | None:
+        if not _valid_name(file_name):
+            return {"error": f"touch: cannot touch '{file_name}': Invalid character"}
+        if file_name in self._cwd.contents:
+            return {"error": f"touch: cannot touch '{file_name}': File exists"}
+        self._cwd.add_file(file_name)
+        return None
+
+    def echo(self, content: str, file_name: str | None = None) -> dict[str, str] | None:
+        if file_name is None:
+            return {"terminal_output": content}
+        if not _valid_name(file_name):
+            return {"error": f"echo: cannot write to '{file_name}': Invalid character"}
+        if not file_name:
+            return {"terminal_output": content}
+        node = self._cwd.contents.get(file_name)
+        if node is None:
+            return {"error": f"echo: cannot write to '{file_name}': No such file"}
+        if isinstance(node, Directory):
+            return {"error": f"echo: cannot write to '{file_name}': Is a directory"}
+        node.content = content
+        return None
+
+    def cat(self, file_name: str) -> dict[str, str]:
+        if not _valid_name(file_name):
+            return {"error": f"cat: '{file_name}': Invalid character"}
+        node = self._cwd.contents.get(file_name)
+        if node is None:
+            return {"error": f"cat: '{file_name}': No such file or directory"}
+        if isinstance(node, Directory):
+            return {"error": f"cat: '{file_name}': Is a directory"}
+        return {"file_content": node.content}
+
+    def find(self, path: str = ".", name: str | None = None) -> dict[str, Any]:
+        start = self._resolve_directory(path)
+        if isinstance(start, dict):
+            message = start["error"]
+            return {"error": "find:" + message[3:]} if message.startswith("cd:") else start
+        matches: list[str] = []
+
+        def walk(directory: Directory, prefix: str) -> None:
+            for child_name, child in directory.contents.items():
+                child_path = f"{prefix}/{child_name}"
+                if name is None or name in child_name:
+                    matches.append(child_path)
+                if isinstance(child, Directory):
+                    walk(child, child_path)
+
+        walk(start, path.rstrip("/"))
+        return {"matches": matches}
+
+    def wc(self, file_name: str, mode: str = "l") -> dict[str, Any]:
+        if mode not in ("l", "w", "c"):
+            return {"error": f"wc: invalid mode '{mode}'"}
+        node = self._local_file(file_name)
+        if node is None:
+            return {"error": f"wc: {file_name}: No such file or directory"}
+        text = node.content
+        if mode == "l":
+            return {"count": len(text.splitlines()), "type": "lines"}
+        if mode == "w":
+            return {"count": len(text.split()), "type": "words"}
+        return {"count": len(text), "type": "characters"}
+
+    def sort(self, file_name: str) -> dict[str, str]:
+        node = self._local_file(file_name)
+        if node is None:
+            return {"error": f"sort: {file_name}: No such file or directory"}
+        return {"sorted_content": "\n".join(sorted(node.content.splitlines()))}
+
+    def grep(self, file_name: str, pattern: str) -> dict[str, Any]:
+        node = self._local_file(file_name)
+        if node is None:
+            return {"error": f"grep: {file_name}: No such file or directory"}
+        return {"matching_lines": [line for line in node.content.splitlines() if pattern in line]}
+
+    def du(self, human_readable: bool = False) -> dict[str, str]:
+        size: float = _tree_size(self._cwd)
+        if not human_readable:
+            return {"disk_usage": f"{size} bytes"}
+        for unit in ("B", "KB", "MB", "GB", "TB"):
+            if size < 1024:
+                return {"disk_usage": f"{size:.2f} {unit}"}
+            size /= 1024
+        return {"disk_usage": f"{size:.2f} PB"}
+
+    def tail(self, file_name: str, lines: int = 10) -> dict[str, str]:
+        node = self._local_file(file_name)
+        if node is None:
+            return {"error": f"tail: {file_name}: No such file or directory"}
+        all_lines = node.content.splitlines()
+        count = min(lines, len(all_lines))
+        return {"last_lines": "\n".join(all_lines[-count:])}
+
+    def diff(self, file_name1: str, file_name2: str) -> dict[str, str]:
+        first, second = self._local_file(file_name1), self._local_file(file_name2)
+        if first is None or second is None:
+            return {"error": f"diff: {file_name1} or {file_name2}: No such file or directory"}
+        changed = [
+            f"- {old}\n+ {new}"
+            for old, new in zip(first.content.splitlines(), second.content.splitlines(), strict=False)
+            if old != new
+        ]
+        return {"diff_lines": "\n".join(changed)}
+
+    def mv(self, source: str, destination: str) -> dict[str, str]:
+        return self._transfer("mv", source, destination)
+
+    def cp(self, source: str, destination: str) -> dict[str, str]:
+        return self._transfer("cp", source, destination)
+
+    def _transfer(self, verb: str, source: str, destination: str) -> dict[str, str]:
+        """`mv` and `cp`: into an existing directory, or to a new name in the cwd."""
+        moving = verb == "mv"
+        label = "move" if moving else "copy"
+        done = "moved" if moving else "copied"
+        item = self._cwd.contents.get(source)
+        if item is None:
+            return {"error": f"{verb}: cannot {label} '{source}': No such file or directory"}
+        if "/" in destination:
+            return {
+                "error": f"{verb}: path not allowed in destination. Provide only a file or directory name."
+            }
+        target = self._cwd.contents.get(destination)
+        if target is not None:
+            if not isinstance(target, Directory):
+                return {"error": f"{verb}: cannot {label} '{source}' to '{destination}': Not a directory"}
+            if moving and source in target.contents:
+                return {"error": f"mv: cannot move '{source}' to '{destination}/{source}': File exists"}
+            if moving:
+                self._cwd.contents.pop(source)
+            self._place(item, target, source, share_children=moving)
+            return {"result": f"'{source}' {done} to '{destination}/{source}'"}
+        if moving:
+            self._cwd.contents.pop(source)
+        self._place(item, self._cwd, destination, share_children=moving)
+        return {"result": f"'{source}' {done} to '{destination}'"}
+
+    @staticmethod
+    def _place(item: File | Directory, parent: Directory, name: str, *, share_children: bool) -> None:
+        """Add a copy of `item` named `name` under `parent`.
+
+        As in bfcl-eval, a moved directory keeps the very same children mapping and a copied one
+        gets a shallow copy of it, so children objects (and their parent links) are shared.
+        """
+        if isinstance(item, File):
+            parent.add_file(name, item.content)
+        else:
+            created = parent.add_directory(name)
+            created.contents = item.contents if share_children else dict(item.contents)
+
+    def rm(self, file_name: str) -> dict[str, str]:
+        if file_name not in self._cwd.contents:
+            return {"error": f"rm: cannot remove '{file_name}': No such file or directory"}
+        self._cwd.contents.pop(file_name)
+        return {"result": f"'{file_name}' removed"}
+
+    def rmdir(self, dir_name: str) -> dict[str, str]:
+        node = self._cwd.contents.get(dir_name)
+        if node is None:
+            return {"error": f"rmdir: cannot remove '{dir_name}': No such file or directory"}
+        if not isinstance(node, Directory):
+            return {"error": f"rmdir: cannot remove '{dir_name}': Not a directory"}
+        if node.contents:
+            return {"error": f"rmdir: cannot remove '{dir_name}': Directory not empty"}
+        self._cwd.contents.pop(dir_name)
+        return {"result": f"'{dir_name}' removed"}

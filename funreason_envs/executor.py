@@ -1,0 +1,113 @@
+"""Route parsed tool calls to the domain instances of one episode, validated, never evaluated.
+
+`ToolRouter` is the single place where a call becomes a method invocation: the tool must exist
+(and be visible, if a visible set is given), its arguments must pass the compiled schema check,
+and only then is the method from the class's fixed table called. An invalid call is reported in
+the result and changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from funreason_envs.calls import ToolCall, parse_calls
+from funreason_envs.domains.base import Domain, ToolEntry
+from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
+from funreason_envs.jsonutil import serialize_result
+from funreason_envs.specs import ToolSpec
+
+Status = Literal["ok", "error", "invalid"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """The outcome of one call.
+
+    `status` is "ok", "error" (the tool ran and reported a failure, as an `{"error": ...}` result or
+    an exception) or "invalid" (the call was refused before running; state untouched).
+    `content` is the result string the model sees, serialised as bfcl-eval does.
+    """
+
+    call: ToolCall
+    content: str
+    status: Status
+    value: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class ToolRouter:
+    """Maps tool names to (instance, method) for a set of domain instances with unique tool names."""
+
+    def __init__(self, instances: Sequence[Domain]) -> None:
+        self.instances = list(instances)
+        self._build_routes()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"instances": self.instances}  # routes hold compiled closures; rebuilt on load
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.instances = state["instances"]
+        self._build_routes()
+
+    def _build_routes(self) -> None:
+        self._routes: dict[str, tuple[Domain, ToolEntry]] = {}
+        for instance in self.instances:
+            for name, entry in type(instance).tool_table().items():
+                if name in self._routes:
+                    other = type(self._routes[name][0]).name
+                    raise ConfigError(
+                        f"tool {name!r} is defined by both {other!r} and {type(instance).name!r}; "
+                        "combine domains whose tool names are unique"
+                    )
+                self._routes[name] = (instance, entry)
+        self.parameter_order = {name: entry.spec.parameter_names for name, (_, entry) in self._routes.items()}
+
+    @property
+    def tool_names(self) -> list[str]:
+        return list(self._routes)
+
+    def specs(self, names: Iterable[str] | None = None) -> list[ToolSpec]:
+        chosen = self._routes if names is None else [n for n in names if n in self._routes]
+        return [self._routes[name][1].spec for name in chosen]
+
+    def resolve(self, call: ToolCall, visible: Set[str] | None = None) -> tuple[Domain, ToolEntry]:
+        """The instance and entry a call goes to; raises `ToolCallError` if it may not run."""
+        route = self._routes.get(call.name)
+        if route is None or (visible is not None and call.name not in visible):
+            candidates = list(visible) if visible is not None else list(self._routes)
+            close = difflib.get_close_matches(call.name, candidates, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            if route is not None:
+                raise UnknownToolError(f"tool {call.name!r} is not available at this point{hint}")
+            raise UnknownToolError(f"unknown tool {call.name!r}{hint}")
+        problem = route[1].checker(call.arguments)
+        if problem is not None:
+            raise ArgumentError(f"{call.name}: {problem}")
+        return route
+
+    def execute(self, call: ToolCall, visible: Set[str] | None = None) -> ToolResult:
+        """Run one call; exceptions inside the tool become bfcl-eval style error strings."""
+        try:
+            instance, entry = self.resolve(call, visible)
+        except ToolCallError as exc:
+            return ToolResult(call, f"Error: {exc}", "invalid")
+        try:
+            value = entry.function(instance, **call.arguments)
+        except Exception as exc:  # a tool failing is an observation, never a crash
+            return ToolResult(call, f"Error during execution: {exc}", "error")
+        status: Status = "error" if type(value) is dict and "error" in value else "ok"
+        return ToolResult(call, serialize_result(value), status, value)
+
+    def parse(self, action: Any) -> list[ToolCall]:
+        """Parse an action with this router's parameter orders (for positional arguments)."""
+        return parse_calls(action, self.parameter_order)
+
+    def run(self, action: Any, visible: Set[str] | None = None) -> list[ToolResult]:
+        """Parse and execute an action; a parse failure raises `CallParseError`."""
+        return [self.execute(call, visible) for call in self.parse(action)]

@@ -1,0 +1,40 @@
+"""Register the FunReason environments with Gymnasium (`gym.make("FunReason/...")`)."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+
+from funreason_envs.domains import DOMAIN_CLASSES
+
+NAMESPACE = "FunReason"
+FREE_PLAY_STEP_LIMIT = 100
+
+
+def env_id(domain: str) -> str:
+    """The free-play env id of a domain: `file_system` -> `FunReason/FileSystem-v0`."""
+    return f"{NAMESPACE}/{''.join(part.capitalize() for part in domain.split('_'))}-v0"
+
+
+def registered_env_ids() -> list[str]:
+    """Ids of every FunReason env in Gymnasium's registry."""
+    return sorted(name for name in gym.registry if name.startswith(f"{NAMESPACE}/"))
+
+
+def register_envs() -> None:
+    """Register one free-play env per domain and a combined one; safe to call twice."""
+    for domain in DOMAIN_CLASSES:
+        if env_id(domain) not in gym.registry:
+            gym.register(
+                id=env_id(domain),
+                entry_point="funreason_envs.env:ToolEnv",
+                kwargs={"domains": [domain]},
+                max_episode_steps=FREE_PLAY_STEP_LIMIT,
+            )
+    combined = f"{NAMESPACE}/Combined-v0"
+    if combined not in gym.registry:
+        gym.register(
+            id=combined,
+            entry_point="funreason_envs.env:ToolEnv",
+            kwargs={"domains": "all"},
+            max_episode_steps=FREE_PLAY_STEP_LIMIT,
+        )

@@ -1,0 +1,1 @@
+"""The FunReason-MT synthesis pipeline (filled in by the synthesis issue)."""

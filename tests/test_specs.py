@@ -1,0 +1,109 @@
+"""Spec files: validation with `file: tool: field: problem` errors, and the three conversions."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from funreason_envs.domains import domain_class, domain_names
+from funreason_envs.errors import SpecError
+from funreason_envs.specs import load_domain_spec, load_spec_file, spec_domains
+
+MINIMAL_TOOL = {
+    "name": "tail",
+    "description": "Show the end of a file.",
+    "parameters": {
+        "type": "object",
+        "properties": {"file_name": {"type": "string"}, "lines": {"type": "integer", "default": 10}},
+        "required": ["file_name"],
+    },
+    "returns": {"type": "object"},
+    "mutates_state": False,
+}
+
+
+def write_spec(tmp_path, tools, **extra):
+    data = {"domain": "demo", "title": "Demo", "description": "A demo domain.", "tools": tools, **extra}
+    path = tmp_path / "demo.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_every_registered_domain_ships_a_valid_spec():
+    assert set(domain_names()) <= set(spec_domains())
+    for name in domain_names():
+        spec = load_domain_spec(name)
+        assert spec.domain == name
+        assert domain_class(name).tool_table().keys() == spec.by_name.keys()
+
+
+def test_error_names_file_tool_field_and_problem(tmp_path):
+    broken = dict(MINIMAL_TOOL, mutates_state="no")
+    path = write_spec(tmp_path, [broken])
+    with pytest.raises(SpecError) as caught:
+        load_spec_file(path)
+    assert str(caught.value) == f"{path}: tail: mutates_state: 'no' is not of type 'boolean'"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"parameters": {"type": "object", "properties": {}, "required": ["x"]}},
+            "tail: parameters.required: 'x'",
+        ),
+        ({"consumes": {"nope": "file_name"}}, "tail: consumes.nope: not a parameter of the tool"),
+        (
+            {"parameters": {"type": "object", "properties": {"x": {"oneOf": []}}}},
+            "unsupported schema keyword",
+        ),
+        ({"surprise": 1}, "tail: -: Additional properties are not allowed ('surprise' was unexpected)"),
+    ],
+)
+def test_semantic_problems_are_reported(tmp_path, change, message):
+    path = write_spec(tmp_path, [dict(MINIMAL_TOOL, **change)])
+    with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_spec_file(path)
+
+
+def test_duplicate_tools_and_bad_json(tmp_path):
+    with pytest.raises(SpecError, match="tail: name: duplicate tool name"):
+        load_spec_file(write_spec(tmp_path, [MINIMAL_TOOL, MINIMAL_TOOL]))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\n  oops")
+    with pytest.raises(SpecError, match=r"bad.json: -: line 2 column 3: invalid JSON"):
+        load_spec_file(bad)
+    with pytest.raises(SpecError, match="no such file"):
+        load_spec_file(tmp_path / "missing.json")
+
+
+def test_openai_conversion_is_a_valid_function_schema():
+    tool = load_domain_spec("file_system").tool("tail")
+    converted = tool.to_openai()
+    assert converted["type"] == "function"
+    function = converted["function"]
+    assert function["name"] == "tail"
+    assert list(function["parameters"]["properties"]) == ["file_name", "lines"]
+    assert function["parameters"]["required"] == ["file_name"]
+    jsonschema.Draft202012Validator.check_schema(function["parameters"])
+    function["parameters"]["properties"]["lines"]["type"] = "string"  # a copy: the spec is untouched
+    assert tool.parameters["properties"]["lines"]["type"] == "integer"
+
+
+def test_bfcl_conversion_uses_bfcl_dialect():
+    echo = load_domain_spec("file_system").tool("echo").to_bfcl()
+    assert echo["parameters"]["type"] == "dict"
+    assert echo["parameters"]["properties"]["file_name"] == {
+        "type": "string",
+        "default": "None",
+        "description": echo["parameters"]["properties"]["file_name"]["description"],
+    }
+    assert echo["response"]["type"] == "dict"
+
+
+def test_text_conversion_lists_signature_and_parameters():
+    text = load_domain_spec("file_system").tool("tail").to_text()
+    assert text.splitlines()[0] == "tail(file_name: string, lines: integer = 10)"
+    assert "- lines (integer):" in text
