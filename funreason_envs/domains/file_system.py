@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from funreason_envs.domains.base import Domain
-from funreason_envs.domains.filler import filler_names, filler_text
+from funreason_envs.domains.filler import filler_text
 
 INVALID_NAME_CHARACTERS = '|/\\?%*:"><'
 # Files BFCL's long-context tasks read with tail/cat; their content is left unpadded (a BFCL fact).
@@ -30,7 +30,39 @@ UNPADDED_FILES = frozenset(
     }
 )
 LONG_CONTEXT_PADDING = filler_text(3251, seed=11)
-LONG_CONTEXT_EXTRA_FILES = tuple(filler_names(30, seed=12, prefix="scan_", suffix=".png", digits=16))
+# The 30 empty files BFCL adds to every leaf folder; ground truths delete them by name, so the names are kept.
+LONG_CONTEXT_EXTRA_FILES = (
+    "image_344822349461074042.jpg",
+    "image_8219547643081662353.jpg",
+    "image_5421509146842474663.jpg",
+    "image_185391401034246046.jpg",
+    "image_6824007961180780019.jpg",
+    "image_2994974694593273051.jpg",
+    "image_2537728455072851196.jpg",
+    "image_2164918946836800275.jpg",
+    "image_1745133864906284051.jpg",
+    "image_7707563551789432679.jpg",
+    "image_8190489168166590809.jpg",
+    "image_2385660725381355820.jpg",
+    "image_4771211633166048374.jpg",
+    "image_3443718094055823214.jpg",
+    "image_6838087561356843690.jpg",
+    "image_605952633285970710.jpg",
+    "image_6341510244180179744.jpg",
+    "image_4119241148692325954.jpg",
+    "image_5651066601163181955.jpg",
+    "image_3747091333751395055.jpg",
+    "image_4623743619379194431.jpg",
+    "image_5072742684386583099.jpg",
+    "image_1978458056362464778.jpg",
+    "image_3090346927968358019.jpg",
+    "image_7193806748674265039.jpg",
+    "image_7169516574395086720.jpg",
+    "image_8618240224293913315.jpg",
+    "image_5514683852355062444.jpg",
+    "image_8749630317332649147.jpg",
+    "image_1912245706439755759.jpg",
+)
 
 
 class File:

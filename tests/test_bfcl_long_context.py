@@ -1,0 +1,82 @@
+"""BFCL's long-context category: every ground-truth call succeeds here exactly where it succeeds in
+bfcl-eval, and the public state matches once each side's filler (ours is our own text) is removed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tests.oracle import bfcl_execute, load_category, require_bfcl
+from tests.test_bfcl_fidelity import our_execute, supported
+
+State = dict[str, Any]
+
+
+def succeeded(result: str) -> bool:
+    if result.startswith(("Error during execution", "Error:")):
+        return False
+    try:
+        decoded = json.loads(result)
+    except json.JSONDecodeError:
+        return True
+    return not (isinstance(decoded, dict) and "error" in decoded)
+
+
+def strip_file_system(state: State, padding: str, extra_files: set[str]) -> State:
+    def clean(node: dict[str, Any]) -> dict[str, Any]:
+        if node["type"] == "file":
+            return {"type": "file", "content": node["content"].removesuffix(padding)}
+        return {
+            "type": "directory",
+            "contents": {
+                name: clean(child) for name, child in node["contents"].items() if name not in extra_files
+            },
+        }
+
+    return {**state, "root": {name: clean(node) for name, node in state["root"].items()}}
+
+
+def bfcl_normalisers() -> dict[str, Callable[[State], State]]:
+    require_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.func_source_code import long_context as theirs
+
+    return {
+        "GorillaFileSystem": lambda s: strip_file_system(
+            s, theirs.FILE_CONTENT_EXTENSION, set(theirs.POPULATE_FILE_EXTENSION)
+        ),
+    }
+
+
+def our_normalisers() -> dict[str, Callable[[State], State]]:
+    from funreason_envs.domains import file_system
+
+    return {
+        "GorillaFileSystem": lambda s: strip_file_system(
+            s, file_system.LONG_CONTEXT_PADDING, set(file_system.LONG_CONTEXT_EXTRA_FILES)
+        ),
+    }
+
+
+def normalise(states: dict[str, State], normalisers: dict[str, Callable[[State], State]]) -> dict[str, State]:
+    return {name: normalisers.get(name, lambda s: s)(state) for name, state in states.items()}
+
+
+def test_long_context_calls_succeed_alike_and_states_match_outside_filler():
+    entries = [(e, t) for e, t in load_category("multi_turn_long_context") if supported(e)]
+    assert entries, "no entry uses only implemented domains"
+    theirs_norm, ours_norm = bfcl_normalisers(), our_normalisers()
+    problems = []
+    for entry, turns in entries:
+        ours = our_execute(entry, turns, long_context=True)
+        theirs = bfcl_execute(entry, turns, long_context=True)
+        for index, ((our_results, our_state), (their_results, their_state)) in enumerate(
+            zip(ours, theirs, strict=True)
+        ):
+            our_ok = [succeeded(r) for r in our_results]
+            their_ok = [succeeded(r) for r in their_results]
+            if our_ok != their_ok:
+                problems.append(f"{entry['id']} turn {index}: success {our_ok} != {their_ok}")
+            if normalise(our_state, ours_norm) != normalise(their_state, theirs_norm):
+                problems.append(f"{entry['id']} turn {index}: public state differs outside the filler")
+    assert not problems, "\n".join(problems[:20])
