@@ -179,7 +179,7 @@ def _long_order_sections() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each metadata section as text pieces cut at word breaks; the symbol goes between them as a word."""
     sections = []
     for index, (key, mentions, size) in enumerate(LONG_ORDER_SECTIONS):
-        # A cut drops a space and the join puts one on each side of the symbol: `size - mentions` evens it out.
+        # A cut drops a space and the join adds one on each side of the symbol; `size - mentions` evens it.
         words = filler_text(size - mentions, seed=331 + index).split(" ")
         step = len(words) // (mentions + 1)
         bounds = [step * part for part in range(mentions + 1)] + [len(words)]
