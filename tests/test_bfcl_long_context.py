@@ -37,6 +37,14 @@ def strip_file_system(state: State, padding: str, extra_files: set[str]) -> Stat
     return {**state, "root": {name: clean(node) for name, node in state["root"].items()}}
 
 
+def strip_travel(state: State, cards: set[str], bookings: set[str]) -> State:
+    return {
+        **state,
+        "credit_card_list": {k: v for k, v in state["credit_card_list"].items() if k not in cards},
+        "booking_record": {k: v for k, v in state["booking_record"].items() if k not in bookings},
+    }
+
+
 def bfcl_normalisers() -> dict[str, Callable[[State], State]]:
     require_bfcl()
     from bfcl_eval.eval_checker.multi_turn_eval.func_source_code import long_context as theirs
@@ -45,15 +53,21 @@ def bfcl_normalisers() -> dict[str, Callable[[State], State]]:
         "GorillaFileSystem": lambda s: strip_file_system(
             s, theirs.FILE_CONTENT_EXTENSION, set(theirs.POPULATE_FILE_EXTENSION)
         ),
+        "TravelAPI": lambda s: strip_travel(
+            s, set(theirs.CREDIT_CARD_EXTENSION), set(theirs.BOOKING_RECORD_EXTENSION)
+        ),
     }
 
 
 def our_normalisers() -> dict[str, Callable[[State], State]]:
-    from funreason_envs.domains import file_system
+    from funreason_envs.domains import file_system, travel
 
     return {
         "GorillaFileSystem": lambda s: strip_file_system(
             s, file_system.LONG_CONTEXT_PADDING, set(file_system.LONG_CONTEXT_EXTRA_FILES)
+        ),
+        "TravelAPI": lambda s: strip_travel(
+            s, set(travel.LONG_CONTEXT_CARDS), set(travel.LONG_CONTEXT_BOOKINGS)
         ),
     }
 

@@ -12,6 +12,7 @@ from funreason_envs.errors import ConfigError
 DOMAIN_CLASSES: dict[str, str] = {
     "file_system": "funreason_envs.domains.file_system:FileSystem",
     "trading": "funreason_envs.domains.trading:Trading",
+    "travel": "funreason_envs.domains.travel:Travel",
     "vehicle": "funreason_envs.domains.vehicle:Vehicle",
 }
 
