@@ -43,7 +43,7 @@ def _tweets_by_id(tweets: Any) -> dict[int, Tweet]:
         raise ConfigError(
             f"TwitterAPI config: 'tweets' must map tweet ids to tweets, got {type(tweets).__name__}"
         )
-    keyed = {}
+    keyed: dict[int, Tweet] = {}
     for key, tweet in tweets.items():
         try:
             keyed[int(key)] = copy_json(tweet)
