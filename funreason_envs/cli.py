@@ -12,6 +12,7 @@ from funreason_envs.errors import FunReasonError
 # Subcommand name -> module exposing `add_arguments(parser)` and `run(args) -> int`, and a summary.
 COMMANDS: dict[str, tuple[str, str]] = {
     "envs": ("funreason_envs.commands.envs", "list the registered environments and their tools"),
+    "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
 }
 
 

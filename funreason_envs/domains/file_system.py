@@ -171,10 +171,8 @@ class FileSystem(Domain):
         for node in self._cwd.contents.values():
             if isinstance(node, File):
                 held.add("file_here")
-            else:
-                held.add("folder_here")
-                if not node.contents:
-                    held.add("empty_folder_here")
+            elif not node.contents:
+                held.add("empty_folder_here")
         if self._cwd.contents:
             held.add("entry_here")
         return held
