@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "funreason_envs.commands.eval",
         "evaluate an agent on task sets, or re-score recorded responses",
     ),
+    "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
 }
 
 

@@ -45,12 +45,19 @@ class ToolSpec(BaseModel):
     parameters: dict[str, Any]
     returns: dict[str, Any]
     mutates_state: bool
-    consumes: dict[str, str] = Field(default_factory=dict)
+    consumes: dict[str, str | tuple[str, ...]] = Field(default_factory=dict)
     produces: tuple[Produced, ...] = ()
     requires: tuple[str, ...] = ()
     provides: tuple[str, ...] = ()
+    may_provide: tuple[str, ...] = ()
     revokes: tuple[str, ...] = ()
     domain: str = ""
+
+    @cached_property
+    def consumed(self) -> dict[str, tuple[str, ...]]:
+        """Parameter -> the resource types its argument may be (a single type becomes a 1-tuple)."""
+        consumed = self.consumes.items()
+        return {param: (types,) if isinstance(types, str) else tuple(types) for param, types in consumed}
 
     @cached_property
     def parameter_names(self) -> tuple[str, ...]:
@@ -217,6 +224,7 @@ def parse_spec(data: Any, source: str) -> DomainSpec:
             jsonschema.Draft202012Validator.check_schema(tool["parameters"])
         except jsonschema.SchemaError as exc:
             problems.append(f"{source}: {name}: parameters: not a valid JSON Schema: {exc.message}")
+    problems.extend(_vocabulary_problems(data, source))
     if problems:
         raise SpecError("\n".join(problems))
 
@@ -224,6 +232,39 @@ def parse_spec(data: Any, source: str) -> DomainSpec:
     tools = tuple(ToolSpec(**tool, domain=domain) for tool in data["tools"])
     fields = {key: value for key, value in data.items() if key not in {"tools", "$schema"}}
     return DomainSpec(**fields, tools=tools)
+
+
+def _vocabulary_problems(data: dict[str, Any], source: str) -> list[str]:
+    """Graph annotations may only name the resource types and conditions the file declares."""
+    resources = data.get("resources", {})
+    conditions = data.get("conditions", {})
+    problems = [
+        f"{source}: -: user_supplied: resource {name!r} is not declared in 'resources'"
+        for name in data.get("user_supplied", [])
+        if name not in resources
+    ]
+    for tool in data["tools"]:
+        name = tool["name"]
+        for param, types in tool.get("consumes", {}).items():
+            for kind in [types] if isinstance(types, str) else types:
+                if kind not in resources:
+                    problems.append(
+                        f"{source}: {name}: consumes.{param}: resource {kind!r} "
+                        "is not declared in 'resources'"
+                    )
+        for index, produced in enumerate(tool.get("produces", [])):
+            if produced["resource"] not in resources:
+                problems.append(
+                    f"{source}: {name}: produces.{index}.resource: resource {produced['resource']!r} "
+                    "is not declared in 'resources'"
+                )
+        for field in ("requires", "provides", "may_provide", "revokes"):
+            for condition in tool.get(field, []):
+                if condition not in conditions:
+                    problems.append(
+                        f"{source}: {name}: {field}: condition {condition!r} is not declared in 'conditions'"
+                    )
+    return problems
 
 
 def load_spec_file(path: str | Path) -> DomainSpec:

@@ -107,3 +107,56 @@ def test_text_conversion_lists_signature_and_parameters():
     text = load_domain_spec("file_system").tool("tail").to_text()
     assert text.splitlines()[0] == "tail(file_name: string, lines: integer = 10)"
     assert "- lines (integer):" in text
+
+
+def annotated_spec(tmp_path, **tool_fields):
+    vocabulary = {
+        "resources": {"file_name": "A file's name.", "text": "Some text."},
+        "conditions": {"file_here": "A file is here."},
+        "user_supplied": ["file_name"],
+    }
+    return write_spec(tmp_path, [dict(MINIMAL_TOOL, **tool_fields)], **vocabulary)
+
+
+def test_graph_annotations_load_with_alternatives_and_possible_effects(tmp_path):
+    path = annotated_spec(
+        tmp_path,
+        consumes={"file_name": ["file_name", "text"]},
+        produces=[{"resource": "text", "at": "lines[]|lines"}],
+        requires=["file_here"],
+        may_provide=["file_here"],
+        revokes=["file_here"],
+    )
+    tool = load_spec_file(path).tool("tail")
+    assert tool.consumed == {"file_name": ("file_name", "text")}
+    assert tool.produces[0].at == "lines[]|lines"
+    assert tool.may_provide == ("file_here",)
+    shipped = load_domain_spec("file_system").tool("cat")
+    assert shipped.consumed == {"file_name": ("file_name",)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"consumes": {"file_name": "path"}}, "tail: consumes.file_name: resource 'path' is not declared"),
+        (
+            {"produces": [{"resource": "size", "at": "size"}]},
+            "tail: produces.0.resource: resource 'size' is not declared",
+        ),
+        ({"may_provide": ["online"]}, "tail: may_provide: condition 'online' is not declared"),
+        ({"requires": ["online"]}, "tail: requires: condition 'online' is not declared"),
+        ({"produces": [{"resource": "text", "at": "a..b"}]}, "tail: produces.0.at: 'a..b' does not match"),
+        ({"produces": [{"resource": "text", "at": "a|x"}]}, "tail: produces.0.at: 'a|x' does not match"),
+        ({"consumes": {"file_name": []}}, "tail: consumes.file_name: "),
+    ],
+)
+def test_annotations_must_use_the_declared_vocabulary(tmp_path, fields, message):
+    path = annotated_spec(tmp_path, **fields)
+    with pytest.raises(SpecError, match=f"^{path}: " + message.replace("|", r"\|").replace(".", r"\.")):
+        load_spec_file(path)
+
+
+def test_user_supplied_types_must_be_declared(tmp_path):
+    path = write_spec(tmp_path, [MINIMAL_TOOL], user_supplied=["ghost"])
+    with pytest.raises(SpecError, match=r"-: user_supplied: resource 'ghost' is not declared in 'resources'"):
+        load_spec_file(path)

@@ -55,6 +55,20 @@ class Domain:
         """The public state as JSON-able data: what state checks compare."""
         return {key: to_jsonable(value) for key, value in vars(self).items() if not key.startswith("_")}
 
+    def conditions(self) -> set[str]:
+        """The spec's state conditions that hold now; a domain whose spec declares conditions overrides it.
+
+        The Environment-API graph reads this to decide which tools are callable in the live state.
+        """
+        return set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """Resource type -> values that are valid arguments of that type in the current state.
+
+        What an argument sampler may choose from; empty when the domain enumerates none.
+        """
+        return {}
+
     @classmethod
     def spec(cls) -> DomainSpec:
         return load_domain_spec(cls.name)

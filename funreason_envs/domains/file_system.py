@@ -164,6 +164,28 @@ class FileSystem(Domain):
     def state_dict(self) -> dict[str, Any]:
         return {"root": {self.root.name: self.root.to_config()}, "long_context": self.long_context}
 
+    # -- state probes for the Environment-API graph ------------------------------------------------
+
+    def conditions(self) -> set[str]:
+        held: set[str] = set()
+        for node in self._cwd.contents.values():
+            if isinstance(node, File):
+                held.add("file_here")
+            elif not node.contents:
+                held.add("empty_folder_here")
+        if self._cwd.contents:
+            held.add("entry_here")
+        return held
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        files = [name for name, node in self._cwd.contents.items() if isinstance(node, File)]
+        folders = [name for name, node in self._cwd.contents.items() if isinstance(node, Directory)]
+        return {
+            "file_name": files,
+            "directory_name": folders,
+            "path": ["."] + [f"./{name}" for name in folders],
+        }
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _resolve_directory(self, path: str | None) -> Directory | dict[str, str]:

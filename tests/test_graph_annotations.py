@@ -1,0 +1,169 @@
+"""The spec annotations hold together and hold true: every consumed resource can be had, every
+`at` path finds values in real results, and the state probes agree with requires/provides/revokes
+over random sessions."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains import domain_class, domain_names
+from funreason_envs.domains.base import Domain
+from funreason_envs.domains.file_system import FileSystem
+from funreason_envs.executor import ToolRouter
+from funreason_envs.graph import ApiGraph, extract_values
+from funreason_envs.specs import load_domain_spec
+from tests.conftest import directory, file
+from tests.graph_helpers import candidate_arguments
+
+
+@pytest.fixture(scope="module")
+def graph() -> ApiGraph:
+    return ApiGraph.from_domains("all")
+
+
+def test_every_consumed_resource_has_a_producer_or_is_user_supplied(graph):
+    produced = {p.resource for tool in graph.tools.values() for p in tool.produces}
+    orphans = [
+        f"{tool.domain}: {tool.name}.{param}: {kind}"
+        for tool in graph.tools.values()
+        for param, kinds in tool.consumed.items()
+        for kind in kinds
+        if kind not in produced and kind not in graph.user_supplied
+    ]
+    assert not orphans, "consumed but never produced nor user-supplied:\n" + "\n".join(orphans)
+
+
+def test_every_required_condition_has_a_sure_provider(graph):
+    provided = {c for tool in graph.tools.values() for c in tool.provides}
+    required = {c for tool in graph.tools.values() for c in tool.requires}
+    assert required <= provided, f"no tool surely brings about {sorted(required - provided)}"
+
+
+def test_declared_vocabulary_is_used(graph):
+    for spec in graph.specs:
+        used_resources = {kind for tool in spec.tools for kinds in tool.consumed.values() for kind in kinds}
+        used_resources |= {p.resource for tool in spec.tools for p in tool.produces}
+        used_conditions = {
+            c
+            for tool in spec.tools
+            for c in (*tool.requires, *tool.provides, *tool.may_provide, *tool.revokes)
+        }
+        assert set(spec.resources) == used_resources, spec.domain
+        assert set(spec.conditions) == used_conditions, spec.domain
+
+
+def test_domains_with_conditions_implement_the_state_probes():
+    for name in domain_names():
+        cls = domain_class(name)
+        if cls.spec().conditions:
+            assert cls.conditions is not Domain.conditions, f"{name}: conditions() must be implemented"
+            assert cls.available_resources is not Domain.available_resources, name
+
+
+def test_file_system_probes():
+    fs = FileSystem({"root": {"ws": directory(docs=directory(**{"a.txt": file()}), empty=directory())}})
+    assert fs.conditions() == {"empty_folder_here", "entry_here"}
+    assert fs.available_resources() == {
+        "file_name": [],
+        "directory_name": ["docs", "empty"],
+        "path": [".", "./docs", "./empty"],
+    }
+    ToolRouter([fs]).run("[cd(folder='docs')]")
+    assert fs.conditions() == {"file_here", "entry_here"}
+    assert fs.available_resources()["file_name"] == ["a.txt"]
+    spec = load_domain_spec("file_system")
+    assert fs.conditions() <= set(spec.conditions)
+    assert set(fs.available_resources()) <= set(spec.resources)
+    assert (
+        "conditions" not in FileSystem.tool_table() and "available_resources" not in FileSystem.tool_table()
+    )
+
+
+SAMPLE_CALLS = [
+    "cd(folder='docs')",
+    "ls()",
+    "pwd()",
+    "cat(file_name='a.txt')",
+    "grep(file_name='a.txt', pattern='line')",
+    "tail(file_name='a.txt', lines=2)",
+    "sort(file_name='a.txt')",
+    "wc(file_name='a.txt')",
+    "diff(file_name1='a.txt', file_name2='b.txt')",
+    "echo(content='hello')",
+    "du()",
+    "find(path='.', name='txt')",
+    "cd(folder='inner')",
+]
+
+
+def test_produces_paths_find_values_in_real_results():
+    fs = FileSystem(
+        {
+            "root": {
+                "ws": directory(
+                    docs=directory(
+                        inner=directory(),
+                        **{"a.txt": file("line one\nline two\nthree"), "b.txt": file("line one\nline 2")},
+                    )
+                )
+            }
+        }
+    )
+    router = ToolRouter([fs])
+    found: dict[tuple[str, str, str], list] = {}
+    for text in SAMPLE_CALLS:
+        (result,) = router.run(text)
+        assert result.ok, result.content
+        tool = FileSystem.tool_table()[result.call.name].spec
+        for produced in tool.produces:
+            found[(tool.name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
+    every = {(t.name, p.resource, p.at) for t in FileSystem.spec().tools for p in t.produces}
+    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
+    empty = [key for key, values in found.items() if not values]
+    assert not empty, f"paths that found nothing: {empty}"
+    assert found[("ls", "file_name", "current_directory_content[]")] == ["inner", "a.txt", "b.txt"]
+    assert found[("find", "directory_name", "matches[]|parts")] == ["a.txt", "b.txt"]
+    assert found[("pwd", "directory_name", "current_working_directory|parts")] == ["ws", "docs"]
+    assert found[("wc", "number", "count")] == [3]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_state_annotations_agree_with_the_probes(seed):
+    """Over random calls whose annotated parameters take values the state offers: a call whose
+    required condition does not hold fails; after a successful call its `provides` hold; a condition
+    that held and is not revoked by the call still holds."""
+    rng = random.Random(seed)
+    fs = FileSystem(
+        {
+            "root": {
+                "ws": directory(
+                    a=directory(b=directory(**{"x.txt": file("1\n2")}), c=directory()),
+                    **{"top.txt": file("t")},
+                )
+            }
+        }
+    )
+    router = ToolRouter([fs])
+    tools = list(FileSystem.spec().by_name.values())
+    checked = 0
+    for _ in range(250):
+        tool = rng.choice(tools)
+        before = fs.conditions()
+        arguments = candidate_arguments(tool, [fs], rng)[0]
+        result = router.execute(ToolCall(tool.name, arguments))
+        after = fs.conditions()
+        missing = set(tool.requires) - before
+        if missing:
+            assert not result.ok, f"{tool.name}({arguments}) succeeded without {missing}"
+            continue
+        if result.ok:
+            checked += 1
+            assert set(tool.provides) <= after, (
+                f"{tool.name}({arguments}) did not bring about {tool.provides}"
+            )
+            lost = before - after - set(tool.revokes)
+            assert not lost, f"{tool.name}({arguments}) ended {lost} without declaring it in revokes"
+    assert checked > 50

@@ -1,0 +1,110 @@
+"""Exports of the graph (node-link JSON, GraphML, PNG) and the `funreason graph` command."""
+
+from __future__ import annotations
+
+import builtins
+import json
+
+import networkx as nx
+import pytest
+
+from funreason_envs.cli import main
+from funreason_envs.errors import ConfigError
+from funreason_envs.graph import ApiGraph
+from funreason_envs.graph.draw import draw_png
+from funreason_envs.graph.export import combined_graph, to_node_link, write_graphml
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def graph() -> ApiGraph:
+    return ApiGraph.from_domains("file_system")
+
+
+def test_combined_graph_holds_annotations_and_one_edge_per_reason(graph):
+    combined = combined_graph(graph)
+    reasons = sum(len(r) for *_, r in graph.dependencies.edges(data="reasons"))
+    dependency_edges = [d for *_, d in combined.edges(data=True) if d["kind"] in ("data", "state")]
+    assert len(dependency_edges) == reasons
+    assert combined.number_of_edges() == graph.annotations.number_of_edges() + reasons
+    into_cat = [d for u, v, d in combined.edges(data=True) if (u, v) == ("tool:ls", "tool:cat")]
+    assert into_cat == [
+        {"kind": "data", "via": "file_name", "certain": True, "prerequisite": False, "param": "file_name"}
+    ]
+
+
+def test_node_link_json_round_trips(graph):
+    data = json.loads(json.dumps(to_node_link(graph)))
+    back = nx.node_link_graph(data, edges="edges")
+    combined = combined_graph(graph)
+    assert back.is_multigraph() and back.is_directed()
+    assert set(back.nodes) == set(combined.nodes)
+    assert back.number_of_edges() == combined.number_of_edges()
+    assert back.nodes["tool:cat"] == {
+        "kind": "tool",
+        "name": "cat",
+        "domain": "file_system",
+        "mutates_state": False,
+    }
+    assert data["graph"] == {"domains": "file_system"}
+
+
+def test_graphml_round_trips(graph, tmp_path):
+    path = tmp_path / "g.graphml"
+    write_graphml(graph, path)
+    back = nx.read_graphml(path)
+    assert back.number_of_edges() == combined_graph(graph).number_of_edges()
+    assert back.nodes["resource:file_name"]["user_supplied"] is True
+    kinds = {d["kind"] for *_, d in back.edges(data=True)}
+    assert kinds == {
+        "produces",
+        "consumes",
+        "requires",
+        "provides",
+        "may_provide",
+        "revokes",
+        "data",
+        "state",
+    }
+
+
+def test_png_is_drawn(graph, tmp_path):
+    path = tmp_path / "g.png"
+    draw_png(graph, path)
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert path.stat().st_size > 50_000  # two panels of labelled nodes, not an empty canvas
+
+
+def test_missing_matplotlib_is_one_clear_error(graph, tmp_path, monkeypatch):
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(
+        ConfigError, match=r"^drawing a PNG needs matplotlib: pip install 'funreason-envs\[viz\]'"
+    ):
+        draw_png(graph, tmp_path / "g.png")
+
+
+@pytest.mark.parametrize("fmt", ["json", "graphml", "png"])
+def test_cli_writes_each_format(tmp_path, capsys, fmt):
+    out = tmp_path / f"graph.{fmt}"
+    assert main(["graph", "--domains", "file_system", "--format", fmt, "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
+    assert capsys.readouterr().out.startswith(f"wrote {out} ({fmt}): 18 tools, ")
+
+
+def test_cli_infers_the_format_and_reports_problems(tmp_path, capsys):
+    assert main(["graph", "--out", str(tmp_path / "g.json")]) == 0
+    assert json.loads((tmp_path / "g.json").read_text())["multigraph"] is True
+    assert main(["graph", "--out", str(tmp_path / "g.txt")]) == 2
+    assert "cannot tell the format from" in capsys.readouterr().err
+    assert main(["graph", "--domains", "nope", "--out", str(tmp_path / "g.json")]) == 2
+    assert "unknown domain(s) ['nope']" in capsys.readouterr().err
+    assert main(["graph", "--out", str(tmp_path / "missing" / "g.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
