@@ -1,1 +1,20 @@
-"""Agents that act in the environments, and `rollout()` (filled in by the agents issue)."""
+"""Agents that act in the environments: random, OpenAI-compatible servers, local transformers models,
+and the reader of tool calls in model text. The model agents import their optional dependencies
+(`openai`; `torch` and `transformers`) only when created.
+"""
+
+from funreason_envs.agents.base import Agent
+from funreason_envs.agents.chat import ChatAgent
+from funreason_envs.agents.openai_agent import OpenAIAgent
+from funreason_envs.agents.openai_client import OpenAIClient
+from funreason_envs.agents.parsing import ParsedText, parse_model_text, split_reasoning
+
+__all__ = [
+    "Agent",
+    "ChatAgent",
+    "OpenAIAgent",
+    "OpenAIClient",
+    "ParsedText",
+    "parse_model_text",
+    "split_reasoning",
+]
