@@ -8,6 +8,7 @@ from funreason_envs.agents.chat import ChatAgent
 from funreason_envs.agents.openai_agent import OpenAIAgent
 from funreason_envs.agents.openai_client import OpenAIClient
 from funreason_envs.agents.parsing import ParsedText, parse_model_text, split_reasoning
+from funreason_envs.agents.random_agent import RandomAgent
 
 __all__ = [
     "Agent",
@@ -15,6 +16,7 @@ __all__ = [
     "OpenAIAgent",
     "OpenAIClient",
     "ParsedText",
+    "RandomAgent",
     "parse_model_text",
     "split_reasoning",
 ]
