@@ -14,7 +14,7 @@ from typing import Any
 import gymnasium as gym
 import pytest
 import torch
-from funreason_envs.agents import TransformersAgent, TransformersModel, act_batch
+from funreason_envs.agents import Agent, TransformersAgent, TransformersModel, act_batch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
     LlamaConfig,
@@ -221,6 +221,7 @@ def test_a_full_episode_in_tool_env(model, force, fs_config):
     env = gym.make("FunReason/FileSystem-v0", initial_config={"GorillaFileSystem": fs_config})
     observation, info = env.reset(seed=0)
     agent = TransformersAgent(model, system_prompt="You manage files.")
+    assert isinstance(agent, Agent)
     agent.reset(info["tools"])
     replies = [
         '<tool_call>{"name": "cd", "arguments": {"folder": "document"}}</tool_call>'

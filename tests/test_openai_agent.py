@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import gymnasium as gym
 import pytest
-from funreason_envs.agents import OpenAIAgent, OpenAIClient
+from funreason_envs.agents import Agent, OpenAIAgent, OpenAIClient
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.errors import (
@@ -93,6 +93,7 @@ def test_native_tool_calls_become_the_env_action(server, make_agent, monkeypatch
         completion(tool_calls=[tool_call("c1", "cd", '{"folder": "document"}'), tool_call("c2", "ls", "{}")])
     )
     agent = make_agent(temperature=0.2, seed=7, max_tokens=64, extra_body={"top_k": 5})
+    assert isinstance(agent, Agent)
     action = agent.act(USER)
     assert action == {
         "role": "assistant",
@@ -206,6 +207,14 @@ def test_an_unknown_model_lists_the_served_models(server, make_agent):
     ):
         make_agent("gpt-9").act(USER)
     assert len(server.requests) == 1
+
+
+def test_a_base_url_without_the_api_root_says_so(server, make_agent):
+    root = server.url.removesuffix("/v1")
+    with pytest.raises(
+        ModelNotFoundError, match=r"HTTP 404 for model 'test-model' at .*base_url is the API root"
+    ):
+        make_agent(base_url=root).act(USER)
 
 
 def test_an_unreachable_server_is_one_clear_error(make_agent):

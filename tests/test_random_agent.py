@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 import pytest
-from funreason_envs.agents import RandomAgent
+from funreason_envs.agents import Agent, RandomAgent
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.bfcl_docs import bfcl_tools
@@ -32,6 +32,7 @@ def play(agent: RandomAgent, steps: int = 60) -> list[dict]:
 
 
 def test_calls_are_valid_and_text_replies_end_episodes():
+    assert isinstance(RandomAgent(), Agent)
     actions = play(RandomAgent(seed=1))
     replies = [action for action in actions if "tool_calls" not in action]
     calls = [call for action in actions for call in action.get("tool_calls", [])]
