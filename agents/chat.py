@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from funreason_envs.agents.parsing import parse_model_text, split_reasoning, tool_parameter_order
-
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.errors import CallParseError
 from funreason_envs.jsonutil import copy_json

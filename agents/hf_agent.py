@@ -13,7 +13,6 @@ from typing import Any
 
 from funreason_envs.agents.chat import ChatAgent, Reply
 from funreason_envs.agents.hf_model import Conversation, Generation, TransformersModel
-
 from funreason_envs.errors import ConfigError
 
 

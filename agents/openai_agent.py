@@ -16,7 +16,6 @@ from typing import Any, Literal
 from funreason_envs.agents.chat import ChatAgent, Reply
 from funreason_envs.agents.openai_client import OpenAIClient
 from funreason_envs.agents.prompts import tool_responses_text, tools_system_prompt
-
 from funreason_envs.errors import BackendRequestError, ConfigError
 
 ToolMode = Literal["native", "text"]

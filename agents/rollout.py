@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 import gymnasium as gym
-from funreason_envs.agents.base import Agent
 
+from funreason_envs.agents.base import Agent
 from funreason_envs.tasks import Task
 from funreason_envs.trajectory import Trajectory, TurnRecord
 

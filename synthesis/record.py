@@ -41,7 +41,7 @@ class AdvancedTool(BaseModel):
 
 
 class TurnRecord(BaseModel):
-    """How one user turn was made: phase 1's target and trace, phase 2's tool and query, phase 3's attempts."""
+    """How one user turn was made: phase 1's target, phase 2's tool and query, phase 3's attempts."""
 
     index: int
     kind: TurnKind = "normal"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from funreason_envs.agents.replay import ReplayAgent
 
+from funreason_envs.agents.replay import ReplayAgent
 from funreason_envs.cli import main
 from funreason_envs.evaluation import evaluate
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task

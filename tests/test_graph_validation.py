@@ -25,6 +25,7 @@ def annotated(bfcl_class: str) -> bool:
 def supported(entry: dict) -> bool:
     return all(annotated(name) for name in entry["involved_classes"])
 
+
 MIN_COVERAGE = 0.95
 MAX_OUT_DEGREE_SHARE = 0.30
 FlowsByCategory = dict[str, tuple[list[Flow], int]]

@@ -14,7 +14,6 @@ from typing import Any
 import gymnasium as gym
 import pytest
 import torch
-from funreason_envs.agents import Agent, TransformersAgent, TransformersModel, act_batch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
     LlamaConfig,
@@ -25,6 +24,7 @@ from transformers import (
 )
 
 import funreason_envs  # noqa: F401  (registers the envs)
+from funreason_envs.agents import Agent, TransformersAgent, TransformersModel, act_batch
 from funreason_envs.errors import ConfigError, MissingDependencyError
 
 SPECIAL_TOKENS = ["<|pad|>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool|>"]

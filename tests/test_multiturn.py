@@ -6,10 +6,10 @@ import threading
 
 import gymnasium as gym
 import pytest
-from funreason_envs.agents.replay import ReplayAgent
-from funreason_envs.agents.rollout import rollout
 
 import funreason_envs  # noqa: F401
+from funreason_envs.agents.replay import ReplayAgent
+from funreason_envs.agents.rollout import rollout
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import NEW_TOOLS_NOTICE, load_tasks

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import gymnasium as gym
 import pytest
-from funreason_envs.agents import Agent, OpenAIAgent, OpenAIClient
 
 import funreason_envs  # noqa: F401  (registers the envs)
+from funreason_envs.agents import Agent, OpenAIAgent, OpenAIClient
 from funreason_envs.errors import (
     BackendAuthError,
     BackendTimeoutError,

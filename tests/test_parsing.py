@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from funreason_envs.agents.parsing import parse_model_text, split_reasoning, tool_parameter_order
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from funreason_envs.agents.parsing import parse_model_text, split_reasoning, tool_parameter_order
 
 ORDER = {
     "sort": ("file_name",),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gymnasium as gym
 import pytest
-from funreason_envs.agents import Agent, RandomAgent
 
 import funreason_envs  # noqa: F401  (registers the envs)
+from funreason_envs.agents import Agent, RandomAgent
 from funreason_envs.bfcl_docs import bfcl_tools
 from funreason_envs.calls import parse_calls
 from funreason_envs.errors import ConfigError

@@ -1,0 +1,148 @@
+"""Draw arguments for a call from the live state, earlier results and the domain kit.
+
+For a parameter that consumes a resource, candidates come from (in order of preference) values an
+earlier result produced (a data flow, kept only when a user could point at it unambiguously: the kit
+has a `refer` phrase for it and the producer returned that one value), values the current state
+offers, and values the kit invents for resources a user may state. Other parameters use the kit's
+per-parameter makers, then the schema's `examples`/`enum`, then a schema-valid random value.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from funreason_envs.domains.base import Domain
+from funreason_envs.graph import extract_values
+from funreason_envs.schema import sample_value
+from funreason_envs.specs import ToolSpec
+from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.trace import Offer, Source, ValuePool
+
+FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
+OPTIONAL_RATE = 0.35  # chance of setting an optional parameter (otherwise its default applies)
+
+
+@dataclass
+class Drawn:
+    """Arguments for one call, and which of them came from earlier results."""
+
+    arguments: dict[str, Any]
+    sources: dict[str, Source]
+
+
+class ArgumentSampler:
+    """Chooses arguments for calls of the tools of the given domains."""
+
+    def __init__(
+        self,
+        kits: Mapping[str, DomainKit],
+        domains: Mapping[str, Domain],
+        user_supplied: frozenset[str],
+        rng: random.Random,
+    ) -> None:
+        self.kits = kits
+        self.domains = domains
+        self.user_supplied = user_supplied
+        self.rng = rng
+        self._np = np.random.default_rng(rng.randrange(2**32))
+
+    def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
+        """Arguments for `tool`, or None when a required argument has no candidate right now.
+
+        Values in `used` (arguments already given in this turn) are avoided when another candidate
+        exists, so a call does not copy a file onto itself or compare a file with itself.
+        """
+        kit = self.kits[tool.domain]
+        used = set(used or ())
+        arguments: dict[str, Any] = {}
+        sources: dict[str, Source] = {}
+        required = tool.required
+        for param, schema in tool.parameters.get("properties", {}).items():
+            if param not in required and self.rng.random() > OPTIONAL_RATE:
+                continue  # optional: usually left to its default
+            consumed = tool.consumes.get(param)
+            maker = kit.values.get(f"{tool.name}.{param}")
+            if maker is not None:
+                value = maker(self.rng, self.domains)
+                if value is not None:
+                    arguments[param] = value
+                    continue
+            if consumed is not None:
+                options = [consumed] if isinstance(consumed, str) else list(consumed)
+                picked = self._resource_value(tool, options, pool, used)
+                if picked is not None:
+                    arguments[param], source = picked
+                    used.add(_hashable(arguments[param]))
+                    if source is not None:
+                        sources[param] = source
+                    continue
+                if param in required:
+                    return None
+                continue
+            arguments[param] = self._schema_value(schema)
+        return Drawn(arguments, sources)
+
+    def _resource_value(
+        self, tool: ToolSpec, options: list[str], pool: ValuePool, used: set[Any]
+    ) -> tuple[Any, Source | None] | None:
+        offered: dict[str, list[Any]] = {}
+        for domain in self.domains.values():
+            for kind, values in domain.available_resources().items():
+                offered.setdefault(kind, []).extend(values)
+        self.rng.shuffle(options)
+        if self.rng.random() < FLOW_PREFERENCE:
+            for resource in options:
+                offers = [o for o in pool.offers(resource) if _hashable(o.value) not in used]
+                offer = self._pick_offer(offers, offered.get(resource))
+                if offer is not None:
+                    return offer.value, Source(offer.step.turn, offer.step.index, resource)
+        for resource in options:
+            values = offered.get(resource) or []
+            fresh = [value for value in values if _hashable(value) not in used]
+            if fresh or values:
+                return self.rng.choice(fresh or values), None
+        for resource in options:
+            maker = self.kits[tool.domain].values.get(resource)
+            if maker is None and resource in self.user_supplied:
+                maker = next((k.values[resource] for k in self.kits.values() if resource in k.values), None)
+            if maker is not None:
+                value = maker(self.rng, self.domains)
+                if value is not None:
+                    return value, None
+        return None
+
+    def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None) -> Offer | None:
+        """The newest unambiguous offer still valid in the current state and speakable by the kit."""
+        for offer in offers:
+            if valid_now is not None and offer.value not in valid_now:
+                continue
+            if not offer.unique and not self._unique_once_valid(offer, valid_now):
+                continue
+            refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
+            if offer.resource in refer:
+                return offer
+        return None
+
+    def _unique_once_valid(self, offer: Offer, valid_now: list[Any] | None) -> bool:
+        """A producer that returned several values still identifies one if only one is valid now."""
+        if valid_now is None:
+            return False
+        produced = [
+            value
+            for p in offer.step.spec.produces
+            if p.resource == offer.resource
+            for value in extract_values(offer.step.result.value, p.at)
+        ]
+        return sum(value in valid_now for value in produced) == 1
+
+    def _schema_value(self, schema: dict[str, Any]) -> Any:
+        return sample_value(schema, self._np)
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)

@@ -1,0 +1,130 @@
+"""Phase 3, the guided iterative chain: attempt, check against phase 1, critique, retry.
+
+Each attempt runs the reasoning role as an agent in a sandbox: a copy of the domains as they were
+when the turn began. The attempt is checked with BFCL's rules (state after the turn equals phase 1's
+state; phase 1's results appear among all results so far); on failure the critic's hint is added to
+the ones before it, and the next attempt sees them all. Only a passing attempt is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+from funreason_envs.checker import CheckOptions, TurnOutcome, check_turn
+from funreason_envs.domains.base import Domain
+from funreason_envs.executor import ToolRouter
+from funreason_envs.jsonutil import copy_json
+from funreason_envs.synthesis.roles.base import Roles, TurnBrief
+from funreason_envs.tasks import GroundTruthCall, Task
+
+MAX_STEPS_PER_ATTEMPT = 12
+
+
+@dataclass
+class Outcome:
+    """The result of phase 3 for one turn."""
+
+    passed: bool
+    messages: list[dict[str, Any]]  # the passing attempt's assistant and tool messages
+    attempts: int
+    hints: list[str] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def run_attempt(brief: TurnBrief, agent: Any, snapshot: bytes) -> tuple[list[dict[str, Any]], TurnOutcome]:
+    """Play the reasoning agent on a sandbox copy of the domains; returns its messages and outcome."""
+    instances: list[Domain] = pickle.loads(snapshot)
+    router = ToolRouter(instances)
+    agent.reset(brief.tools)
+    observation: dict[str, Any] = {"role": "user", "content": brief.query, "tool_results": []}
+    messages: list[dict[str, Any]] = []
+    results: list[str] = []
+    made_calls = False
+    for _ in range(MAX_STEPS_PER_ATTEMPT):
+        message = agent.act(observation)
+        tool_calls = message.get("tool_calls") or []
+        messages.append(_assistant(message))
+        if not tool_calls:
+            break
+        made_calls = True
+        entries = []
+        for number, entry in enumerate(tool_calls):
+            call_id = entry.get("id") or f"call_{brief.turn}_{len(messages)}_{number}"
+            try:
+                calls = router.parse(entry)
+            except Exception as exc:  # a model's malformed call is an error result, as in the env
+                calls, content = [], f"Error: {exc}"
+            else:
+                content = router.execute(calls[0]).content if calls else "Error: empty call"
+            results.append(content)
+            name = entry.get("function", {}).get("name", "")
+            messages.append({"role": "tool", "tool_call_id": call_id, "name": name, "content": content})
+            entries.append({"tool_call_id": call_id, "name": name, "content": content, "status": "ok"})
+        observation = {
+            "role": "tool",
+            "content": "\n".join(e["content"] for e in entries),
+            "tool_results": entries,
+        }
+    state = {type(instance).name: instance.state_dict() for instance in instances}
+    return messages, TurnOutcome(results, state, made_calls)
+
+
+def guided_chain(
+    brief: TurnBrief,
+    roles: Roles,
+    snapshot: bytes,
+    truth: TurnOutcome,
+    earlier_results: list[str],
+    max_attempts: int,
+) -> Outcome:
+    """Attempt the turn up to `max_attempts` times, accumulating the critic's hints."""
+    calls = [] if brief.kind in ("vague", "held_out_wait") else brief.steps
+    task = Task(
+        id="turn",
+        domains=[],
+        turns=[[]],
+        ground_truth=[[GroundTruthCall(name=s.name, arguments=copy_json(s.call.arguments)) for s in calls]],
+    )
+    options = CheckOptions(strict=True)  # acting when nothing should be done is a failure here
+    problem = None
+    for attempt in range(max_attempts):
+        agent = roles.reasoner(brief, attempt)
+        messages, outcome = run_attempt(brief, agent, snapshot)
+        verdict = check_turn(0, task, outcome, truth, [*earlier_results, *outcome.results], options)
+        if verdict.passed:
+            return Outcome(True, messages, attempt + 1, list(brief.hints), outcome.results)
+        problem = verdict.reason or "failed"
+        if verdict.missing_results:
+            problem += f"; missing results: {verdict.missing_results[:2]}"
+        if verdict.state_diff:
+            problem += f"; state: {verdict.state_diff[:2]}"
+        brief.hints.append(roles.critiquing(brief, messages, problem))
+    return Outcome(False, [], max_attempts, list(brief.hints), problem=problem)
+
+
+def _assistant(message: dict[str, Any]) -> dict[str, Any]:
+    """A clean OpenAI assistant message (content, optional reasoning and calls)."""
+    cleaned: dict[str, Any] = {"role": "assistant", "content": message.get("content")}
+    if message.get("reasoning_content"):
+        cleaned["reasoning_content"] = message["reasoning_content"]
+    if message.get("tool_calls"):
+        cleaned["tool_calls"] = [
+            {
+                "id": entry.get("id"),
+                "type": "function",
+                "function": {
+                    "name": entry["function"]["name"],
+                    "arguments": _json_text(entry["function"]["arguments"]),
+                },
+            }
+            for entry in message["tool_calls"]
+        ]
+    return cleaned
+
+
+def _json_text(arguments: Any) -> str:
+    return arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)

@@ -1,0 +1,107 @@
+"""Per-domain synthesis kits: initial-state scenarios, user-side values, and the phrasebook.
+
+A kit is what the synthesis pipeline knows about a domain beyond its spec: how to draw a varied
+initial state (`scenario`), how to invent values a user would state (`values`, by resource type), and
+how people talk about its tools (`phrases`, a JSON file beside the kit module). The phrasebook gives,
+per tool, an `intent` (the goal, as an imperative clause), a `context` (how its user-given inputs are
+mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource)
+and `done` (a closing line built from the arguments and the result); `display` maps literal values
+of a parameter to words (`"wc.mode": {"l": "lines"}`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from funreason_envs.domains.base import Domain
+from funreason_envs.errors import ConfigError
+
+# (rng, live domain instances by id) -> a value, or None when none can be made right now.
+ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
+
+KIT_MODULES = {
+    "file_system": "funreason_envs.synthesis.kits.file_system",
+}
+
+
+@dataclass(frozen=True)
+class ToolPhrases:
+    """How people talk about one tool; templates use `{param}` for arguments, `{result.key}` for results."""
+
+    intent: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    refer: Mapping[str, str] = field(default_factory=dict)
+    done: str = ""
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """A domain's phrases: per tool, plus the domain's opening lines and noise sentences."""
+
+    tools: Mapping[str, ToolPhrases]
+    openers: tuple[str, ...] = ()
+    asides: tuple[str, ...] = ()
+    persona: str = ""
+    display: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "tool.param" -> literal -> words
+
+    def tool(self, name: str) -> ToolPhrases:
+        return self.tools.get(name, ToolPhrases())
+
+
+@dataclass(frozen=True)
+class DomainKit:
+    """Everything the synthesis pipeline needs to know about one domain beyond its spec."""
+
+    domain: str
+    scenario: Callable[[random.Random], dict[str, Any]]
+    values: Mapping[str, ValueMaker]
+    phrases: Phrasebook
+
+
+def load_phrasebook(domain: str) -> Phrasebook:
+    """Read `kits/<domain>.json`."""
+    entry = resources.files(__name__).joinpath(f"{domain}.json")
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no phrasebook for domain {domain!r} (expected synthesis/kits/{domain}.json)"
+        ) from None
+    tools = {
+        name: ToolPhrases(
+            intent=tuple(item.get("intent", ())),
+            context=tuple(item.get("context", ())),
+            refer=dict(item.get("refer", {})),
+            done=item.get("done", ""),
+        )
+        for name, item in data.get("tools", {}).items()
+    }
+    return Phrasebook(
+        tools,
+        tuple(data.get("openers", ())),
+        tuple(data.get("asides", ())),
+        data.get("persona", ""),
+        {key: dict(value) for key, value in data.get("display", {}).items()},
+    )
+
+
+@cache
+def kit_for(domain: str) -> DomainKit:
+    """The synthesis kit of a domain; a clear error names the domains that have one."""
+    module = KIT_MODULES.get(domain)
+    if module is None:
+        raise ConfigError(
+            f"domain {domain!r} has no synthesis kit yet; synthesis supports: {', '.join(KIT_MODULES)}"
+        )
+    return importlib.import_module(module).KIT
+
+
+def kit_domains() -> list[str]:
+    return list(KIT_MODULES)

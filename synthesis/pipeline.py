@@ -1,0 +1,485 @@
+"""Build one multi-turn sample with the three FunReason-MT phases, turn after turn, state carried over.
+
+Per user turn: phase 1 picks a target tool and walks the Environment-API graph toward it, executing
+every call for real with arguments drawn from the live state and earlier results; phase 2 turns the
+trace into an advanced tool and a hard query; phase 3 has the reasoning role answer the query in a
+sandbox until an attempt passes the check (or the sample is rejected). Optional BFCL-like turns: a
+vague query followed by the user's clarification, and a tool held out until a later turn.
+Everything random flows from `Random(f"{seed}:{index}")`, so a sample depends only on its index.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.checker import TurnOutcome
+from funreason_envs.domains import domain_class
+from funreason_envs.domains.base import Domain
+from funreason_envs.errors import FunReasonError
+from funreason_envs.executor import ToolRouter
+from funreason_envs.graph import ApiGraph, Situation, WalkSampler
+from funreason_envs.graph.walk import WalkError
+from funreason_envs.jsonutil import copy_json
+from funreason_envs.synthesis.arguments import ArgumentSampler
+from funreason_envs.synthesis.guided import guided_chain
+from funreason_envs.synthesis.kits import DomainKit, kit_for
+from funreason_envs.synthesis.language import Speaker
+from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
+from funreason_envs.synthesis.roles.base import Roles, TurnBrief
+from funreason_envs.synthesis.trace import Step, ValuePool
+from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
+
+EXPLORE_TRIES = 6
+CALL_TRIES = 3
+SYSTEM_PROMPT = (
+    "You are an assistant that works through tools: {titles}. Think step by step about what the user "
+    "needs, call tools when they help (several at once when they do not depend on each other), use "
+    "earlier results instead of asking for them, ask when something essential is missing, and answer "
+    "briefly once the request is done."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the pipeline; together with the seed they fix every sample."""
+
+    seed: int = 0
+    domains: tuple[str, ...] = ()
+    min_turns: int = 3
+    max_turns: int = 4
+    max_domains: int = 2
+    vague_rate: float = 0.15
+    held_out_rate: float = 0.1
+    gather: float = 0.7
+    max_calls_per_turn: int = 8
+    second_goal_rate: float = 0.4
+    max_attempts: int = 3
+    mistake_rate: float = 0.2
+    id_prefix: str = "funreason_mt"
+
+
+class Rejected(FunReasonError):
+    """A sample could not be completed; `reason` says at which phase."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@cache
+def graph_for(domains: tuple[str, ...]) -> ApiGraph:
+    return ApiGraph.from_domains(list(domains))
+
+
+@dataclass
+class _Turn:
+    """A finished user turn, before it becomes part of the sample."""
+
+    query: str
+    messages: list[dict[str, Any]]
+    calls: list[Step]
+    record: TurnRecord
+    user_message: str | None = None  # what the conversation shows, when it differs from the task's text
+    revealed: list[str] = field(default_factory=list)
+
+
+class SampleBuilder:
+    """Makes sample number `index` of a run."""
+
+    def __init__(
+        self, index: int, settings: Settings, roles_factory: Callable[[random.Random], Roles]
+    ) -> None:
+        self.index = index
+        self.settings = settings
+        self.rng = random.Random(f"{settings.seed}:{index}")
+        count = self.rng.randint(1, min(settings.max_domains, len(settings.domains)))
+        self.domains = sorted(self.rng.sample(list(settings.domains), count))
+        self.kits: dict[str, DomainKit] = {name: kit_for(name) for name in self.domains}
+        self.initial_config = {name: self.kits[name].scenario(self.rng) for name in self.domains}
+        self.instances: list[Domain] = [
+            domain_class(name)(copy_json(self.initial_config[name])) for name in self.domains
+        ]
+        self.by_id = {type(instance).name: instance for instance in self.instances}
+        self.router = ToolRouter(self.instances)
+        self.graph = graph_for(tuple(self.domains))
+        self.pool = ValuePool()
+        self.steps: dict[tuple[int, int], Step] = {}
+        self.speaker = Speaker(self.kits, self.steps, self.rng)
+        self.arguments = ArgumentSampler(self.kits, self.by_id, self.graph.user_supplied, self.rng)
+        self.roles = roles_factory(self.rng)
+        self.situation = Situation.observe(self.instances)
+        self.targeted: Counter[str] = Counter()
+        titles = ", ".join(domain_class(name).spec().title for name in self.domains)
+        self.system_prompt = SYSTEM_PROMPT.format(titles=titles)
+
+    # -- the whole sample ------------------------------------------------------------------------
+
+    def build(self) -> Sample:
+        turns: list[_Turn] = []
+        history: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt}]
+        results: list[str] = []
+        hidden: set[str] = set()
+        for _ in range(self.rng.randint(self.settings.min_turns, self.settings.max_turns)):
+            roll = self.rng.random()
+            kind = "vague" if roll < self.settings.vague_rate else "normal"
+            if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:
+                kind = "held_out"
+            for made in self._make_turns(len(turns), kind, history, results, hidden):
+                turns.append(made)
+                history.append({"role": "user", "content": made.user_message or made.query})
+                history.extend(made.messages)
+                results.extend(message["content"] for message in made.messages if message["role"] == "tool")
+        return self._sample(turns, history)
+
+    def _make_turns(
+        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str], hidden: set[str]
+    ) -> list[_Turn]:
+        snapshot = pickle.dumps(self.instances)
+        steps, goals = self._explore(turn, snapshot)
+        start_state = _state(pickle.loads(snapshot))
+        truth = TurnOutcome([step.result.content for step in steps], _state(self.instances), True)
+        tools = [spec.to_openai() for spec in self.router.specs() if spec.name not in hidden]
+        brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
+        brief.advanced_tool = self.roles.tooling(brief)
+        made: list[_Turn] = []
+        nothing = TurnOutcome([], start_state, False)
+        if kind == "vague" and (omit := self._omittable(steps)) is not None:
+            vague = TurnBrief(
+                turn,
+                steps,
+                self.speaker,
+                "vague",
+                omit,
+                brief.advanced_tool,
+                tools=tools,
+                target_indices=goals,
+            )
+            vague.query = self.roles.querying(vague)
+            made.append(self._answer(vague, snapshot, nothing, results, []))
+            brief = TurnBrief(
+                turn + 1,
+                steps,
+                self.speaker,
+                "clarification",
+                None,
+                brief.advanced_tool,
+                tools=tools,
+                target_indices=goals,
+            )
+            brief.query = self._clarification(steps, omit)
+            _renumber(steps, turn + 1, self.steps)
+        elif kind == "held_out" and steps[-1].name not in hidden:
+            target = steps[-1].name
+            shown = [tool for tool in tools if tool["function"]["name"] != target]
+            wait = TurnBrief(
+                turn,
+                steps,
+                self.speaker,
+                "held_out_wait",
+                None,
+                brief.advanced_tool,
+                tools=shown,
+                target_indices=goals,
+            )
+            wait.query = self.roles.querying(wait)
+            made.append(self._answer(wait, snapshot, nothing, results, []))
+            brief = TurnBrief(
+                turn + 1,
+                steps,
+                self.speaker,
+                "held_out_reveal",
+                None,
+                brief.advanced_tool,
+                tools=tools,
+                target_indices=goals,
+            )
+            brief.query = NEW_TOOLS_NOTICE
+            _renumber(steps, turn + 1, self.steps)
+        else:
+            brief.query = self.roles.querying(brief)
+        earlier = results + [
+            r for m in made for r in (x["content"] for x in m.messages if x["role"] == "tool")
+        ]
+        final = self._answer(brief, snapshot, truth, earlier, steps)
+        if brief.kind == "held_out_reveal":
+            final.revealed = [steps[-1].name]
+            spec = self.graph.tool(steps[-1].name)
+            final.user_message = f"{NEW_TOOLS_NOTICE}\n\nNew tool:\n{spec.to_text()}"
+        made.append(final)
+        for index in goals:
+            self.targeted[steps[index].name] += 1
+        return made
+
+    def _answer(
+        self, brief: TurnBrief, snapshot: bytes, truth: TurnOutcome, earlier: list[str], steps: list[Step]
+    ) -> _Turn:
+        outcome = guided_chain(brief, self.roles, snapshot, truth, earlier, self.settings.max_attempts)
+        if not outcome.passed:
+            raise Rejected("phase3_failed", f"turn {brief.turn}: {outcome.problem}")
+        record = TurnRecord(
+            index=brief.turn,
+            kind=brief.kind,  # type: ignore[arg-type]
+            target=brief.target.name,
+            advanced_tool=brief.advanced_tool,
+            query=brief.query,
+            attempts=outcome.attempts,
+            hints=outcome.hints,
+            depth=max((self._depth(step) for step in steps), default=0),
+            flows=[
+                DataFlow(
+                    source_turn=source.turn,
+                    source_call=source.index,
+                    target_turn=step.turn,
+                    target_call=step.index,
+                    argument=param,
+                    value=step.call.arguments[param],
+                )
+                for step in steps
+                for param, source in step.sources.items()
+            ],
+        )
+        return _Turn(brief.query, outcome.messages, steps, record)
+
+    # -- phase 1 ---------------------------------------------------------------------------------
+
+    def _explore(self, turn: int, snapshot: bytes) -> tuple[list[Step], tuple[int, ...]]:
+        """Walk toward one or two goals with real calls, then keep only the calls the goals need.
+
+        Returns the steps and the indices of the goal steps. A failed walk is undone and retried
+        with other goals; a failed second goal leaves the turn with its first.
+        """
+        problems = []
+        for _ in range(EXPLORE_TRIES):
+            situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
+            steps: list[Step] = []
+            used: set[Any] = set()
+            goals: list[int] = []
+            target = self._choose_target(steps)
+            try:
+                situation = self._walk(turn, target, steps, used, situation)
+            except (WalkError, _DeadEnd) as exc:
+                problems.append(f"{target}: {exc}")
+                self._restore(snapshot, turn)
+                continue
+            goals.append(len(steps) - 1)
+            if self.rng.random() < self.settings.second_goal_rate:
+                checkpoint, kept, situation_kept = pickle.dumps(self.instances), len(steps), situation
+                second = self._choose_target(steps)
+                try:
+                    situation = self._walk(turn, second, steps, used, situation)
+                    goals.append(len(steps) - 1)
+                except (WalkError, _DeadEnd):
+                    self._reload(checkpoint)
+                    for step in steps[kept:]:
+                        self.steps.pop(step.key, None)
+                        self.pool.forget_step(step)
+                    del steps[kept:]
+                    situation = situation_kept
+            steps, goals = self._prune(steps, goals, snapshot)
+            self.situation = situation
+            return steps, tuple(goals)
+        raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
+
+    def _choose_target(self, steps: list[Step]) -> str:
+        """A goal tool: favour tools with more needs, tools not yet targeted, and (for a second goal
+        in the same turn) tools that take something this turn already produced."""
+        called = {step.name for step in steps}
+        names = [
+            name
+            for name in self.graph.tools
+            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent and name not in called
+        ]
+        fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
+        weights = [
+            (1 + len(self.graph.requirements(name)))
+            * (4 if name in fed else 1)
+            / (1 + 3 * self.targeted[name])
+            for name in names
+        ]
+        return self.rng.choices(names, weights)[0]
+
+    def _walk(
+        self, turn: int, target: str, steps: list[Step], used: set[Any], situation: Situation
+    ) -> Situation:
+        """Append real calls to `steps` until `target` has been called; returns the situation after it."""
+        sampler = WalkSampler(self.graph, self.rng.randrange(2**32), gather=self.settings.gather)
+        wanted = sampler.wanted_resources(target)
+        # "called" restarts per goal, so a tool called before is still walked to directly.
+        situation = Situation(situation.conditions, situation.resources)
+        budget = len(steps) + self.settings.max_calls_per_turn
+        while len(steps) < budget:
+            name = sampler.choose(target, situation, wanted=wanted, hopeful=True)
+            tool = self.graph.tool(name)
+            drawn, result = self._call(tool, used)
+            step = Step(turn, len(steps), tool, result.call, result, drawn.sources)
+            steps.append(step)
+            self.steps[step.key] = step
+            self.pool.add(step)
+            situation = situation.after_observed(tool, result.value, self.instances)
+            if name == target:
+                return situation
+        raise _DeadEnd(f"{target} not reached in {self.settings.max_calls_per_turn} calls")
+
+    def _prune(self, steps: list[Step], goals: list[int], snapshot: bytes) -> tuple[list[Step], list[int]]:
+        """Drop calls the goals do not need: a call that feeds nothing, changes no public state, and
+        whose removal leaves every other result and the final state unchanged."""
+        feeding = {(s.turn, s.index) for step in steps for s in step.sources.values()}
+        keep = list(steps)
+        for step in reversed(steps):
+            if step.index in goals or step.key in feeding or step.spec.mutates_state:
+                continue
+            trial = [other for other in keep if other is not step]
+            replayed = self._replay(trial, snapshot)
+            if replayed is not None:
+                keep = trial
+                self.steps.pop(step.key, None)
+                self.pool.forget_step(step)
+                self._adopt(replayed)
+        goal_steps = [steps[index] for index in goals]
+        renumber = {step.key: position for position, step in enumerate(keep)}
+        for step in keep:
+            for param, source in list(step.sources.items()):
+                if (source.turn, source.index) in renumber:
+                    step.sources[param] = type(source)(
+                        source.turn, renumber[(source.turn, source.index)], source.resource
+                    )
+        for step in keep:
+            self.steps.pop(step.key, None)
+        for position, step in enumerate(keep):
+            step.index = position
+            self.steps[step.key] = step
+        return keep, [keep.index(step) for step in goal_steps]
+
+    def _replay(self, steps: list[Step], snapshot: bytes) -> list[Domain] | None:
+        """Instances after replaying `steps` from the snapshot, if every result and the end state match."""
+        instances: list[Domain] = pickle.loads(snapshot)
+        router = ToolRouter(instances)
+        for step in steps:
+            if router.execute(step.call).content != step.result.content:
+                return None
+        return instances if _state(instances) == _state(self.instances) else None
+
+    def _adopt(self, instances: list[Domain]) -> None:
+        """Continue from replayed instances (their private state follows the kept calls only)."""
+        self.instances[:] = instances
+        self.by_id.clear()
+        self.by_id.update({type(instance).name: instance for instance in self.instances})
+        self.router = ToolRouter(self.instances)
+
+    def _call(self, tool: Any, used: set[Any]) -> tuple[Any, Any]:
+        """Execute `tool` with drawn arguments; a failed call is undone and redrawn a few times."""
+        problem = "no arguments"
+        for _ in range(CALL_TRIES):
+            drawn = self.arguments.draw(tool, self.pool, used)
+            if drawn is None:
+                break
+            before = pickle.dumps(self.instances)
+            result = self.router.execute(ToolCall(tool.name, drawn.arguments))
+            if result.ok:
+                used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
+                return drawn, result
+            problem = result.content[:120]
+            self._reload(before)
+        raise _DeadEnd(f"{tool.name}: {problem}")
+
+    def _reload(self, snapshot: bytes) -> None:
+        self._adopt(pickle.loads(snapshot))
+
+    def _restore(self, snapshot: bytes, turn: int) -> None:
+        self._reload(snapshot)
+        for key in [key for key in self.steps if key[0] >= turn]:
+            del self.steps[key]
+        self.pool.forget_turn(turn)
+
+    # -- BFCL-like turns -------------------------------------------------------------------------
+
+    def _omittable(self, steps: list[Step]) -> tuple[int, str] | None:
+        """A user-given argument a vague query can leave out (prefer the target's own)."""
+        for step in reversed(steps):
+            options = [p for p in step.call.arguments if p not in step.sources and p in step.spec.required]
+            if options:
+                return step.index, self.rng.choice(options)
+        return None
+
+    def _clarification(self, steps: list[Step], omit: tuple[int, str]) -> str:
+        step = steps[omit[0]]
+        spoken = self.speaker.literal(step, omit[1])
+        return self.rng.choice(
+            [
+                f"Sorry, I should have said: the {omit[1].replace('_', ' ')} is {spoken}.",
+                f"Oh right: use {spoken} for the {omit[1].replace('_', ' ')}.",
+                f"It's {spoken}.",
+            ]
+        )
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+
+    def _depth(self, step: Step) -> int:
+        """Length of the longest chain of data flows ending at this step."""
+        deepest = 0
+        for source in step.sources.values():
+            producer = self.steps.get((source.turn, source.index))
+            if producer is not None:
+                deepest = max(deepest, self._depth(producer))
+        return deepest + 1
+
+    def _sample(self, turns: list[_Turn], messages: list[dict[str, Any]]) -> Sample:
+        held_out = {index: made.revealed for index, made in enumerate(turns) if made.revealed}
+        task = Task(
+            id=f"{self.settings.id_prefix}_{self.index:06d}",
+            category="synthesized",
+            domains=self.domains,
+            initial_config=copy_json(self.initial_config),
+            turns=[
+                [] if index in held_out else [{"role": "user", "content": made.query}]
+                for index, made in enumerate(turns)
+            ],
+            ground_truth=[
+                []
+                if made.record.kind in ("vague", "held_out_wait")
+                else [GroundTruthCall(name=s.name, arguments=copy_json(s.call.arguments)) for s in made.calls]
+                for made in turns
+            ],
+            held_out=held_out,
+            system_prompt=self.system_prompt,
+        )
+        hidden_at_start = {name for names in held_out.values() for name in names}
+        return Sample(
+            id=task.id,
+            seed=self.settings.seed,
+            domains=self.domains,
+            task=task,
+            messages=messages,
+            tools=[spec.to_openai() for spec in self.router.specs() if spec.name not in hidden_at_start],
+            turns=[made.record for made in turns],
+            final_state=_state(self.instances),
+            metadata={"index": self.index},
+        )
+
+
+class _DeadEnd(Exception):
+    """A walk could not continue (no arguments, a failed call, too long)."""
+
+
+def _state(instances: list[Domain]) -> dict[str, Any]:
+    return {type(instance).name: instance.state_dict() for instance in instances}
+
+
+def _renumber(steps: list[Step], turn: int, registry: dict[tuple[int, int], Step]) -> None:
+    """Move a turn's steps to a later turn index (a vague or held-out turn came first)."""
+    old = steps[0].turn
+    for step in steps:
+        registry.pop(step.key, None)
+        for param, source in list(step.sources.items()):
+            if source.turn == old:
+                step.sources[param] = type(source)(turn, source.index, source.resource)
+        step.turn = turn
+        registry[step.key] = step

@@ -1,0 +1,184 @@
+"""Drive a synthesis run: resumable, deterministic, optionally parallel.
+
+The output folder holds `samples.jsonl` (every kept sample, in index order), `rejections.jsonl`
+(every index that produced no sample, with the reason), `run.json` (the settings), the exports, and
+`report.json`. Sample `i` depends only on the seed, the settings and `i`, and indices are written in
+order, so a rerun after a crash or Ctrl-C continues at the first missing index and the final folder
+equals an uninterrupted run's. A rerun with different settings is refused rather than mixed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from funreason_envs.errors import ConfigError
+from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
+from funreason_envs.synthesis.record import Sample
+from funreason_envs.synthesis.roles.base import Roles
+from funreason_envs.synthesis.verify import verify_sample
+
+SAMPLES_FILE = "samples.jsonl"
+REJECTIONS_FILE = "rejections.jsonl"
+RUN_FILE = "run.json"
+RolesFactory = Callable[[random.Random], Roles]
+
+
+def roles_factory(backend: str, settings: Settings) -> RolesFactory:
+    """The roles for a backend spec: `template`, `openai:URL` or `hf:PATH` (model options in the spec)."""
+    if backend == "template":
+        from funreason_envs.synthesis.roles.template import TemplateRoles
+
+        return lambda rng: TemplateRoles(rng, settings.mistake_rate)
+    raise ConfigError(f"unknown --llm backend {backend!r}; use template, openai:URL or hf:PATH")
+
+
+def make_sample(index: int, settings: Settings, backend: str) -> dict[str, Any]:
+    """Build, verify and serialise sample `index`; a failure becomes a rejection record."""
+    try:
+        sample = SampleBuilder(index, settings, roles_factory(backend, settings)).build()
+    except Rejected as exc:
+        return {"index": index, "rejected": exc.reason, "detail": exc.detail}
+    sample.backend = backend.split(":", 1)[0]
+    problems = verify_sample(sample)
+    if problems:
+        return {"index": index, "rejected": "verification_failed", "detail": "; ".join(problems[:3])}
+    return {"index": index, "sample": sample.model_dump(mode="json")}
+
+
+def dedupe_key(sample: dict[str, Any]) -> str:
+    """Samples with the same queries and ground truth are duplicates."""
+    task = sample["task"]
+    body = json.dumps([task["turns"], task["ground_truth"]], sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class RunFolder:
+    """The append-only files of one run, and what they already hold."""
+
+    def __init__(self, out_dir: str | Path, fingerprint: dict[str, Any]) -> None:
+        self.path = Path(out_dir)
+        if self.path.exists() and not self.path.is_dir():
+            raise ConfigError(f"--out {self.path}: exists and is not a folder")
+        self.path.mkdir(parents=True, exist_ok=True)
+        run_file = self.path / RUN_FILE
+        if run_file.exists():
+            recorded = json.loads(run_file.read_text())
+            changed = sorted(
+                key
+                for key in fingerprint.keys() | recorded.keys()
+                if fingerprint.get(key) != recorded.get(key)
+            )
+            if changed:
+                raise ConfigError(
+                    f"--out {self.path} holds a run made with other settings ({', '.join(changed)}); "
+                    "rerun with the same options to resume, or choose a new --out"
+                )
+        else:
+            run_file.write_text(json.dumps(fingerprint, indent=2) + "\n")
+        self.samples = _read_lines(self.path / SAMPLES_FILE)
+        self.rejections = _read_lines(self.path / REJECTIONS_FILE)
+        self.done = {row["metadata"]["index"] for row in self.samples} | {
+            row["index"] for row in self.rejections
+        }
+        self.keys = {dedupe_key(row) for row in self.samples}
+
+    def record(self, outcome: dict[str, Any]) -> bool:
+        """Append one index's outcome; returns whether a sample was kept."""
+        if "sample" in outcome:
+            sample = outcome["sample"]
+            key = dedupe_key(sample)
+            if key not in self.keys:
+                self.keys.add(key)
+                self.samples.append(sample)
+                _append(self.path / SAMPLES_FILE, sample)
+                self.done.add(outcome["index"])
+                return True
+            outcome = {"index": outcome["index"], "rejected": "duplicate", "detail": sample["id"]}
+        row = {"index": outcome["index"], "reason": outcome["rejected"], "detail": outcome.get("detail", "")}
+        self.rejections.append(row)
+        _append(self.path / REJECTIONS_FILE, row)
+        self.done.add(outcome["index"])
+        return False
+
+
+def synthesize(
+    num: int,
+    settings: Settings,
+    out_dir: str | Path,
+    *,
+    backend: str = "template",
+    workers: int = 1,
+    progress: bool = True,
+    max_indices: int | None = None,
+) -> RunFolder:
+    """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder."""
+    if num < 1:
+        raise ConfigError(f"--num must be at least 1, got {num}")
+    fingerprint = json.loads(json.dumps({"settings": asdict(settings), "backend": backend}))
+    folder = RunFolder(out_dir, fingerprint)
+    limit = max_indices if max_indices is not None else max(num * 20, 100)
+    with tqdm(
+        total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
+    ) as bar:
+        for outcome in _outcomes(folder, settings, backend, workers, limit):
+            if len(folder.samples) >= num:
+                break
+            if folder.record(outcome):
+                bar.update(1)
+            if len(folder.samples) >= num:
+                break
+    return folder
+
+
+def _outcomes(
+    folder: RunFolder, settings: Settings, backend: str, workers: int, limit: int
+) -> Iterator[dict[str, Any]]:
+    """Outcomes of the indices not yet done, in index order."""
+    todo = (index for index in range(limit) if index not in folder.done)
+    if workers <= 1:
+        for index in todo:
+            yield make_sample(index, settings, backend)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: list[Any] = []
+        for index in todo:
+            window.append(pool.submit(make_sample, index, settings, backend))
+            if len(window) >= workers * 4:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+
+
+def _read_lines(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSONL file; a torn last line (from a crash mid-write) is dropped from the file."""
+    if not path.exists():
+        return []
+    rows, kept, torn = [], [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+            kept.append(line)
+        except json.JSONDecodeError:
+            torn = True
+    if torn:
+        path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    return rows
+
+
+def _append(path: Path, row: dict[str, Any]) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        handle.flush()
+
+
+def load_samples(out_dir: str | Path) -> list[Sample]:
+    return [Sample.model_validate(row) for row in _read_lines(Path(out_dir) / SAMPLES_FILE)]

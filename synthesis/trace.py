@@ -1,0 +1,84 @@
+"""Executed ground-truth calls and the pool of values their results produced.
+
+Phase 1 records every call it executes as a `Step`. Each argument that was taken from an earlier
+result remembers its `Source`, which is what makes a data flow: the hard query must not state that
+value, and the chain of thought must explain where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.executor import ToolResult
+from funreason_envs.graph import extract_values
+from funreason_envs.specs import ToolSpec
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an argument value came from: step `(turn, index)` produced it as `resource`."""
+
+    turn: int
+    index: int
+    resource: str
+
+
+@dataclass
+class Step:
+    """One executed ground-truth call."""
+
+    turn: int
+    index: int
+    spec: ToolSpec
+    call: ToolCall
+    result: ToolResult
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.call.name
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.turn, self.index)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A value some step's result produced, usable as an argument elsewhere."""
+
+    value: Any
+    step: Step
+    resource: str
+    unique: bool  # the producer's result held exactly one value of this resource
+
+
+class ValuePool:
+    """Values produced by results so far, by resource type, newest first."""
+
+    def __init__(self) -> None:
+        self._offers: dict[str, list[Offer]] = {}
+
+    def add(self, step: Step) -> None:
+        if not step.result.ok:
+            return
+        for produced in step.spec.produces:
+            values = extract_values(step.result.value, produced.at)
+            for value in values:
+                offer = Offer(value, step, produced.resource, unique=len(values) == 1)
+                self._offers.setdefault(produced.resource, []).insert(0, offer)
+
+    def offers(self, resource: str) -> list[Offer]:
+        return list(self._offers.get(resource, ()))
+
+    def forget_step(self, step: Step) -> None:
+        """Drop what one step produced (its call was taken back)."""
+        for resource, offers in self._offers.items():
+            self._offers[resource] = [offer for offer in offers if offer.step is not step]
+
+    def forget_turn(self, turn: int) -> None:
+        """Drop what steps of `turn` and later produced (their calls were undone)."""
+        for resource, offers in self._offers.items():
+            self._offers[resource] = [offer for offer in offers if offer.step.turn < turn]
