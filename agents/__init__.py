@@ -1,1 +1,28 @@
-"""Agents that act in the environments, and `rollout()` (filled in by the agents issue)."""
+"""Agents that act in the environments: random, OpenAI-compatible servers, local transformers models,
+and the reader of tool calls in model text. The model agents import their optional dependencies
+(`openai`; `torch` and `transformers`) only when created.
+"""
+
+from funreason_envs.agents.base import Agent
+from funreason_envs.agents.chat import ChatAgent
+from funreason_envs.agents.hf_agent import TransformersAgent, act_batch
+from funreason_envs.agents.hf_model import Generation, TransformersModel
+from funreason_envs.agents.openai_agent import OpenAIAgent
+from funreason_envs.agents.openai_client import OpenAIClient
+from funreason_envs.agents.parsing import ParsedText, parse_model_text, split_reasoning
+from funreason_envs.agents.random_agent import RandomAgent
+
+__all__ = [
+    "Agent",
+    "ChatAgent",
+    "Generation",
+    "OpenAIAgent",
+    "OpenAIClient",
+    "ParsedText",
+    "RandomAgent",
+    "TransformersAgent",
+    "TransformersModel",
+    "act_batch",
+    "parse_model_text",
+    "split_reasoning",
+]

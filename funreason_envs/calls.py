@@ -14,9 +14,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from funreason_envs.errors import CallParseError
+from funreason_envs.jsonutil import copy_json
 
 ParameterOrder = Mapping[str, Sequence[str]]
 # Arguments nested deeper than this are refused: no tool takes them, and they could exhaust the stack.
@@ -170,19 +172,42 @@ def _looks_like_json_list(text: str) -> bool:
 
 def _parse_python(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
     try:
+        raw_calls = _read_python(text)
+    except CallParseError as exc:
+        raise CallParseError(f"{where}: {exc}") from None
+    return [_bind(raw, order, where) for raw in raw_calls]
+
+
+@dataclass(frozen=True, slots=True)
+class _RawCall:
+    """A call as written, before positional arguments are named (independent of any tool's spec)."""
+
+    label: str  # "call N (name)", for messages
+    name: str
+    positional: tuple[Any, ...]
+    keywords: tuple[tuple[str, Any], ...]
+
+
+@lru_cache(maxsize=16384)
+def _read_python(text: str) -> tuple[_RawCall, ...]:
+    """Read Python call syntax into raw calls. Pure, so memoised: rollouts and checks repeat call strings.
+
+    Cached values are never handed out: `_bind` copies them into fresh argument dicts.
+    """
+    try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise CallParseError(
-            f"{where}: invalid call syntax at line {exc.lineno} column {exc.offset}: {exc.msg}"
+            f"invalid call syntax at line {exc.lineno} column {exc.offset}: {exc.msg}"
         ) from None
-    except (ValueError, MemoryError) as exc:
-        raise CallParseError(f"{where}: cannot read as call syntax: {exc}") from None
+    except (ValueError, MemoryError, RecursionError) as exc:
+        raise CallParseError(f"cannot read as call syntax: {exc}") from None
     body = tree.body
     nodes = body.elts if isinstance(body, (ast.List, ast.Tuple)) else [body]
-    return [_call_from_node(node, order, f"{where} call {index + 1}") for index, node in enumerate(nodes)]
+    return tuple(_raw_call(node, f"call {index + 1}") for index, node in enumerate(nodes))
 
 
-def _call_from_node(node: ast.expr, order: ParameterOrder, where: str) -> ToolCall:
+def _raw_call(node: ast.expr, where: str) -> _RawCall:
     if not isinstance(node, ast.Call):
         raise CallParseError(
             f"{where} (column {node.col_offset + 1}): expected a call like name(arg=value), "
@@ -195,29 +220,42 @@ def _call_from_node(node: ast.expr, order: ParameterOrder, where: str) -> ToolCa
         name = func.attr  # `Class.method(...)`: the method is the tool
     else:
         raise CallParseError(f"{where} (column {node.col_offset + 1}): the called thing must be a plain name")
-    arguments: dict[str, Any] = {}
-    if node.args:
-        names = order.get(name)
-        if names is None:
-            raise CallParseError(
-                f"{where} ({name}): positional arguments need the tool's parameter order, "
-                "and this tool is unknown; use name=value"
-            )
-        if len(node.args) > len(names):
-            raise CallParseError(
-                f"{where} ({name}): takes at most {len(names)} positional argument(s), got {len(node.args)}"
-            )
-        for param, value in zip(names, node.args, strict=False):
-            arguments[param] = _literal(value, f"{where} ({name}) argument {param!r}")
+    label = f"{where} ({name})"
+    positional = tuple(
+        _literal(value, f"{label} argument {index + 1}") for index, value in enumerate(node.args)
+    )
+    keywords = []
     for keyword in node.keywords:
         if keyword.arg is None:
-            raise CallParseError(f"{where} ({name}): **kwargs unpacking is not allowed")
-        if keyword.arg in arguments:
-            raise CallParseError(f"{where} ({name}): argument {keyword.arg!r} given twice")
-        arguments[keyword.arg] = _literal(keyword.value, f"{where} ({name}) argument {keyword.arg!r}")
-    if _depth_exceeds(arguments, MAX_ARGUMENT_DEPTH):
-        raise CallParseError(f"{where} ({name}): arguments nested deeper than {MAX_ARGUMENT_DEPTH} levels")
-    return ToolCall(name, arguments)
+            raise CallParseError(f"{label}: **kwargs unpacking is not allowed")
+        keywords.append((keyword.arg, _literal(keyword.value, f"{label} argument {keyword.arg!r}")))
+    if _depth_exceeds([positional, [value for _, value in keywords]], MAX_ARGUMENT_DEPTH + 1):
+        raise CallParseError(f"{label}: arguments nested deeper than {MAX_ARGUMENT_DEPTH} levels")
+    return _RawCall(label, name, positional, tuple(keywords))
+
+
+def _bind(raw: _RawCall, order: ParameterOrder, where: str) -> ToolCall:
+    """Name positional arguments by the tool's parameter order; copy every value."""
+    arguments: dict[str, Any] = {}
+    if raw.positional:
+        names = order.get(raw.name)
+        if names is None:
+            raise CallParseError(
+                f"{where}: {raw.label}: positional arguments need the tool's parameter order, "
+                "and this tool is unknown; use name=value"
+            )
+        if len(raw.positional) > len(names):
+            raise CallParseError(
+                f"{where}: {raw.label}: takes at most {len(names)} positional argument(s), "
+                f"got {len(raw.positional)}"
+            )
+        for param, value in zip(names, raw.positional, strict=False):
+            arguments[param] = copy_json(value)
+    for key, value in raw.keywords:
+        if key in arguments:
+            raise CallParseError(f"{where}: {raw.label}: argument {key!r} given twice")
+        arguments[key] = copy_json(value)
+    return ToolCall(raw.name, arguments)
 
 
 def _literal(node: ast.expr, where: str) -> Any:

@@ -12,6 +12,10 @@ from funreason_envs.errors import FunReasonError
 # Subcommand name -> module exposing `add_arguments(parser)` and `run(args) -> int`, and a summary.
 COMMANDS: dict[str, tuple[str, str]] = {
     "envs": ("funreason_envs.commands.envs", "list the registered environments and their tools"),
+    "eval": (
+        "funreason_envs.commands.eval",
+        "evaluate an agent on task sets, or re-score recorded responses",
+    ),
     "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
 }
 

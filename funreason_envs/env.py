@@ -59,7 +59,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.messages: list[dict[str, Any]] = []
         self.call_log: list[ToolResult] = []
         self.invalid_actions = 0
-        self.visible_tools: set[str] | None = None
+        self.visible_tools: set[str] | None = None  # None: every tool may be called
+        self.hidden_tools: set[str] = set()
         self._step_count = 0
 
     # -- configuration ---------------------------------------------------------------------------
@@ -100,30 +101,43 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             raise ConfigError(
                 f"unknown reset option(s) {sorted(unknown)}; accepted: {sorted(self.reset_options())}"
             )
-        if "initial_config" in options:
-            self.initial_config = self._normalise_config(options["initial_config"] or {})
-        if "long_context" in options:
-            self.long_context = bool(options["long_context"])
+        self._configure(options)
         self.action_space.seed(int(self.np_random.integers(2**31)))
         self.router = ToolRouter(self._build_instances())
         self.messages = []
         self.call_log = []
         self.invalid_actions = 0
         self._step_count = 0
-        self._start_episode(options)
-        opening = options.get("message") or self._opening_message()
-        observation = self._user_observation(opening)
+        self._start_episode()
+        observation = self._user_observation(self._opening_message(options))
         return observation, self._info()
 
     def reset_options(self) -> frozenset[str]:
         """The option keys `reset` accepts."""
         return RESET_OPTIONS
 
-    def _start_episode(self, options: Mapping[str, Any]) -> None:
-        """Hook for subclasses: set up episode state after the instances exist."""
-        self.visible_tools = None
+    def _configure(self, options: Mapping[str, Any]) -> None:
+        """Hook: apply reset options before the episode's instances are built."""
+        if "initial_config" in options:
+            self.initial_config = self._normalise_config(options["initial_config"] or {})
+        if "long_context" in options:
+            self.long_context = bool(options["long_context"])
 
-    def _opening_message(self) -> str:
+    def _start_episode(self) -> None:
+        """Hook: set up episode state once the instances exist. Free play hides nothing."""
+        self.set_hidden_tools(set())
+
+    def set_hidden_tools(self, hidden: set[str], *, enforce: bool = False) -> None:
+        """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
+        assert self.router is not None
+        self.hidden_tools = set(hidden)
+        shown = [name for name in self.router.tool_names if name not in self.hidden_tools]
+        self.visible_tools = set(shown) if enforce and self.hidden_tools else None
+        self.action_space.set_tools(self.router.specs(shown))
+
+    def _opening_message(self, options: Mapping[str, Any]) -> str:
+        if options.get("message"):
+            return str(options["message"])
         titles = ", ".join(domain_class(name).spec().title for name in self.domains)
         return f"You are connected to: {titles}. Use the tools to explore and change the environment."
 
@@ -215,11 +229,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         assert self.router is not None
-        names = (
-            self.router.tool_names
-            if self.visible_tools is None
-            else [name for name in self.router.tool_names if name in self.visible_tools]
-        )
+        names = [name for name in self.router.tool_names if name not in self.hidden_tools]
         return {
             "tools": [spec.to_openai() for spec in self.router.specs(names)],
             "calls": [

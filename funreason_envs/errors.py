@@ -29,3 +29,35 @@ class ArgumentError(ToolCallError):
 
 class ConfigError(FunReasonError):
     """An option, initial configuration or input file is invalid."""
+
+
+class MissingDependencyError(FunReasonError, ImportError):
+    """An optional dependency is not installed; the message names the pip command that installs it."""
+
+
+class BackendError(FunReasonError):
+    """A model backend (an OpenAI-compatible server or a local model) could not produce a reply."""
+
+
+class BackendUnreachableError(BackendError):
+    """The server could not be reached: wrong URL, nothing listening, or a network failure."""
+
+
+class BackendAuthError(BackendError):
+    """The server refused the credentials (HTTP 401 or 403)."""
+
+
+class ModelNotFoundError(BackendError):
+    """The server does not serve the requested model; the message lists what it serves when it can."""
+
+
+class BackendTimeoutError(BackendError):
+    """The server did not answer within the timeout, on every allowed attempt."""
+
+
+class BackendUnavailableError(BackendError):
+    """The server kept answering 429 or 5xx until the retries ran out."""
+
+
+class BackendRequestError(BackendError):
+    """The server rejected the request (another 4xx) or sent a reply that cannot be used."""

@@ -30,6 +30,9 @@ def register_envs() -> None:
                 kwargs={"domains": [domain]},
                 max_episode_steps=FREE_PLAY_STEP_LIMIT,
             )
+    multi_turn = f"{NAMESPACE}/MultiTurn-v0"
+    if multi_turn not in gym.registry:
+        gym.register(id=multi_turn, entry_point="funreason_envs.multiturn:MultiTurnEnv")
     combined = f"{NAMESPACE}/Combined-v0"
     if combined not in gym.registry:
         gym.register(

@@ -16,7 +16,7 @@ from typing import Any
 
 ORACLE_INSTALL = (
     "pip install --no-deps bfcl-eval==2026.3.23 mpmath filelock overrides python-dotenv "
-    "(see tests/requirements-oracle.txt)"
+    "(see tests/oracle-requirements.txt)"
 )
 CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 _run_counter = itertools.count()

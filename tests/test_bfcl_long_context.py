@@ -23,10 +23,18 @@ def succeeded(result: str) -> bool:
     return not (isinstance(decoded, dict) and "error" in decoded)
 
 
-def strip_file_system(state: State, padding: str, extra_files: set[str]) -> State:
+def strip_file_system(state: State, paddings: tuple[str, ...], extra_files: set[str]) -> State:
+    """Drop padding files, and remove every known padding from file ends (a ground truth may echo
+    bfcl-eval's padding text into a file, so both sides' paddings are stripped on both sides)."""
+
+    def unpad(content: str) -> str:
+        for padding in paddings:
+            content = content.removesuffix(padding)
+        return content
+
     def clean(node: dict[str, Any]) -> dict[str, Any]:
         if node["type"] == "file":
-            return {"type": "file", "content": node["content"].removesuffix(padding)}
+            return {"type": "file", "content": unpad(node["content"])}
         return {
             "type": "directory",
             "contents": {
@@ -37,24 +45,28 @@ def strip_file_system(state: State, padding: str, extra_files: set[str]) -> Stat
     return {**state, "root": {name: clean(node) for name, node in state["root"].items()}}
 
 
-def bfcl_normalisers() -> dict[str, Callable[[State], State]]:
-    require_bfcl()
-    from bfcl_eval.eval_checker.multi_turn_eval.func_source_code import long_context as theirs
-
+def strip_travel(state: State, cards: set[str], bookings: set[str]) -> State:
     return {
-        "GorillaFileSystem": lambda s: strip_file_system(
-            s, theirs.FILE_CONTENT_EXTENSION, set(theirs.POPULATE_FILE_EXTENSION)
-        ),
+        **state,
+        "credit_card_list": {k: v for k, v in state["credit_card_list"].items() if k not in cards},
+        "booking_record": {k: v for k, v in state["booking_record"].items() if k not in bookings},
     }
 
 
-def our_normalisers() -> dict[str, Callable[[State], State]]:
-    from funreason_envs.domains import file_system
+def normalisers() -> dict[str, Callable[[State], State]]:
+    """Filler removal for both sides: each side's filler is removed wherever it appears."""
+    require_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.func_source_code import long_context as theirs
 
+    from funreason_envs.domains import file_system, travel
+
+    paddings = (file_system.LONG_CONTEXT_PADDING, theirs.FILE_CONTENT_EXTENSION)
+    extra_files = set(file_system.LONG_CONTEXT_EXTRA_FILES) | set(theirs.POPULATE_FILE_EXTENSION)
+    cards = set(travel.LONG_CONTEXT_CARDS) | set(theirs.CREDIT_CARD_EXTENSION)
+    bookings = set(travel.LONG_CONTEXT_BOOKINGS) | set(theirs.BOOKING_RECORD_EXTENSION)
     return {
-        "GorillaFileSystem": lambda s: strip_file_system(
-            s, file_system.LONG_CONTEXT_PADDING, set(file_system.LONG_CONTEXT_EXTRA_FILES)
-        ),
+        "GorillaFileSystem": lambda s: strip_file_system(s, paddings, extra_files),
+        "TravelAPI": lambda s: strip_travel(s, cards, bookings),
     }
 
 
@@ -65,7 +77,7 @@ def normalise(states: dict[str, State], normalisers: dict[str, Callable[[State],
 def test_long_context_calls_succeed_alike_and_states_match_outside_filler():
     entries = [(e, t) for e, t in load_category("multi_turn_long_context") if supported(e)]
     assert entries, "no entry uses only implemented domains"
-    theirs_norm, ours_norm = bfcl_normalisers(), our_normalisers()
+    rules = normalisers()
     problems = []
     for entry, turns in entries:
         ours = our_execute(entry, turns, long_context=True)
@@ -77,6 +89,6 @@ def test_long_context_calls_succeed_alike_and_states_match_outside_filler():
             their_ok = [succeeded(r) for r in their_results]
             if our_ok != their_ok:
                 problems.append(f"{entry['id']} turn {index}: success {our_ok} != {their_ok}")
-            if normalise(our_state, ours_norm) != normalise(their_state, theirs_norm):
+            if normalise(our_state, rules) != normalise(their_state, rules):
                 problems.append(f"{entry['id']} turn {index}: public state differs outside the filler")
     assert not problems, "\n".join(problems[:20])

@@ -1,0 +1,82 @@
+"""Execute every ground-truth call of BFCL's four multi-turn categories here and in bfcl-eval's executor.
+
+Both sides start each entry from the same initial config on fresh instances and run its turns in
+order; our side parses, validates against the spec and dispatches every call string. Prints calls/s
+for each and the ratio, then the memory each side retains after running all four categories
+`--repeat` times in one process (ours stays flat; bfcl-eval keeps every instance in a module cache).
+
+    python benchmarks/bench_execute.py [--repeat 10]
+
+Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+
+from common import Entry, Pass, load_entries, peak_rss_mb, prepare_bfcl, retained, timed
+
+from funreason_envs.domains import domain_class
+from funreason_envs.executor import ToolRouter
+
+
+def run_ours(entries: list[Entry]) -> None:
+    for entry, turns, long_context in entries:
+        config = entry["initial_config"]
+        classes = entry["involved_classes"]
+        router = ToolRouter([domain_class(c)(config.get(c, {}), long_context=long_context) for c in classes])
+        for turn in turns:
+            for call in turn:
+                router.run(call)
+
+
+def bfcl_runner() -> Pass:
+    prepare_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_utils import execute_multi_turn_func_call
+
+    passes = itertools.count()
+
+    def run_bfcl(entries: list[Entry]) -> None:
+        model = f"bench{next(passes)}"  # fresh instances each pass, as on our side
+        for entry, turns, long_context in entries:
+            for turn in turns:
+                execute_multi_turn_func_call(
+                    turn, entry["initial_config"], entry["involved_classes"], model, entry["id"], long_context
+                )
+
+    return run_bfcl
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Ground-truth execution: funreason-envs vs bfcl-eval.")
+    parser.add_argument("--repeat", type=int, default=10, help="passes over all four categories (default 10)")
+    args = parser.parse_args()
+    entries = load_entries()
+    calls = sum(len(turn) for _, turns, _ in entries for turn in turns)
+    run_bfcl = bfcl_runner()
+    python = sys.version.split()[0]
+    print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} passes, Python {python}")
+
+    ours, theirs = timed(run_ours, entries, args.repeat), timed(run_bfcl, entries, args.repeat)
+    ours_rate, theirs_rate = calls / statistics.median(ours), calls / statistics.median(theirs)
+    first_ours, first_theirs = calls / ours[0], calls / theirs[0]
+    print(f"first pass:  ours {first_ours:>9,.0f} calls/s   bfcl-eval {first_theirs:>9,.0f} calls/s")
+    print(f"median pass: ours {ours_rate:>9,.0f} calls/s   bfcl-eval {theirs_rate:>9,.0f} calls/s")
+    print(f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)")
+
+    ours_memory = retained(run_ours, entries, args.repeat)
+    theirs_memory = retained(run_bfcl, entries, args.repeat)
+    print(
+        f"memory retained after pass 1 and pass {args.repeat}: "
+        f"ours {ours_memory[0]:.1f} -> {ours_memory[-1]:.1f} MB, "
+        f"bfcl-eval {theirs_memory[0]:.1f} -> {theirs_memory[-1]:.1f} MB"
+    )
+    print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

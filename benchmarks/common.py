@@ -1,0 +1,73 @@
+"""Shared pieces of the benchmarks: BFCL's ground-truth entries, timing passes, retained memory."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from funreason_envs.tasks.bfcl import CATEGORIES, bfcl_data_dir
+
+Entry = tuple[dict[str, Any], list[list[str]], bool]  # (question entry, ground-truth turns, long context)
+Pass = Callable[[list[Entry]], None]
+
+
+def load_entries() -> list[Entry]:
+    """Every entry of BFCL's four multi-turn categories with its ground truth, read from bfcl-eval's data."""
+    folder = bfcl_data_dir()
+    entries = []
+    for category in CATEGORIES:
+        answer_lines = (folder / "possible_answer" / f"BFCL_v4_{category}.json").read_text().splitlines()
+        answers = {row["id"]: row["ground_truth"] for row in map(json.loads, answer_lines)}
+        for line in (folder / f"BFCL_v4_{category}.json").read_text().splitlines():
+            entry = json.loads(line)
+            entries.append((entry, answers[entry["id"]], "long_context" in category))
+    return entries
+
+
+def prepare_bfcl() -> None:
+    """bfcl-eval creates folders under BFCL_PROJECT_ROOT when imported: point it at a scratch folder."""
+    os.environ.setdefault("BFCL_PROJECT_ROOT", tempfile.mkdtemp(prefix="bfcl-bench-"))
+
+
+def timed(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
+    """Seconds taken by each of `repeat` passes."""
+    seconds = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        run(entries)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def retained(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
+    """Traced memory (MB) still allocated after each pass, relative to before the first."""
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    after = []
+    for _ in range(repeat):
+        run(entries)
+        gc.collect()
+        after.append((tracemalloc.get_traced_memory()[0] - base) / 2**20)
+    tracemalloc.stop()
+    return after
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,231 @@
+"""Evaluate agents on task sets, or re-score recorded BFCL-style responses, into a results folder.
+
+`DIR/results.jsonl` gets one `Trajectory` per task, appended as each finishes, so an interrupted run
+resumes where it stopped (tasks already in the file are skipped). `DIR/summary.json` holds accuracy
+per category and the overall score, BFCL's unweighted mean of the category accuracies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from funreason_envs.agents.base import Agent
+from funreason_envs.agents.rollout import ToolView, rollout_many
+from funreason_envs.checker import CheckOptions, check_task, execute_responses
+from funreason_envs.errors import ConfigError
+from funreason_envs.multiturn import MultiTurnEnv
+from funreason_envs.tasks import Task
+from funreason_envs.trajectory import Trajectory, TurnRecord
+
+RESULTS_FILE = "results.jsonl"
+SUMMARY_FILE = "summary.json"
+
+
+def completed_ids(results_path: Path) -> set[str]:
+    """Ids already in a results file; a truncated last line (from a crash) is ignored and rewritten."""
+    if not results_path.exists():
+        return set()
+    done: set[str] = set()
+    good_lines: list[str] = []
+    dirty = False
+    for line in results_path.read_text(encoding="utf-8").splitlines():
+        try:
+            done.add(json.loads(line)["id"])
+            good_lines.append(line)
+        except (json.JSONDecodeError, KeyError, TypeError):
+            dirty = True
+    if dirty:
+        results_path.write_text("".join(f"{line}\n" for line in good_lines), encoding="utf-8")
+    return done
+
+
+def evaluate(
+    tasks: list[Task],
+    make_agent: Callable[[Task], Agent],
+    out_dir: str | Path,
+    *,
+    workers: int = 1,
+    env_kwargs: dict[str, Any] | None = None,
+    tool_view: ToolView | None = None,
+    seed: int = 0,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Roll out every task not yet in `out_dir/results.jsonl`, append the records, write the summary."""
+    out = _prepare(out_dir)
+    results_path = out / RESULTS_FILE
+    todo = _pending(tasks, completed_ids(results_path))
+    env_kwargs = dict(env_kwargs or {})
+
+    def make_env() -> MultiTurnEnv:
+        return MultiTurnEnv(tasks, **env_kwargs)
+
+    records = rollout_many(todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view)
+    _append(results_path, records, len(todo), progress, "eval")
+    return write_summary(out)
+
+
+def rescore(
+    tasks: list[Task],
+    responses_path: str | Path,
+    out_dir: str | Path,
+    *,
+    options: CheckOptions | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Score recorded responses (`{"id", "result": [turn][step][call string]}` lines) against the tasks."""
+    responses = read_responses(responses_path)
+    by_id = {task.id: task for task in tasks}
+    unknown = sorted(set(responses) - set(by_id))
+    if unknown:
+        raise ConfigError(
+            f"{responses_path}: {len(unknown)} response id(s) not in the task set, e.g. {unknown[0]!r}"
+        )
+    out = _prepare(out_dir)
+    results_path = out / RESULTS_FILE
+    done = completed_ids(results_path)
+    todo = [by_id[task_id] for task_id in responses if task_id not in done]
+    records = (_rescore_one(task, responses[task.id], options) for task in todo)
+    _append(results_path, records, len(todo), progress, "rescore")
+    return write_summary(out)
+
+
+def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Trajectory:
+    if not isinstance(response, list):
+        return Trajectory(
+            id=task.id,
+            category=task.category,
+            domains=task.domains,
+            passed=False,
+            score=0.0,
+            reason="inference_error",
+            error="the recorded result is not a list of turns",
+        )
+    outcomes = execute_responses(task, response)
+    report = check_task(task, outcomes, options=options)
+    turns = [
+        TurnRecord(
+            turn=verdict.turn,
+            checked=verdict.checked,
+            passed=verdict.passed,
+            reason=verdict.reason,
+            missing_results=verdict.missing_results,
+            state_diff=verdict.state_diff,
+            state=outcomes[verdict.turn].state if verdict.turn < len(outcomes) else {},
+        )
+        for verdict in report.turns
+    ]
+    return Trajectory(
+        id=task.id,
+        category=task.category,
+        domains=task.domains,
+        passed=report.passed,
+        score=report.score,
+        reason=report.reason,
+        reward=1.0 if report.passed else 0.0,
+        turns=turns,
+        metadata={"rescored": True},
+    )
+
+
+def read_responses(path: str | Path) -> dict[str, Any]:
+    """Recorded responses by id; a bad line is reported as `file:line: problem`."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such responses file")
+    responses: dict[str, Any] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            responses[row["id"]] = row["result"]
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+        except (KeyError, TypeError):
+            raise ConfigError(f'{path}:{number}: each line needs "id" and "result"') from None
+    return responses
+
+
+def _prepare(out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _pending(tasks: Iterable[Task], done: set[str]) -> list[Task]:
+    seen: set[str] = set()
+    pending = []
+    for task in tasks:
+        if task.id in seen:
+            raise ConfigError(f"task id {task.id!r} appears twice in the task set; ids must be unique")
+        seen.add(task.id)
+        if task.id not in done:
+            pending.append(task)
+    return pending
+
+
+def _append(
+    path: Path, records: Iterator[Trajectory] | Iterable[Trajectory], total: int, progress: bool, label: str
+) -> None:
+    with (
+        path.open("a", encoding="utf-8") as handle,
+        tqdm(total=total, disable=not progress, desc=label) as bar,
+    ):
+        for record in records:
+            handle.write(record.model_dump_json() + "\n")
+            handle.flush()
+            bar.update(1)
+
+
+def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy and mean partial-credit score per category; overall = unweighted mean of categories."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    scores: dict[str, float] = defaultdict(float)
+    for row in rows:
+        bucket = totals[row.get("category", "custom")]
+        bucket[0] += 1
+        bucket[1] += bool(row.get("passed"))
+        scores[row.get("category", "custom")] += float(row.get("score") or 0.0)
+    categories = {
+        name: {
+            "total": total,
+            "passed": passed,
+            "accuracy": passed / total,
+            "mean_score": scores[name] / total,
+        }
+        for name, (total, passed) in sorted(totals.items())
+    }
+    overall = sum(c["accuracy"] for c in categories.values()) / len(categories) if categories else 0.0
+    return {
+        "categories": categories,
+        "overall_accuracy": overall,
+        "tasks": sum(t for t, _ in totals.values()),
+    }
+
+
+def write_summary(out_dir: Path) -> dict[str, Any]:
+    rows = [
+        json.loads(line) for line in (out_dir / RESULTS_FILE).read_text(encoding="utf-8").splitlines() if line
+    ]
+    summary = summarise_rows(rows)
+    (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A plain-text table of accuracy per category and the overall score."""
+    lines = [f"{'category':<28} {'tasks':>6} {'passed':>7} {'accuracy':>9} {'partial':>8}"]
+    for name, row in summary["categories"].items():
+        counts = f"{row['total']:>6} {row['passed']:>7}"
+        lines.append(f"{name:<28} {counts} {row['accuracy']:>9.2%} {row['mean_score']:>8.2%}")
+    overall = summary["overall_accuracy"]
+    lines.append(f"{'overall (mean of categories)':<28} {summary['tasks']:>6} {'':>7} {overall:>9.2%}")
+    return "\n".join(lines)

@@ -1,0 +1,235 @@
+"""`MultiTurnEnv` (`FunReason/MultiTurn-v0`): tasks played as multi-turn episodes with BFCL scoring.
+
+The user turns of a task arrive in order. Within a turn the agent calls tools; an assistant message
+without calls ends the turn, the turn is checked against the ground truth, and the next user turn
+arrives. Tools held out until a later turn are hidden until then (shown with BFCL's "new tools" notice).
+A turn that runs past `max_steps_per_turn` steps truncates the episode, which then fails as BFCL's
+force-terminated entries do (unless it was the last turn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Literal
+
+import gymnasium as gym
+
+from funreason_envs.checker import (
+    CheckOptions,
+    CheckReport,
+    TurnOutcome,
+    TurnVerdict,
+    check_task,
+    check_turn,
+    execute_ground_truth,
+    router_state,
+    summarise,
+)
+from funreason_envs.env import ToolEnv
+from funreason_envs.errors import ConfigError
+from funreason_envs.executor import ToolResult
+from funreason_envs.tasks import Task, load_tasks
+
+RewardMode = Literal["final", "turn", "partial"]
+REWARD_MODES = ("final", "turn", "partial")
+BFCL_STEP_LIMIT = 20
+
+
+class MultiTurnEnv(ToolEnv):
+    """Play tasks turn by turn and score them.
+
+    Args:
+        tasks: a task-set spec (`"demo"`, `"bfcl:multi_turn_base"`, a JSONL path, comma-separated) or a list
+            of `Task`s / task dicts. `reset(seed=...)` samples one; `reset(options={"task": ...})` picks one
+            (a `Task`, a task dict, or the id of a loaded task).
+        reward_mode: `"final"` (1.0 at the end iff the episode passes, as BFCL), `"turn"` (1.0 at the end of
+            each checked turn that passes) or `"partial"` (at the end, the share of checked turns passed).
+        max_steps_per_turn: steps allowed in one turn before the episode is truncated (BFCL: 20).
+        strict: hidden tools cannot be called before their turn, and acting in a turn whose ground truth is
+            empty fails that turn. Off by default, as in BFCL.
+        numeric_tolerance: compare numbers in states and results with this relative tolerance.
+        bfcl_data: folder with BFCL's data files, when bfcl-eval is not installed.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 4}
+
+    def __init__(
+        self,
+        tasks: str | Sequence[Task | Mapping[str, Any]] = "demo",
+        *,
+        reward_mode: RewardMode = "final",
+        max_steps_per_turn: int = BFCL_STEP_LIMIT,
+        strict: bool = False,
+        numeric_tolerance: float | None = None,
+        bfcl_data: str | None = None,
+        render_mode: str | None = None,
+    ) -> None:
+        if reward_mode not in REWARD_MODES:
+            raise ConfigError(f"reward_mode {reward_mode!r} is not one of {', '.join(REWARD_MODES)}")
+        if max_steps_per_turn < 1:
+            raise ConfigError(f"max_steps_per_turn must be at least 1, got {max_steps_per_turn}")
+        self.tasks = _resolve_tasks(tasks, bfcl_data)
+        if not self.tasks:
+            raise ConfigError("the task set is empty; give at least one task")
+        self._tasks_by_id = {task.id: task for task in self.tasks}
+        domains = list(dict.fromkeys(name for task in self.tasks for name in task.domains))
+        super().__init__(domains, render_mode=render_mode)
+        self.reward_mode = reward_mode
+        self.max_steps_per_turn = max_steps_per_turn
+        self.strict = strict
+        self.check_options = CheckOptions(strict=strict, numeric_tolerance=numeric_tolerance)
+        self.task: Task | None = None
+
+    # -- episode set-up --------------------------------------------------------------------------
+
+    def reset_options(self) -> frozenset[str]:
+        return frozenset({"task"})
+
+    def _configure(self, options: Mapping[str, Any]) -> None:
+        task = self._choose_task(options.get("task"))
+        self.task = task
+        self.domains = list(task.domains)
+        self.initial_config = self._normalise_config(task.initial_config)
+        self.long_context = task.long_context
+
+    def _choose_task(self, choice: Any) -> Task:
+        if choice is None:
+            return self.tasks[int(self.np_random.integers(len(self.tasks)))]
+        if isinstance(choice, Task):
+            return choice
+        if isinstance(choice, Mapping):
+            return Task.model_validate(choice)
+        if isinstance(choice, str):
+            if choice not in self._tasks_by_id:
+                raise ConfigError(f"no task with id {choice!r} in this env's task set")
+            return self._tasks_by_id[choice]
+        raise ConfigError(
+            f"options['task'] must be a Task, a task dict or a task id, got {type(choice).__name__}"
+        )
+
+    def _start_episode(self) -> None:
+        assert self.task is not None
+        self.turn = 0
+        self._ground = execute_ground_truth(self.task)
+        self._turn_steps = 0
+        self._turn_results: list[str] = []
+        self._turn_made_calls = False
+        self._all_results: list[str] = []
+        self.turn_outcomes: list[TurnOutcome] = []
+        self.verdicts: list[TurnVerdict] = []
+        self.report: CheckReport | None = None
+        self._force_terminated = False
+        self._reveal_tools()
+
+    def _reveal_tools(self) -> None:
+        assert self.task is not None
+        self.set_hidden_tools(self.task.revealed_by(self.turn), enforce=self.strict)
+
+    def _opening_message(self, options: Mapping[str, Any]) -> str:
+        assert self.task is not None
+        return self.task.user_text(0)
+
+    # -- turn mechanics --------------------------------------------------------------------------
+
+    def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        if self.router is not None and self._episode_over():
+            raise gym.error.ResetNeeded("the episode has ended; call reset()")
+        return super().step(action)
+
+    def _episode_over(self) -> bool:
+        return self.report is not None
+
+    def _after_calls(self, results: list[ToolResult]) -> tuple[float, bool]:
+        self._turn_results.extend(result.content for result in results)
+        self._turn_made_calls = True
+        return self._count_step()
+
+    def _refuse(self, action: Any, problem: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        observation, _, _, _, info = super()._refuse(action, problem)
+        reward, terminated = self._count_step()
+        return observation, reward, terminated, self._truncated(), self._info_with_check(info)
+
+    def _count_step(self) -> tuple[float, bool]:
+        """One more step in this turn; past the limit the episode is force-terminated (truncated)."""
+        self._turn_steps += 1
+        if self._turn_steps > self.max_steps_per_turn:
+            self._force_terminated = True
+            self._close_turn()
+            return self._finish(), False
+        return 0.0, False
+
+    def _truncated(self) -> bool:
+        return self._force_terminated
+
+    def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
+        reward = self._close_turn()
+        assert self.task is not None
+        if self.turn + 1 >= len(self.task.turns):
+            reward += self._finish()
+            return {"role": "user", "content": "", "tool_results": []}, reward, True
+        self.turn += 1
+        self._turn_steps = 0
+        self._turn_results = []
+        self._turn_made_calls = False
+        self._reveal_tools()
+        return self._user_observation(self.task.user_text(self.turn)), reward, False
+
+    def _close_turn(self) -> float:
+        """Record and check the current turn; returns its reward in "turn" mode."""
+        assert self.task is not None and self.router is not None
+        outcome = TurnOutcome(list(self._turn_results), router_state(self.router), self._turn_made_calls)
+        self.turn_outcomes.append(outcome)
+        self._all_results.extend(outcome.results)
+        verdict = check_turn(
+            self.turn, self.task, outcome, self._ground[self.turn], self._all_results, self.check_options
+        )
+        self.verdicts.append(verdict)
+        if self.reward_mode == "turn" and verdict.checked and verdict.passed:
+            return 1.0
+        return 0.0
+
+    def _finish(self) -> float:
+        """Score the whole episode; returns the end-of-episode reward."""
+        assert self.task is not None
+        if len(self.turn_outcomes) == len(self.task.turns):
+            self.report = summarise(list(self.verdicts))
+        else:
+            self.report = check_task(self.task, self.turn_outcomes, self._ground, self.check_options)
+        if self.reward_mode == "final":
+            return 1.0 if self.report.passed else 0.0
+        if self.reward_mode == "partial":
+            return self.report.score
+        return 0.0
+
+    # -- info ------------------------------------------------------------------------------------
+
+    def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
+        return self._info_with_check(super()._info(results))
+
+    def _info_with_check(self, info: dict[str, Any]) -> dict[str, Any]:
+        assert self.task is not None
+        info["task_id"] = self.task.id
+        info["turn"] = self.turn
+        check: dict[str, Any] = {"turns": [_verdict_dict(v) for v in self.verdicts]}
+        if self.report is not None:
+            check.update(passed=self.report.passed, reason=self.report.reason, score=self.report.score)
+            check["turns"] = [_verdict_dict(v) for v in self.report.turns]
+        info["check"] = check
+        return info
+
+
+def _verdict_dict(verdict: TurnVerdict) -> dict[str, Any]:
+    return {
+        "turn": verdict.turn,
+        "checked": verdict.checked,
+        "passed": verdict.passed,
+        "reason": verdict.reason,
+        "missing_results": list(verdict.missing_results),
+        "state_diff": list(verdict.state_diff),
+    }
+
+
+def _resolve_tasks(tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None) -> list[Task]:
+    if isinstance(tasks, str):
+        return load_tasks(tasks, bfcl_data)
+    return [task if isinstance(task, Task) else Task.model_validate(task) for task in tasks]

@@ -1,0 +1,37 @@
+"""Tasks: the shared task format, BFCL's multi-turn sets, and task-set specs such as `bfcl:base`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from funreason_envs.tasks.bfcl import CATEGORIES, load_bfcl_tasks
+from funreason_envs.tasks.model import NEW_TOOLS_NOTICE, GroundTruthCall, Task, read_tasks, write_tasks
+
+DEMO_TASKS = Path(__file__).with_name("data") / "demo.jsonl"
+
+
+def load_tasks(spec: str, bfcl_data: str | Path | None = None) -> list[Task]:
+    """Tasks named by a comma-separated spec: `bfcl:<category>`, `demo`, or JSONL file paths."""
+    tasks: list[Task] = []
+    for part in (piece.strip() for piece in spec.split(",")):
+        if not part:
+            continue
+        if part.startswith("bfcl:"):
+            tasks.extend(load_bfcl_tasks(part.removeprefix("bfcl:"), bfcl_data))
+        elif part == "demo":
+            tasks.extend(read_tasks(DEMO_TASKS))
+        else:
+            tasks.extend(read_tasks(part))
+    return tasks
+
+
+__all__ = [
+    "CATEGORIES",
+    "NEW_TOOLS_NOTICE",
+    "GroundTruthCall",
+    "Task",
+    "load_bfcl_tasks",
+    "load_tasks",
+    "read_tasks",
+    "write_tasks",
+]

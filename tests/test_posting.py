@@ -1,0 +1,299 @@
+"""The posting domain (BFCL's TwitterAPI): every tool's success and failure results, config handling,
+determinism, and a scripted session compared call by call with bfcl-eval."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import gymnasium as gym
+import pytest
+
+import funreason_envs  # noqa: F401  (registers the envs)
+from funreason_envs.domains.posting import Posting
+from funreason_envs.errors import ConfigError
+from funreason_envs.executor import ToolRouter
+from tests.oracle import bfcl_execute
+
+
+def tweet(tweet_id: int, username: str, content: str, tags=(), mentions=()) -> dict[str, Any]:
+    return {
+        "id": tweet_id,
+        "username": username,
+        "content": content,
+        "tags": list(tags),
+        "mentions": list(mentions),
+    }
+
+
+@pytest.fixture
+def config() -> dict[str, Any]:
+    return {
+        "username": "ana",
+        "password": "pw1",
+        "authenticated": True,
+        "tweets": {
+            "0": tweet(0, "ana", "Morning run done", ["#Fitness"], ["@coach"]),
+            "1": tweet(1, "ben", "New fitness gear review", ["#Gear"]),
+            "5": tweet(5, "ben", "Coffee time", ["#fitness"]),
+        },
+        "comments": {"1": [{"username": "ana", "content": "Nice!"}]},
+        "retweets": {"ben": [0]},
+        "following_list": ["ben"],
+        "tweet_counter": 6,
+    }
+
+
+@pytest.fixture
+def posting(config) -> Posting:
+    return Posting(config)
+
+
+def run(domain: Posting, text: str) -> list[str]:
+    return [result.content for result in ToolRouter([domain]).run(text)]
+
+
+def test_default_state_is_bfcls():
+    assert Posting().state_dict() == {
+        "username": "john",
+        "password": "john123",
+        "authenticated": False,
+        "tweets": {},
+        "comments": {},
+        "retweets": {},
+        "following_list": ["alice", "bob"],
+        "tweet_counter": 0,
+    }
+
+
+def test_tweet_keys_become_ints_but_comment_keys_stay_as_given(posting):
+    assert set(posting.tweets) == {0, 1, 5}
+    assert set(posting.comments) == {"1"}
+    # The config's comments sit under the string key "1", so an integer lookup does not find them.
+    assert run(posting, "get_tweet_comments(tweet_id=1)") == ["[]"]
+    run(posting, "comment(tweet_id=1, comment_content='Agreed')")
+    assert set(posting.comments) == {"1", 1}
+    assert run(posting, "get_tweet_comments(1)") == ["[{'username': 'ana', 'content': 'Agreed'}]"]
+
+
+def test_load_copies_the_config(config):
+    domain = Posting(config)
+    run(domain, "[follow_user(username_to_follow='cy'), mention(tweet_id=0, mentioned_usernames=['@x'])]")
+    assert config["following_list"] == ["ben"]
+    assert config["tweets"]["0"]["mentions"] == ["@coach"]
+
+
+@pytest.mark.parametrize(
+    ("tweets", "message"),
+    [
+        ({"first": tweet(0, "a", "x")}, "TwitterAPI config: tweet key 'first' is not an integer id"),
+        ([tweet(0, "a", "x")], "TwitterAPI config: 'tweets' must map tweet ids to tweets, got list"),
+    ],
+)
+def test_bad_tweet_configs_are_named(tweets, message):
+    with pytest.raises(ConfigError) as caught:
+        Posting({"tweets": tweets})
+    assert str(caught.value) == message
+
+
+def test_authentication():
+    domain = Posting()
+    assert run(domain, "posting_get_login_status()") == ['{"login_status": false}']
+    assert run(domain, "authenticate_twitter(username='john', password='wrong')") == [
+        '{"authentication_status": false}'
+    ]
+    assert domain.authenticated is False
+    assert run(domain, "authenticate_twitter('john', 'john123')") == ['{"authentication_status": true}']
+    assert run(domain, "posting_get_login_status()") == ['{"login_status": true}']
+    # A later failed attempt does not log the user out.
+    run(domain, "authenticate_twitter(username='john', password='wrong')")
+    assert domain.authenticated is True
+
+
+@pytest.mark.parametrize(
+    ("call", "action"),
+    [
+        ("post_tweet(content='hi')", "posting"),
+        ("retweet(tweet_id=0)", "retweeting"),
+        ("comment(tweet_id=0, comment_content='hi')", "commenting"),
+        ("follow_user(username_to_follow='cy')", "following"),
+        ("list_all_following()", "listing following"),
+        ("unfollow_user(username_to_unfollow='ben')", "unfollowing"),
+    ],
+)
+def test_tools_that_need_a_login_refuse_without_one(config, call, action):
+    domain = Posting(dict(config, authenticated=False))
+    before = domain.state_dict()
+    assert run(domain, call) == [
+        f'{{"error": "User not authenticated. Please authenticate before {action}."}}'
+    ]
+    assert domain.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "retweet(tweet_id=9)",
+        "comment(tweet_id=9, comment_content='hi')",
+        "mention(tweet_id=9, mentioned_usernames=['@a'])",
+        "get_tweet(tweet_id=9)",
+        "get_tweet_comments(tweet_id=9)",
+    ],
+)
+def test_tools_on_a_missing_tweet_report_it(posting, call):
+    before = posting.state_dict()
+    assert run(posting, call) == ['{"error": "Tweet with ID 9 not found."}']
+    assert posting.state_dict() == before
+
+
+def test_post_tweet_uses_and_advances_the_counter(posting):
+    assert run(posting, "post_tweet(content='Hello', tags=['#hi'])") == [
+        '{"id": 6, "username": "ana", "content": "Hello", "tags": ["#hi"], "mentions": []}'
+    ]
+    assert run(posting, "post_tweet('Again', [], ['@ben'])") == [
+        '{"id": 7, "username": "ana", "content": "Again", "tags": [], "mentions": ["@ben"]}'
+    ]
+    assert posting.tweet_counter == 8
+    assert run(posting, "get_tweet(7)") == [
+        '{"id": 7, "username": "ana", "content": "Again", "tags": [], "mentions": ["@ben"]}'
+    ]
+
+
+def test_new_tweets_do_not_share_mention_lists():
+    domain = Posting({"authenticated": True})
+    run(
+        domain,
+        "[post_tweet(content='a'), post_tweet(content='b'), mention(tweet_id=0, mentioned_usernames=['@x'])]",
+    )
+    assert domain.tweets[0]["mentions"] == ["@x"]
+    assert domain.tweets[1]["mentions"] == []
+    run(domain, "post_tweet(content='c')")
+    assert domain.tweets[2]["mentions"] == []
+
+
+def test_tweets_do_not_alias_the_callers_lists(posting):
+    tags = ["#mine"]
+    ToolRouter([posting]).run({"name": "post_tweet", "arguments": {"content": "x", "tags": tags}})
+    tags.append("#changed")
+    assert posting.tweets[6]["tags"] == ["#mine"]
+
+
+def test_retweet_once(posting):
+    assert run(posting, "retweet(tweet_id=1)") == ['{"retweet_status": "Successfully retweeted"}']
+    assert run(posting, "retweet(tweet_id=1)") == ['{"retweet_status": "Already retweeted"}']
+    assert posting.retweets == {"ben": [0], "ana": [1]}
+
+
+def test_mention_extends_and_fails_like_bfcl_on_a_tweet_without_mentions(posting):
+    assert run(posting, "mention(tweet_id=0, mentioned_usernames=['@a', '@b'])") == [
+        '{"mention_status": "Users mentioned successfully"}'
+    ]
+    assert posting.tweets[0]["mentions"] == ["@coach", "@a", "@b"]
+    posting.tweets[1].pop("mentions")
+    assert run(posting, "mention(tweet_id=1, mentioned_usernames=['@a'])") == [
+        "Error during execution: 'mentions'"
+    ]
+
+
+def test_follow_list_and_unfollow(posting):
+    assert run(posting, "follow_user(username_to_follow='ben')") == ['{"follow_status": false}']
+    assert run(posting, "follow_user(username_to_follow='cy')") == ['{"follow_status": true}']
+    assert run(posting, "list_all_following()") == ['{"following_list": ["ben", "cy"]}']
+    assert run(posting, "unfollow_user(username_to_unfollow='zed')") == ['{"unfollow_status": false}']
+    assert run(posting, "unfollow_user(username_to_unfollow='ben')") == ['{"unfollow_status": true}']
+    assert posting.following_list == ["cy"]
+
+
+def test_reading_and_search(posting):
+    assert run(posting, "get_user_tweets(username='ben')") == [
+        "[{'id': 1, 'username': 'ben', 'content': 'New fitness gear review', 'tags': ['#Gear'], "
+        "'mentions': []}, {'id': 5, 'username': 'ben', 'content': 'Coffee time', 'tags': ['#fitness'], "
+        "'mentions': []}]"
+    ]
+    assert run(posting, "get_user_tweets(username='nobody')") == ["[]"]
+    # Text matches case-insensitively as a substring; tags only as a whole tag.
+    assert [t["id"] for t in posting.search_tweets("FITNESS")] == [1]
+    assert [t["id"] for t in posting.search_tweets("#FITNESS")] == [0, 5]
+    assert posting.search_tweets("#fit") == []
+
+
+def test_user_stats(posting):
+    assert run(posting, "get_user_stats(username='ana')") == [
+        '{"tweet_count": 1, "following_count": 1, "retweet_count": 0}'
+    ]
+    # Following counts are only known for the account's own user.
+    assert run(posting, "get_user_stats(username='ben')") == [
+        '{"tweet_count": 2, "following_count": 0, "retweet_count": 1}'
+    ]
+
+
+def test_no_randomness_repeated_sessions_match(config):
+    script = "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]"
+    first, second = Posting(config), Posting(config)
+    assert run(first, script) == run(second, script)
+    assert first.state_dict() == second.state_dict()
+    env = gym.make("FunReason/Posting-v0", initial_config={"TwitterAPI": config}).unwrapped
+    env.reset(seed=0)
+    seeded_zero = env.state_dict()
+    env.reset(seed=1)
+    assert env.state_dict() == seeded_zero
+
+
+def test_pickles_with_its_state(posting):
+    run(posting, "post_tweet(content='kept')")
+    copy = pickle.loads(pickle.dumps(posting))
+    assert copy.state_dict() == posting.state_dict()
+    assert run(copy, "get_tweet(6)") == run(posting, "get_tweet(6)")
+
+
+def test_scripted_session_matches_bfcl(config):
+    """Success, failure and quirk paths of every tool, compared with bfcl-eval call by call."""
+    turns = [
+        [
+            "get_tweet_comments(tweet_id=1)",
+            "post_tweet(content='logged out?')",
+            "authenticate_twitter(username='ana', password='nope')",
+            "posting_get_login_status()",
+            "get_user_stats(username='ana')",
+        ],
+        [
+            "post_tweet(content='Fitness update', tags=['#Fitness'], mentions=['@ben'])",
+            "comment(tweet_id=1, comment_content='Great')",
+            "get_tweet_comments(tweet_id=1)",
+            "comment(tweet_id=42, comment_content='x')",
+            "retweet(tweet_id=5)",
+            "retweet(tweet_id=5)",
+            "retweet(tweet_id=42)",
+            "mention(tweet_id=6, mentioned_usernames=['@cy'])",
+            "mention(tweet_id=42, mentioned_usernames=['@cy'])",
+        ],
+        [
+            "follow_user(username_to_follow='ben')",
+            "follow_user(username_to_follow='dee')",
+            "unfollow_user(username_to_unfollow='ben')",
+            "unfollow_user(username_to_unfollow='ben')",
+            "list_all_following()",
+            "get_tweet(tweet_id=6)",
+            "get_tweet(tweet_id=42)",
+            "get_user_tweets(username='ana')",
+            "search_tweets(keyword='#fitness')",
+            "search_tweets(keyword='update')",
+            "get_user_stats(username='ana')",
+            "get_user_stats(username='ben')",
+        ],
+    ]
+    assert_matches_bfcl(dict(config, authenticated=False), turns[:1])
+    assert_matches_bfcl(config, turns[1:])
+
+
+def assert_matches_bfcl(config: dict[str, Any], turns: list[list[str]]) -> None:
+    entry = {
+        "id": "posting_script",
+        "initial_config": {"TwitterAPI": config},
+        "involved_classes": ["TwitterAPI"],
+    }
+    theirs = bfcl_execute(entry, turns, long_context=False)
+    ours = Posting(config)
+    for turn, (their_results, their_state) in zip(turns, theirs, strict=True):
+        assert [run(ours, call)[0] for call in turn] == their_results
+        assert ours.state_dict() == their_state["TwitterAPI"]
