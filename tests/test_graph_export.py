@@ -11,7 +11,7 @@ import pytest
 from funreason_envs.cli import main
 from funreason_envs.errors import ConfigError
 from funreason_envs.graph import ApiGraph
-from funreason_envs.graph.draw import draw_png
+from funreason_envs.graph.draw import _unlinked_note, draw_png
 from funreason_envs.graph.export import combined_graph, to_node_link, write_graphml
 from funreason_envs.graph.layout import band_of, layout, panel
 from funreason_envs.specs import load_domain_spec
@@ -141,3 +141,13 @@ def test_cli_infers_the_format_and_reports_problems(tmp_path, capsys):
     assert "unknown domain(s) ['nope']" in capsys.readouterr().err
     assert main(["graph", "--out", str(tmp_path / "missing" / "g.json")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_png_names_the_tools_it_cannot_link(tmp_path):
+    idle = make_spec("idle", [{"name": "noop"}, {"name": "wait"}])
+    graph = ApiGraph([load_domain_spec("file_system"), idle])
+    drawn = set(load_domain_spec("file_system").by_name)
+    assert _unlinked_note(graph, drawn) == "Not drawn, as no annotation links them (yet): tools of idle (2)"
+    assert _unlinked_note(ApiGraph.from_domains("file_system"), drawn) == ""
+    draw_png(graph, tmp_path / "idle.png")
+    assert (tmp_path / "idle.png").read_bytes()[:8] == PNG_MAGIC

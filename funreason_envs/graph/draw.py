@@ -84,18 +84,40 @@ def draw_png(graph: ApiGraph, path: str | Path) -> None:
         axes.axis("off")
         axes.set_title(title, fontsize=12)
         _draw_panel(axes, cut, plan, colours)
+    drawn = {
+        cut.nodes[node]["name"] for _, cut, _ in laid for node in cut if cut.nodes[node]["kind"] == "tool"
+    }
+    shown = [domain for domain in graph.domains if any(graph.tools[name].domain == domain for name in drawn)]
     handles = [Line2D([0], [0], **EDGE_STYLES[kind], label=text) for text, kind in LEGEND]
-    handles += [Patch(facecolor=colours[d], edgecolor="#333333", label=f"tool: {d}") for d in graph.domains]
+    handles += [Patch(facecolor=colours[d], edgecolor="#333333", label=f"tool: {d}") for d in shown]
     handles += [
         Patch(facecolor="white", edgecolor=DATA_BLUE, label="resource (a value)"),
         Patch(facecolor="#fff3c4", edgecolor=STATE_ORANGE, label="condition (a state)"),
     ]
-    figure.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9)
+    note = _unlinked_note(graph, drawn)
+    bottom = 0.03 if note else 0.0
+    figure.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom), ncol=4, frameon=False, fontsize=9
+    )
+    if note:
+        figure.text(0.5, 0.005, note, ha="center", va="bottom", fontsize=9, style="italic")
     title = f"Environment-API graph: {', '.join(graph.domains)} ({len(graph.tools)} tools)"
     figure.suptitle(title, fontsize=14)
-    figure.tight_layout(rect=(0, 0.07, 1, 0.97))
+    figure.tight_layout(rect=(0, 0.07 + bottom, 1, 0.97))
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
+
+
+def _unlinked_note(graph: ApiGraph, drawn: set[str]) -> str:
+    """A line naming, per domain, how many tools no annotation links (they are not drawn)."""
+    counts: dict[str, int] = {}
+    for name, tool in graph.tools.items():
+        if name not in drawn:
+            counts[tool.domain] = counts.get(tool.domain, 0) + 1
+    if not counts:
+        return ""
+    parts = ", ".join(f"{domain} ({count})" for domain, count in counts.items())
+    return f"Not drawn, as no annotation links them (yet): tools of {parts}"
 
 
 def _span(plan: Layout) -> tuple[float, float, float]:
