@@ -11,8 +11,11 @@ import pytest
 from funreason_envs.cli import main
 from funreason_envs.errors import ConfigError
 from funreason_envs.graph import ApiGraph
-from funreason_envs.graph.draw import draw_png
+from funreason_envs.graph.draw import _unlinked_note, draw_png
 from funreason_envs.graph.export import combined_graph, to_node_link, write_graphml
+from funreason_envs.graph.layout import band_of, layout, panel
+from funreason_envs.specs import load_domain_spec
+from tests.graph_helpers import make_spec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -76,6 +79,36 @@ def test_png_is_drawn(graph, tmp_path):
     assert path.stat().st_size > 50_000  # two panels of labelled nodes, not an empty canvas
 
 
+def test_png_draws_several_domains_in_bands(tmp_path):
+    chat = make_spec(
+        "chat",
+        [
+            {"name": "login", "provides": ["logged_in"]},
+            {
+                "name": "send",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"body": {"type": "string"}},
+                    "required": ["body"],
+                },
+                "consumes": {"body": "text"},
+                "requires": ["logged_in"],
+            },
+        ],
+        resources={"text": "Some text."},
+        conditions={"logged_in": "Logged in."},
+    )
+    graph = ApiGraph([load_domain_spec("file_system"), chat])
+    cut = panel(graph.annotations, ("produces", "consumes"))
+    plan = layout(cut, graph.domains)
+    lowest_fs = max(y for node, (_, y) in plan.at.items() if band_of(cut, node) == "file_system")
+    assert plan.at["tool:send"][1] > lowest_fs  # the chat band sits below the file-system band
+    # text feeds echo, echo's text feeds send: send sits two tool columns right of text, reached by waypoints
+    assert [x for x, _ in plan.routes[("resource:text", "tool:send", 0)]] == [4.0, 5.0]
+    draw_png(graph, tmp_path / "two.png")
+    assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
+
+
 def test_missing_matplotlib_is_one_clear_error(graph, tmp_path, monkeypatch):
     real_import = builtins.__import__
 
@@ -108,3 +141,13 @@ def test_cli_infers_the_format_and_reports_problems(tmp_path, capsys):
     assert "unknown domain(s) ['nope']" in capsys.readouterr().err
     assert main(["graph", "--out", str(tmp_path / "missing" / "g.json")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_png_names_the_tools_it_cannot_link(tmp_path):
+    idle = make_spec("idle", [{"name": "noop"}, {"name": "wait"}])
+    graph = ApiGraph([load_domain_spec("file_system"), idle])
+    drawn = set(load_domain_spec("file_system").by_name)
+    assert _unlinked_note(graph, drawn) == "Not drawn, as no annotation links them (yet): tools of idle (2)"
+    assert _unlinked_note(ApiGraph.from_domains("file_system"), drawn) == ""
+    draw_png(graph, tmp_path / "idle.png")
+    assert (tmp_path / "idle.png").read_bytes()[:8] == PNG_MAGIC

@@ -43,6 +43,7 @@ def test_wheel_contains_packages_and_spec_files(tmp_path):
     assert "funreason_envs/api_specs/spec.schema.json" in names
     assert "funreason_envs/agents/__init__.py" in names
     assert "funreason_envs/synthesis/__init__.py" in names
+    assert "funreason_envs/graph/api_graph.py" in names
     assert not any(name.startswith(("agents/", "synthesis/", "api_specs/", "tests/")) for name in names)
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     assert "funreason = funreason_envs.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -10,6 +10,15 @@ from funreason_envs.graph.api_graph import ApiGraph
 from funreason_envs.graph.extract import extract_values
 from funreason_envs.graph.model import Reason, Requirement
 from funreason_envs.graph.situation import Situation
-from funreason_envs.graph.walk import Walk, WalkSampler
+from funreason_envs.graph.walk import Walk, WalkError, WalkSampler
 
-__all__ = ["ApiGraph", "Reason", "Requirement", "Situation", "Walk", "WalkSampler", "extract_values"]
+__all__ = [
+    "ApiGraph",
+    "Reason",
+    "Requirement",
+    "Situation",
+    "Walk",
+    "WalkError",
+    "WalkSampler",
+    "extract_values",
+]

@@ -90,7 +90,7 @@ def dependency_graph(annotations: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def _link_resource(graph: nx.DiGraph, annotations: nx.MultiDiGraph, node: str, data: dict) -> None:
-    producers = {annotations.nodes[u]["name"] for u, _, kind in annotations.in_edges(node, data="kind")}
+    producers = {annotations.nodes[u]["name"] for u, _ in annotations.in_edges(node)}
     for _, consumer, edge in annotations.out_edges(node, data=True):
         consumer_tool = annotations.nodes[consumer]["name"]
         # A user can state the value, or another accepted type can: then no single producer is a must.

@@ -9,6 +9,7 @@ exports): `revokes`, and values or states that link no two tools (such as names 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import networkx as nx
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.graph.api_graph import ApiGraph
-from funreason_envs.graph.layout import panel, positions
+from funreason_envs.graph.layout import Layout, layout, panel
 
 DOMAIN_COLOURS = ("#a6cee3", "#b2df8a", "#fdbf6f", "#cab2d6", "#fb9a99", "#ffff99", "#8dd3c7", "#d9d9d9")
 DATA_BLUE = "#1f5fa8"
@@ -63,13 +64,12 @@ def draw_png(graph: ApiGraph, path: str | Path) -> None:
     from matplotlib.patches import Patch
 
     cuts = [(title, panel(graph.annotations, kinds)) for title, kinds in PANELS]
-    laid = [(title, cut, positions(cut, graph.domains)) for title, cut in cuts if cut]
-    spans = [_span(where) for _, _, where in laid]
+    laid = [(title, cut, layout(cut, graph.domains)) for title, cut in cuts if cut]
+    spans = [_span(plan) for _, _, plan in laid]
     widths = [right - left + 1 for left, right, _ in spans]
     height = max(bottom for _, _, bottom in spans) + 1
-    for _, _, where in laid:  # stretch shorter panels to the full height: more room between their rows
-        scale = (height - 1) / max(max(y for _, y in where.values()), 1)
-        where.update({node: (x, y * scale) for node, (x, y) in where.items()})
+    for (_, _, plan), (_, _, bottom) in zip(laid, spans, strict=True):
+        _stretch(plan, (height - 1) / max(bottom, 1))  # shorter panels get more room between rows
     figure, axes_list = plt.subplots(
         1,
         len(laid),
@@ -78,38 +78,71 @@ def draw_png(graph: ApiGraph, path: str | Path) -> None:
         squeeze=False,
     )
     colours = {domain: DOMAIN_COLOURS[i % len(DOMAIN_COLOURS)] for i, domain in enumerate(graph.domains)}
-    for axes, (title, cut, where), (left, right, _) in zip(axes_list[0], laid, spans, strict=True):
+    for axes, (title, cut, plan), (left, right, _) in zip(axes_list[0], laid, spans, strict=True):
         axes.set_xlim(left - 0.7, right + 0.7)
         axes.set_ylim(height, -1.0)
         axes.axis("off")
         axes.set_title(title, fontsize=12)
-        _draw_panel(axes, cut, where, colours)
+        _draw_panel(axes, cut, plan, colours)
+    drawn = {
+        cut.nodes[node]["name"] for _, cut, _ in laid for node in cut if cut.nodes[node]["kind"] == "tool"
+    }
+    shown = [domain for domain in graph.domains if any(graph.tools[name].domain == domain for name in drawn)]
     handles = [Line2D([0], [0], **EDGE_STYLES[kind], label=text) for text, kind in LEGEND]
-    handles += [Patch(facecolor=colours[d], edgecolor="#333333", label=f"tool: {d}") for d in graph.domains]
+    handles += [Patch(facecolor=colours[d], edgecolor="#333333", label=f"tool: {d}") for d in shown]
     handles += [
         Patch(facecolor="white", edgecolor=DATA_BLUE, label="resource (a value)"),
         Patch(facecolor="#fff3c4", edgecolor=STATE_ORANGE, label="condition (a state)"),
     ]
-    figure.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=9)
+    note = _unlinked_note(graph, drawn)
+    bottom = 0.03 if note else 0.0
+    figure.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom), ncol=4, frameon=False, fontsize=9
+    )
+    if note:
+        figure.text(0.5, 0.005, note, ha="center", va="bottom", fontsize=9, style="italic")
     title = f"Environment-API graph: {', '.join(graph.domains)} ({len(graph.tools)} tools)"
     figure.suptitle(title, fontsize=14)
-    figure.tight_layout(rect=(0, 0.07, 1, 0.97))
+    figure.tight_layout(rect=(0, 0.07 + bottom, 1, 0.97))
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
 
 
-def _span(where: dict[str, tuple[float, float]]) -> tuple[float, float, float]:
-    xs = [x for x, _ in where.values()]
-    return min(xs), max(xs), max(y for _, y in where.values())
+def _unlinked_note(graph: ApiGraph, drawn: set[str]) -> str:
+    """A line naming, per domain, how many tools no annotation links (they are not drawn)."""
+    counts: dict[str, int] = {}
+    for name, tool in graph.tools.items():
+        if name not in drawn:
+            counts[tool.domain] = counts.get(tool.domain, 0) + 1
+    if not counts:
+        return ""
+    parts = ", ".join(f"{domain} ({count})" for domain, count in counts.items())
+    return f"Not drawn, as no annotation links them (yet): tools of {parts}"
 
 
-def _draw_panel(
-    axes: Any, cut: nx.MultiDiGraph, where: dict[str, tuple[float, float]], colours: dict[str, str]
-) -> None:
-    labels = {node: _label(axes, cut, node, xy, colours, zorder=3) for node, xy in where.items()}
-    for source, target, kind in cut.edges(data="kind"):
-        _arrow(axes, labels[source], labels[target], where[source], where[target], EDGE_STYLES[kind])
-    for node, xy in where.items():  # again above the arrows, so a line passing behind a label stays hidden
+def _span(plan: Layout) -> tuple[float, float, float]:
+    points = [*plan.at.values(), *(xy for route in plan.routes.values() for xy in route)]
+    xs = [x for x, _ in points]
+    return min(xs), max(xs), max(y for _, y in points)
+
+
+def _stretch(plan: Layout, scale: float) -> None:
+    plan.at = {node: (x, y * scale) for node, (x, y) in plan.at.items()}
+    plan.routes = {edge: [(x, y * scale) for x, y in route] for edge, route in plan.routes.items()}
+
+
+def _draw_panel(axes: Any, cut: nx.MultiDiGraph, plan: Layout, colours: dict[str, str]) -> None:
+    labels = {node: _label(axes, cut, node, xy, colours, zorder=3) for node, xy in plan.at.items()}
+    for source, target, key, kind in cut.edges(keys=True, data="kind"):
+        style = EDGE_STYLES[kind]
+        route = plan.routes[(source, target, key)]
+        if not route:
+            _arrow(axes, labels[source], labels[target], plan.at[source], plan.at[target], style)
+            continue
+        axes.add_patch(_smooth_path([plan.at[source], *route, plan.at[target]], style))
+        (x1, y1), (x2, y2) = route[-1], plan.at[target]
+        _arrow(axes, None, labels[target], ((x1 + x2) / 2, (y1 + y2) / 2), (x2, y2), style)  # the head
+    for node, xy in plan.at.items():  # again above the arrows, so a line passing behind a label stays hidden
         _label(axes, cut, node, xy, colours, zorder=5)
 
 
@@ -128,10 +161,33 @@ def _label(
     return axes.text(*xy, data["name"], fontsize=9, bbox=box, **text)
 
 
+def _smooth_path(points: list[tuple[float, float]], style: dict) -> Any:
+    """A curve through the midpoints between `points`, bending at each inner point; the first and
+    last legs are straight (the labels drawn on top hide the parts inside their boxes)."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as CurvePath
+
+    middles = [((x1 + x2) / 2, (y1 + y2) / 2) for (x1, y1), (x2, y2) in itertools.pairwise(points)]
+    vertices = [points[0], middles[0]]
+    codes = [CurvePath.MOVETO, CurvePath.LINETO]
+    for corner, middle in zip(points[1:-1], middles[1:], strict=True):
+        vertices += [corner, middle]
+        codes += [CurvePath.CURVE3, CurvePath.CURVE3]
+    vertices.append(points[-1])
+    codes.append(CurvePath.LINETO)
+    return PathPatch(CurvePath(vertices, codes), fill=False, zorder=4, **style)
+
+
 def _arrow(
-    axes: Any, start: Any, end: Any, xy_start: tuple[float, float], xy_end: tuple[float, float], style: dict
+    axes: Any,
+    start: Any,
+    end: Any,
+    xy_start: tuple[float, float],
+    xy_end: tuple[float, float],
+    style: dict,
 ) -> None:
-    bend = 0.35 if xy_end[0] <= xy_start[0] else 0.08
+    """A line from one label (or waypoint, when None) to another, clipped at the labels' boxes."""
+    bend = 0.35 if start is not None and end is not None and xy_end[0] <= xy_start[0] else 0.0
     axes.annotate(
         "",
         xy=xy_end,
@@ -141,10 +197,10 @@ def _arrow(
             "arrowstyle": "-|>",
             "mutation_scale": 11,
             "connectionstyle": f"arc3,rad={bend}",
-            "patchA": start.get_bbox_patch(),
-            "patchB": end.get_bbox_patch(),
-            "shrinkA": 1,
-            "shrinkB": 1,
+            "patchA": start.get_bbox_patch() if start is not None else None,
+            "patchB": end.get_bbox_patch() if end is not None else None,
+            "shrinkA": 1 if start is not None else 0,
+            "shrinkB": 1 if end is not None else 0,
             **style,
         },
     )

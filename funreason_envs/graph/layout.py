@@ -2,19 +2,24 @@
 
 A panel is the annotation graph cut down to some edge kinds (data: produces/consumes; state:
 provides/may_provide/requires). A tool's column is the longest chain of sure links leading to it
-in the panel; a resource or condition sits in the column just before its first taker. Rows are
-ordered by the mean height of each node's neighbours, sweeping left and right, to cut crossings.
+in the panel; a resource or condition sits in the column just before its first taker. An edge that
+skips columns gets a waypoint in each. Rows are ordered by the mean height of each node's
+neighbours, sweeping left and right, to cut crossings.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 SWEEPS = 8
 BAND_GAP = 1.5
+WAYPOINT = "~"
+WAYPOINT_ROOM = 0.4
+WAYPOINT_GAP = 0.6
 GIVING = ("produces", "provides", "may_provide")
 TAKING = ("consumes", "requires")
 
@@ -76,36 +81,81 @@ def band_of(cut: nx.MultiDiGraph, node: str) -> str:
     return data["domain"] if data["kind"] == "tool" else data["domains"].split(",")[0]
 
 
-def positions(cut: nx.MultiDiGraph, domains: Sequence[str]) -> dict[str, tuple[float, float]]:
-    """Node -> (x, y); y grows downwards band by band, in domain order."""
+@dataclass
+class Layout:
+    """Where to draw: each node's (x, y), and the waypoints of each edge that skips columns.
+
+    An edge spanning several columns passes through one waypoint per column in between; waypoints
+    take rows like nodes do, so such an edge never runs behind another node's label.
+    """
+
+    at: dict[str, tuple[float, float]]
+    routes: dict[tuple[str, str, int], list[tuple[float, float]]]
+
+
+def layout(cut: nx.MultiDiGraph, domains: Sequence[str]) -> Layout:
+    """Lay the panel out; y grows downwards band by band, in domain order."""
     column = columns(cut)
-    undirected = cut.to_undirected(as_view=True)
+    band = {node: band_of(cut, node) for node in cut}
+    links = nx.Graph()
+    links.add_nodes_from(cut)
+    chains: dict[tuple[str, str, int], list[str]] = {}
+    for source, target, key in cut.edges(keys=True):
+        skipped = range(column[source] + 1, column[target])
+        waypoints = [f"{WAYPOINT}{source}>{target}:{key}:{col}" for col in skipped]
+        for waypoint, col in zip(waypoints, skipped, strict=True):
+            column[waypoint] = col
+            band[waypoint] = band[target]
+        nx.add_path(links, [source, *waypoints, target])
+        chains[(source, target, key)] = waypoints
     placed: dict[str, tuple[float, float]] = {}
     top = 0.0
     for domain in domains:
         by_column: dict[int, list[str]] = defaultdict(list)
-        for node in sorted(cut):
-            if band_of(cut, node) == domain:
+        for node in sorted(links):
+            if band[node] == domain:
                 by_column[column[node]].append(node)
         if not by_column:
             continue
-        height = max(len(nodes) for nodes in by_column.values())
-        _order_rows(by_column, undirected, height)
+        height = max(_stack_height(nodes) for nodes in by_column.values())
+        _order_rows(by_column, links, height)
         placed.update(_rows(by_column, height, top))
         top += height + BAND_GAP
+    routes = {edge: [placed[waypoint] for waypoint in waypoints] for edge, waypoints in chains.items()}
+    return Layout({node: placed[node] for node in cut}, routes)
+
+
+def _rows(by_column: dict[int, list[str]], height: float, top: float = 0.0) -> dict[str, tuple[float, float]]:
+    """Each column's nodes stacked from `top`, centred on the band's height."""
+    placed = {}
+    for col, nodes in by_column.items():
+        for node, y in zip(nodes, _offsets(nodes), strict=True):
+            placed[node] = (float(col), top + (height - _stack_height(nodes)) / 2 + y)
     return placed
 
 
-def _rows(by_column: dict[int, list[str]], height: int, top: float = 0.0) -> dict[str, tuple[float, float]]:
-    """Each column's nodes stacked from `top`, centred on the band's height."""
-    return {
-        node: (float(col), top + (height - len(nodes)) / 2 + index)
-        for col, nodes in by_column.items()
-        for index, node in enumerate(nodes)
-    }
+def _offsets(nodes: list[str]) -> list[float]:
+    """Centre heights down a column: a label takes a row, a waypoint less, with a gap between the two
+    so a line passing a label never seems to leave it."""
+    offsets, y, previous = [], 0.0, None
+    for node in nodes:
+        waypoint = node.startswith(WAYPOINT)
+        room = WAYPOINT_ROOM if waypoint else 1.0
+        if previous is not None and previous != waypoint:
+            y += WAYPOINT_GAP
+        offsets.append(y + room / 2)
+        y += room
+        previous = waypoint
+    return offsets
 
 
-def _order_rows(by_column: dict[int, list[str]], undirected: nx.Graph, height: int) -> None:
+def _stack_height(nodes: list[str]) -> float:
+    offsets = _offsets(nodes)
+    last = nodes[-1].startswith(WAYPOINT) if nodes else False
+    return offsets[-1] + (WAYPOINT_ROOM if last else 1.0) / 2 if nodes else 0.0
+
+
+def _order_rows(by_column: dict[int, list[str]], undirected: nx.Graph, height: float) -> None:
     """Reorder each column's nodes in place by the mean height of their neighbours in other columns."""
     ordered = sorted(by_column)
     for sweep in range(SWEEPS):
