@@ -23,6 +23,73 @@ ToolView = Callable[[list[dict[str, Any]], Task | None], list[dict[str, Any]]]
 SAFETY_STEP_LIMIT = 1000  # a free-play env without a time limit still ends
 
 
+class Episode:
+    """One episode advanced a message at a time, so several can share one batched model call."""
+
+    def __init__(
+        self,
+        env: gym.Env,
+        agent: Agent,
+        *,
+        task: Task | None = None,
+        seed: int | None = None,
+        tool_view: ToolView | None = None,
+    ) -> None:
+        self.env, self.agent, self.tool_view = env, agent, tool_view
+        self.started = time.perf_counter()
+        options = {"task": task} if task is not None else None
+        self.observation, self.info = env.reset(seed=seed, options=options)
+        self.task = getattr(env.unwrapped, "task", task)
+        self.shown = _view(self.info["tools"], self.task, tool_view)
+        agent.reset(self.shown, self.task)
+        self.reward, self.truncated, self.error, self.steps = 0.0, False, None, 0
+        self.agent_seconds = 0.0
+        self.done = False
+
+    def advance(self, action: dict[str, Any] | None, seconds: float = 0.0, error: str | None = None) -> None:
+        """Apply the agent's answer to the current observation (or record that it failed)."""
+        self.agent_seconds += seconds
+        if error is not None:
+            self.error, self.done = error, True
+            return
+        self.observation, step_reward, terminated, self.truncated, self.info = self.env.step(action)
+        self.reward += float(step_reward)
+        self.steps += 1
+        if terminated or self.truncated or self.steps >= SAFETY_STEP_LIMIT:
+            self.done = True
+            return
+        new_view = _view(self.info["tools"], self.task, self.tool_view)
+        if new_view != self.shown:
+            self.shown = new_view
+            update = getattr(self.agent, "update_tools", None)
+            if callable(update):
+                update(self.shown)
+
+    def act(self) -> None:
+        """Ask the agent for its next message and apply it."""
+        tick = time.perf_counter()
+        try:
+            action = self.agent.act(self.observation)
+        except Exception as exc:  # the agent failed: record it and stop this episode
+            self.advance(None, error=f"{type(exc).__name__}: {exc}")
+            return
+        self.advance(action, time.perf_counter() - tick)
+
+    def record(self) -> Trajectory:
+        return _record(
+            self.env.unwrapped,
+            self.agent,
+            self.task,
+            self.info,
+            self.reward,
+            self.steps,
+            self.truncated,
+            self.error,
+            self.started,
+            self.agent_seconds,
+        )
+
+
 def rollout(
     env: gym.Env,
     agent: Agent,
@@ -32,35 +99,56 @@ def rollout(
     tool_view: ToolView | None = None,
 ) -> Trajectory:
     """Play one episode. `tool_view` turns the env's visible tools into what the agent is shown."""
-    started = time.perf_counter()
-    options = {"task": task} if task is not None else None
-    observation, info = env.reset(seed=seed, options=options)
-    base = env.unwrapped
-    task = getattr(base, "task", task)
-    shown = _view(info["tools"], task, tool_view)
-    agent.reset(shown, task)
-    reward, truncated, error, steps = 0.0, False, None, 0
-    model_seconds = 0.0
-    while steps < SAFETY_STEP_LIMIT:
+    episode = Episode(env, agent, task=task, seed=seed, tool_view=tool_view)
+    while not episode.done:
+        episode.act()
+    return episode.record()
+
+
+def rollout_batched(
+    tasks: Iterable[Task],
+    make_env: Callable[[], gym.Env],
+    make_agent: Callable[[Task], Agent],
+    act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]],
+    *,
+    batch_size: int = 8,
+    seed: int | None = 0,
+    tool_view: ToolView | None = None,
+) -> Iterator[Trajectory]:
+    """Keep up to `batch_size` episodes going and answer all their observations with one `act_batch`
+    call per round (one batched generation for a local model); yields records as episodes finish."""
+    pending = iter(tasks)
+    envs = [make_env() for _ in range(batch_size)]
+    running: dict[int, Episode] = {}
+
+    def refill() -> None:
+        for slot in range(batch_size):
+            if slot not in running:
+                task = next(pending, None)
+                if task is None:
+                    return
+                agent = make_agent(task)
+                running[slot] = Episode(envs[slot], agent, task=task, seed=seed, tool_view=tool_view)
+
+    refill()
+    while running:
+        slots = list(running)
+        episodes = [running[slot] for slot in slots]
         tick = time.perf_counter()
         try:
-            action = agent.act(observation)
-        except Exception as exc:  # the agent failed: record it and stop this episode
-            error = f"{type(exc).__name__}: {exc}"
-            break
-        model_seconds += time.perf_counter() - tick
-        observation, step_reward, terminated, truncated, info = env.step(action)
-        reward += float(step_reward)
-        steps += 1
-        if terminated or truncated:
-            break
-        new_view = _view(info["tools"], task, tool_view)
-        if new_view != shown:
-            shown = new_view
-            update = getattr(agent, "update_tools", None)
-            if callable(update):
-                update(shown)
-    return _record(base, agent, task, info, reward, steps, truncated, error, started, model_seconds)
+            actions = act_batch([e.agent for e in episodes], [e.observation for e in episodes])
+        except Exception as exc:  # the model failed: every episode in the batch records it
+            actions = [None] * len(episodes)
+            failure = f"{type(exc).__name__}: {exc}"
+        else:
+            failure = None
+        seconds = (time.perf_counter() - tick) / max(len(episodes), 1)
+        for slot, episode, action in zip(slots, episodes, actions, strict=True):
+            episode.advance(action, seconds, failure)
+            if episode.done:
+                del running[slot]
+                yield episode.record()
+        refill()
 
 
 def _view(tools: list[dict[str, Any]], task: Task | None, tool_view: ToolView | None) -> list[dict[str, Any]]:

@@ -126,3 +126,23 @@ def _json_type(declared: Any) -> str:
     if declared in JSON_TYPES:
         return str(declared)
     return TYPE_NAMES.get(declared, "string")
+
+
+class BfclToolView:
+    """Show a BFCL task's visible tools as bfcl-eval's own function docs (what the leaderboard shows).
+
+    Other tasks keep our specs. Docs are read once per set of classes; held-out tools stay hidden
+    because only the names visible in the env's tool list are kept.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def __call__(self, tools: list[dict[str, Any]], task: Any | None) -> list[dict[str, Any]]:
+        classes = tuple(getattr(task, "metadata", {}).get("bfcl_involved_classes", ()))
+        if not classes:
+            return tools
+        if classes not in self._cache:
+            self._cache[classes] = bfcl_tools(classes)
+        visible = {tool["function"]["name"] for tool in tools}
+        return [copy_json(tool) for tool in self._cache[classes] if tool["function"]["name"] in visible]

@@ -16,7 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from funreason_envs.agents.base import Agent
-from funreason_envs.agents.rollout import ToolView, rollout_many
+from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
@@ -55,8 +55,13 @@ def evaluate(
     tool_view: ToolView | None = None,
     seed: int = 0,
     progress: bool = True,
+    act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Roll out every task not yet in `out_dir/results.jsonl`, append the records, write the summary."""
+    """Roll out every task not yet in `out_dir/results.jsonl`, append the records, write the summary.
+
+    With `act_batch`, `workers` episodes step together and each round is one batched model call
+    (local models); otherwise `workers` threads each play episodes (servers, replay, random).
+    """
     out = _prepare(out_dir)
     results_path = out / RESULTS_FILE
     todo = _pending(tasks, completed_ids(results_path))
@@ -65,7 +70,12 @@ def evaluate(
     def make_env() -> MultiTurnEnv:
         return MultiTurnEnv(tasks, **env_kwargs)
 
-    records = rollout_many(todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view)
+    if act_batch is not None:
+        records = rollout_batched(
+            todo, make_env, make_agent, act_batch, batch_size=workers, seed=seed, tool_view=tool_view
+        )
+    else:
+        records = rollout_many(todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view)
     _append(results_path, records, len(todo), progress, "eval")
     return write_summary(out)
 

@@ -32,19 +32,24 @@ RUN_FILE = "run.json"
 RolesFactory = Callable[[random.Random], Roles]
 
 
-def roles_factory(backend: str, settings: Settings) -> RolesFactory:
-    """The roles for a backend spec: `template`, `openai:URL` or `hf:PATH` (model options in the spec)."""
+def roles_factory(backend: str, settings: Settings, model: str | None = None) -> RolesFactory:
+    """The roles for a backend spec: `template`, `openai:URL` (with `model`) or `hf:PATH`."""
     if backend == "template":
         from funreason_envs.synthesis.roles.template import TemplateRoles
 
         return lambda rng: TemplateRoles(rng, settings.mistake_rate)
-    raise ConfigError(f"unknown --llm backend {backend!r}; use template, openai:URL or hf:PATH")
+    from funreason_envs.synthesis.roles.backends import chat_model
+    from funreason_envs.synthesis.roles.llm import LLMRoles
+
+    chat = chat_model(backend, model)
+    name = backend.partition(":")[0]
+    return lambda rng: LLMRoles(chat, rng, name)
 
 
-def make_sample(index: int, settings: Settings, backend: str) -> dict[str, Any]:
+def make_sample(index: int, settings: Settings, backend: str, model: str | None = None) -> dict[str, Any]:
     """Build, verify and serialise sample `index`; a failure becomes a rejection record."""
     try:
-        sample = SampleBuilder(index, settings, roles_factory(backend, settings)).build()
+        sample = SampleBuilder(index, settings, roles_factory(backend, settings, model)).build()
     except Rejected as exc:
         return {"index": index, "rejected": exc.reason, "detail": exc.detail}
     sample.backend = backend.split(":", 1)[0]
@@ -116,6 +121,7 @@ def synthesize(
     out_dir: str | Path,
     *,
     backend: str = "template",
+    model: str | None = None,
     workers: int = 1,
     progress: bool = True,
     max_indices: int | None = None,
@@ -123,13 +129,14 @@ def synthesize(
     """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder."""
     if num < 1:
         raise ConfigError(f"--num must be at least 1, got {num}")
-    fingerprint = json.loads(json.dumps({"settings": asdict(settings), "backend": backend}))
+    roles_factory(backend, settings, model)  # a bad backend or missing model fails here, before any work
+    fingerprint = json.loads(json.dumps({"settings": asdict(settings), "backend": backend, "model": model}))
     folder = RunFolder(out_dir, fingerprint)
     limit = max_indices if max_indices is not None else max(num * 20, 100)
     with tqdm(
         total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
     ) as bar:
-        for outcome in _outcomes(folder, settings, backend, workers, limit):
+        for outcome in _outcomes(folder, settings, backend, model, workers, limit):
             if len(folder.samples) >= num:
                 break
             if folder.record(outcome):
@@ -140,22 +147,25 @@ def synthesize(
 
 
 def _outcomes(
-    folder: RunFolder, settings: Settings, backend: str, workers: int, limit: int
+    folder: RunFolder, settings: Settings, backend: str, model: str | None, workers: int, limit: int
 ) -> Iterator[dict[str, Any]]:
-    """Outcomes of the indices not yet done, in index order."""
+    """Outcomes of the indices not yet done, in index order (workers run ahead in a bounded window)."""
     todo = (index for index in range(limit) if index not in folder.done)
     if workers <= 1:
         for index in todo:
-            yield make_sample(index, settings, backend)
+            yield make_sample(index, settings, backend, model)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        window: list[Any] = []
+    pool = ProcessPoolExecutor(max_workers=workers)
+    window: list[Any] = []
+    try:
         for index in todo:
-            window.append(pool.submit(make_sample, index, settings, backend))
-            if len(window) >= workers * 4:
+            window.append(pool.submit(make_sample, index, settings, backend, model))
+            if len(window) >= workers * 2:
                 yield window.pop(0).result()
         for future in window:
             yield future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_lines(path: Path) -> list[dict[str, Any]]:

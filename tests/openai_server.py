@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -66,9 +67,15 @@ def error(status: int, message: str, delay: float = 0.0, headers: dict[str, str]
 class ScriptedServer:
     """Serves scripted replies on an ephemeral loopback port; use as a context manager."""
 
-    def __init__(self, models: tuple[str, ...] = ("test-model",), api_key: str | None = None) -> None:
+    def __init__(
+        self,
+        models: tuple[str, ...] = ("test-model",),
+        api_key: str | None = None,
+        responder: Callable[[dict[str, Any]], Scripted] | None = None,
+    ) -> None:
         self.models = models
         self.api_key = api_key
+        self.responder = responder  # answers when the script is empty (a stand-in model)
         self.script: deque[Scripted] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -103,7 +110,11 @@ class ScriptedServer:
         if body.get("model") not in self.models:
             return error(404, f"The model `{body.get('model')}` does not exist.")
         with self._lock:
-            return self.script.popleft() if self.script else error(500, "the test script ran out of replies")
+            if self.script:
+                return self.script.popleft()
+        if self.responder is not None:
+            return self.responder(body)
+        return error(500, "the test script ran out of replies")
 
     def models_page(self) -> Scripted:
         data = [{"id": name, "object": "model", "created": 0, "owned_by": "test"} for name in self.models]

@@ -1,0 +1,56 @@
+"""Chat models for the LLM roles: any OpenAI-compatible server, or a local transformers model.
+
+Both reuse the agents' clients (`OpenAIClient`: shared, bounded, retrying; `TransformersModel`:
+chat-template rendering and generation), so a backend behaves exactly as it does in `funreason eval`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from funreason_envs.errors import ConfigError
+
+
+class OpenAIChatModel:
+    """`complete()` through a chat-completions server."""
+
+    def __init__(
+        self, base_url: str, model: str, *, temperature: float = 0.7, max_tokens: int = 1024
+    ) -> None:
+        from funreason_envs.agents.openai_client import OpenAIClient
+
+        self.client = OpenAIClient(base_url)
+        self.model = model
+        self.options = {"temperature": temperature, "max_tokens": max_tokens}
+
+    def complete(self, messages: list[dict[str, Any]]) -> str:
+        request = {"model": self.model, "messages": messages, **self.options}
+        completion, _ = self.client.run(self.client.chat(request))
+        return completion.choices[0].message.content or ""
+
+
+class TransformersChatModel:
+    """`complete()` with a local model folder."""
+
+    def __init__(self, path: str, **options: Any) -> None:
+        from funreason_envs.agents.hf_model import TransformersModel
+
+        self.model = TransformersModel(path, **options)
+
+    def complete(self, messages: list[dict[str, Any]]) -> str:
+        (generation,), _ = self.model.generate_batch([(messages, [])])
+        return generation.text
+
+
+@cache
+def chat_model(backend: str, model: str | None) -> OpenAIChatModel | TransformersChatModel:
+    """The chat model of a backend spec (one per process): `openai:URL` (with `model`) or `hf:PATH`."""
+    kind, _, where = backend.partition(":")
+    if kind == "openai" and where:
+        if not model:
+            raise ConfigError("--llm openai:URL needs --model NAME (the model the server serves)")
+        return OpenAIChatModel(where, model)
+    if kind == "hf" and where:
+        return TransformersChatModel(where)
+    raise ConfigError(f"unknown --llm backend {backend!r}; use template, openai:URL or hf:PATH")
