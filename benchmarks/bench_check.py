@@ -1,0 +1,71 @@
+"""Score BFCL's four multi-turn categories (ground truth against itself) here and with bfcl-eval's checker.
+
+Both sides get the same decoded responses (per turn one step holding the ground-truth call strings) and
+execute model and ground truth on fresh instances, checking state and results after every turn. Prints
+entries/s for each and the ratio.
+
+    python benchmarks/bench_check.py [--repeat 5]
+
+Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+
+from common import Entry, Pass, load_entries, prepare_bfcl, timed
+
+from funreason_envs.checker import check_task, execute_responses
+from funreason_envs.tasks.bfcl import bfcl_entry_to_task
+
+
+def responses(turns: list[list[str]]) -> list[list[list[str]]]:
+    return [[turn] if turn else [] for turn in turns]
+
+
+def ours_runner(entries: list[Entry]) -> Pass:
+    tasks = [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
+
+    def run_ours(entries: list[Entry]) -> None:
+        for task, (_, turns, _) in zip(tasks, entries, strict=True):
+            report = check_task(task, execute_responses(task, responses(turns)))
+            assert report.passed, task.id
+
+    return run_ours
+
+
+def bfcl_runner() -> Pass:
+    prepare_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_checker import multi_turn_checker
+
+    passes = itertools.count()
+
+    def run_bfcl(entries: list[Entry]) -> None:
+        model = f"bench{next(passes)}"
+        for entry, turns, _ in entries:
+            result = multi_turn_checker(responses(turns), turns, entry, entry["id"].rsplit("_", 1)[0], model)
+            assert result["valid"], entry["id"]
+
+    return run_bfcl
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Multi-turn checking: funreason-envs vs bfcl-eval.")
+    parser.add_argument("--repeat", type=int, default=5, help="passes over all four categories (default 5)")
+    args = parser.parse_args()
+    entries = load_entries()
+    run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
+    python = sys.version.split()[0]
+    print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes, Python {python}")
+    ours, theirs = timed(run_ours, entries, args.repeat), timed(run_bfcl, entries, args.repeat)
+    ours_rate, theirs_rate = len(entries) / statistics.median(ours), len(entries) / statistics.median(theirs)
+    print(f"median pass: ours {ours_rate:>8,.0f} entries/s   bfcl-eval {theirs_rate:>8,.0f} entries/s")
+    print(f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
