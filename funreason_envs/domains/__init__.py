@@ -12,6 +12,7 @@ from funreason_envs.errors import ConfigError
 DOMAIN_CLASSES: dict[str, str] = {
     "file_system": "funreason_envs.domains.file_system:FileSystem",
     "math": "funreason_envs.domains.math:Math",
+    "message": "funreason_envs.domains.message:Messaging",
 }
 
 
