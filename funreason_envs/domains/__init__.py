@@ -11,6 +11,8 @@ from funreason_envs.errors import ConfigError
 # Domain id -> "module:Class". Tool names are unique across all domains, so any set can be combined.
 DOMAIN_CLASSES: dict[str, str] = {
     "file_system": "funreason_envs.domains.file_system:FileSystem",
+    "math": "funreason_envs.domains.math:Math",
+    "message": "funreason_envs.domains.message:Messaging",
     "posting": "funreason_envs.domains.posting:Posting",
     "ticket": "funreason_envs.domains.ticket:TicketQueue",
     "trading": "funreason_envs.domains.trading:Trading",
