@@ -58,6 +58,34 @@ def test_openai_agent_eval_matches_the_replay_results_format(tmp_path):
     assert any(m.get("reasoning_content") == "Look first." for m in first["messages"])
 
 
+def test_bfcl_tasks_show_bfcl_eval_function_docs_by_default(tmp_path):
+    with ScriptedServer(responder=stand_in_model) as server:
+        base = [
+            "eval",
+            "--tasks",
+            "bfcl:base",
+            "--limit",
+            "1",
+            "--agent",
+            "openai",
+            "--base-url",
+            server.url,
+            "--model",
+            "test-model",
+            "--quiet",
+        ]
+        main([*base, "--out", str(tmp_path / "docs")])
+        shown = server.requests[0]["tools"]
+        main([*base, "--out", str(tmp_path / "ours"), "--tools", "ours"])
+        ours = server.requests[-1]["tools"]
+    assert all(
+        tool["function"]["description"].endswith("Note that the provided function is in Python 3 syntax.")
+        for tool in shown
+    )
+    assert {t["function"]["name"] for t in shown} == {t["function"]["name"] for t in ours}
+    assert not any("Python 3 syntax" in tool["function"]["description"] for tool in ours)
+
+
 def test_local_model_eval_runs_batched(tmp_path, model_folder):  # noqa: F811
     out = tmp_path / "hf"
     code = main(

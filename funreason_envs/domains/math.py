@@ -12,11 +12,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
-from types import ModuleType
 from typing import Any
 
+import mpmath
+
 from funreason_envs.domains.base import Domain
-from funreason_envs.errors import ConfigError
 
 Result = dict[str, Any]
 
@@ -57,14 +57,6 @@ class PrintedNumber:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _mpmath() -> ModuleType:
-    try:
-        import mpmath
-    except ImportError:
-        raise ConfigError("the logarithm tool needs the mpmath package: pip install mpmath") from None
-    return mpmath
 
 
 class Math(Domain):
@@ -133,7 +125,6 @@ class Math(Domain):
     # -- precision-controlled --------------------------------------------------------------------
 
     def logarithm(self, value: float, base: float, precision: int) -> Result:
-        mpmath = _mpmath()
         try:
             with mpmath.workdps(precision):
                 ratio = mpmath.log(value) / mpmath.log(base)
