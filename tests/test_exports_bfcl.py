@@ -10,6 +10,7 @@ import pytest
 
 from funreason_envs.cli import main
 from funreason_envs.domains import bfcl_class_map, domain_class
+from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports import ExportOptions, make_exporter
 from funreason_envs.synthesis.exports.bfcl import CALL_TEXT_IN_STRING, NO_BFCL_CLASS
 from funreason_envs.tasks.bfcl import load_bfcl_tasks
@@ -26,7 +27,7 @@ def export_bfcl(out, sample_list, **options):
     return stats
 
 
-def entries(out, category="synthetic"):
+def entries(out, category="synthesized"):
     questions = read_jsonl(out / "bfcl" / f"BFCL_v4_{category}.json")
     answers = read_jsonl(out / "bfcl" / "possible_answer" / f"BFCL_v4_{category}.json")
     assert [q["id"] for q in questions] == [a["id"] for a in answers]
@@ -37,7 +38,7 @@ def test_entries_have_bfcls_shape(tmp_path):
     stats = export_bfcl(tmp_path, samples())
     assert (stats.samples, stats.rows, sum(stats.skipped.values())) == (4, 8, 0)
     pairs = entries(tmp_path)
-    assert [q["id"] for q, _ in pairs] == ["synthetic_0", "synthetic_1", "synthetic_2", "synthetic_3"]
+    assert [q["id"] for q, _ in pairs] == ["synthesized_0", "synthesized_1", "synthesized_2", "synthesized_3"]
     assert [q["sample_id"] for q, _ in pairs] == [sample.id for sample in samples()]
     held_out, truth = pairs[1]
     assert held_out["question"] == [[{"role": "user", "content": "What is the last line of log.txt?"}], []]
@@ -54,19 +55,24 @@ def test_entries_have_bfcls_shape(tmp_path):
 
 def test_loaded_back_the_tasks_are_the_samples_tasks_and_replay_to_100_percent(tmp_path, capsys):
     export_bfcl(tmp_path, samples())
-    loaded = load_bfcl_tasks("synthetic", tmp_path / "bfcl")
+    loaded = load_bfcl_tasks("synthesized", tmp_path / "bfcl")
     for task, sample in zip(loaded, samples(), strict=True):
         original = sample.task
-        assert task.category == "synthetic" and not task.long_context
+        assert task.category == "synthesized" and not task.long_context
         assert task.domains == original.domains and task.initial_config == original.initial_config
         assert task.ground_truth == original.ground_truth and task.held_out == original.held_out
         expected_turns = [[] if i in original.held_out else turn for i, turn in enumerate(original.turns)]
         assert task.turns == expected_turns
     out = tmp_path / "eval"
-    args = ["eval", "--tasks", "bfcl:synthetic", "--bfcl-data", str(tmp_path / "bfcl"), "--out", str(out)]
+    args = ["eval", "--tasks", "bfcl:synthesized", "--bfcl-data", str(tmp_path / "bfcl"), "--out", str(out)]
     assert main([*args, "--agent", "replay", "--quiet"]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["categories"]["synthetic"] == {"total": 4, "passed": 4, "accuracy": 1.0, "mean_score": 1.0}
+    assert summary["categories"]["synthesized"] == {
+        "total": 4,
+        "passed": 4,
+        "accuracy": 1.0,
+        "mean_score": 1.0,
+    }
 
 
 def test_bfcl_evals_executor_and_checker_accept_the_files_and_agree_with_our_results(tmp_path):
@@ -83,19 +89,19 @@ def test_bfcl_evals_executor_and_checker_accept_the_files_and_agree_with_our_res
         final = {domains[name]: state for name, state in executed[-1][1].items()}
         assert final == sample.final_state, entry["id"]
         response = [[turn] if turn else [] for turn in truth]  # the ground truth as the model's answer
-        verdict = multi_turn_checker(response, truth, entry, "synthetic", f"export{next(_checker_runs)}")
+        verdict = multi_turn_checker(response, truth, entry, "synthesized", f"export{next(_checker_runs)}")
         assert verdict["valid"], (entry["id"], verdict)
 
 
 def test_long_context_tasks_get_files_whose_ids_turn_long_context_on(tmp_path):
     export_bfcl(tmp_path, [*samples()[:1], long_context_sample()])
-    ((entry, _),) = entries(tmp_path, "synthetic_long_context")
-    assert entry["id"] == "synthetic_long_context_0" and entry["sample_id"] == "demo_long"
-    assert [q["id"] for q, _ in entries(tmp_path)] == ["synthetic_0"]
-    (task,) = load_bfcl_tasks("synthetic_long_context", tmp_path / "bfcl")
+    ((entry, _),) = entries(tmp_path, "synthesized_long_context")
+    assert entry["id"] == "synthesized_long_context_0" and entry["sample_id"] == "demo_long"
+    assert [q["id"] for q, _ in entries(tmp_path)] == ["synthesized_0"]
+    (task,) = load_bfcl_tasks("synthesized_long_context", tmp_path / "bfcl")
     assert task.long_context
     out = tmp_path / "eval"
-    args = ["eval", "--tasks", "bfcl:synthetic_long_context", "--bfcl-data", str(tmp_path / "bfcl")]
+    args = ["eval", "--tasks", "bfcl:synthesized_long_context", "--bfcl-data", str(tmp_path / "bfcl")]
     assert main([*args, "--out", str(out), "--quiet"]) == 0
     assert json.loads((out / "summary.json").read_text())["overall_accuracy"] == 1.0
 
@@ -132,8 +138,6 @@ def test_bfcl_eval_rewrites_tool_names_inside_strings_and_only_those(tmp_path):
 
 @pytest.mark.parametrize("name", ["my_long_context", "composite_set", "bad-name"])
 def test_names_bfcl_would_misread_are_refused(name):
-    from funreason_envs.errors import ConfigError
-
     with pytest.raises(ConfigError, match="bfcl_name"):
         ExportOptions(bfcl_name=name)
 
@@ -146,3 +150,12 @@ def test_public_state_helper_matches_our_layout():
     bot = TradingBot()
     bot._load_scenario({})
     assert public_state(bot) == domain_class("trading")({}).state_dict()
+
+
+def test_a_custom_name_loads_only_from_a_folder_that_has_it(tmp_path):
+    export_bfcl(tmp_path, samples()[:1])
+    assert [task.id for task in load_bfcl_tasks("synthesized", tmp_path / "bfcl")] == ["synthesized_0"]
+    with pytest.raises(ConfigError, match="unknown BFCL category 'synthesized'"):
+        load_bfcl_tasks("synthesized")
+    with pytest.raises(ConfigError, match="unknown BFCL category 'other'"):
+        load_bfcl_tasks("other", tmp_path / "bfcl")

@@ -21,7 +21,7 @@ ROW_FILES = {
     "openai": "openai.jsonl",
     "sharegpt": "sharegpt.jsonl",
     "hermes": "hermes.jsonl",
-    "bfcl": "bfcl/BFCL_v4_synthetic.json",
+    "bfcl": "bfcl/BFCL_v4_synthesized.json",
     "parquet": "parquet/rows.jsonl",
 }
 

@@ -29,14 +29,15 @@ class ExportOptions:
         conversational prompt-completion type, trained with completion-only loss) or "weight"
         (`messages` with `weight` 0/1 on assistant messages, as OpenAI's fine-tuning format).
     sharegpt_result_separator: joins the results of parallel calls into one `observation`.
-    bfcl_name: the `<name>` of `BFCL_v4_<name>.json`; long-context tasks go to `<name>_long_context`.
+    bfcl_name: the `<name>` of `BFCL_v4_<name>.json` (default: the pipeline's task category); long-context
+        tasks go to `<name>_long_context`.
     """
 
     split_turns: bool = False
     error_rows: float = 0.0
     openai_loss_marking: LossMarking = "prompt_completion"
     sharegpt_result_separator: str = QWEN_RESULT_SEPARATOR
-    bfcl_name: str = "synthetic"
+    bfcl_name: str = "synthesized"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.error_rows <= 1.0:
