@@ -135,16 +135,54 @@ def multi_domain_task() -> Task:
     )
 
 
+def office_task() -> Task:
+    """Message, math, posting and ticket from their default states: the other four BFCL domains."""
+    return Task(
+        id="synthetic_message_math_posting_ticket",
+        category="synthetic",
+        domains=["message", "math", "posting", "ticket"],
+        initial_config={"message": {}, "math": {}, "posting": {}, "ticket": {}},
+        turns=[
+            user("Log me in as USR001 and tell Bob: lunch at noon?"),
+            user("What's 3 + 4, and the mean of 1, 2 and 4.5?"),
+            user("As john (password john123), tweet 'Lunch is at noon' tagged #lunch, mentioning Bob."),
+            user("As admin, file a priority 3 ticket: the room 4 projector is broken."),
+        ],
+        ground_truth=[
+            [
+                call("message_login", user_id="USR001"),
+                call("get_user_id", user="Bob"),
+                call("send_message", receiver_id="USR002", message="Lunch at noon?"),
+            ],
+            [call("add", a=3, b=4), call("mean", numbers=[1.0, 2.0, 4.5])],
+            [
+                call("authenticate_twitter", username="john", password="john123"),
+                call("post_tweet", content="Lunch is at noon", tags=["#lunch"], mentions=["Bob"]),
+            ],
+            [
+                call("ticket_login", username="admin", password="admin123"),
+                call(
+                    "create_ticket",
+                    title="Projector broken",
+                    description="The room 4 projector shows no image.",
+                    priority=3,
+                ),
+            ],
+        ],
+    )
+
+
 @cache
 def samples() -> tuple[Sample, ...]:
     """The shared test samples (do not mutate them): three demo file-system tasks (one with a held-out
-    tool, one with a vague first turn) and a three-domain task."""
+    tool, one with a vague first turn) and two multi-domain tasks covering the other seven BFCL domains."""
     demo = {task.id: task for task in load_tasks("demo")}
     return (
         play(demo["demo_file_system_0"], {0: [2, 1], 1: [1]}, seed=11),
         play(demo["demo_file_system_1"], {1: [1]}, seed=12),
         play(demo["demo_file_system_2"], {1: [1, 1]}, seed=13),
         play(multi_domain_task(), {0: [2, 1], 1: [1, 1, 1], 2: [2, 1]}, seed=14),
+        play(office_task(), {0: [2, 1], 1: [2], 2: [1, 1], 3: [1, 1]}, seed=15),
     )
 
 

@@ -36,9 +36,9 @@ def entries(out, category="synthesized"):
 
 def test_entries_have_bfcls_shape(tmp_path):
     stats = export_bfcl(tmp_path, samples())
-    assert (stats.samples, stats.rows, sum(stats.skipped.values())) == (4, 8, 0)
+    assert (stats.samples, stats.rows, sum(stats.skipped.values())) == (5, 10, 0)
     pairs = entries(tmp_path)
-    assert [q["id"] for q, _ in pairs] == ["synthesized_0", "synthesized_1", "synthesized_2", "synthesized_3"]
+    assert [q["id"] for q, _ in pairs] == [f"synthesized_{n}" for n in range(5)]
     assert [q["sample_id"] for q, _ in pairs] == [sample.id for sample in samples()]
     held_out, truth = pairs[1]
     assert held_out["question"] == [[{"role": "user", "content": "What is the last line of log.txt?"}], []]
@@ -68,8 +68,8 @@ def test_loaded_back_the_tasks_are_the_samples_tasks_and_replay_to_100_percent(t
     assert main([*args, "--agent", "replay", "--quiet"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["categories"]["synthesized"] == {
-        "total": 4,
-        "passed": 4,
+        "total": 5,
+        "passed": 5,
         "accuracy": 1.0,
         "mean_score": 1.0,
     }
@@ -81,6 +81,8 @@ def test_bfcl_evals_executor_and_checker_accept_the_files_and_agree_with_our_res
 
     export_bfcl(tmp_path, samples())
     domains = bfcl_class_map()
+    covered = {name for entry, _ in entries(tmp_path) for name in entry["involved_classes"]}
+    assert covered == set(domains) and len(covered) == 8  # every BFCL multi-turn class
     for (entry, truth), sample in zip(entries(tmp_path), samples(), strict=True):
         executed = bfcl_execute(entry, truth, long_context=False)
         theirs = [result for results, _ in executed for result in results]
@@ -112,9 +114,10 @@ def test_samples_bfcl_cannot_hold_are_skipped_counted_and_remembered(tmp_path, m
     monkeypatch.setattr(domain_class("vehicle"), "bfcl_class", None)
     stats = export_bfcl(tmp_path, [*samples(), mangled, harmless])
     assert stats.skipped == {NO_BFCL_CLASS: 1, CALL_TEXT_IN_STRING: 1}
-    assert [q["sample_id"] for q, _ in entries(tmp_path)] == [s.id for s in samples()[:3]] + ["demo_echo_ok"]
+    kept = [s.id for s in samples() if "vehicle" not in s.domains]
+    assert [q["sample_id"] for q, _ in entries(tmp_path)] == [*kept, "demo_echo_ok"]
     again = export_bfcl(tmp_path, [*samples(), mangled, harmless])
-    assert (again.samples, again.already_written, sum(again.skipped.values())) == (0, 6, 0)
+    assert (again.samples, again.already_written, sum(again.skipped.values())) == (0, len(samples()) + 2, 0)
 
 
 def test_bfcl_eval_rewrites_tool_names_inside_strings_and_only_those(tmp_path):

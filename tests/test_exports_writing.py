@@ -51,7 +51,7 @@ def test_one_sample_at_a_time_then_a_rerun_writes_each_sample_once(tmp_path, nam
     rerun = make_exporter(name, tmp_path / "out", options)
     stats = rerun.write(samples())
     rerun.close()
-    assert (stats.samples, stats.already_written) == (2, 2)
+    assert (stats.samples, stats.already_written) == (len(samples()) - 2, 2)
     assert (tmp_path / "out" / ROW_FILES[name]).read_bytes() == reference
 
 
@@ -80,12 +80,12 @@ def test_a_crash_mid_sample_is_rolled_back_on_reopening(tmp_path):
         handle.write('{"messages": [{"role": "sys')
     exporter = make_exporter("openai", tmp_path)
     assert data.read_bytes() == committed
-    assert exporter.write(samples()).samples == 3
+    assert exporter.write(samples()).samples == len(samples()) - 1
     assert [row["sample_id"] for row in read_jsonl(data)] == [s.id for s in samples()]
     # and a ledger line torn by a crash while logging is dropped
     with ledger.open("a") as handle:
         handle.write('{"begin": "x", "si')
-    assert make_exporter("openai", tmp_path).write(samples()).already_written == 4
+    assert make_exporter("openai", tmp_path).write(samples()).already_written == len(samples())
 
 
 def test_reusing_a_folder_with_other_options_or_foreign_files_is_refused(tmp_path):
