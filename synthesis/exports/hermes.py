@@ -65,7 +65,7 @@ def render_system(system: str | None, tools: Sequence[dict[str, Any]]) -> str:
     if not tools:
         return f"<|im_start|>system\n{system}<|im_end|>\n" if system is not None else ""
     listing = "".join("\n" + json.dumps(tool, ensure_ascii=False) for tool in tools)
-    prefix = f"{system}\n\n" if system else ""
+    prefix = f"{system}\n\n" if system is not None else ""
     return f"<|im_start|>system\n{prefix}{TOOLS_OPENING}{listing}{TOOLS_CLOSING}<|im_end|>\n"
 
 
