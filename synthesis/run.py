@@ -20,7 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from funreason_envs.errors import ConfigError
+from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError
 from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.base import Roles
@@ -52,6 +52,10 @@ def make_sample(index: int, settings: Settings, backend: str, model: str | None 
         sample = SampleBuilder(index, settings, roles_factory(backend, settings, model)).build()
     except Rejected as exc:
         return {"index": index, "rejected": exc.reason, "detail": exc.detail}
+    except (BackendError, ConfigError, MissingDependencyError):
+        raise  # an unreachable model or a bad option stops the run with its own one-line message
+    except Exception as exc:  # one broken sample must not stop a long run; it is counted instead
+        return {"index": index, "rejected": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
     sample.backend = backend.split(":", 1)[0]
     problems = verify_sample(sample)
     if problems:

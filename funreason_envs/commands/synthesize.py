@@ -57,10 +57,11 @@ def _turn_range(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
+    from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export
     from funreason_envs.synthesis.kits import kit_domains
     from funreason_envs.synthesis.pipeline import Settings
     from funreason_envs.synthesis.report import build_report, format_report
-    from funreason_envs.synthesis.run import synthesize
+    from funreason_envs.synthesis.run import load_samples, synthesize
 
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
@@ -70,6 +71,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}"
         )
+    formats = [name.strip() for name in args.format.split(",") if name.strip()]
+    unknown = [name for name in formats if name not in EXPORTERS]
+    if unknown or not formats:
+        raise ConfigError(f"--format {args.format!r}: choose from {', '.join(EXPORTERS)}")
+    options = ExportOptions(split_turns=args.split_turns, error_rows=args.error_rows)
     low, high = _turn_range(args.turns)
     settings = Settings(
         seed=args.seed,
@@ -84,8 +90,10 @@ def run(args: argparse.Namespace) -> int:
     folder = synthesize(
         args.num, settings, args.out, backend=args.llm, workers=args.workers, progress=not args.quiet
     )
+    stats = export(load_samples(folder.path), folder.path, formats, options)
     report = build_report(folder.samples, folder.rejections, args.num)
+    report["exports"] = {name: vars(counts) for name, counts in stats.items()}
     (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(format_report(report))
-    print(f"output: {folder.path}/samples.jsonl, report.json")
+    print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
     return 0
