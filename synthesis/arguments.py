@@ -59,6 +59,7 @@ class ArgumentSampler:
         """
         kit = self.kits[tool.domain]
         used = set(used or ())
+        in_call: set[Any] = set()  # one call never gets the same value twice (no diff of a file with itself)
         arguments: dict[str, Any] = {}
         sources: dict[str, Source] = {}
         required = tool.required
@@ -74,10 +75,11 @@ class ArgumentSampler:
                     continue
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
-                picked = self._resource_value(tool, options, pool, used)
+                picked = self._resource_value(tool, options, pool, used, in_call)
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
+                    in_call.add(_hashable(arguments[param]))
                     if source is not None:
                         sources[param] = source
                     continue
@@ -88,7 +90,7 @@ class ArgumentSampler:
         return Drawn(arguments, sources)
 
     def _resource_value(
-        self, tool: ToolSpec, options: list[str], pool: ValuePool, used: set[Any]
+        self, tool: ToolSpec, options: list[str], pool: ValuePool, used: set[Any], in_call: set[Any]
     ) -> tuple[Any, Source | None] | None:
         offered: dict[str, list[Any]] = {}
         for domain in self.domains.values():
@@ -102,7 +104,7 @@ class ArgumentSampler:
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
         for resource in options:
-            values = offered.get(resource) or []
+            values = [value for value in offered.get(resource) or [] if _hashable(value) not in in_call]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:
                 return self.rng.choice(fresh or values), None

@@ -9,6 +9,7 @@ fetches a value) at a given rate; the critic then names the skipped step and the
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from typing import Any
 
@@ -224,9 +225,14 @@ def _purpose(step: Step, brief: TurnBrief) -> str:
     return f"it prepares the state for {brief.target.name}"
 
 
+def _action(step: Step) -> str:
+    """The first clause of a tool's description, as a verb phrase ("copy a file or directory ...")."""
+    text = re.split(r"[:;(]| - ", step.spec.description, maxsplit=1)[0].strip().rstrip(".,")
+    return text[0].lower() + text[1:] if text else step.name
+
+
 def _reason_for(step: Step, brief: TurnBrief) -> str:
-    description = step.spec.description.rstrip(".")
-    action = description[0].lower() + description[1:]
+    action = _action(step)
     if step in brief.stated:
         return f"{step.name} does that: it will {action}."
     consumers = _consumers(step, brief)
