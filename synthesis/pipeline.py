@@ -14,7 +14,7 @@ import pickle
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -126,13 +126,12 @@ class SampleBuilder:
         turns: list[_Turn] = []
         history: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt}]
         results: list[str] = []
-        hidden: set[str] = set()
         for _ in range(self.rng.randint(self.settings.min_turns, self.settings.max_turns)):
             roll = self.rng.random()
             kind = "vague" if roll < self.settings.vague_rate else "normal"
             if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:
                 kind = "held_out"
-            for made in self._make_turns(len(turns), kind, history, results, hidden):
+            for made in self._make_turns(len(turns), kind, history, results):
                 turns.append(made)
                 history.append({"role": "user", "content": made.user_message or made.query})
                 history.extend(made.messages)
@@ -140,67 +139,36 @@ class SampleBuilder:
         return self._sample(turns, history)
 
     def _make_turns(
-        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str], hidden: set[str]
+        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str]
     ) -> list[_Turn]:
+        """One user turn, or two (a vague request and its clarification; a request for a tool not yet
+        shown and the turn that reveals it) made from one phase-1 walk."""
         snapshot = pickle.dumps(self.instances)
         steps, goals = self._explore(turn, snapshot)
         start_state = _state(pickle.loads(snapshot))
         truth = TurnOutcome([step.result.content for step in steps], _state(self.instances), True)
-        tools = [spec.to_openai() for spec in self.router.specs() if spec.name not in hidden]
+        tools = [spec.to_openai() for spec in self.router.specs()]
         brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
         brief.advanced_tool = self.roles.tooling(brief)
         made: list[_Turn] = []
         nothing = TurnOutcome([], start_state, False)
         if kind == "vague" and (omit := self._omittable(steps)) is not None:
-            vague = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "vague",
-                omit,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            vague = replace(brief, kind="vague", omit=omit, hints=[])
             vague.query = self.roles.querying(vague)
             made.append(self._answer(vague, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "clarification",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="clarification", hints=[])
             brief.query = self._clarification(steps, omit)
             _renumber(steps, turn + 1, self.steps)
-        elif kind == "held_out" and steps[-1].name not in hidden:
+        elif kind == "held_out" and not any(
+            s.name == steps[-1].name for k, s in self.steps.items() if k[0] < turn
+        ):
+            # a tool held out until later must not have been shown (used) before
             target = steps[-1].name
             shown = [tool for tool in tools if tool["function"]["name"] != target]
-            wait = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "held_out_wait",
-                None,
-                brief.advanced_tool,
-                tools=shown,
-                target_indices=goals,
-            )
+            wait = replace(brief, kind="held_out_wait", tools=shown, hints=[])
             wait.query = self.roles.querying(wait)
             made.append(self._answer(wait, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "held_out_reveal",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="held_out_reveal", hints=[])
             brief.query = NEW_TOOLS_NOTICE
             _renumber(steps, turn + 1, self.steps)
         else:
