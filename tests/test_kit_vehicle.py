@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from funreason_envs.checker import execute_ground_truth
 from funreason_envs.domains.vehicle import CITY_ZIPCODES, TANK_CAPACITY, Vehicle
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.synthesis.kits import kit_for
@@ -32,7 +33,7 @@ from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.verify import verify_sample
-from tests.oracle import public_state, require_bfcl
+from tests.oracle import bfcl_execute, public_state, require_bfcl
 
 KIT = kit_for("vehicle")
 SPEC = Vehicle.spec()
@@ -175,6 +176,23 @@ def test_small_run_verifies_and_meets_the_claimed_figures(samples):
     assert report["coverage"]["tools"]["vehicle"]["used"] >= 18
     called = {call.name for s in samples for turn in s.task.ground_truth for call in turn}
     assert {"get_zipcode_based_on_city", "estimate_distance", "lockDoors", "startEngine"} <= called
+
+
+def test_ground_truth_replays_identically_in_bfcl_eval(samples):
+    """The synthesized tasks (scenario, calls, seeded readings) run in bfcl-eval's own executor with
+    the same result strings and the same public state after every turn."""
+    for sample in samples[:10]:
+        task = sample.task
+        entry = {
+            "id": task.id,
+            "initial_config": {"VehicleControlAPI": task.initial_config["vehicle"]},
+            "involved_classes": ["VehicleControlAPI"],
+        }
+        turns = [[call.to_call().to_python() for call in turn] for turn in task.ground_truth]
+        ours = execute_ground_truth(task)
+        for (results, state), outcome in zip(bfcl_execute(entry, turns, False), ours, strict=True):
+            assert results == outcome.results, task.id
+            assert state["VehicleControlAPI"] == outcome.state["vehicle"], task.id
 
 
 def test_mixed_with_the_file_system_verifies():

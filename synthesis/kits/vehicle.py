@@ -1,8 +1,8 @@
 """Synthesis kit for the vehicle: varied cars (fuel, doors, engine, climate, tyres) and what a driver says.
 
 Literal numbers come from short fixed menus so the phrasebook's `display` words can give them units
-("10 gallons", "300 miles"). Toggles (doors, headlights, parking brake, cruise control) flip what the
-car shows now, so a lock request meets a car with unlocked doors and the engine can then be started.
+("10 gallons", "300 miles"). Toggles (doors, headlights, parking brake) flip what the car shows now,
+so a lock request meets a car with unlocked doors, after which the engine can be started.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _car(domains: Mapping[str, Domain]) -> Vehicle:
 
 
 def _locking(car: Vehicle) -> bool:
-    """A lock request when some door is open to it, an unlock request when all are locked."""
+    """Lock when some door is unlocked; unlock only a car whose doors are all locked."""
     return any(status == "unlocked" for status in car.doorStatus.values())
 
 
