@@ -30,7 +30,7 @@ from funreason_envs.jsonutil import copy_json
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.guided import guided_chain
 from funreason_envs.synthesis.kits import DomainKit, kit_for
-from funreason_envs.synthesis.language import Speaker
+from funreason_envs.synthesis.language import Speaker, words
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.trace import Step, ValuePool
@@ -382,8 +382,8 @@ class SampleBuilder:
         spoken = self.speaker.literal(step, omit[1])
         return self.rng.choice(
             [
-                f"Sorry, I should have said: the {omit[1].replace('_', ' ')} is {spoken}.",
-                f"Oh right: use {spoken} for the {omit[1].replace('_', ' ')}.",
+                f"Sorry, I should have said: the {words(omit[1])} is {spoken}.",
+                f"Oh right: use {spoken} for the {words(omit[1])}.",
                 f"It's {spoken}.",
             ]
         )

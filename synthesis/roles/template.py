@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.synthesis.language import third_person, vague_words
+from funreason_envs.synthesis.language import third_person, vague_words, words
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.roles.base import TurnBrief
 from funreason_envs.synthesis.trace import Step
@@ -92,7 +92,7 @@ class TemplateRoles:
                 if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
                     continue
                 spoken = brief.speaker.literal(step, param)
-                clause = f"{param.replace('_', ' ')} {spoken}"
+                clause = f"{words(param)} {spoken}"
                 if spoken and spoken not in request and clause not in missing:
                     missing.append(clause)
         return f" Use {', '.join(missing)}." if missing else ""
@@ -166,7 +166,7 @@ class TemplateReasoner:
                 f"The user wants me to act, but never says {asked}. "
                 "Guessing could change the wrong thing, so I'll ask first."
             )
-            content = f"Happy to help. Which {param.replace('_', ' ')} should I use?"
+            content = f"Happy to help. Which {words(param)} should I use?"
         else:
             reasoning = (
                 f"The user wants me to {request}. None of my tools can do that, "
@@ -219,7 +219,7 @@ def _purpose(step: Step, brief: TurnBrief) -> str:
     consumers = _consumers(step, brief)
     if consumers:
         later, param = consumers[0]
-        return f"{later.name} needs its result for {param.replace('_', ' ')}"
+        return f"{later.name} needs its result for {words(param)}"
     if step in brief.stated:
         return "it is what the user asked for"
     return f"it prepares the state for {brief.target.name}"
@@ -238,7 +238,7 @@ def _reason_for(step: Step, brief: TurnBrief) -> str:
     consumers = _consumers(step, brief)
     if consumers:
         later, param = consumers[0]
-        return f"I don't have the {param.replace('_', ' ')} for {later.name} yet; {step.name} will {action}."
+        return f"I don't have the {words(param)} for {later.name} yet; {step.name} will {action}."
     context = brief.speaker.context(step)
     where = f" ({context})" if context else ""
     return f"First, {step.name}{where}: it will {action}."
