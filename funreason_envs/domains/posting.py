@@ -77,6 +77,24 @@ class Posting(Domain):
         self.following_list = config_value(config, "following_list", DEFAULT_STATE["following_list"])
         self.tweet_counter = config_value(config, "tweet_counter", DEFAULT_STATE["tweet_counter"])
 
+    # -- state probes (for the Environment-API graph; not tools) --------------------------------
+
+    def conditions(self) -> set[str]:
+        return {"posting_logged_in"} if self.authenticated else set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """Post ids, the usernames the state knows (the account, people followed, authors and
+        commenters), and the hashtags and mentions found in posts."""
+        tweets = list(self.tweets.values())
+        names = [self.username, *self.following_list, *(tweet.get("username") for tweet in tweets)]
+        names += [entry.get("username") for entries in self.comments.values() for entry in entries]
+        return {
+            "tweet_id": list(self.tweets),
+            "posting_username": [name for name in dict.fromkeys(names) if name],
+            "hashtag": list(dict.fromkeys(tag for tweet in tweets for tag in tweet.get("tags", ()))),
+            "mention": list(dict.fromkeys(name for tweet in tweets for name in tweet.get("mentions", ()))),
+        }
+
     # -- account ---------------------------------------------------------------------------------
 
     def authenticate_twitter(self, username: str, password: str) -> dict[str, bool]:
