@@ -83,17 +83,12 @@ class Posting(Domain):
         return {"posting_logged_in"} if self.authenticated else set()
 
     def available_resources(self) -> dict[str, list[Any]]:
-        """Post ids, the usernames the state knows (the account, people followed, authors and
-        commenters), and the hashtags and mentions found in posts."""
-        tweets = list(self.tweets.values())
-        names = [self.username, *self.following_list, *(tweet.get("username") for tweet in tweets)]
-        names += [entry.get("username") for entries in self.comments.values() for entry in entries]
-        return {
-            "tweet_id": list(self.tweets),
-            "posting_username": [name for name in dict.fromkeys(names) if name],
-            "hashtag": list(dict.fromkeys(tag for tweet in tweets for tag in tweet.get("tags", ()))),
-            "mention": list(dict.fromkeys(name for tweet in tweets for name in tweet.get("mentions", ()))),
-        }
+        """The ids of the posts that exist, and the '@' handles already in use (people followed and
+        people mentioned in posts). Plain usernames and hashtags are not listed: any string is valid
+        for them, and a request often names a person through a post instead ("its author")."""
+        handles = [f"@{name}" for name in self.following_list]
+        handles += [name for tweet in self.tweets.values() for name in tweet.get("mentions", ())]
+        return {"tweet_id": list(self.tweets), "mention": list(dict.fromkeys(handles))}
 
     # -- account ---------------------------------------------------------------------------------
 
