@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.posting import Posting
 from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
 from funreason_envs.synthesis.kits.id_words import with_id_words
 
@@ -130,8 +131,8 @@ def scenario(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _posting(domains: Mapping[str, Domain]) -> Any:
-    return domains["posting"]
+def _posting(domains: Mapping[str, Domain]) -> Posting:
+    return cast(Posting, domains["posting"])
 
 
 def _topic_words(domains: Mapping[str, Domain]) -> list[str]:
@@ -148,7 +149,8 @@ def search_keyword(rng: random.Random, domains: Mapping[str, Domain]) -> str:
 
 
 def single_author(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
-    """An author with exactly one post, most of the time; otherwise None (the sampler decides)."""
+    """Sometimes an author (not the account) with exactly one post, so "the post by X" is one post;
+    otherwise None, so the sampler can take a person an earlier result named ("the author of post 3")."""
     account = _posting(domains)
     authors = [tweet["username"] for tweet in account.tweets.values()]
     once = sorted({name for name in authors if authors.count(name) == 1 and name != account.username})
@@ -156,14 +158,16 @@ def single_author(rng: random.Random, domains: Mapping[str, Domain]) -> str | No
 
 
 def someone_new(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
-    """Someone the account does not follow yet, usually; otherwise None (the sampler decides)."""
+    """Sometimes someone the account does not follow yet; otherwise None, so the sampler can take a
+    person an earlier result named."""
     account = _posting(domains)
     candidates = [name for name in HANDLES if name not in account.following_list and name != account.username]
     return rng.choice(candidates) if rng.random() < 0.15 else None
 
 
 def someone_followed(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
-    """Someone the account follows, usually; otherwise None (the sampler decides)."""
+    """Sometimes someone the account follows; otherwise None, so the sampler can take a person an
+    earlier result named."""
     following = list(_posting(domains).following_list)
     return rng.choice(following) if following and rng.random() < 0.2 else None
 
@@ -181,6 +185,7 @@ KIT = DomainKit(
     values={
         "authenticate_twitter.username": lambda rng, domains: _posting(domains).username,
         "authenticate_twitter.password": lambda rng, domains: _posting(domains).password,
+        # None at times: then the text may come from an earlier result ("post the content of notes.txt").
         "post_tweet.content": lambda rng, domains: rng.choice(FRESH_POSTS) if rng.random() < 0.7 else None,
         "post_tweet.tags": lambda rng, domains: rng.sample(FRESH_TAGS, rng.randint(1, 2)),
         "post_tweet.mentions": handles,
@@ -191,9 +196,6 @@ KIT = DomainKit(
         "follow_user.username_to_follow": someone_new,
         "unfollow_user.username_to_unfollow": someone_followed,
         "posting_username": lambda rng, domains: rng.choice(HANDLES),
-        "mention": lambda rng, domains: f"@{rng.choice(HANDLES)}",
-        "hashtag": lambda rng, domains: rng.choice(FRESH_TAGS),
-        "search_text": search_keyword,
         "text": lambda rng, domains: rng.choice(FRESH_POSTS),
     },
     phrases=with_id_words(load_phrasebook("posting"), "posting", "tweet_id", "post {}"),
