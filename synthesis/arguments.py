@@ -112,7 +112,14 @@ class ArgumentSampler:
             if value is not None:
                 return value, None
         for resource in options:
-            values = [value for value in offered.get(resource) or [] if _hashable(value) not in in_call]
+            # A value an earlier result produced is never taken "from the state": the user could not
+            # have known it (a ticket opened a moment ago), so it may only enter as a flow above.
+            produced = {_hashable(offer.value) for offer in pool.offers(resource)}
+            values = [
+                value
+                for value in offered.get(resource) or []
+                if _hashable(value) not in in_call and _hashable(value) not in produced
+            ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:
                 return self.rng.choice(fresh or values), None

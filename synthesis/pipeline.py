@@ -23,7 +23,7 @@ from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
 from funreason_envs.errors import FunReasonError
-from funreason_envs.executor import ToolRouter
+from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.jsonutil import copy_json
@@ -351,6 +351,8 @@ class SampleBuilder:
                 break
             before = pickle.dumps(self.instances)
             result = self.router.execute(ToolCall(tool.name, drawn.arguments))
+            # Keep a copy: tools may return live state objects that later calls change.
+            result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
             if result.ok:
                 used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
                 return drawn, result

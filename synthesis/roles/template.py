@@ -93,7 +93,8 @@ class TemplateRoles:
                     continue
                 spoken = brief.speaker.literal(step, param)
                 clause = f"{words(param)} {spoken}"
-                if spoken and spoken not in request and clause not in missing:
+                stated = re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request) if spoken else True
+                if not stated and clause not in missing:
                     missing.append(clause)
         return f" Use {', '.join(missing)}." if missing else ""
 
