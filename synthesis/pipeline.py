@@ -55,11 +55,11 @@ class Settings:
     min_turns: int = 3
     max_turns: int = 4
     max_domains: int = 2
-    vague_rate: float = 0.15
-    held_out_rate: float = 0.1
+    vague_rate: float = 0.1
+    held_out_rate: float = 0.05
     gather: float = 0.7
     max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.4
+    second_goal_rate: float = 0.6
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
@@ -257,8 +257,9 @@ class SampleBuilder:
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
 
     def _choose_target(self, steps: list[Step]) -> str:
-        """A goal tool: favour tools with more needs, tools not yet targeted, and (for a second goal
-        in the same turn) tools that take something this turn already produced."""
+        """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
+        a value an earlier result produced (a data flow the user can point at), and, for a second goal
+        in the same turn, tools that take something this turn already produced."""
         called = {step.name for step in steps}
         names = [
             name
@@ -266,12 +267,13 @@ class SampleBuilder:
             if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent and name not in called
         ]
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
-        weights = [
-            (1 + len(self.graph.requirements(name)))
-            * (4 if name in fed else 1)
-            / (1 + 3 * self.targeted[name])
-            for name in names
-        ]
+        speakable = self.pool.speakable(self.kits)
+        weights = []
+        for name in names:
+            takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+            weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self.targeted[name])
+            weight *= (4 if name in fed else 1) * (3 if takes & speakable else 1)
+            weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
     def _walk(
