@@ -187,7 +187,9 @@ class TemplateReasoner:
                 for param, source in step.sources.items():
                     if source.turn == brief.turn:
                         value = step.call.arguments.get(param)
-                        sentences.append(f"From the last result, {speaker.refer(source)} is {value!r}.")
+                        sentences.append(
+                            f"From the last result, {third_person(speaker.refer(source))} is {value!r}."
+                        )
         sentences.extend(_reason_for(step, brief) for step in group)
         return " ".join(dict.fromkeys(sentences))
 
