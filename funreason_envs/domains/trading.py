@@ -220,6 +220,24 @@ class Trading(Domain):
         self.long_context = long_context
         self._random = random.Random(config.get("random_seed", DEFAULT_RANDOM_SEED))
 
+    # -- state probes for the Environment-API graph ------------------------------------------------
+
+    def conditions(self) -> set[str]:
+        return {"trading_logged_in"} if self.authenticated else set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """Order ids and watchlist tickers of the account.
+
+        Market tickers are left out on purpose: a user names a stock by company or ticker, and a
+        sampler that saw them offered here would never look one up (get_symbol_by_name and friends).
+        """
+        orders = [(key, order) for key, order in self.orders.items() if isinstance(order, dict)]
+        return {
+            "order_id": [key for key, _ in orders],
+            "open_order_id": [key for key, order in orders if order.get("status") in ("Open", "Pending")],
+            "watchlist_symbol": list(self.watch_list),
+        }
+
     def _transaction_stamp(self) -> str:
         """A seeded moment within a day of the clock (one `randint` over the day's 86,401 seconds)."""
         offset = self._random.randint(0, SECONDS_PER_DAY)
