@@ -24,36 +24,34 @@ def graph() -> ApiGraph:
     return ApiGraph.from_domains("trading")
 
 
-def test_probes_read_the_login_orders_and_watchlist():
+def test_probes_read_the_login_and_the_watchlist():
     bot = Trading()
     assert bot.conditions() == set()
-    assert bot.available_resources() == {
-        "order_id": [12345, 12446],
-        "open_order_id": [12446],
-        "watchlist_symbol": ["NVDA"],
-    }
+    assert bot.available_resources() == {"watchlist_symbol": ["NVDA"]}
     router = ToolRouter([bot])
     router.run("trading_login(username='ana', password='pw')")
     assert bot.conditions() == {"trading_logged_in"}
-    router.run("place_order(order_type='Sell', symbol='TSLA', price=600.0, amount=2)")
-    router.run("cancel_order(order_id=12446)")
     router.run("add_to_watchlist(stock='TSLA')")
-    offered = bot.available_resources()
-    assert offered["order_id"] == [12345, 12446]  # the default counter reuses 12446, as in bfcl-eval
-    assert offered["open_order_id"] == []
-    assert offered["watchlist_symbol"] == ["NVDA", "TSLA"]
+    router.run("remove_stock_from_watchlist(symbol='NVDA')")
+    assert bot.available_resources() == {"watchlist_symbol": ["TSLA"]}
     router.run("trading_logout()")
     assert bot.conditions() == set()
-    assert set(offered) <= set(SPEC.resources) and bot.conditions() <= set(SPEC.conditions)
+    assert set(bot.available_resources()) <= set(SPEC.resources)
+    assert bot.conditions() <= set(SPEC.conditions)
     assert "conditions" not in Trading.tool_table() and "available_resources" not in Trading.tool_table()
 
 
-def test_probes_skip_malformed_order_entries():
-    """Some BFCL configs carry a stray top-level "order_type" entry among the orders."""
-    order = {"id": 7, "order_type": "Buy", "symbol": "AAPL", "price": 1.0, "amount": 1, "status": "Open"}
-    bot = Trading({"orders": {"7": order, "order_type": "Buy"}})
-    assert bot.available_resources()["order_id"] == [7]
-    assert bot.available_resources()["open_order_id"] == [7]
+def test_order_ids_must_come_from_a_producing_tool():
+    """Ids the environment made are neither stated by users nor offered by the state: in a live walk,
+    get_order_details and cancel_order wait for a tool whose result names an order."""
+    graph = ApiGraph.from_domains("trading")
+    bot = Trading({"authenticated": True})
+    start = graph.situation(domains=[bot])
+    assert "order_id" not in start.resources
+    assert not {"get_order_details", "cancel_order"} & set(graph.callable_tools(start))
+    history = bot.get_order_history()
+    after = start.after_observed(graph.tool("get_order_history"), history, [bot])
+    assert {"get_order_details", "cancel_order"} <= set(graph.callable_tools(after))
 
 
 def test_ids_the_environment_makes_are_not_user_supplied():
@@ -115,9 +113,11 @@ def reports_failure(result: ToolResult) -> bool:
     return isinstance(value, list) and any("error" in str(item).lower() for item in value)
 
 
-def session_arguments(tool: ToolSpec, bot: Trading, rng: random.Random) -> tuple[dict[str, Any], bool]:
-    """Arguments for a call, and whether the state offered a value for every consumed parameter:
-    offered values where the state offers the parameter's resource, sensible literals elsewhere."""
+def session_arguments(
+    tool: ToolSpec, bot: Trading, named: dict[str, list[Any]], rng: random.Random
+) -> tuple[dict[str, Any], set[str]]:
+    """Arguments for a call, and where its consumed ones came from ("state" or "result"): a value the
+    state offers for the parameter's resource, else one an earlier result named, else a literal."""
     offered = bot.available_resources()
     symbols = list(bot.stocks)
     literals = {
@@ -135,38 +135,42 @@ def session_arguments(tool: ToolSpec, bot: Trading, rng: random.Random) -> tuple
         "username": "ana",
         "password": "pw",
     }
-    arguments = {}
-    all_offered = bool(tool.consumed)
+    arguments: dict[str, Any] = {}
+    sources: set[str] = set()
     for param in tool.parameter_names:
         kinds = tool.consumed.get(param, ())
-        values = [value for kind in kinds for value in offered.get(kind, [])]
-        if values:
-            arguments[param] = rng.choice(values)
-            continue
-        all_offered = all_offered and not kinds
-        if param in literals:
-            arguments[param] = literals[param]
-        elif param == "amount":
-            arguments[param] = 10.0
+        for source, pool in (("state", offered), ("result", named)):
+            values = [value for kind in kinds for value in pool.get(kind, [])]
+            if values:
+                arguments[param] = rng.choice(values)
+                sources.add(source)
+                break
+        else:
+            if kinds:
+                sources.add("literal")
+            if param in literals:
+                arguments[param] = literals[param]
     if tool.name in ("fund_account", "withdraw_funds"):
         arguments["amount"] = 25.0
-    return arguments, all_offered
+    return arguments, sources
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_state_annotations_agree_with_the_probes(seed):
     """Over random calls: a call whose required condition does not hold reports a failure or changes
-    nothing; a call whose conditions hold and whose arguments the state offers succeeds; after it its
+    nothing; a call whose conditions hold succeeds when its consumed arguments are ones the state
+    offers, and get_order_details accepts every order id a result named; after a successful call its
     `provides` hold, and a condition that held and is not revoked still holds."""
     rng = random.Random(seed)
     bot = Trading({"market_status": "Open", "authenticated": rng.random() < 0.5})
     router = ToolRouter([bot])
     tools = list(SPEC.by_name.values())
-    checked = refused = offered_calls = 0
+    named: dict[str, list[Any]] = {}
+    checked = refused = vouched = 0
     for _ in range(300):
         tool = rng.choice(tools)
         before, state_before = bot.conditions(), bot.state_dict()
-        arguments, all_offered = session_arguments(tool, bot, rng)
+        arguments, sources = session_arguments(tool, bot, named, rng)
         result = router.execute(ToolCall(tool.name, arguments))
         after = bot.conditions()
         if set(tool.requires) - before:
@@ -176,16 +180,18 @@ def test_state_annotations_agree_with_the_probes(seed):
             )
             refused += 1
             continue
-        if all_offered:
+        if sources == {"state"} or (tool.name == "get_order_details" and sources == {"result"}):
             assert not reports_failure(result), f"{tool.name}({arguments}) failed: {result.content}"
-            offered_calls += 1
+            vouched += 1
         if reports_failure(result):
             continue
         checked += 1
         assert set(tool.provides) <= after, f"{tool.name} did not bring about {tool.provides}"
         lost = before - after - set(tool.revokes)
         assert not lost, f"{tool.name}({arguments}) ended {lost} without declaring it in revokes"
-    assert checked > 100 and refused > 5 and offered_calls > 10
+        for produced in tool.produces:
+            named.setdefault(produced.resource, []).extend(extract_values(result.value, produced.at))
+    assert checked > 100 and refused > 5 and vouched > 5
 
 
 def test_walks_reach_every_trading_tool_with_prerequisites(graph):

@@ -226,17 +226,14 @@ class Trading(Domain):
         return {"trading_logged_in"} if self.authenticated else set()
 
     def available_resources(self) -> dict[str, list[Any]]:
-        """Order ids and watchlist tickers of the account.
+        """The tickers on the watchlist: what the account's owner can name without looking anything up.
 
-        Market tickers are left out on purpose: a user names a stock by company or ticker, and a
-        sampler that saw them offered here would never look one up (get_symbol_by_name and friends).
+        Order ids are left out on purpose, as ids the environment made: a caller learns them from
+        place_order, get_order_history or get_order_details. Market tickers are left out too: the owner
+        names a stock by company or ticker, and listing them here would tell a walk that no lookup
+        (get_symbol_by_name and friends) is ever needed.
         """
-        orders = [(key, order) for key, order in self.orders.items() if isinstance(order, dict)]
-        return {
-            "order_id": [key for key, _ in orders],
-            "open_order_id": [key for key, order in orders if order.get("status") in ("Open", "Pending")],
-            "watchlist_symbol": list(self.watch_list),
-        }
+        return {"watchlist_symbol": list(self.watch_list)}
 
     def _transaction_stamp(self) -> str:
         """A seeded moment within a day of the clock (one `randint` over the day's 86,401 seconds)."""

@@ -41,7 +41,7 @@ PASSWORDS = ("blue-Heron7", "maple$2291", "Quartz!40", "river_stone5", "n0rth-st
 
 def roles(account_id: int, listed: Collection[str]) -> tuple[str, list[str]]:
     """The focus stock and the named stocks of an account, fixed by its id and its listing."""
-    named = sorted(symbol for symbol in listed if symbol in COMPANY_OF)
+    named = sorted(symbol for symbol in listed if symbol in COMPANY_OF) or sorted(listed)
     shift = account_id % len(named)
     named = named[shift:] + named[:shift]
     return named[0], named[1 : 1 + NAMED_STOCKS]
