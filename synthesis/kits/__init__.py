@@ -30,6 +30,7 @@ KIT_MODULES = {
     "file_system": "funreason_envs.synthesis.kits.file_system",
     "posting": "funreason_envs.synthesis.kits.posting",
     "ticket": "funreason_envs.synthesis.kits.ticket",
+    "trading": "funreason_envs.synthesis.kits.trading",
     "vehicle": "funreason_envs.synthesis.kits.vehicle",
 }
 
