@@ -50,6 +50,14 @@ class ArgumentSampler:
         self.user_supplied = user_supplied
         self.rng = rng
         self._np = np.random.default_rng(rng.randrange(2**32))
+        self.known_at_turn_start: dict[str, set[Any]] = {}
+
+    def start_turn(self) -> None:
+        """Remember what the state offers now: values a user may state during this turn."""
+        self.known_at_turn_start = {}
+        for domain in self.domains.values():
+            for kind, values in domain.available_resources().items():
+                self.known_at_turn_start.setdefault(kind, set()).update(_hashable(value) for value in values)
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
         """Arguments for `tool`, or None when a required argument has no candidate right now.
@@ -103,7 +111,9 @@ class ArgumentSampler:
         self.rng.shuffle(options)
         if self.rng.random() < FLOW_PREFERENCE:
             for resource in options:
-                offers = [o for o in pool.offers(resource) if _hashable(o.value) not in used]
+                # a looked-up value may feed several calls of a turn (quote a ticker, then order it),
+                # but never two parameters of one call
+                offers = [o for o in pool.offers(resource) if _hashable(o.value) not in in_call]
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
@@ -112,13 +122,13 @@ class ArgumentSampler:
             if value is not None:
                 return value, None
         for resource in options:
-            # A value an earlier result produced is never taken "from the state": the user could not
-            # have known it (a ticket opened a moment ago), so it may only enter as a flow above.
-            produced = {_hashable(offer.value) for offer in pool.offers(resource)}
+            # A value the state did not hold when the turn began (a ticket opened a moment ago) is
+            # never stated by the user: it may only enter as a flow, above.
+            known = self.known_at_turn_start.get(resource, set())
             values = [
                 value
                 for value in offered.get(resource) or []
-                if _hashable(value) not in in_call and _hashable(value) not in produced
+                if _hashable(value) not in in_call and _hashable(value) in known
             ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:

@@ -60,6 +60,7 @@ class Settings:
     gather: float = 0.7
     max_calls_per_turn: int = 8
     second_goal_rate: float = 0.6
+    discover_rate: float = 0.5
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
@@ -226,7 +227,12 @@ class SampleBuilder:
         """
         problems = []
         for _ in range(EXPLORE_TRIES):
+            self.arguments.start_turn()
             situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
+            if self.rng.random() < self.settings.discover_rate:
+                # Count only what earlier results produced as at hand: ids must be looked up first
+                # and values a user could state may be fetched (FunReason-MT's logical jumps).
+                situation = Situation(situation.conditions, frozenset(self.pool.resource_types()))
             steps: list[Step] = []
             used: set[Any] = set()
             goals: list[int] = []
@@ -301,9 +307,11 @@ class SampleBuilder:
     def _prune(self, steps: list[Step], goals: list[int], snapshot: bytes) -> tuple[list[Step], list[int]]:
         """Drop calls the goals do not need: a call that feeds nothing, changes no public state, and
         whose removal leaves every other result and the final state unchanged."""
-        feeding = {(s.turn, s.index) for step in steps for s in step.sources.values()}
         keep = list(steps)
         for step in reversed(steps):
+            feeding = {
+                (s.turn, s.index) for kept in keep for s in kept.sources.values()
+            }  # after earlier pruning
             if step.index in goals or step.key in feeding or step.spec.mutates_state:
                 continue
             trial = [other for other in keep if other is not step]

@@ -73,6 +73,10 @@ class ValuePool:
     def offers(self, resource: str) -> list[Offer]:
         return list(self._offers.get(resource, ()))
 
+    def resource_types(self) -> set[str]:
+        """Resource types some earlier result produced."""
+        return {resource for resource, offers in self._offers.items() if offers}
+
     def speakable(self, kits: Any) -> set[str]:
         """Resource types with an offer a user could point at (its producer's kit can refer to it)."""
         return {
