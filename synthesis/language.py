@@ -19,7 +19,9 @@ from funreason_envs.synthesis.trace import Source, Step
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
-DANGLING = re.compile(r"\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by)\s*(?=$|[,.;])")
+DANGLING = re.compile(
+    r"(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+)
 RESULT_LIMIT = 240
 
 

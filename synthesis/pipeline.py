@@ -382,9 +382,17 @@ class SampleBuilder:
     # -- BFCL-like turns -------------------------------------------------------------------------
 
     def _omittable(self, steps: list[Step]) -> tuple[int, str] | None:
-        """A user-given argument a vague query can leave out (prefer the target's own)."""
+        """A user-given argument a vague query can leave out (prefer the target's own); its value must
+        not be given to another call of the turn, or the query would still state it."""
         for step in reversed(steps):
-            options = [p for p in step.call.arguments if p not in step.sources and p in step.spec.required]
+            elsewhere = [
+                repr(value) for other in steps if other is not step for value in other.call.arguments.values()
+            ]
+            options = [
+                param
+                for param, value in step.call.arguments.items()
+                if param not in step.sources and param in step.spec.required and repr(value) not in elsewhere
+            ]
             if options:
                 return step.index, self.rng.choice(options)
         return None
@@ -392,9 +400,10 @@ class SampleBuilder:
     def _clarification(self, steps: list[Step], omit: tuple[int, str]) -> str:
         step = steps[omit[0]]
         spoken = self.speaker.literal(step, omit[1])
+        verb = "are" if isinstance(step.call.arguments[omit[1]], list) else "is"
         return self.rng.choice(
             [
-                f"Sorry, I should have said: the {words(omit[1])} is {spoken}.",
+                f"Sorry, I should have said: the {words(omit[1])} {verb} {spoken}.",
                 f"Oh right: use {spoken} for the {words(omit[1])}.",
                 f"It's {spoken}.",
             ]
