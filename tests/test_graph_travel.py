@@ -51,23 +51,20 @@ def account(**overrides: Any) -> dict[str, Any]:
 def test_probes_read_the_account():
     travel = Travel(account())
     assert travel.conditions() == {SIGNED_IN, BOOKED}
-    assert travel.available_resources() == {
-        "access_token": ["tok_held"],
-        "card_id": ["card_1", "card_2"],
-        "booking_id": ["5550001"],
-    }
+    # the held token is offered; card and booking ids are not (they must come from a producing tool)
+    assert travel.available_resources() == {"access_token": ["tok_held"]}
     spec = Travel.spec()
     assert travel.conditions() <= set(spec.conditions)
     assert set(travel.available_resources()) <= set(spec.resources)
+    assert "access_token" not in spec.user_supplied and "card_id" not in spec.user_supplied
     assert "conditions" not in Travel.tool_table() and "available_resources" not in Travel.tool_table()
 
 
 def test_probes_follow_sign_in_bookings_and_expiry():
     travel = Travel()
-    assert travel.conditions() == set()
-    assert travel.available_resources() == {"access_token": [], "card_id": [], "booking_id": []}
+    assert travel.conditions() == set() and travel.available_resources() == {}
     expired = Travel(account(token_expires_in=0, booking_record={}))
-    assert expired.conditions() == set() and expired.available_resources()["access_token"] == []
+    assert expired.conditions() == set() and expired.available_resources() == {}
     router = ToolRouter([expired])
     (signed,) = router.run(
         "authenticate_travel(client_id='c', client_secret='s', refresh_token='r', grant_type='read',"
@@ -75,13 +72,12 @@ def test_probes_follow_sign_in_bookings_and_expiry():
     )
     token = signed.value["access_token"]
     assert expired.conditions() == {SIGNED_IN}
-    assert expired.available_resources()["access_token"] == [token]
+    assert expired.available_resources() == {}  # an issued token is known from the result only
     (booked,) = router.run(
         f"book_flight(access_token='{token}', card_id='card_1', travel_date='2026-03-05',"
         " travel_from='SFO', travel_to='LAX', travel_class='economy')"
     )
-    assert expired.conditions() == {SIGNED_IN, BOOKED}
-    assert expired.available_resources()["booking_id"] == [booked.value["booking_id"]]
+    assert booked.ok and expired.conditions() == {SIGNED_IN, BOOKED}
     router.run(f"cancel_booking(access_token='{token}', booking_id='{booked.value['booking_id']}')")
     assert expired.conditions() == {SIGNED_IN}
 
@@ -121,9 +117,9 @@ def test_produces_paths_find_values_in_real_results():
     empty = [key for key, values in found.items() if not values and key != long_context_only]
     assert not empty, f"paths that found nothing: {empty}"
     assert found[("get_nearest_airport_by_city", "airport_code", "nearest_airport")] == ["RMS"]
-    assert found[("get_flight_cost", "number", "travel_cost_list[]")] == [800.0]  # business, even date
+    assert found[("get_flight_cost", "money", "travel_cost_list[]")] == [800.0]  # business, even date
     assert found[("get_all_credit_cards", "card_id", "credit_card_list{}")] == ["card_1", "card_2"]
-    assert found[("retrieve_invoice", "number", "invoice.travel_cost")] == [200.0]
+    assert found[("retrieve_invoice", "money", "invoice.travel_cost")] == [200.0]
     long = Travel(account(), long_context=True)
     (booked,) = ToolRouter([long]).run(calls[9])
     assert len(extract_values(booked.value, long_context_only[2])) == len(long.booking_record) > 2
@@ -192,18 +188,24 @@ PLAIN_VALUES: dict[str, list[Any]] = {
 RESOURCE_VALUES: dict[str, list[Any]] = {
     "airport_code": ["SFO", "LAX", "JFK", "XXX"],
     "city": ["Rivermist", "Atlantis"],
-    "number": [120.0, 800.0, 5000.0],
+    "money": [120.0, 800.0, 5000.0],
 }
 
 
 def random_arguments(tool: ToolSpec, travel: Travel, rng: random.Random) -> dict[str, Any]:
-    """Every parameter set: consumed ones from what the state offers (sometimes a stale value),
-    the rest from small tables that hold valid and invalid values."""
-    offered = travel.available_resources()
+    """Every parameter set: consumed ids from the account as it is now (sometimes a stale one), other
+    values from small tables that hold valid and invalid ones."""
+    in_state = {
+        "access_token": [travel.access_token] if travel.access_token else [],
+        "card_id": list(travel.credit_card_list),
+        "booking_id": list(travel.booking_record),
+    }
     arguments: dict[str, Any] = {}
     for param in tool.parameter_names:
         kinds = tool.consumed.get(param, ())
-        choices = [value for kind in kinds for value in offered.get(kind, []) + RESOURCE_VALUES.get(kind, [])]
+        choices = [
+            value for kind in kinds for value in in_state.get(kind, []) + RESOURCE_VALUES.get(kind, [])
+        ]
         choices = choices or PLAIN_VALUES.get(param, [])
         if (kinds and rng.random() < 0.15) or not choices:
             choices = [f"stale_{rng.randrange(100)}"]

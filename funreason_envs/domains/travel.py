@@ -234,11 +234,17 @@ class Travel(Domain):
         return held
 
     def available_resources(self) -> dict[str, list[Any]]:
-        return {
-            "access_token": [self.access_token] if self._signed_in() else [],
-            "card_id": list(self.credit_card_list),
-            "booking_id": list(self.booking_record),
-        }
+        """Only a token the account held from the start (one a user knows and may state).
+
+        Not offered: a token authenticate_travel issued (it always grants 2 uses), and card and booking
+        ids. The service generates those, and a sampler that took one from the state would have a user
+        state what only a tool result showed (the sign-in's token, the booking made a turn ago). They
+        reach a call through the result that carries them, as a data flow. Leaving a key out, rather
+        than offering an empty list, keeps such results usable.
+        """
+        if self._signed_in() and self.token_expires_in != 2:
+            return {"access_token": [self.access_token]}
+        return {}
 
     def _signed_in(self) -> bool:
         """A token is held and has not expired (what travel_get_login_status reports, plus the token)."""
