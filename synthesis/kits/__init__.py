@@ -28,6 +28,7 @@ ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 
 KIT_MODULES = {
     "file_system": "funreason_envs.synthesis.kits.file_system",
+    "travel": "funreason_envs.synthesis.kits.travel",
 }
 
 
