@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from funreason_envs.calls import ToolCall, parse_calls
@@ -41,6 +42,31 @@ class ToolResult:
         return self.status == "ok"
 
 
+@dataclass(frozen=True)
+class _RouteTable:
+    """Tool name -> (position of its class, entry), and positional parameter names per tool."""
+
+    entries: dict[str, tuple[int, ToolEntry]]
+    parameter_order: dict[str, tuple[str, ...]]
+
+
+@cache
+def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
+    """Built once per combination of classes; routers share it read-only."""
+    entries: dict[str, tuple[int, ToolEntry]] = {}
+    for position, cls in enumerate(classes):
+        for name, entry in cls.tool_table().items():
+            if name in entries:
+                other = classes[entries[name][0]].name
+                raise ConfigError(
+                    f"tool {name!r} is defined by both {other!r} and {cls.name!r}; "
+                    "combine domains whose tool names are unique"
+                )
+            entries[name] = (position, entry)
+    order = {name: entry.spec.parameter_names for name, (_, entry) in entries.items()}
+    return _RouteTable(entries, order)
+
+
 class ToolRouter:
     """Maps tool names to (instance, method) for a set of domain instances with unique tool names."""
 
@@ -56,17 +82,11 @@ class ToolRouter:
         self._build_routes()
 
     def _build_routes(self) -> None:
-        self._routes: dict[str, tuple[Domain, ToolEntry]] = {}
-        for instance in self.instances:
-            for name, entry in type(instance).tool_table().items():
-                if name in self._routes:
-                    other = type(self._routes[name][0]).name
-                    raise ConfigError(
-                        f"tool {name!r} is defined by both {other!r} and {type(instance).name!r}; "
-                        "combine domains whose tool names are unique"
-                    )
-                self._routes[name] = (instance, entry)
-        self.parameter_order = {name: entry.spec.parameter_names for name, (_, entry) in self._routes.items()}
+        table = _route_table(tuple(type(instance) for instance in self.instances))
+        self._routes: dict[str, tuple[Domain, ToolEntry]] = {
+            name: (self.instances[position], entry) for name, (position, entry) in table.entries.items()
+        }
+        self.parameter_order = table.parameter_order
 
     @property
     def tool_names(self) -> list[str]:

@@ -20,7 +20,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.graph import extract_values
 from funreason_envs.schema import sample_value
 from funreason_envs.specs import ToolSpec
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.kits import DomainKit, ValueMaker
 from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
 FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
@@ -59,6 +59,7 @@ class ArgumentSampler:
         """
         kit = self.kits[tool.domain]
         used = set(used or ())
+        in_call: set[Any] = set()  # one call never gets the same value twice (no diff of a file with itself)
         arguments: dict[str, Any] = {}
         sources: dict[str, Source] = {}
         required = tool.required
@@ -67,29 +68,34 @@ class ArgumentSampler:
                 continue  # optional: usually left to its default
             consumed = tool.consumes.get(param)
             maker = kit.values.get(f"{tool.name}.{param}")
-            if maker is not None:
-                value = maker(self.rng, self.domains)
-                if value is not None:
-                    arguments[param] = value
-                    continue
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
-                picked = self._resource_value(tool, options, pool, used)
+                picked = self._resource_value(tool, options, pool, used, in_call, maker)
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
+                    in_call.add(_hashable(arguments[param]))
                     if source is not None:
                         sources[param] = source
                     continue
                 if param in required:
                     return None
                 continue
-            arguments[param] = self._schema_value(schema)
+            value = maker(self.rng, self.domains) if maker is not None else None
+            arguments[param] = value if value is not None else self._schema_value(schema)
         return Drawn(arguments, sources)
 
     def _resource_value(
-        self, tool: ToolSpec, options: list[str], pool: ValuePool, used: set[Any]
+        self,
+        tool: ToolSpec,
+        options: list[str],
+        pool: ValuePool,
+        used: set[Any],
+        in_call: set[Any],
+        maker: ValueMaker | None,
     ) -> tuple[Any, Source | None] | None:
+        """An earlier result (a flow), else the parameter's own maker, else the state, else the kit's
+        maker for the resource type."""
         offered: dict[str, list[Any]] = {}
         for domain in self.domains.values():
             for kind, values in domain.available_resources().items():
@@ -101,8 +107,19 @@ class ArgumentSampler:
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
+        if maker is not None:
+            value = maker(self.rng, self.domains)
+            if value is not None:
+                return value, None
         for resource in options:
-            values = offered.get(resource) or []
+            # A value an earlier result produced is never taken "from the state": the user could not
+            # have known it (a ticket opened a moment ago), so it may only enter as a flow above.
+            produced = {_hashable(offer.value) for offer in pool.offers(resource)}
+            values = [
+                value
+                for value in offered.get(resource) or []
+                if _hashable(value) not in in_call and _hashable(value) not in produced
+            ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:
                 return self.rng.choice(fresh or values), None

@@ -14,7 +14,7 @@ import pickle
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -23,14 +23,14 @@ from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
 from funreason_envs.errors import FunReasonError
-from funreason_envs.executor import ToolRouter
+from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.guided import guided_chain
 from funreason_envs.synthesis.kits import DomainKit, kit_for
-from funreason_envs.synthesis.language import Speaker
+from funreason_envs.synthesis.language import Speaker, words
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.trace import Step, ValuePool
@@ -55,11 +55,11 @@ class Settings:
     min_turns: int = 3
     max_turns: int = 4
     max_domains: int = 2
-    vague_rate: float = 0.15
-    held_out_rate: float = 0.1
+    vague_rate: float = 0.1
+    held_out_rate: float = 0.05
     gather: float = 0.7
     max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.4
+    second_goal_rate: float = 0.6
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
@@ -126,13 +126,12 @@ class SampleBuilder:
         turns: list[_Turn] = []
         history: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt}]
         results: list[str] = []
-        hidden: set[str] = set()
         for _ in range(self.rng.randint(self.settings.min_turns, self.settings.max_turns)):
             roll = self.rng.random()
             kind = "vague" if roll < self.settings.vague_rate else "normal"
             if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:
                 kind = "held_out"
-            for made in self._make_turns(len(turns), kind, history, results, hidden):
+            for made in self._make_turns(len(turns), kind, history, results):
                 turns.append(made)
                 history.append({"role": "user", "content": made.user_message or made.query})
                 history.extend(made.messages)
@@ -140,67 +139,36 @@ class SampleBuilder:
         return self._sample(turns, history)
 
     def _make_turns(
-        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str], hidden: set[str]
+        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str]
     ) -> list[_Turn]:
+        """One user turn, or two (a vague request and its clarification; a request for a tool not yet
+        shown and the turn that reveals it) made from one phase-1 walk."""
         snapshot = pickle.dumps(self.instances)
         steps, goals = self._explore(turn, snapshot)
         start_state = _state(pickle.loads(snapshot))
         truth = TurnOutcome([step.result.content for step in steps], _state(self.instances), True)
-        tools = [spec.to_openai() for spec in self.router.specs() if spec.name not in hidden]
+        tools = [spec.to_openai() for spec in self.router.specs()]
         brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
         brief.advanced_tool = self.roles.tooling(brief)
         made: list[_Turn] = []
         nothing = TurnOutcome([], start_state, False)
         if kind == "vague" and (omit := self._omittable(steps)) is not None:
-            vague = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "vague",
-                omit,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            vague = replace(brief, kind="vague", omit=omit, hints=[])
             vague.query = self.roles.querying(vague)
             made.append(self._answer(vague, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "clarification",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="clarification", hints=[])
             brief.query = self._clarification(steps, omit)
             _renumber(steps, turn + 1, self.steps)
-        elif kind == "held_out" and steps[-1].name not in hidden:
+        elif kind == "held_out" and not any(
+            s.name == steps[-1].name for k, s in self.steps.items() if k[0] < turn
+        ):
+            # a tool held out until later must not have been shown (used) before
             target = steps[-1].name
             shown = [tool for tool in tools if tool["function"]["name"] != target]
-            wait = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "held_out_wait",
-                None,
-                brief.advanced_tool,
-                tools=shown,
-                target_indices=goals,
-            )
+            wait = replace(brief, kind="held_out_wait", tools=shown, hints=[])
             wait.query = self.roles.querying(wait)
             made.append(self._answer(wait, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "held_out_reveal",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="held_out_reveal", hints=[])
             brief.query = NEW_TOOLS_NOTICE
             _renumber(steps, turn + 1, self.steps)
         else:
@@ -289,8 +257,9 @@ class SampleBuilder:
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
 
     def _choose_target(self, steps: list[Step]) -> str:
-        """A goal tool: favour tools with more needs, tools not yet targeted, and (for a second goal
-        in the same turn) tools that take something this turn already produced."""
+        """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
+        a value an earlier result produced (a data flow the user can point at), and, for a second goal
+        in the same turn, tools that take something this turn already produced."""
         called = {step.name for step in steps}
         names = [
             name
@@ -298,12 +267,13 @@ class SampleBuilder:
             if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent and name not in called
         ]
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
-        weights = [
-            (1 + len(self.graph.requirements(name)))
-            * (4 if name in fed else 1)
-            / (1 + 3 * self.targeted[name])
-            for name in names
-        ]
+        speakable = self.pool.speakable(self.kits)
+        weights = []
+        for name in names:
+            takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+            weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self.targeted[name])
+            weight *= (4 if name in fed else 1) * (3 if takes & speakable else 1)
+            weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
     def _walk(
@@ -383,6 +353,8 @@ class SampleBuilder:
                 break
             before = pickle.dumps(self.instances)
             result = self.router.execute(ToolCall(tool.name, drawn.arguments))
+            # Keep a copy: tools may return live state objects that later calls change.
+            result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
             if result.ok:
                 used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
                 return drawn, result
@@ -414,8 +386,8 @@ class SampleBuilder:
         spoken = self.speaker.literal(step, omit[1])
         return self.rng.choice(
             [
-                f"Sorry, I should have said: the {omit[1].replace('_', ' ')} is {spoken}.",
-                f"Oh right: use {spoken} for the {omit[1].replace('_', ' ')}.",
+                f"Sorry, I should have said: the {words(omit[1])} is {spoken}.",
+                f"Oh right: use {spoken} for the {words(omit[1])}.",
                 f"It's {spoken}.",
             ]
         )

@@ -73,6 +73,14 @@ class ValuePool:
     def offers(self, resource: str) -> list[Offer]:
         return list(self._offers.get(resource, ()))
 
+    def speakable(self, kits: Any) -> set[str]:
+        """Resource types with an offer a user could point at (its producer's kit can refer to it)."""
+        return {
+            resource
+            for resource, offers in self._offers.items()
+            if any(resource in kits[o.step.spec.domain].phrases.tool(o.step.name).refer for o in offers)
+        }
+
     def forget_step(self, step: Step) -> None:
         """Drop what one step produced (its call was taken back)."""
         for resource, offers in self._offers.items():

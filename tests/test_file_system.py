@@ -210,3 +210,14 @@ def test_long_context_pads_files_and_fills_leaf_folders(fs_config):
     )  # BFCL leaves it unpadded
     assert set(LONG_CONTEXT_EXTRA_FILES) <= set(document)
     assert len(LONG_CONTEXT_PADDING) == 3251 and len(LONG_CONTEXT_EXTRA_FILES) == 30
+
+
+def test_copying_or_moving_a_folder_into_itself_is_refused(fs):
+    before = fs.state_dict()
+    assert run(fs, "cp(source='archive', destination='archive')") == [
+        "{\"error\": \"cp: cannot copy 'archive' into itself, 'archive/archive'\"}"
+    ]
+    assert run(fs, "mv(source='archive', destination='archive')") == [
+        "{\"error\": \"mv: cannot move 'archive' into itself, 'archive/archive'\"}"
+    ]
+    assert fs.state_dict() == before

@@ -3,7 +3,9 @@
 Behaviour, messages and result shapes follow bfcl-eval 2026.3.23, quirks included where they change
 what a model observes: `pwd` includes the root's name, a moved directory keeps its children's old
 parent links, and copying a directory shares its children with the original. The working directory
-is private: state checks compare only the tree.
+is private: state checks compare only the tree. Two deliberate divergences: `echo` into a directory
+and copying or moving a directory into itself return clear errors (bfcl-eval crashes on the first and
+builds a cyclic tree on the second, which no later call could survive).
 """
 
 from __future__ import annotations
@@ -372,6 +374,8 @@ class FileSystem(Domain):
         if target is not None:
             if not isinstance(target, Directory):
                 return {"error": f"{verb}: cannot {label} '{source}' to '{destination}': Not a directory"}
+            if target is item:  # bfcl-eval would build a cycle here; GNU tools refuse, and so do we
+                return {"error": f"{verb}: cannot {label} '{source}' into itself, '{destination}/{source}'"}
             if moving and source in target.contents:
                 return {"error": f"mv: cannot move '{source}' to '{destination}/{source}': File exists"}
             if moving:

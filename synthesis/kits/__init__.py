@@ -28,6 +28,9 @@ ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 
 KIT_MODULES = {
     "file_system": "funreason_envs.synthesis.kits.file_system",
+    "posting": "funreason_envs.synthesis.kits.posting",
+    "ticket": "funreason_envs.synthesis.kits.ticket",
+    "vehicle": "funreason_envs.synthesis.kits.vehicle",
     "travel": "funreason_envs.synthesis.kits.travel",
 }
 

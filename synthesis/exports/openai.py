@@ -1,0 +1,58 @@
+"""`openai`: rows of `messages` and `tools` as TRL's SFTTrainer takes them for tool calling.
+
+A row holds the conversation in OpenAI chat format (assistant `tool_calls`, `tool` messages with the
+exact results, chain-of-thought in each assistant message's `reasoning_content`, which templates
+such as Qwen3's render as thinking) and the tools as JSON schemas. Whole-conversation rows list every
+tool the conversation uses, held-out ones included; split rows list those visible in their turn.
+
+Split rows (one per user turn, holding the conversation up to and including it) mark the trained
+turn in one of two ways that trainers honour:
+- "prompt_completion" (default): TRL's conversational prompt-completion type, `{"prompt",
+  "completion", "tools"}`. SFTTrainer's completion-only loss, its default for this type, trains the
+  completion: this turn's assistant steps and tool results (add `assistant_only_loss=True`, with a
+  template that has generation markers, to leave the tool results untrained).
+- "weight": `{"messages", "tools"}` with `weight` 0 on earlier assistant messages and 1 on this
+  turn's, as OpenAI's fine-tuning format reads it.
+Either way earlier turns lose `reasoning_content`, as Qwen3's template drops thinking before the
+last user query, so the trained turn sees the context it will see at inference.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from funreason_envs.synthesis.exports.base import ChatExporter, Row, Variant
+from funreason_envs.synthesis.exports.conversation import Message, tools_at, without_reasoning
+from funreason_envs.synthesis.record import Sample
+
+
+class OpenAIExporter(ChatExporter):
+    """TRL-ready chat rows in `openai.jsonl`."""
+
+    name: ClassVar[str] = "openai"
+    file: ClassVar[str] = "openai.jsonl"
+    option_keys: ClassVar[tuple[str, ...]] = (*ChatExporter.option_keys, "openai_loss_marking")
+
+    def render(self, sample: Sample, variant: Variant) -> list[Row]:
+        if not self.options.split_turns:
+            messages = variant.conversation.messages()
+            return [{"messages": messages, "tools": tools_at(sample, None), **variant.row_meta(sample)}]
+        return [self._turn_row(sample, variant, index) for index in variant.split_turns()]
+
+    def _turn_row(self, sample: Sample, variant: Variant, index: int) -> Row:
+        conversation = variant.conversation
+        history = without_reasoning(conversation.messages(upto=index))
+        turn = conversation.turns[index]
+        tools = tools_at(sample, index)
+        meta = variant.row_meta(sample, index)
+        if self.options.openai_loss_marking == "prompt_completion":
+            completion = [message for step in turn.steps for message in step.messages()]
+            return {"prompt": [*history, *turn.users], "completion": completion, "tools": tools, **meta}
+        messages = [*_weighted(history, 0), *_weighted(turn.messages(), 1)]
+        return {"messages": messages, "tools": tools, **meta}
+
+
+def _weighted(messages: list[Message], weight: int) -> list[Message]:
+    return [
+        {**message, "weight": weight} if message["role"] == "assistant" else message for message in messages
+    ]
