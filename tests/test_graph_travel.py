@@ -15,7 +15,7 @@ from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec
 from tests.test_graph import independent_check
 
-SIGNED_IN = "travel_signed_in"
+LOGGED_IN = "travel_logged_in"
 BOOKED = "travel_booking_on_record"
 
 
@@ -50,36 +50,42 @@ def account(**overrides: Any) -> dict[str, Any]:
 
 def test_probes_read_the_account():
     travel = Travel(account())
-    assert travel.conditions() == {SIGNED_IN, BOOKED}
-    # the held token is offered; card and booking ids are not (they must come from a producing tool)
-    assert travel.available_resources() == {"access_token": ["tok_held"]}
+    assert travel.conditions() == {LOGGED_IN, BOOKED}
+    assert travel.available_resources() == {
+        "card_id": ["card_1", "card_2"],
+        "booking_id": ["5550001"],
+        "access_token": ["tok_held"],
+    }
     spec = Travel.spec()
     assert travel.conditions() <= set(spec.conditions)
     assert set(travel.available_resources()) <= set(spec.resources)
-    assert "access_token" not in spec.user_supplied and "card_id" not in spec.user_supplied
+    assert not {"access_token", "card_id", "booking_id"} & set(spec.user_supplied)
     assert "conditions" not in Travel.tool_table() and "available_resources" not in Travel.tool_table()
 
 
 def test_probes_follow_sign_in_bookings_and_expiry():
     travel = Travel()
-    assert travel.conditions() == set() and travel.available_resources() == {}
+    assert travel.conditions() == set()
+    assert travel.available_resources() == {"card_id": [], "booking_id": [], "access_token": []}
     expired = Travel(account(token_expires_in=0, booking_record={}))
-    assert expired.conditions() == set() and expired.available_resources() == {}
+    assert expired.conditions() == set() and expired.available_resources()["access_token"] == []
     router = ToolRouter([expired])
     (signed,) = router.run(
         "authenticate_travel(client_id='c', client_secret='s', refresh_token='r', grant_type='read',"
         " user_first_name='Ada', user_last_name='Byron')"
     )
     token = signed.value["access_token"]
-    assert expired.conditions() == {SIGNED_IN}
-    assert expired.available_resources() == {}  # an issued token is known from the result only
+    assert expired.conditions() == {LOGGED_IN}
+    assert expired.available_resources()["access_token"] == [token]
     (booked,) = router.run(
         f"book_flight(access_token='{token}', card_id='card_1', travel_date='2026-03-05',"
         " travel_from='SFO', travel_to='LAX', travel_class='economy')"
     )
-    assert booked.ok and expired.conditions() == {SIGNED_IN, BOOKED}
+    assert booked.ok and expired.conditions() == {LOGGED_IN, BOOKED}
+    assert expired.available_resources()["booking_id"] == [booked.value["booking_id"]]
     router.run(f"cancel_booking(access_token='{token}', booking_id='{booked.value['booking_id']}')")
-    assert expired.conditions() == {SIGNED_IN}
+    assert expired.conditions() == {LOGGED_IN}
+    assert expired.available_resources()["booking_id"] == []
 
 
 def test_produces_paths_find_values_in_real_results():
@@ -176,6 +182,7 @@ PLAIN_VALUES: dict[str, list[Any]] = {
     "target_currency": ["USD", "GBP"],
     "message": ["Where is my luggage?"],
     "insurance_type": ["travel"],
+    "insurance_cost": [50.0, 5000.0],
     "card_number": ["4999", "card_1"],
     "expiration_date": ["01/2030"],
     "cardholder_name": ["Ada Byron"],
@@ -193,19 +200,13 @@ RESOURCE_VALUES: dict[str, list[Any]] = {
 
 
 def random_arguments(tool: ToolSpec, travel: Travel, rng: random.Random) -> dict[str, Any]:
-    """Every parameter set: consumed ids from the account as it is now (sometimes a stale one), other
-    values from small tables that hold valid and invalid ones."""
-    in_state = {
-        "access_token": [travel.access_token] if travel.access_token else [],
-        "card_id": list(travel.credit_card_list),
-        "booking_id": list(travel.booking_record),
-    }
+    """Every parameter set: consumed ones from what the state offers (sometimes a stale value),
+    the rest from small tables that hold valid and invalid values."""
+    offered = travel.available_resources()
     arguments: dict[str, Any] = {}
     for param in tool.parameter_names:
         kinds = tool.consumed.get(param, ())
-        choices = [
-            value for kind in kinds for value in in_state.get(kind, []) + RESOURCE_VALUES.get(kind, [])
-        ]
+        choices = [value for kind in kinds for value in offered.get(kind, []) + RESOURCE_VALUES.get(kind, [])]
         choices = choices or PLAIN_VALUES.get(param, [])
         if (kinds and rng.random() < 0.15) or not choices:
             choices = [f"stale_{rng.randrange(100)}"]

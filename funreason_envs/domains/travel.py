@@ -227,26 +227,20 @@ class Travel(Domain):
 
     def conditions(self) -> set[str]:
         held: set[str] = set()
-        if self._signed_in():
-            held.add("travel_signed_in")
+        if self._logged_in():
+            held.add("travel_logged_in")
         if self.booking_record:
             held.add("travel_booking_on_record")
         return held
 
     def available_resources(self) -> dict[str, list[Any]]:
-        """Only a token the account held from the start (one a user knows and may state).
+        return {
+            "card_id": list(self.credit_card_list),
+            "booking_id": list(self.booking_record),
+            "access_token": [self.access_token] if self._logged_in() else [],
+        }
 
-        Not offered: a token authenticate_travel issued (it always grants 2 uses), and card and booking
-        ids. The service generates those, and a sampler that took one from the state would have a user
-        state what only a tool result showed (the sign-in's token, the booking made a turn ago). They
-        reach a call through the result that carries them, as a data flow. Leaving a key out, rather
-        than offering an empty list, keeps such results usable.
-        """
-        if self._signed_in() and self.token_expires_in != 2:
-            return {"access_token": [self.access_token]}
-        return {}
-
-    def _signed_in(self) -> bool:
+    def _logged_in(self) -> bool:
         """A token is held and has not expired (what travel_get_login_status reports, plus the token)."""
         return self.access_token is not None and self.token_expires_in not in (None, 0)
 
