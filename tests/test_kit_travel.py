@@ -14,7 +14,7 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.travel import AIRPORTS, CITY_AIRPORTS, ROUTE_FARES, Travel, fare_multiplier
 from funreason_envs.synthesis.kits import kit_domains, kit_for
-from funreason_envs.synthesis.kits.travel import BOOKING_PREFIX, CARD_PREFIX, KIT
+from funreason_envs.synthesis.kits.travel import AIRPORT_CODES, BOOKING_PREFIX, CARD_PREFIX, CITIES, KIT
 from funreason_envs.synthesis.language import DANGLING, PLACEHOLDER
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.report import build_report
@@ -25,11 +25,11 @@ from tests.test_bfcl_fidelity import our_execute
 # Every travel tool is a goal a user may ask for; none is kept only as a means to another.
 MEANS_ONLY: frozenset[str] = frozenset()
 EFFECTIVELY_REQUIRED = {"retrieve_invoice": {"booking_id"}}
-# Claimed for the run below (seed 0, 30 samples; 300 samples give 1.60, 62% and 50%). Below the brief's
-# aim of 2 calls: see the kit's docstring for why travel turns stay short.
+# Claimed for the run below (seed 0, 30 samples: 1.64 calls, 70% and 62%; 300 samples: 1.65, 76%, 66%).
+# Below the brief's aim of 2 calls per acting turn: see the kit's docstring.
 MIN_CALLS_PER_ACTING_TURN = 1.6
-MIN_ACTING_TURNS_WITH_FLOW = 0.6
-MIN_TURNS_WITH_FLOW = 0.48
+MIN_ACTING_TURNS_WITH_FLOW = 0.65
+MIN_TURNS_WITH_FLOW = 0.55
 # Result fields whose values the service generates: a user can only know them from a tool result.
 GENERATED_FIELDS = ("access_token", "card_id", "booking_id", "insurance_id", "transaction_id")
 
@@ -67,7 +67,7 @@ def test_scenarios_load_as_drawn_and_hold_together():
             assert booking["travel_cost"] == fare
         holder = f"{config['user_first_name']} {config['user_last_name']}"
         assert all(card["cardholder_name"] == holder for card in config["credit_card_list"].values())
-        assert ("travel_signed_in" in travel.conditions()) == ("access_token" in config)
+        assert ("travel_logged_in" in travel.conditions()) == ("access_token" in config)
 
 
 def test_scenarios_vary_across_seeds():
@@ -97,12 +97,17 @@ def test_value_makers_give_values_the_service_accepts():
         assert cost is not None and (limit is None or cost <= limit)
 
 
-def test_scenario_ids_are_named_only_while_two_or_more_are_on_record():
+def test_cities_and_stated_codes_are_disjoint_and_every_city_flies_to_every_code():
+    city_airports = {CITY_AIRPORTS[city] for city in CITIES}
+    assert city_airports.isdisjoint(AIRPORT_CODES)
+    assert all((origin, code) in ROUTE_FARES for origin in city_airports for code in AIRPORT_CODES)
+
+
+def test_id_makers_name_only_ids_the_user_held_before_the_session():
     rng = random.Random(0)
-    one = {"travel": Travel({"credit_card_list": {"card_1000": {"balance": 1.0}}})}
-    two = {"travel": Travel({"credit_card_list": {"card_1000": {}, "card_2000": {}, "481516234200": {}}})}
-    assert KIT.values["card_id"](rng, one) is None  # the lone card is reached through a listing
-    assert {KIT.values["card_id"](rng, two) for _ in range(20)} == {"card_1000", "card_2000"}
+    domains = {"travel": Travel({"credit_card_list": {"card_1000": {}, "card_2000": {}, "481516234200": {}}})}
+    assert {KIT.values["card_id"](rng, domains) for _ in range(30)} == {"card_1000", "card_2000"}
+    assert KIT.values["booking_id"](rng, {"travel": Travel({"booking_record": {"5550001": {}}})}) is None
 
 
 # -- the phrasebook ------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 Scenarios hold one to three funded cards, up to two past bookings on routes the service flies, a budget
 limit or none, and either a token the user holds (and states, as BFCL's users do) or no sign-in yet, so
 authenticate_travel comes first. Ids the user had before the session carry a prefix ("card_", "bk_");
-the kit names those. Ids and tokens the service makes during the session are never stated: they reach
-later calls only as data flows from the results that showed them (the domain's state probe offers none
-of them). Airports and cities come from a well-connected part of the route table, so most pairs a user
-asks about have a fare. Most travel goals need one or two steps (users state airports, card ids and
-their token, as in BFCL), so turns average about 1.6 calls.
+ids and tokens the service makes during the session reach later calls only as data flows. Listing
+tools (cards, bookings) have no `refer` phrase: the ids they show are ones the user already knows and
+states, so a listing never stands between the user and an id. Cities and stated airport codes are
+disjoint sets, and stated amounts never look like fares, so a looked-up value is never also stated.
+Most travel goals take one or two steps (users state airports, card ids and their token, as in BFCL),
+and a value already used in a turn cannot flow into a second call of that turn, so acting turns average
+about 1.65 calls.
 """
 
 from __future__ import annotations
@@ -22,22 +24,25 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.domains.travel import CITY_AIRPORTS, ROUTE_FARES, Travel, fare_multiplier
 from funreason_envs.synthesis.kits import DomainKit, Phrasebook, ValueMaker, load_phrasebook
 
-SIGNED_IN_SHARE = 0.5
+LOGGED_IN_SHARE = 0.5
 # Scenario ids carry these prefixes; ids the service makes during a session are plain digits.
 BOOKING_PREFIX = "bk_"
 CARD_PREFIX = "card_"
 FIRST_NAMES = ("Michael", "Evelyn", "Theodore", "Priya", "Samuel", "Lara", "Ethan", "Mei", "Carlos", "Nadia")
 LAST_NAMES = ("Thompson", "Montgomery", "Collins", "Raman", "Fisher", "Croft", "Hawke", "Lin", "Ortega")
-# Ten airports among which about 60% of the ordered pairs are routes with a fare.
-AIRPORT_CODES = ("RMS", "SBK", "MPC", "OKD", "CRH", "SFO", "LAX", "JFK", "ORD", "BOS")
-CITIES = tuple(city for city, code in CITY_AIRPORTS.items() if code in AIRPORT_CODES)
+# Cities a user names and codes a user states are kept apart, so a code found through a city never
+# also appears literally in the same request. Every city's airport flies to every stated code.
+CITIES = ("Rivermist", "San Francisco", "Los Angeles", "New York", "Chicago", "Boston")
+AIRPORT_CODES = ("SBK", "MPC", "SVP", "SHD", "SSV", "OKD", "WLB", "CRH", "ATV", "PHV", "GFD")
 TRAVEL_CLASSES = ("economy", "economy", "business", "first")
 SCOPES = ("read_write", "read write", "booking", "full_access")
-AMOUNTS = (120.0, 150.0, 250.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0, 3000.0, 5000.0, 20000.0)
+# Amounts a user states end in 5 or 9: fares (and invoices) are whole tens and scenario balances whole
+# fifties, so a stated amount never repeats one the assistant looked up in the same request.
+AMOUNTS = (125.0, 375.0, 745.0, 1125.0, 1875.0, 2495.0, 3275.0, 4995.0, 7525.0, 15995.0)
 BUDGETS = (None, None, 1000.0, 2000.0, 3000.0, 5000.0)
 CURRENCIES = ("EUR", "GBP", "JPY", "RMB", "CAD", "AUD", "INR", "MXN")
 INSURANCE_TYPES = ("comprehensive", "travel", "cancellation")
-INSURANCE_COSTS = (45.0, 60.0, 80.0, 99.0, 120.0, 150.0, 180.0, 250.0)
+INSURANCE_COSTS = (45.0, 65.0, 85.0, 99.0, 125.0, 145.0, 185.0, 235.0)
 SUPPORT_MESSAGES = (
     "My checked bag did not arrive.",
     "Can I get a window seat on this flight?",
@@ -49,7 +54,8 @@ SUPPORT_MESSAGES = (
 
 
 def _route(rng: random.Random) -> tuple[str, str]:
-    return rng.choice([route for route in ROUTE_FARES if set(route) <= set(AIRPORT_CODES)])
+    known = set(AIRPORT_CODES) | {CITY_AIRPORTS[city] for city in CITIES}
+    return rng.choice([route for route in ROUTE_FARES if set(route) <= known])
 
 
 def _date(rng: random.Random, year: int) -> str:
@@ -101,7 +107,7 @@ def scenario(rng: random.Random) -> dict[str, Any]:
         "user_last_name": last,
         "budget_limit": rng.choice(BUDGETS),
     }
-    if rng.random() < SIGNED_IN_SHARE:
+    if rng.random() < LOGGED_IN_SHARE:
         config.update(
             access_token="".join(rng.choices(string.ascii_lowercase, k=3))
             + "".join(rng.choices(string.ascii_lowercase + string.digits, k=9)),
@@ -126,13 +132,13 @@ def _currency(rng: random.Random, usd_share: float) -> str:
 def _known_id(records: str, prefix: str) -> ValueMaker:
     """A maker of an id the user had before the session (a scenario id, by its prefix) still on record.
 
-    Only while two or more are on record: a lone one is what a listing tool returns as its single
-    value, which the sampler prefers to pass on as a data flow; stating it too would give it away.
+    The sampler takes ids from the state first; this covers ids a listing tool has since shown, which
+    the sampler no longer takes from the state although the user knew them all along.
     """
 
     def make(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
         known = [key for key in getattr(domains["travel"], records) if key.startswith(prefix)]
-        return rng.choice(known) if len(known) > 1 else None
+        return rng.choice(known) if known else None
 
     return make
 
