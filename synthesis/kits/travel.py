@@ -36,7 +36,7 @@ CITIES = ("Rivermist", "San Francisco", "Los Angeles", "New York", "Chicago", "B
 AIRPORT_CODES = ("SBK", "MPC", "SVP", "SHD", "SSV", "OKD", "WLB", "CRH", "ATV", "PHV", "GFD")
 TRAVEL_CLASSES = ("economy", "economy", "business", "first")
 SCOPES = ("read_write", "read write", "booking", "full_access")
-# Amounts a user states end in 5 or 9: fares (and invoices) are whole tens and scenario balances whole
+# Amounts a user states end in 5: fares (and invoices) are whole tens and scenario balances whole
 # fifties, so a stated amount never repeats one the assistant looked up in the same request.
 AMOUNTS = (125.0, 375.0, 745.0, 1125.0, 1875.0, 2495.0, 3275.0, 4995.0, 7525.0, 15995.0)
 BUDGETS = (None, None, 1000.0, 2000.0, 3000.0, 5000.0)
