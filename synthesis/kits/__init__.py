@@ -32,6 +32,7 @@ KIT_MODULES = {
     "ticket": "funreason_envs.synthesis.kits.ticket",
     "trading": "funreason_envs.synthesis.kits.trading",
     "vehicle": "funreason_envs.synthesis.kits.vehicle",
+    "travel": "funreason_envs.synthesis.kits.travel",
 }
 
 
