@@ -50,14 +50,18 @@ class ArgumentSampler:
         self.user_supplied = user_supplied
         self.rng = rng
         self._np = np.random.default_rng(rng.randrange(2**32))
-        self.known_at_turn_start: dict[str, set[Any]] = {}
+        # Values a user may state: what their world offered at the start (the kit may widen this, e.g.
+        # every name in a file tree) and what the user said since. Values the service makes are not.
+        self.stated: set[Any] = set()
+        for name, domain in domains.items():
+            known = kits[name].known(domain) if kits[name].known is not None else None
+            if known is None:
+                known = [value for values in domain.available_resources().values() for value in values]
+            self.stated.update(_hashable(value) for value in known)
 
-    def start_turn(self) -> None:
-        """Remember what the state offers now: values a user may state during this turn."""
-        self.known_at_turn_start = {}
-        for domain in self.domains.values():
-            for kind, values in domain.available_resources().items():
-                self.known_at_turn_start.setdefault(kind, set()).update(_hashable(value) for value in values)
+    def said(self, drawn: Drawn) -> None:
+        """Record the arguments of a call that ran: those not taken from results are now stated."""
+        self.stated.update(_hashable(v) for p, v in drawn.arguments.items() if p not in drawn.sources)
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
         """Arguments for `tool`, or None when a required argument has no candidate right now.
@@ -72,10 +76,10 @@ class ArgumentSampler:
         sources: dict[str, Source] = {}
         required = tool.required
         for param, schema in tool.parameters.get("properties", {}).items():
-            if param not in required and self.rng.random() > OPTIONAL_RATE:
-                continue  # optional: usually left to its default
-            consumed = tool.consumes.get(param)
             maker = kit.values.get(f"{tool.name}.{param}")
+            if param not in required and maker is None and self.rng.random() > OPTIONAL_RATE:
+                continue  # optional: usually left to its default (a kit's maker for it decides instead)
+            consumed = tool.consumes.get(param)
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
                 picked = self._resource_value(tool, options, pool, used, in_call, maker)
@@ -90,7 +94,10 @@ class ArgumentSampler:
                     return None
                 continue
             value = maker(self.rng, self.domains) if maker is not None else None
-            arguments[param] = value if value is not None else self._schema_value(schema)
+            if value is not None:
+                arguments[param] = value
+            elif param in required:
+                arguments[param] = self._schema_value(schema)
         return Drawn(arguments, sources)
 
     def _resource_value(
@@ -113,7 +120,11 @@ class ArgumentSampler:
             for resource in options:
                 # a looked-up value may feed several calls of a turn (quote a ticker, then order it),
                 # but never two parameters of one call
-                offers = [o for o in pool.offers(resource) if _hashable(o.value) not in in_call]
+                offers = [
+                    o
+                    for o in pool.offers(resource)
+                    if _hashable(o.value) not in in_call and _hashable(o.value) not in self.stated
+                ]  # a value the user stated is not "looked up" when a result echoes it back
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
@@ -122,13 +133,12 @@ class ArgumentSampler:
             if value is not None:
                 return value, None
         for resource in options:
-            # A value the state did not hold when the turn began (a ticket opened a moment ago) is
-            # never stated by the user: it may only enter as a flow, above.
-            known = self.known_at_turn_start.get(resource, set())
+            # A value the service made (a ticket just opened, a token) is never stated by the user:
+            # it may only enter as a flow, above. The user states what they had or said themselves.
             values = [
                 value
                 for value in offered.get(resource) or []
-                if _hashable(value) not in in_call and _hashable(value) in known
+                if _hashable(value) not in in_call and _hashable(value) in self.stated
             ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:

@@ -227,7 +227,6 @@ class SampleBuilder:
         """
         problems = []
         for _ in range(EXPLORE_TRIES):
-            self.arguments.start_turn()
             situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
             if self.rng.random() < self.settings.discover_rate:
                 # Count only what earlier results produced as at hand: ids must be looked up first
@@ -365,6 +364,7 @@ class SampleBuilder:
             result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
             if result.ok:
                 used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
+                self.arguments.said(drawn)
                 return drawn, result
             problem = result.content[:120]
             self._reload(before)

@@ -65,7 +65,7 @@ class ValuePool:
         if not step.result.ok:
             return
         for produced in step.spec.produces:
-            values = extract_values(step.result.value, produced.at)
+            values = [value for value in extract_values(step.result.value, produced.at) if value != ""]
             for value in values:
                 offer = Offer(value, step, produced.resource, unique=len(values) == 1)
                 self._offers.setdefault(produced.resource, []).insert(0, offer)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -68,6 +68,8 @@ class DomainKit:
     scenario: Callable[[random.Random], dict[str, Any]]
     values: Mapping[str, ValueMaker]
     phrases: Phrasebook
+    # What a user knows from the start, when it is more than the state probes offer (default: those).
+    known: Callable[[Domain], Iterable[Any]] | None = None
 
 
 def load_phrasebook(domain: str) -> Phrasebook:
