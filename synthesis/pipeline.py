@@ -38,6 +38,7 @@ from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
 
 EXPLORE_TRIES = 6
 CALL_TRIES = 3
+FLOW_TARGET_WEIGHT = 6  # how much more likely a goal is when it can take a value an earlier result gave
 SYSTEM_PROMPT = (
     "You are an assistant that works through tools: {titles}. Think step by step about what the user "
     "needs, call tools when they help (several at once when they do not depend on each other), use "
@@ -57,10 +58,10 @@ class Settings:
     max_domains: int = 2
     vague_rate: float = 0.1
     held_out_rate: float = 0.05
-    gather: float = 0.7
+    gather: float = 0.9
     max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.6
-    discover_rate: float = 0.5
+    second_goal_rate: float = 0.85
+    discover_rate: float = 0.8
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
@@ -277,7 +278,7 @@ class SampleBuilder:
         for name in names:
             takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
             weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self.targeted[name])
-            weight *= (4 if name in fed else 1) * (3 if takes & speakable else 1)
+            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
