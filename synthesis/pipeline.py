@@ -38,7 +38,7 @@ from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
 
 EXPLORE_TRIES = 6
 CALL_TRIES = 3
-FLOW_TARGET_WEIGHT = 6  # how much more likely a goal is when it can take a value an earlier result gave
+FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 SYSTEM_PROMPT = (
     "You are an assistant that works through tools: {titles}. Think step by step about what the user "
     "needs, call tools when they help (several at once when they do not depend on each other), use "
@@ -56,7 +56,7 @@ class Settings:
     min_turns: int = 3
     max_turns: int = 4
     max_domains: int = 2
-    vague_rate: float = 0.1
+    vague_rate: float = 0.06
     held_out_rate: float = 0.05
     gather: float = 0.9
     max_calls_per_turn: int = 8
