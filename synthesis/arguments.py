@@ -82,7 +82,7 @@ class ArgumentSampler:
             consumed = tool.consumes.get(param)
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
-                picked = self._resource_value(tool, options, pool, used, in_call, maker)
+                picked = self._resource_value(tool, options, pool, used, in_call, maker, arguments)
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
@@ -108,14 +108,20 @@ class ArgumentSampler:
         used: set[Any],
         in_call: set[Any],
         maker: ValueMaker | None,
+        drawn: dict[str, Any],
     ) -> tuple[Any, Source | None] | None:
-        """An earlier result (a flow), else the parameter's own maker, else the state, else the kit's
-        maker for the resource type."""
+        """The parameter's own maker (the kit decides; it returns None to leave the choice open), else
+        an earlier result (a flow), else the state, else the kit's maker for the resource type.
+        `drawn` holds this call's arguments chosen so far."""
         offered: dict[str, list[Any]] = {}
         for domain in self.domains.values():
             for kind, values in domain.available_resources().items():
                 offered.setdefault(kind, []).extend(values)
         self.rng.shuffle(options)
+        if maker is not None:
+            value = maker(self.rng, self.domains)
+            if value is not None:
+                return value, None
         if self.rng.random() < FLOW_PREFERENCE:
             for resource in options:
                 # a looked-up value may feed several calls of a turn (quote a ticker, then order it),
@@ -123,15 +129,13 @@ class ArgumentSampler:
                 offers = [
                     o
                     for o in pool.offers(resource)
-                    if _hashable(o.value) not in in_call and _hashable(o.value) not in self.stated
-                ]  # a value the user stated is not "looked up" when a result echoes it back
+                    if _hashable(o.value) not in in_call
+                    and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
+                    and _consistent(o.step.call.arguments, drawn)
+                ]
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
-        if maker is not None:
-            value = maker(self.rng, self.domains)
-            if value is not None:
-                return value, None
         for resource in options:
             # A value the service made (a ticket just opened, a token) is never stated by the user:
             # it may only enter as a flow, above. The user states what they had or said themselves.
@@ -179,6 +183,12 @@ class ArgumentSampler:
 
     def _schema_value(self, schema: dict[str, Any]) -> Any:
         return sample_value(schema, self._np)
+
+
+def _consistent(producer_arguments: dict[str, Any], drawn: dict[str, Any]) -> bool:
+    """A result feeds a call only if they agree on the arguments they share by name: the quote of
+    AAPL can price an order for AAPL, not one for GOOG."""
+    return all(drawn[name] == value for name, value in producer_arguments.items() if name in drawn)
 
 
 def _hashable(value: Any) -> Any:

@@ -227,6 +227,7 @@ class SampleBuilder:
         with other goals; a failed second goal leaves the turn with its first.
         """
         problems = []
+        failed: set[str] = set()  # goals that failed this turn are not drawn again
         for _ in range(EXPLORE_TRIES):
             situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
             if self.rng.random() < self.settings.discover_rate:
@@ -236,17 +237,18 @@ class SampleBuilder:
             steps: list[Step] = []
             used: set[Any] = set()
             goals: list[int] = []
-            target = self._choose_target(steps)
+            target = self._choose_target(steps, failed)
             try:
                 situation = self._walk(turn, target, steps, used, situation)
             except (WalkError, _DeadEnd) as exc:
                 problems.append(f"{target}: {exc}")
+                failed.add(target)
                 self._restore(snapshot, turn)
                 continue
             goals.append(len(steps) - 1)
             if self.rng.random() < self.settings.second_goal_rate:
                 checkpoint, kept, situation_kept = pickle.dumps(self.instances), len(steps), situation
-                second = self._choose_target(steps)
+                second = self._choose_target(steps, failed)
                 try:
                     situation = self._walk(turn, second, steps, used, situation)
                     goals.append(len(steps) - 1)
@@ -262,7 +264,7 @@ class SampleBuilder:
             return steps, tuple(goals)
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
 
-    def _choose_target(self, steps: list[Step]) -> str:
+    def _choose_target(self, steps: list[Step], failed: set[str]) -> str:
         """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
         a value an earlier result produced (a data flow the user can point at), and, for a second goal
         in the same turn, tools that take something this turn already produced."""
@@ -270,7 +272,9 @@ class SampleBuilder:
         names = [
             name
             for name in self.graph.tools
-            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent and name not in called
+            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent
+            and name not in called
+            and name not in failed
         ]
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
         speakable = self.pool.speakable(self.kits)
