@@ -86,9 +86,7 @@ def test_flows_are_real_when_replayed(run):
                 assert flow.value in set(scalars(source)), (sample.id, flow)
         turns += len(sample.turns)
         verified_turns += sum(1 for turn in sample.turns if turn.flows)
-    print(
-        f"\nturns with a verified flow: {verified_turns}/{turns}; by value alone: {observed_turns}/{turns}"
-    )
+    print(f"\nturns with a verified flow: {verified_turns}/{turns}; by value alone: {observed_turns}/{turns}")
     assert verified_turns / turns >= 0.5
 
 
