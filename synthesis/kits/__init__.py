@@ -28,6 +28,8 @@ ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 
 KIT_MODULES = {
     "file_system": "funreason_envs.synthesis.kits.file_system",
+    "math": "funreason_envs.synthesis.kits.math",
+    "message": "funreason_envs.synthesis.kits.message",
 }
 
 
