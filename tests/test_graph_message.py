@@ -153,7 +153,9 @@ def test_bfcl_flows_of_the_domain_are_data_edges():
 @pytest.mark.parametrize("domains", ["message", "message,file_system"])
 def test_walks_reach_every_message_tool_with_prerequisites(domains):
     graph = ApiGraph.from_domains(domains)
-    targets = [name for name in graph.tools if graph.tool(name).domain == "message" and graph.prerequisites(name)]
+    targets = [
+        name for name, tool in graph.tools.items() if tool.domain == "message" and graph.prerequisites(name)
+    ]
     assert {"message_login", "send_message", "delete_message", "search_messages"} <= set(targets)
     for seed in range(5):
         sampler = WalkSampler(graph, seed=seed, gather=0.7, explore=0.2)
