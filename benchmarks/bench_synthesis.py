@@ -37,7 +37,13 @@ def template_rate(num: int, workers: int) -> tuple[float, int]:
 def served_rate(num: int, delay: float, workers: int) -> tuple[float, float]:
     """(requests/s, trajectories/s) with the openai backend and `workers` concurrent processes."""
     settings = Settings(
-        seed=0, domains=("file_system",), vague_rate=0.0, held_out_rate=0.0, gather=0.0, second_goal_rate=0.0
+        seed=0,
+        domains=("file_system",),
+        vague_rate=0.0,
+        held_out_rate=0.0,
+        gather=0.0,
+        second_goal_rate=0.0,
+        discover_rate=0.0,
     )
 
     def slow(body: dict) -> Scripted:

@@ -10,13 +10,12 @@ schema kept beside the parameters. bfcl-eval is located, never imported (importi
 from __future__ import annotations
 
 import importlib.util
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from funreason_envs.errors import ConfigError, MissingDependencyError
-from funreason_envs.jsonutil import copy_json
+from funreason_envs.jsonutil import copy_json, read_jsonl
 
 INSTALL_HINT = "pip install --no-deps bfcl-eval==2026.3.23"
 # Which doc file of `bfcl_eval/data/multi_turn_func_doc/` holds each BFCL class's functions.
@@ -60,13 +59,7 @@ def load_bfcl_docs(class_names: Iterable[str]) -> list[dict[str, Any]]:
     folder = bfcl_doc_folder()
     docs: list[dict[str, Any]] = []
     for name in names:
-        path = folder / DOC_FILES[name]
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    docs.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+        docs.extend(doc for _, doc in read_jsonl(folder / DOC_FILES[name]))
     return docs
 
 

@@ -19,6 +19,7 @@ from funreason_envs.agents.base import Agent
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
+from funreason_envs.jsonutil import read_jsonl, read_resumable_jsonl
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
 from funreason_envs.trajectory import Trajectory, TurnRecord
@@ -28,21 +29,8 @@ SUMMARY_FILE = "summary.json"
 
 
 def completed_ids(results_path: Path) -> set[str]:
-    """Ids already in a results file; a truncated last line (from a crash) is ignored and rewritten."""
-    if not results_path.exists():
-        return set()
-    done: set[str] = set()
-    good_lines: list[str] = []
-    dirty = False
-    for line in results_path.read_text(encoding="utf-8").splitlines():
-        try:
-            done.add(json.loads(line)["id"])
-            good_lines.append(line)
-        except (json.JSONDecodeError, KeyError, TypeError):
-            dirty = True
-    if dirty:
-        results_path.write_text("".join(f"{line}\n" for line in good_lines), encoding="utf-8")
-    return done
+    """Ids already in a results file; a line torn by a crash is dropped so the task runs again."""
+    return {row["id"] for row in read_resumable_jsonl(results_path) if isinstance(row, dict) and "id" in row}
 
 
 def evaluate(
@@ -149,14 +137,9 @@ def read_responses(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"{path}: no such responses file")
     responses: dict[str, Any] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for number, row in read_jsonl(path):
         try:
-            row = json.loads(line)
             responses[row["id"]] = row["result"]
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
         except (KeyError, TypeError):
             raise ConfigError(f'{path}:{number}: each line needs "id" and "result"') from None
     return responses
@@ -222,9 +205,7 @@ def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_summary(out_dir: Path) -> dict[str, Any]:
-    rows = [
-        json.loads(line) for line in (out_dir / RESULTS_FILE).read_text(encoding="utf-8").splitlines() if line
-    ]
+    rows = read_resumable_jsonl(out_dir / RESULTS_FILE)
     summary = summarise_rows(rows)
     (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary

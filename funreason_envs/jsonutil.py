@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+from funreason_envs.errors import ConfigError
 
 
 def copy_json(value: Any) -> Any:
@@ -44,3 +48,31 @@ def serialize_result(value: Any) -> str:
         except (TypeError, ValueError):
             return str(value)
     return str(value)
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each non-empty line; a bad line raises `ConfigError` as `file:line: ...`."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+
+
+def read_resumable_jsonl(path: Path) -> list[Any]:
+    """Rows of an append-only output file. A line torn by a crash mid-write is dropped (and removed
+    from the file), so the next append starts clean; everything complete is kept."""
+    if not path.exists():
+        return []
+    rows, kept, torn = [], [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rows.append(json.loads(line))
+            kept.append(line)
+        except json.JSONDecodeError:
+            torn = True
+    if torn:
+        path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    return rows

@@ -20,7 +20,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.graph import extract_values
 from funreason_envs.schema import sample_value
 from funreason_envs.specs import ToolSpec
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.kits import DomainKit, ValueMaker
 from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
 FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
@@ -50,6 +50,18 @@ class ArgumentSampler:
         self.user_supplied = user_supplied
         self.rng = rng
         self._np = np.random.default_rng(rng.randrange(2**32))
+        # Values a user may state: what their world offered at the start (the kit may widen this, e.g.
+        # every name in a file tree) and what the user said since. Values the service makes are not.
+        self.stated: set[Any] = set()
+        for name, domain in domains.items():
+            known = kits[name].known(domain) if kits[name].known is not None else None
+            if known is None:
+                known = [value for values in domain.available_resources().values() for value in values]
+            self.stated.update(_hashable(value) for value in known)
+
+    def said(self, drawn: Drawn) -> None:
+        """Record the arguments of a call that ran: those not taken from results are now stated."""
+        self.stated.update(_hashable(v) for p, v in drawn.arguments.items() if p not in drawn.sources)
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
         """Arguments for `tool`, or None when a required argument has no candidate right now.
@@ -59,50 +71,79 @@ class ArgumentSampler:
         """
         kit = self.kits[tool.domain]
         used = set(used or ())
+        in_call: set[Any] = set()  # one call never gets the same value twice (no diff of a file with itself)
         arguments: dict[str, Any] = {}
         sources: dict[str, Source] = {}
         required = tool.required
         for param, schema in tool.parameters.get("properties", {}).items():
-            if param not in required and self.rng.random() > OPTIONAL_RATE:
-                continue  # optional: usually left to its default
-            consumed = tool.consumes.get(param)
             maker = kit.values.get(f"{tool.name}.{param}")
-            if maker is not None:
-                value = maker(self.rng, self.domains)
-                if value is not None:
-                    arguments[param] = value
-                    continue
+            if param not in required and maker is None and self.rng.random() > OPTIONAL_RATE:
+                continue  # optional: usually left to its default (a kit's maker for it decides instead)
+            consumed = tool.consumes.get(param)
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
-                picked = self._resource_value(tool, options, pool, used)
+                picked = self._resource_value(tool, options, pool, used, in_call, maker, arguments)
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
+                    in_call.add(_hashable(arguments[param]))
                     if source is not None:
                         sources[param] = source
                     continue
                 if param in required:
                     return None
                 continue
-            arguments[param] = self._schema_value(schema)
+            value = maker(self.rng, self.domains) if maker is not None else None
+            if value is not None:
+                arguments[param] = value
+            elif param in required:
+                arguments[param] = self._schema_value(schema)
         return Drawn(arguments, sources)
 
     def _resource_value(
-        self, tool: ToolSpec, options: list[str], pool: ValuePool, used: set[Any]
+        self,
+        tool: ToolSpec,
+        options: list[str],
+        pool: ValuePool,
+        used: set[Any],
+        in_call: set[Any],
+        maker: ValueMaker | None,
+        drawn: dict[str, Any],
     ) -> tuple[Any, Source | None] | None:
+        """The parameter's own maker (the kit decides; it returns None to leave the choice open), else
+        an earlier result (a flow), else the state, else the kit's maker for the resource type.
+        `drawn` holds this call's arguments chosen so far."""
         offered: dict[str, list[Any]] = {}
         for domain in self.domains.values():
             for kind, values in domain.available_resources().items():
                 offered.setdefault(kind, []).extend(values)
         self.rng.shuffle(options)
+        if maker is not None:
+            value = maker(self.rng, self.domains)
+            if value is not None:
+                return value, None
         if self.rng.random() < FLOW_PREFERENCE:
             for resource in options:
-                offers = [o for o in pool.offers(resource) if _hashable(o.value) not in used]
+                # a looked-up value may feed several calls of a turn (quote a ticker, then order it),
+                # but never two parameters of one call
+                offers = [
+                    o
+                    for o in pool.offers(resource)
+                    if _hashable(o.value) not in in_call
+                    and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
+                    and _consistent(o.step.call.arguments, drawn)
+                ]
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
                     return offer.value, Source(offer.step.turn, offer.step.index, resource)
         for resource in options:
-            values = offered.get(resource) or []
+            # A value the service made (a ticket just opened, a token) is never stated by the user:
+            # it may only enter as a flow, above. The user states what they had or said themselves.
+            values = [
+                value
+                for value in offered.get(resource) or []
+                if _hashable(value) not in in_call and _hashable(value) in self.stated
+            ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:
                 return self.rng.choice(fresh or values), None
@@ -142,6 +183,12 @@ class ArgumentSampler:
 
     def _schema_value(self, schema: dict[str, Any]) -> Any:
         return sample_value(schema, self._np)
+
+
+def _consistent(producer_arguments: dict[str, Any], drawn: dict[str, Any]) -> bool:
+    """A result feeds a call only if they agree on the arguments they share by name: the quote of
+    AAPL can price an order for AAPL, not one for GOOG."""
+    return all(drawn[name] == value for name, value in producer_arguments.items() if name in drawn)
 
 
 def _hashable(value: Any) -> Any:

@@ -19,7 +19,9 @@ from funreason_envs.synthesis.trace import Source, Step
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
-DANGLING = re.compile(r"\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by)\s*(?=$|[,.;])")
+DANGLING = re.compile(
+    r"(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+)
 RESULT_LIMIT = 240
 
 
@@ -59,7 +61,7 @@ class Speaker:
         producer = self.steps[(source.turn, source.index)]
         template = self._phrases(producer).tool(producer.name).refer.get(source.resource)
         if template is None:  # the sampler only draws flows the kit can refer to
-            return f"the {source.resource.replace('_', ' ')} from before"
+            return f"the {words(source.resource)} from before"
         return self.fill(template, producer)
 
     def fill(self, template: str, step: Step) -> str:
@@ -77,9 +79,9 @@ class Speaker:
         """The step as a goal, e.g. "copy 'a.txt' to 'backup'"; `omit` leaves one argument unsaid."""
         templates = self._usable(step, self._phrases(step).tool(step.name).intent)
         if not templates:
-            shown = ", ".join(f"{p.replace('_', ' ')} {self.argument(step, p)}" for p in step.call.arguments)
-            return f"run {step.name.replace('_', ' ')}" + (f" with {shown}" if shown else "")
-        template = self.rng.choice(templates)
+            shown = ", ".join(f"{words(p)} {self.argument(step, p)}" for p in step.call.arguments)
+            return f"run {words(step.name)}" + (f" with {shown}" if shown else "")
+        template = self.rng.choice(_fullest(templates, step, omit))
         if omit is not None:
             template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
         return self.fill(template, step)
@@ -89,7 +91,7 @@ class Speaker:
         templates = self._usable(step, self._phrases(step).tool(step.name).context)
         if not templates:
             return None
-        return self.fill(self.rng.choice(templates), step)
+        return self.fill(self.rng.choice(_fullest(templates, step)), step)
 
     @staticmethod
     def _usable(step: Step, templates: tuple[str, ...]) -> list[str]:
@@ -108,6 +110,22 @@ class Speaker:
         if not template:
             return f"Done: {step.name} returned {speak_result(step.result.value, '')}."
         return self.fill(template, step)
+
+
+def _fullest(templates: list[str], step: Step, omit: str | None = None) -> list[str]:
+    """The templates that mention the most of the call's arguments (fewer leftovers to append)."""
+
+    def covered(template: str) -> int:
+        keys = set(PLACEHOLDER.findall(template))
+        return len(keys & (set(step.call.arguments) - {omit}))
+
+    best = max(covered(template) for template in templates)
+    return [template for template in templates if covered(template) == best]
+
+
+def words(name: str) -> str:
+    """A parameter name as words: `travel_class` -> "travel class", `ignitionMode` -> "ignition mode"."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").lower()
 
 
 def speak_value(value: Any) -> str:
@@ -155,4 +173,4 @@ def third_person(text: str) -> str:
 
 def vague_words(param: str) -> str:
     """A stand-in for an argument the user forgot to give, e.g. "the right folder name"."""
-    return f"the right {param.replace('_', ' ')}"
+    return f"the right {words(param)}"

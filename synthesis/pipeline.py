@@ -14,7 +14,7 @@ import pickle
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -23,14 +23,14 @@ from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
 from funreason_envs.errors import FunReasonError
-from funreason_envs.executor import ToolRouter
+from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.guided import guided_chain
 from funreason_envs.synthesis.kits import DomainKit, kit_for
-from funreason_envs.synthesis.language import Speaker
+from funreason_envs.synthesis.language import Speaker, words
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.trace import Step, ValuePool
@@ -38,6 +38,7 @@ from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
 
 EXPLORE_TRIES = 6
 CALL_TRIES = 3
+FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 SYSTEM_PROMPT = (
     "You are an assistant that works through tools: {titles}. Think step by step about what the user "
     "needs, call tools when they help (several at once when they do not depend on each other), use "
@@ -55,11 +56,12 @@ class Settings:
     min_turns: int = 3
     max_turns: int = 4
     max_domains: int = 2
-    vague_rate: float = 0.15
-    held_out_rate: float = 0.1
-    gather: float = 0.7
+    vague_rate: float = 0.06
+    held_out_rate: float = 0.05
+    gather: float = 0.9
     max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.4
+    second_goal_rate: float = 0.85
+    discover_rate: float = 0.8
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
@@ -126,13 +128,12 @@ class SampleBuilder:
         turns: list[_Turn] = []
         history: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt}]
         results: list[str] = []
-        hidden: set[str] = set()
         for _ in range(self.rng.randint(self.settings.min_turns, self.settings.max_turns)):
             roll = self.rng.random()
             kind = "vague" if roll < self.settings.vague_rate else "normal"
             if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:
                 kind = "held_out"
-            for made in self._make_turns(len(turns), kind, history, results, hidden):
+            for made in self._make_turns(len(turns), kind, history, results):
                 turns.append(made)
                 history.append({"role": "user", "content": made.user_message or made.query})
                 history.extend(made.messages)
@@ -140,67 +141,36 @@ class SampleBuilder:
         return self._sample(turns, history)
 
     def _make_turns(
-        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str], hidden: set[str]
+        self, turn: int, kind: str, history: list[dict[str, Any]], results: list[str]
     ) -> list[_Turn]:
+        """One user turn, or two (a vague request and its clarification; a request for a tool not yet
+        shown and the turn that reveals it) made from one phase-1 walk."""
         snapshot = pickle.dumps(self.instances)
         steps, goals = self._explore(turn, snapshot)
         start_state = _state(pickle.loads(snapshot))
         truth = TurnOutcome([step.result.content for step in steps], _state(self.instances), True)
-        tools = [spec.to_openai() for spec in self.router.specs() if spec.name not in hidden]
+        tools = [spec.to_openai() for spec in self.router.specs()]
         brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
         brief.advanced_tool = self.roles.tooling(brief)
         made: list[_Turn] = []
         nothing = TurnOutcome([], start_state, False)
         if kind == "vague" and (omit := self._omittable(steps)) is not None:
-            vague = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "vague",
-                omit,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            vague = replace(brief, kind="vague", omit=omit, hints=[])
             vague.query = self.roles.querying(vague)
             made.append(self._answer(vague, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "clarification",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="clarification", hints=[])
             brief.query = self._clarification(steps, omit)
             _renumber(steps, turn + 1, self.steps)
-        elif kind == "held_out" and steps[-1].name not in hidden:
+        elif kind == "held_out" and not any(
+            s.name == steps[-1].name for k, s in self.steps.items() if k[0] < turn
+        ):
+            # a tool held out until later must not have been shown (used) before
             target = steps[-1].name
             shown = [tool for tool in tools if tool["function"]["name"] != target]
-            wait = TurnBrief(
-                turn,
-                steps,
-                self.speaker,
-                "held_out_wait",
-                None,
-                brief.advanced_tool,
-                tools=shown,
-                target_indices=goals,
-            )
+            wait = replace(brief, kind="held_out_wait", tools=shown, hints=[])
             wait.query = self.roles.querying(wait)
             made.append(self._answer(wait, snapshot, nothing, results, []))
-            brief = TurnBrief(
-                turn + 1,
-                steps,
-                self.speaker,
-                "held_out_reveal",
-                None,
-                brief.advanced_tool,
-                tools=tools,
-                target_indices=goals,
-            )
+            brief = replace(brief, turn=turn + 1, kind="held_out_reveal", hints=[])
             brief.query = NEW_TOOLS_NOTICE
             _renumber(steps, turn + 1, self.steps)
         else:
@@ -257,22 +227,28 @@ class SampleBuilder:
         with other goals; a failed second goal leaves the turn with its first.
         """
         problems = []
+        failed: set[str] = set()  # goals that failed this turn are not drawn again
         for _ in range(EXPLORE_TRIES):
             situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
+            if self.rng.random() < self.settings.discover_rate:
+                # Count only what earlier results produced as at hand: ids must be looked up first
+                # and values a user could state may be fetched (FunReason-MT's logical jumps).
+                situation = Situation(situation.conditions, frozenset(self.pool.resource_types()))
             steps: list[Step] = []
             used: set[Any] = set()
             goals: list[int] = []
-            target = self._choose_target(steps)
+            target = self._choose_target(steps, failed)
             try:
                 situation = self._walk(turn, target, steps, used, situation)
             except (WalkError, _DeadEnd) as exc:
                 problems.append(f"{target}: {exc}")
+                failed.add(target)
                 self._restore(snapshot, turn)
                 continue
             goals.append(len(steps) - 1)
             if self.rng.random() < self.settings.second_goal_rate:
                 checkpoint, kept, situation_kept = pickle.dumps(self.instances), len(steps), situation
-                second = self._choose_target(steps)
+                second = self._choose_target(steps, failed)
                 try:
                     situation = self._walk(turn, second, steps, used, situation)
                     goals.append(len(steps) - 1)
@@ -288,22 +264,26 @@ class SampleBuilder:
             return steps, tuple(goals)
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
 
-    def _choose_target(self, steps: list[Step]) -> str:
-        """A goal tool: favour tools with more needs, tools not yet targeted, and (for a second goal
-        in the same turn) tools that take something this turn already produced."""
+    def _choose_target(self, steps: list[Step], failed: set[str]) -> str:
+        """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
+        a value an earlier result produced (a data flow the user can point at), and, for a second goal
+        in the same turn, tools that take something this turn already produced."""
         called = {step.name for step in steps}
         names = [
             name
             for name in self.graph.tools
-            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent and name not in called
+            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent
+            and name not in called
+            and name not in failed
         ]
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
-        weights = [
-            (1 + len(self.graph.requirements(name)))
-            * (4 if name in fed else 1)
-            / (1 + 3 * self.targeted[name])
-            for name in names
-        ]
+        speakable = self.pool.speakable(self.kits)
+        weights = []
+        for name in names:
+            takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+            weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self.targeted[name])
+            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
+            weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
     def _walk(
@@ -331,9 +311,11 @@ class SampleBuilder:
     def _prune(self, steps: list[Step], goals: list[int], snapshot: bytes) -> tuple[list[Step], list[int]]:
         """Drop calls the goals do not need: a call that feeds nothing, changes no public state, and
         whose removal leaves every other result and the final state unchanged."""
-        feeding = {(s.turn, s.index) for step in steps for s in step.sources.values()}
         keep = list(steps)
         for step in reversed(steps):
+            feeding = {
+                (s.turn, s.index) for kept in keep for s in kept.sources.values()
+            }  # after earlier pruning
             if step.index in goals or step.key in feeding or step.spec.mutates_state:
                 continue
             trial = [other for other in keep if other is not step]
@@ -383,8 +365,11 @@ class SampleBuilder:
                 break
             before = pickle.dumps(self.instances)
             result = self.router.execute(ToolCall(tool.name, drawn.arguments))
+            # Keep a copy: tools may return live state objects that later calls change.
+            result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
             if result.ok:
                 used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
+                self.arguments.said(drawn)
                 return drawn, result
             problem = result.content[:120]
             self._reload(before)
@@ -402,9 +387,17 @@ class SampleBuilder:
     # -- BFCL-like turns -------------------------------------------------------------------------
 
     def _omittable(self, steps: list[Step]) -> tuple[int, str] | None:
-        """A user-given argument a vague query can leave out (prefer the target's own)."""
+        """A user-given argument a vague query can leave out (prefer the target's own); its value must
+        not be given to another call of the turn, or the query would still state it."""
         for step in reversed(steps):
-            options = [p for p in step.call.arguments if p not in step.sources and p in step.spec.required]
+            elsewhere = [
+                repr(value) for other in steps if other is not step for value in other.call.arguments.values()
+            ]
+            options = [
+                param
+                for param, value in step.call.arguments.items()
+                if param not in step.sources and param in step.spec.required and repr(value) not in elsewhere
+            ]
             if options:
                 return step.index, self.rng.choice(options)
         return None
@@ -412,10 +405,11 @@ class SampleBuilder:
     def _clarification(self, steps: list[Step], omit: tuple[int, str]) -> str:
         step = steps[omit[0]]
         spoken = self.speaker.literal(step, omit[1])
+        verb = "are" if isinstance(step.call.arguments[omit[1]], list) else "is"
         return self.rng.choice(
             [
-                f"Sorry, I should have said: the {omit[1].replace('_', ' ')} is {spoken}.",
-                f"Oh right: use {spoken} for the {omit[1].replace('_', ' ')}.",
+                f"Sorry, I should have said: the {words(omit[1])} {verb} {spoken}.",
+                f"Oh right: use {spoken} for the {words(omit[1])}.",
                 f"It's {spoken}.",
             ]
         )

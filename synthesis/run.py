@@ -21,6 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError
+from funreason_envs.jsonutil import read_resumable_jsonl
 from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.base import Roles
@@ -93,8 +94,8 @@ class RunFolder:
                 )
         else:
             run_file.write_text(json.dumps(fingerprint, indent=2) + "\n")
-        self.samples = _read_lines(self.path / SAMPLES_FILE)
-        self.rejections = _read_lines(self.path / REJECTIONS_FILE)
+        self.samples = read_resumable_jsonl(self.path / SAMPLES_FILE)
+        self.rejections = read_resumable_jsonl(self.path / REJECTIONS_FILE)
         self.done = {row["metadata"]["index"] for row in self.samples} | {
             row["index"] for row in self.rejections
         }
@@ -172,22 +173,6 @@ def _outcomes(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_lines(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSONL file; a torn last line (from a crash mid-write) is dropped from the file."""
-    if not path.exists():
-        return []
-    rows, kept, torn = [], [], False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-            kept.append(line)
-        except json.JSONDecodeError:
-            torn = True
-    if torn:
-        path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
-    return rows
-
-
 def _append(path: Path, row: dict[str, Any]) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -195,4 +180,4 @@ def _append(path: Path, row: dict[str, Any]) -> None:
 
 
 def load_samples(out_dir: str | Path) -> list[Sample]:
-    return [Sample.model_validate(row) for row in _read_lines(Path(out_dir) / SAMPLES_FILE)]
+    return [Sample.model_validate(row) for row in read_resumable_jsonl(Path(out_dir) / SAMPLES_FILE)]

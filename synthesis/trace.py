@@ -65,13 +65,25 @@ class ValuePool:
         if not step.result.ok:
             return
         for produced in step.spec.produces:
-            values = extract_values(step.result.value, produced.at)
+            values = [value for value in extract_values(step.result.value, produced.at) if value != ""]
             for value in values:
                 offer = Offer(value, step, produced.resource, unique=len(values) == 1)
                 self._offers.setdefault(produced.resource, []).insert(0, offer)
 
     def offers(self, resource: str) -> list[Offer]:
         return list(self._offers.get(resource, ()))
+
+    def resource_types(self) -> set[str]:
+        """Resource types some earlier result produced."""
+        return {resource for resource, offers in self._offers.items() if offers}
+
+    def speakable(self, kits: Any) -> set[str]:
+        """Resource types with an offer a user could point at (its producer's kit can refer to it)."""
+        return {
+            resource
+            for resource, offers in self._offers.items()
+            if any(resource in kits[o.step.spec.domain].phrases.tool(o.step.name).refer for o in offers)
+        }
 
     def forget_step(self, step: Step) -> None:
         """Drop what one step produced (its call was taken back)."""

@@ -13,6 +13,7 @@ from funreason_envs.errors import CallParseError
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph
 from funreason_envs.graph.flows import ExecutedCall, Flow, coverage, observed_flows
+from funreason_envs.jsonutil import copy_json
 from tests.oracle import CATEGORIES, load_category
 
 
@@ -59,7 +60,8 @@ def ground_truth_flows(category: str, partial: bool = False) -> tuple[list[Flow]
                 continue
             if call.name in router.tool_names:
                 result = router.execute(call)
-                executed.append(ExecutedCall(call.name, call.arguments, result.value, result.ok))
+                # a copy, as observed then: tools may return live state that later calls change
+                executed.append(ExecutedCall(call.name, call.arguments, copy_json(result.value), result.ok))
         flows.extend(observed_flows(executed))
     return flows, entries
 

@@ -69,3 +69,53 @@ def test_cli_writes_samples_and_report(tmp_path, capsys):
     report = json.loads((out / "report.json").read_text())
     assert report["written"] == 3 and report["acceptance"]["verification"] == 1.0
     assert "written 3 of 3 requested" in capsys.readouterr().out
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_output(tmp_path):
+    """SIGKILL a real `funreason synthesize` process midway, rerun it, and compare with a clean run."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def command(out):
+        return [
+            sys.executable,
+            "-m",
+            "funreason_envs.cli",
+            "synthesize",
+            "--num",
+            "150",
+            "--seed",
+            "5",
+            "--domains",
+            "file_system",
+            "--format",
+            "openai,bfcl",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(command(killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples = killed / "samples.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if samples.exists() and samples.read_text().count("\n") >= 20:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert 20 <= samples.read_text().count("\n") < 150
+    subprocess.run(command(killed), check=True, stdout=subprocess.DEVNULL)
+    clean = tmp_path / "clean"
+    subprocess.run(command(clean), check=True, stdout=subprocess.DEVNULL)
+    for name in (
+        "samples.jsonl",
+        "openai.jsonl",
+        "bfcl/BFCL_v4_synthesized.json",
+        "bfcl/possible_answer/BFCL_v4_synthesized.json",
+    ):
+        assert (killed / name).read_text() == (clean / name).read_text(), name

@@ -17,7 +17,13 @@ from funreason_envs.synthesis.verify import verify_sample
 from tests.openai_server import ScriptedServer, completion
 
 SETTINGS = Settings(
-    seed=11, domains=("file_system",), vague_rate=0.0, held_out_rate=0.0, gather=0.0, second_goal_rate=0.0
+    seed=11,
+    domains=("file_system",),
+    vague_rate=0.0,
+    held_out_rate=0.0,
+    gather=0.0,
+    second_goal_rate=0.7,
+    discover_rate=0.0,
 )
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from funreason_envs.errors import ConfigError
+from funreason_envs.synthesis.pipeline import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,19 +22,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--llm", default="template", help="role backend: template (offline, default), openai:URL, hf:PATH"
     )
     parser.add_argument("--model", help="model name for --llm openai:URL")
+    defaults = Settings()
     parser.add_argument(
-        "--turns", default="3-4", help="user turns per trajectory, N or MIN-MAX (default 3-4)"
+        "--turns",
+        default=f"{defaults.min_turns}-{defaults.max_turns}",
+        help="user turns per trajectory, N or MIN-MAX (default %(default)s)",
     )
     parser.add_argument(
-        "--max-domains", type=int, default=2, help="domains combined in one trajectory (default 2)"
+        "--max-domains",
+        type=int,
+        default=defaults.max_domains,
+        help="domains in one trajectory (default %(default)s)",
     )
     parser.add_argument(
-        "--vague-rate", type=float, default=0.15, help="share of turns asked vaguely, then clarified"
+        "--vague-rate",
+        type=float,
+        default=defaults.vague_rate,
+        help="share of turns asked vaguely, then clarified (default %(default)s)",
     )
     parser.add_argument(
-        "--held-out-rate", type=float, default=0.1, help="share of turns whose tool is revealed later"
+        "--held-out-rate",
+        type=float,
+        default=defaults.held_out_rate,
+        help="share of turns whose tool is revealed only later (default %(default)s)",
     )
-    parser.add_argument("--max-attempts", type=int, default=3, help="phase-3 attempts per turn (default 3)")
+    parser.add_argument(
+        "--max-attempts",
+        type=int,
+        default=defaults.max_attempts,
+        help="phase-3 attempts per turn (default %(default)s)",
+    )
     parser.add_argument("--split-turns", action="store_true", help="exports: one row per assistant turn")
     parser.add_argument(
         "--error-rows",
@@ -59,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
     from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export
     from funreason_envs.synthesis.kits import kit_domains
-    from funreason_envs.synthesis.pipeline import Settings
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 

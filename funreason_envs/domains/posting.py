@@ -77,6 +77,19 @@ class Posting(Domain):
         self.following_list = config_value(config, "following_list", DEFAULT_STATE["following_list"])
         self.tweet_counter = config_value(config, "tweet_counter", DEFAULT_STATE["tweet_counter"])
 
+    # -- state probes (for the Environment-API graph; not tools) --------------------------------
+
+    def conditions(self) -> set[str]:
+        return {"posting_logged_in"} if self.authenticated else set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """The ids of the posts that exist, and the '@' handles already in use (people followed and
+        people mentioned in posts). Plain usernames and hashtags are not listed: any string is valid
+        for them, and a request often names a person through a post instead ("its author")."""
+        handles = [f"@{name}" for name in self.following_list]
+        handles += [name for tweet in self.tweets.values() for name in tweet.get("mentions", ())]
+        return {"tweet_id": list(self.tweets), "mention": list(dict.fromkeys(handles))}
+
     # -- account ---------------------------------------------------------------------------------
 
     def authenticate_twitter(self, username: str, password: str) -> dict[str, bool]:

@@ -55,6 +55,17 @@ class TicketQueue(Domain):
                 return ticket
         return None
 
+    # -- state probes (for the Environment-API graph; not tools) --------------------------------
+
+    def conditions(self) -> set[str]:
+        return {"ticket_logged_in"} if self.current_user else set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """The ids of the tickets in the queue (any ticket can be looked up, edited or closed);
+        a config ticket without an id is skipped."""
+        ids = (ticket["id"] for ticket in self.ticket_queue if "id" in ticket)
+        return {"ticket_id": list(dict.fromkeys(ids))}
+
     # -- session ---------------------------------------------------------------------------------
 
     def ticket_login(self, username: str, password: str) -> dict[str, bool]:

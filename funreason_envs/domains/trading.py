@@ -220,6 +220,21 @@ class Trading(Domain):
         self.long_context = long_context
         self._random = random.Random(config.get("random_seed", DEFAULT_RANDOM_SEED))
 
+    # -- state probes for the Environment-API graph ------------------------------------------------
+
+    def conditions(self) -> set[str]:
+        return {"trading_logged_in"} if self.authenticated else set()
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        """The tickers on the watchlist: what the account's owner can name without looking anything up.
+
+        Order ids are left out on purpose, as ids the environment made: a caller learns them from
+        place_order, get_order_history or get_order_details. Market tickers are left out too: the owner
+        names a stock by company or ticker, and listing them here would tell a walk that no lookup
+        (get_symbol_by_name and friends) is ever needed.
+        """
+        return {"watchlist_symbol": list(self.watch_list)}
+
     def _transaction_stamp(self) -> str:
         """A seeded moment within a day of the clock (one `randint` over the day's 86,401 seconds)."""
         offset = self._random.randint(0, SECONDS_PER_DAY)

@@ -223,6 +223,27 @@ class Travel(Domain):
             _add_missing(self.credit_card_list, LONG_CONTEXT_CARDS)
             _add_missing(self.booking_record, LONG_CONTEXT_BOOKINGS)
 
+    # -- state probes for the Environment-API graph ----------------------------------------------------
+
+    def conditions(self) -> set[str]:
+        held: set[str] = set()
+        if self._logged_in():
+            held.add("travel_logged_in")
+        if self.booking_record:
+            held.add("travel_booking_on_record")
+        return held
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        return {
+            "card_id": list(self.credit_card_list),
+            "booking_id": list(self.booking_record),
+            "access_token": [self.access_token] if self._logged_in() else [],
+        }
+
+    def _logged_in(self) -> bool:
+        """A token is held and has not expired (what travel_get_login_status reports, plus the token)."""
+        return self.access_token is not None and self.token_expires_in not in (None, 0)
+
     def _token_error(self, access_token: str) -> str | None:
         """Why `access_token` may not be used, or None when it may."""
         if self.token_expires_in == 0:

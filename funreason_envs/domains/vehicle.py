@@ -179,6 +179,21 @@ class Vehicle(Domain):
         self._brake_pedal_force = config.get("brakePedalForce", 0.0)
         self.long_context = long_context
 
+    # -- state probes for the Environment-API graph ------------------------------------------------
+
+    def conditions(self) -> set[str]:
+        held: set[str] = set()
+        if self.remainingUnlockedDoors <= 0:
+            held.add("doors_locked")
+        if self.brakePedalStatus == "pressed" and self._brake_pedal_force == FULL_BRAKE_FORCE:
+            held.add("brake_pressed")
+        if self.engine_state != "stopped":
+            held.add("engine_running")
+        return held
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        return {"door_name": list(self.doorStatus)}
+
     # -- engine and fuel -------------------------------------------------------------------------
 
     def startEngine(self, ignitionMode: str) -> dict[str, Any]:

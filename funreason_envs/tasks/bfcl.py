@@ -8,13 +8,13 @@ positional arguments such as `sort('report.pdf')` become keyword arguments.
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 from typing import Any
 
 from funreason_envs.calls import parse_calls
 from funreason_envs.domains import bfcl_class_map, domain_class
 from funreason_envs.errors import CallParseError, ConfigError
+from funreason_envs.jsonutil import read_jsonl
 from funreason_envs.tasks.model import GroundTruthCall, Task
 
 CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
@@ -53,14 +53,7 @@ def bfcl_data_dir(data_dir: str | Path | None = None) -> Path:
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise BfclDataNotFound(f"{path}: missing; {GET_BFCL}")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-    return rows
+    return [row for _, row in read_jsonl(path)]
 
 
 def load_bfcl_tasks(category: str, data_dir: str | Path | None = None) -> list[Task]:

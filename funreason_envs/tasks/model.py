@@ -7,7 +7,6 @@ turn is the "new tools are available" notice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.errors import ConfigError
+from funreason_envs.jsonutil import read_jsonl
 
 NEW_TOOLS_NOTICE = "I have updated some more functions you can choose from. What about now?"
 
@@ -83,18 +83,13 @@ def iter_tasks(path: str | Path) -> Iterator[Task]:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{path}: no such task file; pass a JSONL file of tasks or bfcl:<category>")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                yield Task.model_validate(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(part) for part in first["loc"])
-                raise ConfigError(f"{path}:{number}: {where}: {first['msg']}") from None
+    for number, row in read_jsonl(path):
+        try:
+            yield Task.model_validate(row)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ConfigError(f"{path}:{number}: {where}: {first['msg']}") from None
 
 
 def write_tasks(path: str | Path, tasks: Iterable[Task]) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -28,6 +28,11 @@ ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 
 KIT_MODULES = {
     "file_system": "funreason_envs.synthesis.kits.file_system",
+    "posting": "funreason_envs.synthesis.kits.posting",
+    "ticket": "funreason_envs.synthesis.kits.ticket",
+    "trading": "funreason_envs.synthesis.kits.trading",
+    "vehicle": "funreason_envs.synthesis.kits.vehicle",
+    "travel": "funreason_envs.synthesis.kits.travel",
     "math": "funreason_envs.synthesis.kits.math",
     "message": "funreason_envs.synthesis.kits.message",
 }
@@ -65,6 +70,8 @@ class DomainKit:
     scenario: Callable[[random.Random], dict[str, Any]]
     values: Mapping[str, ValueMaker]
     phrases: Phrasebook
+    # What a user knows from the start, when it is more than the state probes offer (default: those).
+    known: Callable[[Domain], Iterable[Any]] | None = None
 
 
 def load_phrasebook(domain: str) -> Phrasebook:

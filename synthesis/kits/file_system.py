@@ -120,6 +120,20 @@ def search_text(rng: random.Random, domains: Mapping[str, Domain]) -> str | None
     return rng.choice(words) if words else rng.choice(TOPICS)
 
 
+def every_name(domain: Domain) -> list[str]:
+    """A user knows every file and folder name in their own tree, not only those in the current folder."""
+    names: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        for name, child in node.get("contents", {}).items():
+            names.append(name)
+            walk(child)
+
+    for root in domain.state_dict()["root"].values():
+        walk(root)
+    return names
+
+
 KIT = DomainKit(
     domain="file_system",
     scenario=scenario,
@@ -133,4 +147,5 @@ KIT = DomainKit(
         "du.human_readable": lambda rng, domains: rng.random() < 0.5,
     },
     phrases=load_phrasebook("file_system"),
+    known=every_name,
 )

@@ -9,11 +9,12 @@ fetches a value) at a given rate; the critic then names the skipped step and the
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from typing import Any
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.synthesis.language import third_person, vague_words
+from funreason_envs.synthesis.language import third_person, vague_words, words
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.roles.base import TurnBrief
 from funreason_envs.synthesis.trace import Step
@@ -91,8 +92,9 @@ class TemplateRoles:
                 if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
                     continue
                 spoken = brief.speaker.literal(step, param)
-                clause = f"{param.replace('_', ' ')} {spoken}"
-                if spoken and spoken not in request and clause not in missing:
+                clause = f"{words(param)} {spoken}"
+                stated = re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request) if spoken else True
+                if not stated and clause not in missing:
                     missing.append(clause)
         return f" Use {', '.join(missing)}." if missing else ""
 
@@ -165,7 +167,7 @@ class TemplateReasoner:
                 f"The user wants me to act, but never says {asked}. "
                 "Guessing could change the wrong thing, so I'll ask first."
             )
-            content = f"Happy to help. Which {param.replace('_', ' ')} should I use?"
+            content = f"Happy to help. Which {words(param)} should I use?"
         else:
             reasoning = (
                 f"The user wants me to {request}. None of my tools can do that, "
@@ -185,7 +187,9 @@ class TemplateReasoner:
                 for param, source in step.sources.items():
                     if source.turn == brief.turn:
                         value = step.call.arguments.get(param)
-                        sentences.append(f"From the last result, {speaker.refer(source)} is {value!r}.")
+                        sentences.append(
+                            f"From the last result, {third_person(speaker.refer(source))} is {value!r}."
+                        )
         sentences.extend(_reason_for(step, brief) for step in group)
         return " ".join(dict.fromkeys(sentences))
 
@@ -218,21 +222,26 @@ def _purpose(step: Step, brief: TurnBrief) -> str:
     consumers = _consumers(step, brief)
     if consumers:
         later, param = consumers[0]
-        return f"{later.name} needs its result for {param.replace('_', ' ')}"
+        return f"{later.name} needs its result for {words(param)}"
     if step in brief.stated:
         return "it is what the user asked for"
     return f"it prepares the state for {brief.target.name}"
 
 
+def _action(step: Step) -> str:
+    """The first clause of a tool's description, as a verb phrase ("copy a file or directory ...")."""
+    text = re.split(r"[:;(]| - ", step.spec.description, maxsplit=1)[0].strip().rstrip(".,")
+    return text[0].lower() + text[1:] if text else step.name
+
+
 def _reason_for(step: Step, brief: TurnBrief) -> str:
-    description = step.spec.description.rstrip(".")
-    action = description[0].lower() + description[1:]
+    action = _action(step)
     if step in brief.stated:
         return f"{step.name} does that: it will {action}."
     consumers = _consumers(step, brief)
     if consumers:
         later, param = consumers[0]
-        return f"I don't have the {param.replace('_', ' ')} for {later.name} yet; {step.name} will {action}."
+        return f"I don't have the {words(param)} for {later.name} yet; {step.name} will {action}."
     context = brief.speaker.context(step)
     where = f" ({context})" if context else ""
     return f"First, {step.name}{where}: it will {action}."

@@ -1,0 +1,202 @@
+"""Synthesis kit for social posting: varied accounts and feeds, and the posts, replies and names a user types.
+
+Every feed post is about its own topic, so a topic word or hashtag finds exactly one post: a search
+result is then something a user can point at ("the post about sourdough") without knowing its id.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any, cast
+
+from funreason_envs.domains.base import Domain
+from funreason_envs.domains.posting import Posting
+from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
+from funreason_envs.synthesis.kits.id_words import with_id_words
+
+# topic word -> (hashtags, post texts); the word occurs in every text of its topic and in no other.
+TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "marathon": (
+        ("#running", "#marathon"),
+        ("Finished my first half marathon today, legs are jelly!", "Marathon training week 6 done."),
+    ),
+    "sourdough": (
+        ("#baking", "#sourdough"),
+        ("Third attempt at sourdough and it finally rose.", "My sourdough starter turns one today."),
+    ),
+    "telescope": (
+        ("#astronomy", "#stargazing"),
+        ("Saw the rings of Saturn through my new telescope!", "Clear skies tonight, telescope is out."),
+    ),
+    "tomatoes": (
+        ("#gardening", "#homegrown"),
+        ("The balcony tomatoes are finally turning red.", "Picked two kilos of tomatoes this morning."),
+    ),
+    "espresso": (
+        ("#coffee", "#barista"),
+        ("Dialed in the espresso grinder at last.", "Nothing beats a Sunday espresso on the terrace."),
+    ),
+    "hiking": (
+        ("#outdoors", "#trails"),
+        ("Hiking the ridge trail before sunrise was worth it.", "Packed for a weekend of hiking."),
+    ),
+    "chess": (
+        ("#chess", "#boardgames"),
+        ("Won a chess game with a queen sacrifice!", "Chess club meets on Thursday, newcomers welcome."),
+    ),
+    "podcast": (
+        ("#podcast", "#audio"),
+        ("New podcast episode is out: we talk about city parks.", "Recording the podcast tonight."),
+    ),
+    "guitar": (
+        ("#music", "#guitar"),
+        ("Learned a new fingerstyle piece on the guitar.", "Restrung my old guitar, sounds brand new."),
+    ),
+    "recycling": (
+        ("#zerowaste", "#recycling"),
+        ("Our street starts a recycling pilot next week.", "Sorted a month of recycling in one go."),
+    ),
+    "robotics": (
+        ("#robotics", "#stem"),
+        ("The school robotics team made it to the finals!", "Soldering the robotics kit all afternoon."),
+    ),
+    "watercolor": (
+        ("#art", "#watercolor"),
+        ("First watercolor landscape I am proud of.", "Watercolor class was all about skies today."),
+    ),
+}
+FRESH_POSTS = (
+    "Big news: I am starting a new job on Monday!",
+    "Anyone have tips for a rainy weekend in the city?",
+    "Grateful for everyone who came to the meetup yesterday.",
+    "Trying a new recipe tonight, wish me luck.",
+    "Just booked tickets for the summer festival.",
+    "Reading a great book about the history of maps.",
+    "Spring cleaning done, the apartment feels twice as big.",
+    "Our team shipped the release a day early.",
+)
+FRESH_TAGS = ("#weekend", "#life", "#news", "#community", "#goals", "#thankful", "#update")
+REPLIES = (
+    "Congratulations, well deserved!",
+    "This made my day.",
+    "Love this, thanks for sharing!",
+    "Looks amazing!",
+    "Count me in next time.",
+    "Great progress, keep going!",
+    "So inspiring.",
+)
+HANDLES = (
+    "maya_runs",
+    "dev_nate",
+    "chef_lucia",
+    "travel_tom",
+    "bookworm_ana",
+    "greenthumb_raj",
+    "coffee_kim",
+    "city_cycling",
+    "astro_lee",
+    "pixel_priya",
+    "jonas_writes",
+    "news_hub",
+)
+PASSWORDS = ("Sunrise#42", "blue-Harbor7", "tr4il_mix!", "Quartz&Lime9", "n0rthStar_", "Maple#2024")
+
+
+def scenario(rng: random.Random) -> dict[str, Any]:
+    """An account (logged in or not) following a few people, and a feed of posts on distinct topics."""
+    me, *others = rng.sample(HANDLES, 6)
+    following = rng.sample(others, rng.randint(1, 4))
+    first = rng.choice([0, 0, 3, 10])
+    tweets: dict[str, Any] = {}
+    for offset, topic in enumerate(rng.sample(sorted(TOPICS), rng.choice([0, 0, 0, 2, 3, 4, 5]))):
+        tags, texts = TOPICS[topic]
+        mentions = [f"@{rng.choice(others)}"] if rng.random() < 0.3 else []
+        tweets[str(first + offset)] = {
+            "id": first + offset,
+            "username": me if rng.random() < 0.1 else rng.choice([rng.choice(others), *following]),
+            "content": rng.choice(texts),
+            "tags": rng.sample(tags, rng.randint(0, 2)),
+            "mentions": mentions,
+        }
+    return {
+        "username": me,
+        "password": rng.choice(PASSWORDS),
+        "authenticated": rng.random() < 0.25,
+        "tweets": tweets,
+        "comments": {},
+        "retweets": {},
+        "following_list": following,
+        "tweet_counter": first + len(tweets),
+    }
+
+
+def _posting(domains: Mapping[str, Domain]) -> Posting:
+    return cast(Posting, domains["posting"])
+
+
+def _topic_words(domains: Mapping[str, Domain]) -> list[str]:
+    """Topic words and hashtags that find exactly one post right now."""
+    account = _posting(domains)
+    words = [word for word in TOPICS if len(account.search_tweets(word)) == 1]
+    tags = dict.fromkeys(tag for tweet in account.tweets.values() for tag in tweet["tags"])
+    return words + [tag for tag in tags if len(account.search_tweets(tag)) == 1]
+
+
+def search_keyword(rng: random.Random, domains: Mapping[str, Domain]) -> str:
+    """A topic word or hashtag that finds exactly one post (any topic word when none does)."""
+    return rng.choice(_topic_words(domains) or sorted(TOPICS))
+
+
+def single_author(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
+    """Sometimes an author (not the account) with exactly one post, so "the post by X" is one post;
+    otherwise None, so the sampler can take a person an earlier result named ("the author of post 3")."""
+    account = _posting(domains)
+    authors = [tweet["username"] for tweet in account.tweets.values()]
+    once = sorted({name for name in authors if authors.count(name) == 1 and name != account.username})
+    return rng.choice(once) if once and rng.random() < 0.4 else None
+
+
+def someone_new(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
+    """Sometimes someone the account does not follow yet; otherwise None, so the sampler can take a
+    person an earlier result named."""
+    account = _posting(domains)
+    candidates = [name for name in HANDLES if name not in account.following_list and name != account.username]
+    return rng.choice(candidates) if rng.random() < 0.15 else None
+
+
+def someone_followed(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
+    """Sometimes someone the account follows; otherwise None, so the sampler can take a person an
+    earlier result named."""
+    following = list(_posting(domains).following_list)
+    return rng.choice(following) if following and rng.random() < 0.2 else None
+
+
+def handles(rng: random.Random, domains: Mapping[str, Domain]) -> list[str]:
+    """One or two '@' handles of people other than the account."""
+    account = _posting(domains)
+    people = [name for name in HANDLES if name != account.username]
+    return [f"@{name}" for name in rng.sample(people, rng.randint(1, 2))]
+
+
+KIT = DomainKit(
+    domain="posting",
+    scenario=scenario,
+    values={
+        "authenticate_twitter.username": lambda rng, domains: _posting(domains).username,
+        "authenticate_twitter.password": lambda rng, domains: _posting(domains).password,
+        # None at times: then the text may come from an earlier result ("post the content of notes.txt").
+        "post_tweet.content": lambda rng, domains: rng.choice(FRESH_POSTS) if rng.random() < 0.7 else None,
+        "post_tweet.tags": lambda rng, domains: rng.sample(FRESH_TAGS, rng.randint(1, 2)),
+        "post_tweet.mentions": handles,
+        "mention.mentioned_usernames": handles,
+        "comment.comment_content": lambda rng, domains: rng.choice(REPLIES),
+        "search_tweets.keyword": search_keyword,
+        "get_user_tweets.username": single_author,
+        "follow_user.username_to_follow": someone_new,
+        "unfollow_user.username_to_unfollow": someone_followed,
+        "posting_username": lambda rng, domains: rng.choice(HANDLES),
+        "text": lambda rng, domains: rng.choice(FRESH_POSTS),
+    },
+    phrases=with_id_words(load_phrasebook("posting"), "posting", "tweet_id", "post {}"),
+)

@@ -1,0 +1,252 @@
+"""Checks shared by the synthesis-kit tests of the posting and ticket domains.
+
+Each helper returns what it found (problems, figures) so a test states its own expectation.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains import domain_class
+from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
+from funreason_envs.synthesis.arguments import ArgumentSampler
+from funreason_envs.synthesis.kits import kit_for
+from funreason_envs.synthesis.language import PLACEHOLDER
+from funreason_envs.synthesis.pipeline import Settings
+from funreason_envs.synthesis.record import Sample
+from funreason_envs.synthesis.report import build_report
+from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.trace import ValuePool
+from tests.oracle import bfcl_execute
+
+
+def small_run(domain: str, out: Path, num: int = 10, seed: int = 0) -> tuple[list[Sample], dict[str, Any]]:
+    """Synthesize `num` samples of one domain with the template backend; the samples and the report."""
+    folder = synthesize(num, Settings(seed=seed, domains=(domain,)), out, progress=False)
+    samples = [Sample.model_validate(row) for row in folder.samples]
+    return samples, build_report(folder.samples, folder.rejections, num)
+
+
+def spoken_forms(value: Any, id_word: str) -> list[re.Pattern[str]]:
+    """How a query could state `value`: quoted or bare text, or an id said as '<id_word> <n>'."""
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int):
+        return [re.compile(rf"\b{id_word} {value}\b"), re.compile(rf"\bid {value}\b")]
+    text = str(value)
+    return [re.compile(re.escape(text))] if len(text) >= 3 else []
+
+
+def sourced_values_in_queries(samples: list[Sample], id_word: str) -> tuple[list[str], list[str]]:
+    """Turns whose user text states a value the turn took from an earlier result, in two lists:
+    values stated nowhere else in the turn (the phrasing gave them away), and values the turn also
+    passes literally to another call (the argument sampler drew the same value again from the state)."""
+    phrased, repeated = [], []
+    for sample in samples:
+        for record in sample.turns:
+            flowed = {(flow.target_call, flow.argument) for flow in record.flows}
+            literal = [
+                item
+                for index, call in enumerate(sample.task.ground_truth[record.index])
+                for param, value in call.arguments.items()
+                if (index, param) not in flowed
+                for item in _scalars(value)
+            ]
+            for flow in record.flows:
+                if not any(pattern.search(record.query) for pattern in spoken_forms(flow.value, id_word)):
+                    continue
+                seen = f"{sample.id} turn {record.index}: {flow.value!r} in {record.query!r}"
+                also = any(str(flow.value) in str(item) for item in literal)
+                (repeated if also else phrased).append(seen)
+    return phrased, repeated
+
+
+def bfcl_load_mismatches(domain: str, configs: list[dict[str, Any]]) -> list[str]:
+    """Configs whose public state after loading differs between bfcl-eval's class and ours."""
+    cls = domain_class(domain)
+    problems = []
+    for number, config in enumerate(configs):
+        entry = {
+            "id": f"load_{number}",
+            "initial_config": {cls.bfcl_class: config},
+            "involved_classes": [cls.bfcl_class],
+        }
+        ((_, their_state),) = bfcl_execute(entry, [[]], long_context=False)
+        if their_state[cls.bfcl_class] != cls(config).state_dict():
+            problems.append(f"config {number}: public state differs after loading")
+    return problems
+
+
+def bfcl_mismatches(samples: list[Sample]) -> list[str]:
+    """Replay each sample's ground truth here and in bfcl-eval from the scenario; list any difference
+    in result strings or public state (so the scenarios are configs bfcl-eval itself accepts).
+
+    Not for posting samples: bfcl-eval's post_tweet shares one default mentions list between calls
+    for the whole process, so a `mention` on such a post would change every later bfcl-eval run.
+    """
+    problems = []
+    for sample in samples:
+        classes = [domain_class(name).bfcl_class for name in sample.domains]
+        config = {domain_class(name).bfcl_class: sample.task.initial_config[name] for name in sample.domains}
+        turns = [[call.to_call().to_python() for call in calls] for calls in sample.task.ground_truth]
+        entry = {"id": sample.id, "initial_config": config, "involved_classes": classes}
+        theirs = bfcl_execute(entry, turns, long_context=False)
+        instances = [domain_class(name)(sample.task.initial_config[name]) for name in sample.domains]
+        router = ToolRouter(instances)
+        for index, (calls, (their_results, their_state)) in enumerate(zip(turns, theirs, strict=True)):
+            ours = [router.run(call)[0].content for call in calls]
+            state = {type(i).bfcl_class: i.state_dict() for i in instances}
+            if ours != their_results:
+                problems.append(f"{sample.id} turn {index}: {ours} != {their_results}")
+            if state != their_state:
+                problems.append(f"{sample.id} turn {index}: public state differs")
+    return problems
+
+
+def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
+    """Tools without an intent that are not declared means-only, and phrases that name parameters,
+    resources or display keys the spec does not have."""
+    spec = domain_class(domain).spec()
+    phrases = kit_for(domain).phrases
+    problems = []
+    for tool in spec.tools:
+        said = phrases.tool(tool.name)
+        if bool(said.intent) == (tool.name in means_only):
+            problems.append(f"{tool.name}: intent {'given' if said.intent else 'missing'}")
+        names = set(tool.parameter_names)
+        for template in (*said.intent, *said.context, *said.refer.values(), said.done):
+            unknown = [
+                k for k in PLACEHOLDER.findall(template) if not k.startswith("result.") and k not in names
+            ]
+            if unknown:
+                problems.append(f"{tool.name}: {template!r} names {unknown}")
+        if said.intent and not any(set(PLACEHOLDER.findall(t)) <= tool.required for t in said.intent):
+            problems.append(f"{tool.name}: no intent works without the optional parameters")
+        produced = {p.resource for p in tool.produces}
+        if set(said.refer) - produced:
+            problems.append(f"{tool.name}: refers to {sorted(set(said.refer) - produced)} it never produces")
+    for key in phrases.display:
+        tool_name, _, param = key.partition(".")
+        if tool_name not in spec.by_name or param not in spec.by_name[tool_name].parameter_names:
+            problems.append(f"display {key}: no such parameter")
+    unknown_tools = set(phrases.tools) - set(spec.by_name)
+    if unknown_tools:
+        problems.append(f"phrases for unknown tools {sorted(unknown_tools)}")
+    return problems
+
+
+def failed(result: ToolResult) -> bool:
+    """A call failed: an error result, or (the ticket queue's quirk) a list holding an error entry."""
+    if not result.ok:
+        return True
+    value = result.value
+    return isinstance(value, list) and any(isinstance(item, dict) and "error" in item for item in value)
+
+
+def probe_disagreements(domain: str, seed: int, calls: int = 80) -> tuple[int, list[str]]:
+    """Random calls, arguments drawn by the kit and the state as synthesis draws them, from a kit
+    scenario: a call whose required condition does not hold must fail; a successful call brings
+    about its `provides`, ends no condition outside `revokes`, and every value it produces of a
+    resource the probe lists is listed afterwards. Returns (successful calls checked, problems)."""
+    rng = random.Random(seed)
+    kit = kit_for(domain)
+    instance = domain_class(domain)(kit.scenario(rng))
+    router = ToolRouter([instance])
+    graph = ApiGraph.from_domains(domain)
+    sampler = ArgumentSampler({domain: kit}, {domain: instance}, graph.user_supplied, rng)
+    tools = list(graph.tools.values())
+    checked = 0
+    problems = []
+    for _ in range(calls):
+        tool = rng.choice(tools)
+        before = instance.conditions()
+        drawn = sampler.draw(tool, ValuePool())
+        result = router.execute(ToolCall(tool.name, drawn.arguments if drawn else {}))
+        after = instance.conditions()
+        missing = set(tool.requires) - before
+        if missing:
+            if not failed(result):
+                problems.append(f"{tool.name} succeeded without {missing}")
+            continue
+        if failed(result):
+            continue
+        checked += 1
+        if not set(tool.provides) <= after:
+            problems.append(f"{tool.name} did not bring about {tool.provides}")
+        if before - after - set(tool.revokes):
+            problems.append(f"{tool.name} ended {before - after - set(tool.revokes)} without revoking it")
+        offered = instance.available_resources()
+        for produced in tool.produces:
+            values = extract_values(result.value, produced.at)
+            if produced.resource in offered and not set(values) <= set(offered[produced.resource]):
+                problems.append(f"{tool.name} produced {produced.resource} {values} the probe does not list")
+    return checked, problems
+
+
+def walk_problems(domain: str, seeds: int = 5) -> tuple[int, list[str]]:
+    """Seeded walks (plain, and gathering with detours) to every tool of the domain with prerequisites:
+    each walk must end at its target with every prerequisite met earlier, checked step by step here."""
+    graph = ApiGraph.from_domains(domain)
+    targets = [name for name in graph.tools if graph.prerequisites(name)]
+    problems = []
+    for settings in ({}, {"gather": 0.7, "explore": 0.3}):
+        for seed in range(seeds):
+            sampler = WalkSampler(graph, seed=seed, **settings)
+            for target in targets:
+                walk = sampler.walk(target)
+                if walk.steps[-1] != target or target in walk.steps[:-1]:
+                    problems.append(f"{target}: walk {walk.steps}")
+                problems.extend(_unmet(graph, walk.steps))
+    return len(targets), problems
+
+
+def _unmet(graph: ApiGraph, steps: tuple[str, ...]) -> list[str]:
+    conditions: set[str] = set()
+    resources: set[str] = set()
+    problems = []
+    for index, name in enumerate(steps):
+        tool = graph.tool(name)
+        problems += [f"step {index} {name}: {c} not met" for c in tool.requires if c not in conditions]
+        for param, kinds in tool.consumed.items():
+            suppliable = any(kind in graph.user_supplied for kind in kinds)
+            if param in tool.required and not suppliable and not resources.intersection(kinds):
+                problems.append(f"step {index} {name}: no {kinds} for {param}")
+        conditions = (conditions - set(tool.revokes)) | set(tool.provides)
+        resources |= {produced.resource for produced in tool.produces}
+    return problems
+
+
+def unstated_values(samples: list[Sample]) -> list[str]:
+    """Arguments a user must know (not taken from an earlier result) that the user never said in the
+    turn's request: its own text, plus the text before it when it answers a question or a wait."""
+    missing = []
+    for sample in samples:
+        for position, record in enumerate(sample.turns):
+            if record.kind in ("vague", "held_out_wait"):
+                continue
+            said = record.query
+            if position and sample.turns[position - 1].kind in ("vague", "held_out_wait"):
+                said += " " + sample.turns[position - 1].query
+            flowed = {(flow.target_call, flow.argument) for flow in record.flows}
+            for index, call in enumerate(sample.task.ground_truth[record.index]):
+                for param, value in call.arguments.items():
+                    if (index, param) in flowed:
+                        continue
+                    for item in _scalars(value):
+                        pattern = rf"\b{item}\b" if isinstance(item, int) else re.escape(str(item))
+                        if not re.search(pattern, said):
+                            missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={item!r}")
+    return missing
+
+
+def _scalars(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [item for part in value.values() for item in _scalars(part)]
+    if isinstance(value, list):
+        return [item for part in value for item in _scalars(part)]
+    return [] if value is None or isinstance(value, bool) else [value]

@@ -1,0 +1,212 @@
+"""The vehicle's graph annotations hold true: its state probes read the conditions its tools check,
+every `produces` path finds values in real results, the annotations agree with the probes over random
+sessions, BFCL's observed vehicle flows are data edges, and live walks reach the tools that need state."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains.vehicle import Vehicle
+from funreason_envs.executor import ToolRouter
+from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
+from funreason_envs.specs import ToolSpec
+from funreason_envs.synthesis.kits.vehicle import DOORS, scenario
+
+LOCKED = dict.fromkeys(DOORS, "locked")
+
+
+@pytest.fixture(scope="module")
+def graph() -> ApiGraph:
+    return ApiGraph.from_domains("vehicle")
+
+
+def call(car: Vehicle, text: str) -> Any:
+    (result,) = ToolRouter([car]).run(text)
+    return result
+
+
+def test_probes_follow_the_checks_of_start_engine_and_cruise_control():
+    car = Vehicle()
+    assert car.conditions() == set()
+    assert car.available_resources() == {"door_name": list(DOORS)}
+    call(car, f"lockDoors(unlock=False, door={list(DOORS)[:3]})")
+    assert car.conditions() == set()
+    call(car, "lockDoors(unlock=False, door=['rear_right'])")
+    assert car.conditions() == {"doors_locked"}
+    call(car, "pressBrakePedal(pedalPosition=0.5)")
+    assert car.conditions() == {"doors_locked"}  # pressed, but not hard enough to start
+    assert not call(car, "startEngine(ignitionMode='START')").ok
+    call(car, "pressBrakePedal(pedalPosition=1)")
+    assert car.conditions() == {"doors_locked", "brake_pressed"}
+    assert call(car, "startEngine(ignitionMode='START')").ok
+    assert car.conditions() == {"doors_locked", "brake_pressed", "engine_running"}
+    call(car, "releaseBrakePedal()")
+    call(car, "lockDoors(unlock=True, door=['driver'])")
+    assert car.conditions() == {"engine_running"}
+    assert Vehicle({"engineState": "running"}).conditions() == {"engine_running"}
+    spec = Vehicle.spec()
+    assert car.conditions() <= set(spec.conditions)
+    assert set(car.available_resources()) <= set(spec.resources)
+    assert not {"conditions", "available_resources"} & set(Vehicle.tool_table())
+
+
+SAMPLE_CALLS = {
+    "check_tire_pressure": "check_tire_pressure()",
+    "displayCarStatus": "displayCarStatus(option='doors')",
+    "estimate_distance": "estimate_distance(cityA='83214', cityB='74532')",
+    "fillFuelTank": "fillFuelTank(fuelAmount=12.5)",
+    "find_nearest_tire_shop": "find_nearest_tire_shop()",
+    "get_zipcode_based_on_city": "get_zipcode_based_on_city(city='Rivermist')",
+    "liter_to_gallon": "liter_to_gallon(liter=20)",
+}
+
+
+def test_produces_paths_find_values_in_real_results():
+    found: dict[tuple[str, str, str], list[Any]] = {}
+    for name, text in SAMPLE_CALLS.items():
+        car = Vehicle({"fuelLevel": 7.5})
+        result = call(car, text)
+        assert result.ok, result.content
+        for produced in Vehicle.spec().by_name[name].produces:
+            found[(name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
+    fuel_status = call(Vehicle({"fuelLevel": 7.5}), "displayCarStatus(option='fuel')").value
+    found[("displayCarStatus", "fuel_level", "fuelLevel")] = extract_values(fuel_status, "fuelLevel")
+    every = {(t.name, p.resource, p.at) for t in Vehicle.spec().tools for p in t.produces}
+    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
+    assert all(found.values()), [key for key, values in found.items() if not values]
+    assert found[("get_zipcode_based_on_city", "zipcode", "zipcode")] == ["83214"]
+    assert found[("displayCarStatus", "door_name", "doorStatus{}")] == list(DOORS)
+    assert found[("displayCarStatus", "fuel_level", "fuelLevel")] == [7.5]
+    assert found[("fillFuelTank", "fuel_level", "fuelLevel")] == [20.0]
+    assert found[("estimate_distance", "distance", "distance")] == [750.0]
+    assert found[("find_nearest_tire_shop", "address", "shopLocation")] == [
+        "456 Oakwood Avenue, Rivermist, 83214"
+    ]
+
+
+# Argument choices for the random sessions: sensible values and ones that fail or undo a condition.
+CHOICES: dict[str, list[Any]] = {
+    "lockDoors.unlock": [True, False, False],
+    "lockDoors.door": [list(DOORS), list(DOORS), ["driver"], ["rear_left", "rear_right"], ["boot"]],
+    "pressBrakePedal.pedalPosition": [0, 0.3, 0.5, 1.0, 1, 1.0, 1.5],
+    "startEngine.ignitionMode": ["START", "START", "STOP"],
+    "setCruiseControl.speed": [40, 65, 62, 130],
+    "setCruiseControl.activate": [True, False],
+    "setCruiseControl.distanceToNextVehicle": [30, 50],
+    "adjustClimateControl.temperature": [21, 70],
+    "display_log.messages": [["hello"]],
+    "estimate_drive_feasibility_by_mileage.distance": [100, 900],
+    "gallon_to_liter.gallon": [3],
+    "liter_to_gallon.liter": [10],
+    "set_navigation.destination": ["Rivermist"],
+}
+
+
+def random_arguments(tool: ToolSpec, rng: random.Random) -> dict[str, Any]:
+    """Values for the required parameters (and sometimes the optional ones) from CHOICES or the examples."""
+    arguments = {}
+    for param, schema in tool.parameters.get("properties", {}).items():
+        if param not in tool.required and rng.random() < 0.5:
+            continue
+        options = CHOICES.get(f"{tool.name}.{param}") or schema.get("examples")
+        assert options, f"no test values for {tool.name}.{param}"
+        arguments[param] = rng.choice(options)
+    return arguments
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_state_annotations_agree_with_the_probes(seed):
+    """A call whose required condition does not hold fails; after a successful call its `provides`
+    hold; a condition that held and is not revoked still holds; each `may_provide` does happen."""
+    rng = random.Random(seed)
+    car = Vehicle(scenario(rng))
+    router = ToolRouter([car])
+    tools = list(Vehicle.spec().by_name.values())
+    checked = 0
+    brought_about: set[tuple[str, str]] = set()
+    for _ in range(400):
+        tool = rng.choice(tools)
+        before = car.conditions()
+        arguments = random_arguments(tool, rng)
+        result = router.execute(ToolCall(tool.name, arguments))
+        after = car.conditions()
+        missing = set(tool.requires) - before
+        if missing:
+            assert not result.ok, f"{tool.name}({arguments}) succeeded without {missing}"
+            continue
+        if result.ok:
+            checked += 1
+            assert set(tool.provides) <= after, (
+                f"{tool.name}({arguments}) did not bring about {tool.provides}"
+            )
+            lost = before - after - set(tool.revokes)
+            assert not lost, f"{tool.name}({arguments}) ended {lost} without declaring it in revokes"
+            gained = after - before
+            assert gained <= set(tool.provides) | set(tool.may_provide), f"{tool.name} brought about {gained}"
+            brought_about |= {(tool.name, condition) for condition in gained}
+    assert checked > 150
+    assert {("lockDoors", "doors_locked"), ("pressBrakePedal", "brake_pressed")} <= brought_about
+
+
+def test_observed_bfcl_flows_of_the_vehicle_are_data_edges(graph):
+    """The vehicle flows seen in BFCL's ground truth (tests/test_graph_validation.py counts them all)."""
+    observed = [
+        ("get_zipcode_based_on_city", "estimate_distance", "cityA"),
+        ("get_zipcode_based_on_city", "estimate_distance", "cityB"),
+        ("estimate_distance", "estimate_drive_feasibility_by_mileage", "distance"),
+        ("find_nearest_tire_shop", "set_navigation", "destination"),
+        ("displayCarStatus", "lockDoors", "door"),
+        ("fillFuelTank", "gallon_to_liter", "gallon"),
+    ]
+    for producer, consumer, param in observed:
+        assert any(r.kind == "data" and r.param == param for r in graph.reasons(producer, consumer)), (
+            producer,
+            consumer,
+            param,
+        )
+    assert graph.reasons("liter_to_gallon", "gallon_to_liter") == []  # no round-trip conversions
+    assert graph.out_degree("vehicle") < 0.3 * len(Vehicle.spec().tools)
+
+
+def test_starting_the_engine_is_possibly_prepared_by_the_doors_and_the_brake(graph):
+    """No tool surely locks every door or presses the brake fully (that depends on the arguments):
+    lockDoors and pressBrakePedal may; startEngine's own `provides` only says they still hold after it."""
+    needs = {need.options[0]: need for need in graph.prerequisites("startEngine")}
+    assert set(needs) == {"doors_locked", "brake_pressed"}
+    assert needs["doors_locked"].providers == ("startEngine",)
+    assert needs["doors_locked"].possible_providers == ("lockDoors",)
+    assert needs["brake_pressed"].possible_providers == ("pressBrakePedal",)
+    (running,) = graph.prerequisites("setCruiseControl")
+    assert running.options == ("engine_running",) and running.providers == ("startEngine",)
+
+
+SENSIBLE_CALLS = {
+    "lockDoors": {"unlock": False, "door": list(DOORS)},
+    "pressBrakePedal": {"pedalPosition": 1.0},
+    "startEngine": {"ignitionMode": "START"},
+    "setCruiseControl": {"speed": 65, "activate": True, "distanceToNextVehicle": 40},
+}
+
+
+@pytest.mark.parametrize("target", ["startEngine", "setCruiseControl"])
+def test_live_walks_reach_the_tools_that_need_state(graph, target):
+    """From a parked car with unlocked doors, the sampler (re-reading the probes after each real call)
+    walks through the possible providers to the target, which then succeeds."""
+    for seed in range(5):
+        car = Vehicle({"doorStatus": dict.fromkeys(DOORS, "unlocked"), "fuelLevel": 10.0})
+        sampler = WalkSampler(graph, seed=seed)
+        situation = graph.situation(domains=[car])
+        for _ in range(8):
+            name = sampler.choose(target, situation, hopeful=True)
+            result = ToolRouter([car]).execute(ToolCall(name, SENSIBLE_CALLS[name]))
+            assert result.ok, (name, result.content)
+            situation = situation.after_observed(graph.tool(name), result.value, [car])
+            if name == target:
+                break
+        else:
+            pytest.fail(f"seed {seed}: no live walk reached {target}: {situation.called}")
+        assert set(situation.called) >= {"lockDoors", "pressBrakePedal", "startEngine"}
