@@ -77,7 +77,7 @@ def spoken_patterns(value: Any) -> list[re.Pattern[str]]:
         spellings = {repr(value), str(value)}
         if float(value).is_integer():
             spellings.add(str(int(value)))
-        return [re.compile(rf"(?<![\d.]){re.escape(text)}(?!\d)") for text in spellings]
+        return [re.compile(rf"(?<![\d.-]){re.escape(text)}(?!\d)") for text in spellings]
     text = str(value)
     return [re.compile(re.escape(text))] if sum(char.isalnum() for char in text) >= 2 else []
 

@@ -1,11 +1,11 @@
 """Synthesis kit for messaging: varied workspaces (people, an inbox, logged in or not) and what a user says.
 
-A user knows people by name, never by their 'USR' id: ids reach send_message, delete_message and
-message_login only from results that showed them (get_user_id, add_contact, search_messages,
-view_messages_sent). The one exception is the user's own id when logging in, which people state as
-they state a password ("log in as USR003", as BFCL's users do); the login maker does so most of the
-time and otherwise leaves the id to be looked up by name. Every inbox message has its own topic word,
-so searching for it finds one message, which a user can then point at.
+A user knows people by name, never by their 'USR' id: ids reach send_message and delete_message only
+from results that showed them (get_user_id, add_contact, search_messages, view_messages_sent). The one
+id a user states is their own, when logging in, as they would state a password ("log in as USR002",
+as BFCL's users do). The first two people of a workspace are the account holders who log in; everyone
+else is whom they write to, look up and delete messages for, so nobody messages themselves. Every
+inbox message has its own topic word, so searching for it finds one message a user can point at.
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ NEW_MESSAGES = (
     "The meeting room is booked for Monday.",
 )
 LOGGED_IN_SHARE = 0.2
-ACCOUNT_HOLDERS = 3  # the first users of a scenario are the ones who log in
-STATED_LOGIN_SHARE = 0.2
+ACCOUNT_HOLDERS = 2  # the first people of a workspace log in; the others are whom they write to
 
 
 def _user_id(number: int) -> str:
@@ -69,22 +68,20 @@ def _user_id(number: int) -> str:
 
 
 def scenario(rng: random.Random) -> dict[str, Any]:
-    """3-7 people with consecutive ids, 0-5 inbox messages on distinct topics to people other than
-    whoever is logged in (or nobody is)."""
-    names = rng.sample(PEOPLE, rng.randint(3, 7))
+    """4-7 people with consecutive ids, an account holder logged in one time in five, and 0-5 inbox
+    messages on distinct topics, each to one of the people who are not account holders."""
+    names = rng.sample(PEOPLE, rng.randint(4, 7))
     user_map = {name: _user_id(number) for number, name in enumerate(names, start=1)}
     ids = list(user_map.values())
-    current = rng.choice(ids[:ACCOUNT_HOLDERS]) if rng.random() < LOGGED_IN_SHARE else None
-    others = [uid for uid in ids if uid != current]
     topics = rng.sample(sorted(INBOX_TOPICS), rng.choice((0, 1, 2, 3, 3, 4, 5)))
-    inbox = [{rng.choice(others): INBOX_TOPICS[topic]} for topic in topics]
+    inbox = [{rng.choice(ids[ACCOUNT_HOLDERS:]): INBOX_TOPICS[topic]} for topic in topics]
     return {
         "random_seed": rng.randrange(10**6),
         "user_count": len(user_map),
         "user_map": user_map,
         "inbox": inbox,
         "message_count": len(inbox),
-        "current_user": current,
+        "current_user": rng.choice(ids[:ACCOUNT_HOLDERS]) if rng.random() < LOGGED_IN_SHARE else None,
     }
 
 
@@ -96,22 +93,18 @@ def _receivers(workspace: Messaging) -> set[str]:
     return {receiver for entry in workspace.inbox for receiver in entry}
 
 
+def _people(workspace: Messaging) -> list[str]:
+    """Names of the people an account holder writes to: everyone after the holders, contacts included."""
+    return list(workspace.user_map)[ACCOUNT_HOLDERS:]
+
+
 def person(rng: random.Random, domains: Mapping[str, Domain]) -> str:
-    """Someone to look up. Logged out, the look-up is most likely for logging in, so an account holder
-    the inbox holds nothing for; logged in, half of the time someone with a message (it can go)."""
+    """Someone to write to: half of the time a person the inbox holds a message for (it can be deleted)."""
     workspace = _workspace(domains)
     addressed = _receivers(workspace)
-    if workspace.current_user is None:
-        holders = _holders(workspace)
-        return rng.choice([name for name in holders if workspace.user_map[name] not in addressed] or holders)
-    others = [name for name, uid in workspace.user_map.items() if uid != workspace.current_user]
-    with_mail = [name for name in others if workspace.user_map[name] in addressed]
-    return rng.choice(with_mail if with_mail and rng.random() < 0.5 else others)
-
-
-def _holders(workspace: Messaging) -> list[str]:
-    """Names of the people who may log in: the scenario's first few users (never a contact added later)."""
-    return list(workspace.user_map)[:ACCOUNT_HOLDERS]
+    people = _people(workspace)
+    with_mail = [name for name in people if workspace.user_map[name] in addressed]
+    return rng.choice(with_mail if with_mail and rng.random() < 0.5 else people)
 
 
 def newcomer(rng: random.Random, domains: Mapping[str, Domain]) -> str:
@@ -120,12 +113,9 @@ def newcomer(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     return rng.choice([name for name in PEOPLE if name not in taken] or ["Zoe Hart"])
 
 
-def own_id(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
-    """The id a user logs in with, stated by them; None at times, so it is looked up by name instead."""
-    if rng.random() >= STATED_LOGIN_SHARE:
-        return None
-    workspace = _workspace(domains)
-    return workspace.user_map[rng.choice(_holders(workspace))]
+def own_id(rng: random.Random, domains: Mapping[str, Domain]) -> str:
+    """The id an account holder logs in with, which they state themselves."""
+    return rng.choice(list(_workspace(domains).user_map.values())[:ACCOUNT_HOLDERS])
 
 
 def topic_word(rng: random.Random, domains: Mapping[str, Domain]) -> str:
