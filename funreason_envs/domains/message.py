@@ -65,6 +65,16 @@ class Messaging(Domain):
         self.message_count = config_value(config, "message_count", DEFAULT_STATE["message_count"])
         self.current_user = config_value(config, "current_user", DEFAULT_STATE["current_user"])
 
+    def conditions(self) -> set[str]:
+        held = {"message_logged_in"} if self.current_user else set()
+        if self.inbox:
+            held.add("message_inbox_not_empty")
+        return held
+
+    def available_resources(self) -> dict[str, list[Any]]:
+        # User ids are left out on purpose: a user knows names, and ids reach calls from get_user_id & co.
+        return {"message_user_name": list(self.user_map)}
+
     def _new_message_id(self) -> int:
         """A 5-digit id not handed out before, drawn from the episode's RNG and recorded."""
         low, high = MESSAGE_ID_RANGE

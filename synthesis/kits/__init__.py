@@ -33,6 +33,8 @@ KIT_MODULES = {
     "trading": "funreason_envs.synthesis.kits.trading",
     "vehicle": "funreason_envs.synthesis.kits.vehicle",
     "travel": "funreason_envs.synthesis.kits.travel",
+    "math": "funreason_envs.synthesis.kits.math",
+    "message": "funreason_envs.synthesis.kits.message",
 }
 
 

@@ -1,0 +1,86 @@
+"""The math domain in the Environment-API graph: result types that keep it sparse, the edges BFCL's
+flows need (numbers read in other domains feed statistics and logarithms), and paths that find values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from funreason_envs.domains.math import Math
+from funreason_envs.executor import ToolRouter
+from funreason_envs.graph import ApiGraph, Situation, extract_values
+
+SAMPLE_CALLS = [
+    "absolute_value(number=-4.5)",
+    "add(a=16, b=9)",
+    "divide(a=22, b=8)",
+    "imperial_si_conversion(value=12, unit_in='km', unit_out='miles')",
+    "max_value(numbers=[3, 16, 60])",
+    "mean(numbers=[3, 16, 60])",
+    "min_value(numbers=[3, 16, 60])",
+    "multiply(a=2.5, b=4)",
+    "percentage(part=30, whole=120)",
+    "power(base=3, exponent=2)",
+    "si_unit_conversion(value=2500, unit_in='m', unit_out='km')",
+    "standard_deviation(numbers=[2, 4, 4, 4, 5, 5, 7, 9])",
+    "subtract(a=10, b=25)",
+    "sum_values(numbers=[3, 16, 60])",
+]
+
+
+def test_produces_paths_find_values_in_real_results():
+    router = ToolRouter([Math()])
+    found: dict[tuple[str, str], list[Any]] = {}
+    for text in SAMPLE_CALLS:
+        (result,) = router.run(text)
+        assert result.ok, result.content
+        tool = Math.tool_table()[result.call.name].spec
+        for produced in tool.produces:
+            found[(tool.name, produced.resource)] = extract_values(result.value, produced.at)
+    every = {(t.name, p.resource) for t in Math.spec().tools for p in t.produces}
+    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
+    assert found[("add", "computed_value")] == [25]
+    assert found[("subtract", "difference")] == [-15]
+    assert found[("standard_deviation", "list_statistic")] == [2.0]
+    assert found[("percentage", "ratio")] == [25.0]
+    assert found[("absolute_value", "magnitude")] == [4.5]
+
+
+def test_arbitrary_precision_results_produce_nothing():
+    """logarithm and square_root return mpmath/Decimal numbers (printed, not JSON): no value to pass on."""
+    router = ToolRouter([Math()])
+    for text in ("logarithm(value=100, base=10, precision=5)", "square_root(number=2, precision=6)"):
+        (result,) = router.run(text)
+        assert result.ok and extract_values(result.value, "result") == []
+        assert not Math.tool_table()[result.call.name].spec.produces
+
+
+def test_every_tool_is_callable_from_nothing():
+    graph = ApiGraph.from_domains("math")
+    assert graph.callable_tools(Situation()) == list(graph.tools)
+    assert not any(tool.requires for tool in graph.tools.values())
+
+
+def test_bfcl_flows_of_the_domain_are_data_edges():
+    graph = ApiGraph.from_domains("math,file_system")
+    for consumer, param in (("mean", "numbers"), ("logarithm", "value")):
+        reasons = graph.reasons("wc", consumer)
+        assert any(r.kind == "data" and r.via == "number" and r.param == param for r in reasons)
+        assert not any(r.prerequisite for r in reasons), "a user may state the number instead"
+
+
+def test_results_feed_only_what_they_make_sense_for():
+    graph = ApiGraph.from_domains("math")
+    feeds = {name: set(graph.dependencies.successors(name)) for name in graph.tools}
+    assert feeds["round_number"] == feeds["logarithm"] == feeds["square_root"] == set()
+    # a rounded, converted, divided or percentage figure is only rounded further
+    for name in ("si_unit_conversion", "imperial_si_conversion", "divide", "percentage"):
+        assert feeds[name] == {"round_number"}, name
+    # a unit conversion never takes another conversion's result: the units would not be known
+    assert not {"si_unit_conversion", "imperial_si_conversion"} & (
+        feeds["si_unit_conversion"] | feeds["imperial_si_conversion"]
+    )
+    # chains stay short: sums, products and differences do not feed the steps that made them
+    for name in ("add", "multiply", "subtract"):
+        assert not {"add", "multiply", "subtract"} & feeds[name], name
+    assert {"subtract", "divide", "percentage", "round_number"} <= feeds["max_value"]
+    assert graph.out_degree("math") < 0.3 * len(Math.spec().tools)
