@@ -56,11 +56,11 @@ class Settings:
     min_turns: int = 3
     max_turns: int = 4
     max_domains: int = 2
-    vague_rate: float = 0.06
-    held_out_rate: float = 0.05
+    vague_rate: float = 0.05
+    held_out_rate: float = 0.03
     gather: float = 0.9
     max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.85
+    second_goal_rate: float = 0.9
     discover_rate: float = 0.8
     max_attempts: int = 3
     mistake_rate: float = 0.2
