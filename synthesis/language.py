@@ -166,9 +166,17 @@ THIRD_PERSON = {
 WORD = re.compile(r"\b[A-Za-z']+\b")
 
 
+QUOTED = re.compile(r"((?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
+
+
 def third_person(text: str) -> str:
-    """A user's request retold from the assistant's side ("show me my files" -> "show them their files")."""
-    return WORD.sub(lambda m: THIRD_PERSON.get(m.group(0).lower(), m.group(0)), text)
+    """A user's request retold from the assistant's side ("show me my files" -> "show them their files");
+    quoted text (a message to send, a file's content) is left exactly as the user wrote it."""
+    parts = QUOTED.split(text)
+    return "".join(
+        part if index % 2 else WORD.sub(lambda m: THIRD_PERSON.get(m.group(0).lower(), m.group(0)), part)
+        for index, part in enumerate(parts)
+    )
 
 
 def vague_words(param: str) -> str:
