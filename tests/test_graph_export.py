@@ -147,7 +147,10 @@ def test_png_names_the_tools_it_cannot_link(tmp_path):
     idle = make_spec("idle", [{"name": "noop"}, {"name": "wait"}])
     graph = ApiGraph([load_domain_spec("file_system"), idle])
     drawn = set(load_domain_spec("file_system").by_name)
-    assert _unlinked_note(graph, drawn) == "Not drawn, as no annotation links them (yet): tools of idle (2)"
+    assert (
+        _unlinked_note(graph, drawn)
+        == "Not drawn, as no annotation links them to another tool: tools of idle (2)"
+    )
     assert _unlinked_note(ApiGraph.from_domains("file_system"), drawn) == ""
     draw_png(graph, tmp_path / "idle.png")
     assert (tmp_path / "idle.png").read_bytes()[:8] == PNG_MAGIC

@@ -8,60 +8,36 @@ from collections import Counter
 
 import pytest
 
-from funreason_envs.domains import bfcl_class_map, domain_class
-from funreason_envs.errors import CallParseError
+from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph
 from funreason_envs.graph.flows import ExecutedCall, Flow, coverage, observed_flows
 from funreason_envs.jsonutil import copy_json
 from tests.oracle import CATEGORIES, load_category
 
-
-def annotated(bfcl_class: str) -> bool:
-    """Whether a BFCL class's domain exists and its spec carries graph annotations yet."""
-    domain = bfcl_class_map().get(bfcl_class)
-    return domain is not None and bool(domain_class(domain).spec().resources)
-
-
-def supported(entry: dict) -> bool:
-    return all(annotated(name) for name in entry["involved_classes"])
-
-
 MIN_COVERAGE = 0.95
 MAX_OUT_DEGREE_SHARE = 0.30
 FlowsByCategory = dict[str, tuple[list[Flow], int]]
 
 
-def ground_truth_flows(category: str, partial: bool = False) -> tuple[list[Flow], int]:
-    """Flows over the executable entries of a category, and how many entries that was.
-
-    By default only entries whose classes are all implemented and annotated count (the others are
-    skipped until their annotations land). With `partial`, exactly those other entries count, running
-    only the calls of annotated domains: domains share no state, so those calls' results are exact;
-    flows from or into the other domains are simply not seen.
-    """
+def ground_truth_flows(category: str) -> tuple[list[Flow], int]:
+    """Flows over every entry of a category (executed here), and how many entries that was."""
     flows: list[Flow] = []
     entries = 0
     for entry, turns in load_category(category):
-        implemented = [name for name in entry["involved_classes"] if annotated(name)]
-        if supported(entry) == partial or not implemented:
-            continue
         entries += 1
         config = entry["initial_config"]
         long_context = "long_context" in category
+        names = entry["involved_classes"]
         router = ToolRouter(
-            [domain_class(name)(config.get(name, {}), long_context=long_context) for name in implemented]
+            [domain_class(name)(config.get(name, {}), long_context=long_context) for name in names]
         )
         executed = []
         for text in (text for turn in turns for text in turn):
-            try:
-                (call,) = router.parse(text)
-            except CallParseError:  # positional arguments of a tool from a domain left out
-                continue
-            if call.name in router.tool_names:
-                result = router.execute(call)
-                # a copy, as observed then: tools may return live state that later calls change
-                executed.append(ExecutedCall(call.name, call.arguments, copy_json(result.value), result.ok))
+            (call,) = router.parse(text)
+            result = router.execute(call)
+            # a copy, as observed then: tools may return live state that later calls change
+            executed.append(ExecutedCall(call.name, call.arguments, copy_json(result.value), result.ok))
         flows.extend(observed_flows(executed))
     return flows, entries
 
@@ -96,20 +72,10 @@ def graph() -> ApiGraph:
 def test_ground_truth_data_flows_are_edges_of_the_graph(graph, capsys):
     flows = {category: ground_truth_flows(category) for category in CATEGORIES}
     for category, (_, entries) in flows.items():
-        assert entries, f"{category}: no entry uses only implemented domains"
+        assert entries == 200, f"{category}: every BFCL entry is executed"
     assert sum(len(found) for found, _ in flows.values()) >= 20, "too few flows to judge the graph"
     with capsys.disabled():
         share, missed = report(graph, flows, "Environment-API graph vs BFCL ground truth")
-    assert share >= MIN_COVERAGE, "missed flows:\n" + "\n".join(map(str, missed[:20]))
-
-
-def test_flows_inside_mixed_entries_are_edges_too(graph, capsys):
-    """Extra evidence while some domains lack annotations: the annotated domains' part of other entries."""
-    flows = {category: ground_truth_flows(category, partial=True) for category in CATEGORIES}
-    with capsys.disabled():
-        share, missed = report(
-            graph, flows, "... and the annotated domains' calls in entries that mix in other domains"
-        )
     assert share >= MIN_COVERAGE, "missed flows:\n" + "\n".join(map(str, missed[:20]))
 
 
@@ -118,9 +84,6 @@ def test_graph_is_sparse_per_domain(graph, capsys):
     dense = []
     for domain in graph.domains:
         tools = sum(1 for tool in graph.tools.values() if tool.domain == domain)
-        if not any(spec.resources or spec.conditions for spec in graph.specs if spec.domain == domain):
-            lines.append(f"  {domain}: not annotated yet ({tools} tools)")
-            continue
         degree = graph.out_degree(domain)
         limit = MAX_OUT_DEGREE_SHARE * tools
         lines.append(

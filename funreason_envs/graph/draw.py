@@ -117,7 +117,7 @@ def _unlinked_note(graph: ApiGraph, drawn: set[str]) -> str:
     if not counts:
         return ""
     parts = ", ".join(f"{domain} ({count})" for domain, count in counts.items())
-    return f"Not drawn, as no annotation links them (yet): tools of {parts}"
+    return f"Not drawn, as no annotation links them to another tool: tools of {parts}"
 
 
 def _span(plan: Layout) -> tuple[float, float, float]:
