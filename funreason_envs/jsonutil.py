@@ -9,14 +9,16 @@ from typing import Any
 
 from funreason_envs.errors import ConfigError
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
 
 def copy_json(value: Any) -> Any:
     """Copy nested dicts and lists (much faster than `copy.deepcopy` for JSON-shaped data)."""
     kind = type(value)
     if kind is dict:
-        return {key: copy_json(item) for key, item in value.items()}
+        return {key: item if type(item) in SCALARS else copy_json(item) for key, item in value.items()}
     if kind is list:
-        return [copy_json(item) for item in value]
+        return [item if type(item) in SCALARS else copy_json(item) for item in value]
     if kind is set:
         return set(value)
     return value
@@ -24,10 +26,20 @@ def copy_json(value: Any) -> Any:
 
 def to_jsonable(value: Any) -> Any:
     """A JSON-able copy: sets become sorted lists, tuples lists, non-string keys strings."""
+    kind = type(value)
+    if kind in SCALARS:
+        return value
+    if kind is dict:
+        return {
+            key if type(key) is str else str(key): item if type(item) in SCALARS else to_jsonable(item)
+            for key, item in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [item if type(item) in SCALARS else to_jsonable(item) for item in value]
     if isinstance(value, dict):
-        return {key if isinstance(key, str) else str(key): to_jsonable(item) for key, item in value.items()}
+        return to_jsonable(dict(value))
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
+        return to_jsonable(list(value))
     if isinstance(value, (set, frozenset)):
         return sorted((to_jsonable(item) for item in value), key=repr)
     return value
