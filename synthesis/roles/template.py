@@ -241,7 +241,7 @@ def _reason_for(step: Step, brief: TurnBrief) -> str:
     consumers = _consumers(step, brief)
     if consumers:
         later, param = consumers[0]
-        return f"I don't have the {words(param)} for {later.name} yet; {step.name} will {action}."
+        return f"I don't have {later.name}'s {words(param)} argument yet; {step.name} will {action}."
     context = brief.speaker.context(step)
     where = f" ({context})" if context else ""
     return f"First, {step.name}{where}: it will {action}."
