@@ -4,9 +4,6 @@ determinism, error-tool-response rows, and refusing malformed samples."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -198,25 +195,3 @@ def test_samples_without_calls_get_no_error_row(tmp_path):
 def test_malformed_conversations_are_refused_with_the_place(tmp_path, messages, problem):
     with pytest.raises(ConfigError, match=f"sample handmade: .*{problem}"):
         export([handmade_sample(messages)], tmp_path, "sharegpt")
-
-
-def test_the_wheel_carries_the_exports_package(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("funreason_envs-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("__init__", "base", "ledger", "openai", "sharegpt", "hermes", "bfcl", "parquet", "faults"):
-        assert f"funreason_envs/synthesis/exports/{module}.py" in names

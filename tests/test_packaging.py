@@ -43,6 +43,13 @@ def test_wheel_contains_packages_and_spec_files(tmp_path):
     assert "funreason_envs/api_specs/spec.schema.json" in names
     assert "funreason_envs/agents/__init__.py" in names
     assert "funreason_envs/synthesis/__init__.py" in names
+    assert "funreason_envs/tasks/data/demo.jsonl" in names
+    assert "funreason_envs/synthesis/prompts/reasoning.md" in names
+    for domain in spec_domains():
+        assert f"funreason_envs/api_specs/{domain}.json" in names
+        assert f"funreason_envs/synthesis/kits/{domain}.json" in names
+    for module in ("__init__", "base", "ledger", "openai", "sharegpt", "hermes", "bfcl", "parquet", "faults"):
+        assert f"funreason_envs/synthesis/exports/{module}.py" in names
     assert "funreason_envs/graph/api_graph.py" in names
     assert not any(name.startswith(("agents/", "synthesis/", "api_specs/", "tests/")) for name in names)
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
