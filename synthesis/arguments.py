@@ -75,6 +75,7 @@ class ArgumentSampler:
         arguments: dict[str, Any] = {}
         sources: dict[str, Source] = {}
         required = tool.required
+        offered: dict[str, list[Any]] | None = None  # what the state offers, read once per call
         for param, schema in tool.parameters.get("properties", {}).items():
             maker = kit.values.get(f"{tool.name}.{param}")
             if param not in required and maker is None and self.rng.random() > OPTIONAL_RATE:
@@ -82,7 +83,9 @@ class ArgumentSampler:
             consumed = tool.consumes.get(param)
             if consumed is not None:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
-                picked = self._resource_value(tool, options, pool, used, in_call, maker, arguments)
+                if offered is None:
+                    offered = self._offered()
+                picked = self._resource_value(tool, options, pool, offered, used, in_call, maker, arguments)
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
@@ -100,11 +103,20 @@ class ArgumentSampler:
                 arguments[param] = self._schema_value(schema)
         return Drawn(arguments, sources)
 
+    def _offered(self) -> dict[str, list[Any]]:
+        """Resource type -> the values the live state offers now, over every domain."""
+        offered: dict[str, list[Any]] = {}
+        for domain in self.domains.values():
+            for kind, values in domain.available_resources().items():
+                offered.setdefault(kind, []).extend(values)
+        return offered
+
     def _resource_value(
         self,
         tool: ToolSpec,
         options: list[str],
         pool: ValuePool,
+        offered: dict[str, list[Any]],
         used: set[Any],
         in_call: set[Any],
         maker: ValueMaker | None,
@@ -113,10 +125,6 @@ class ArgumentSampler:
         """The parameter's own maker (the kit decides; it returns None to leave the choice open), else
         an earlier result (a flow), else the state, else the kit's maker for the resource type.
         `drawn` holds this call's arguments chosen so far."""
-        offered: dict[str, list[Any]] = {}
-        for domain in self.domains.values():
-            for kind, values in domain.available_resources().items():
-                offered.setdefault(kind, []).extend(values)
         self.rng.shuffle(options)
         if maker is not None:
             value = maker(self.rng, self.domains)
