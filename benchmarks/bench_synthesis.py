@@ -13,6 +13,7 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' stand-in server
@@ -22,7 +23,7 @@ from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.run import synthesize
 from tests.openai_server import Scripted, ScriptedServer
-from tests.test_synthesis_llm import stand_in
+from tests.test_synthesis_llm import SETTINGS, stand_in
 
 
 def template_rate(num: int, workers: int) -> tuple[float, int]:
@@ -36,15 +37,7 @@ def template_rate(num: int, workers: int) -> tuple[float, int]:
 
 def served_rate(num: int, delay: float, workers: int) -> tuple[float, float]:
     """(requests/s, trajectories/s) with the openai backend and `workers` concurrent processes."""
-    settings = Settings(
-        seed=0,
-        domains=("file_system",),
-        vague_rate=0.0,
-        held_out_rate=0.0,
-        gather=0.0,
-        second_goal_rate=0.0,
-        discover_rate=0.0,
-    )
+    settings = replace(SETTINGS, seed=0, second_goal_rate=0.0)  # one goal per turn: steady request counts
 
     def slow(body: dict) -> Scripted:
         reply = stand_in(body)

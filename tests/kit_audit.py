@@ -14,7 +14,6 @@ from typing import Any
 from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
-from funreason_envs.synthesis.language import PLACEHOLDER
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
@@ -30,33 +29,6 @@ def small_run(domains: str, out: Path, num: int, seed: int = 0) -> tuple[list[Sa
     folder = synthesize(num, Settings(seed=seed, domains=tuple(domains.split(","))), out, progress=False)
     samples = [Sample.model_validate(row) for row in folder.samples]
     return samples, build_report(folder.samples, folder.rejections, num)
-
-
-def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
-    """Where the domain's phrasebook disagrees with its spec."""
-    spec = domain_class(domain).spec()
-    phrases = kit_for(domain).phrases
-    problems = []
-    for tool in spec.tools:
-        entry = phrases.tool(tool.name)
-        if bool(entry.intent) == (tool.name in means_only):
-            problems.append(f"{tool.name}: has an intent iff it is not means-only")
-        params = set(tool.parameter_names)
-        templates = [*entry.intent, *entry.context, *entry.refer.values(), entry.done]
-        for template in templates:
-            for key in PLACEHOLDER.findall(template):
-                if not key.startswith("result.") and key not in params:
-                    problems.append(f"{tool.name}: {{{key}}} is not a parameter")
-        produced = {p.resource for p in tool.produces}
-        unproduced = set(entry.refer) - produced
-        problems.extend(f"{tool.name}: refers to {kind}, never produced" for kind in sorted(unproduced))
-    unknown = set(phrases.tools) - set(spec.by_name)
-    problems.extend(f"phrases for unknown tool {name}" for name in sorted(unknown))
-    for key in phrases.display:
-        tool, _, param = key.partition(".")
-        if tool not in spec.by_name or param not in spec.tool(tool).parameter_names:
-            problems.append(f"display words for unknown parameter {key}")
-    return problems
 
 
 def _scalars(value: Any) -> Iterator[Any]:

@@ -22,6 +22,7 @@ from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
 from funreason_envs.synthesis.trace import ValuePool
+from tests.condition_checks import independent_check
 from tests.oracle import bfcl_execute
 
 
@@ -201,24 +202,8 @@ def walk_problems(domain: str, seeds: int = 5) -> tuple[int, list[str]]:
                 walk = sampler.walk(target)
                 if walk.steps[-1] != target or target in walk.steps[:-1]:
                     problems.append(f"{target}: walk {walk.steps}")
-                problems.extend(_unmet(graph, walk.steps))
+                problems.extend(independent_check(graph, walk.steps))
     return len(targets), problems
-
-
-def _unmet(graph: ApiGraph, steps: tuple[str, ...]) -> list[str]:
-    conditions: set[str] = set()
-    resources: set[str] = set()
-    problems = []
-    for index, name in enumerate(steps):
-        tool = graph.tool(name)
-        problems += [f"step {index} {name}: {c} not met" for c in tool.requires if c not in conditions]
-        for param, kinds in tool.consumed.items():
-            suppliable = any(kind in graph.user_supplied for kind in kinds)
-            if param in tool.required and not suppliable and not resources.intersection(kinds):
-                problems.append(f"step {index} {name}: no {kinds} for {param}")
-        conditions = (conditions - set(tool.revokes)) | set(tool.provides)
-        resources |= {produced.resource for produced in tool.produces}
-    return problems
 
 
 def unstated_values(samples: list[Sample]) -> list[str]:

@@ -15,6 +15,7 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, Reason, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.specs import load_domain_spec
+from tests.condition_checks import independent_check
 from tests.conftest import directory, file
 from tests.graph_helpers import candidate_arguments, make_spec
 
@@ -123,25 +124,6 @@ def test_duplicate_tools_and_unknown_domains_are_refused():
     with pytest.raises(ConfigError, match=r"unknown domain\(s\) \['nope'\]"):
         ApiGraph.from_domains("file_system,nope")
     assert ApiGraph.from_domains(["file_system"]).domains == ["file_system"]
-
-
-def independent_check(graph: ApiGraph, steps: tuple[str, ...]) -> list[str]:
-    """Replay a walk from nothing, straight from the specs: each step's requirements met by earlier steps."""
-    conditions: set[str] = set()
-    resources: set[str] = set()
-    problems = []
-    for index, name in enumerate(steps):
-        tool = graph.tool(name)
-        for condition in tool.requires:
-            if condition not in conditions:
-                problems.append(f"step {index} {name}: {condition} not met")
-        for param, kinds in tool.consumed.items():
-            suppliable = any(kind in graph.user_supplied for kind in kinds)
-            if param in tool.required and not suppliable and not resources.intersection(kinds):
-                problems.append(f"step {index} {name}: no {kinds} for {param}")
-        conditions = (conditions - set(tool.revokes)) | set(tool.provides)
-        resources |= {produced.resource for produced in tool.produces}
-    return problems
 
 
 @pytest.mark.parametrize("settings", [{}, {"gather": 0.7, "explore": 0.3}])

@@ -15,11 +15,11 @@ from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.message import ACCOUNT_HOLDERS, own_id, person
 from tests.kit_audit import (
     bfcl_replay_differences,
-    phrasebook_problems,
     small_run,
     sourced_values_in_queries,
     unstated_values,
 )
+from tests.kit_checks import phrasebook_problems
 from tests.oracle import bfcl_execute
 
 KIT = kit_for("message")
