@@ -14,7 +14,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.domains import domain_class
@@ -62,9 +62,6 @@ class CheckReport:
     reason: str | None
     turns: list[TurnVerdict]
     score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def build_router(task: Task) -> ToolRouter:
