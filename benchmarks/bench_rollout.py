@@ -1,0 +1,151 @@
+"""The Gymnasium rollout loop as RL code drives it, against bfcl-eval's checker doing the same work.
+
+Ours: `gym.make("FunReason/MultiTurn-v0")` over the 800 entries of BFCL's four multi-turn categories;
+per entry `reset`, then per turn one `step` with the ground truth as OpenAI tool calls and one text
+`step` that closes the turn; the BFCL verdict is read from `info["check"]`. Peer: bfcl-eval's
+`multi_turn_checker` on the same entries (it executes the same calls and the ground truth and judges
+them). Passes are interleaved; the median pass gives the ratio. Also: steps/s of `Combined-v0` free
+play with all tools visible, and `AsyncVectorEnv` with 2 workers against 1.
+
+    python benchmarks/bench_rollout.py [--repeat 5]
+
+Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import time
+from typing import Any
+
+import gymnasium as gym
+from common import Entry, load_entries, peak_rss_mb, prepare_bfcl
+
+import funreason_envs  # noqa: F401  (registers the FunReason envs)
+from funreason_envs.tasks import Task
+from funreason_envs.tasks.bfcl import bfcl_entry_to_task
+
+CLOSE_TURN = {"role": "assistant", "content": "Done."}
+FREE_PLAY_ACTIONS = ("[ls(), pwd()]", "[get_current_time()]", "[mean(numbers=[1, 2, 3])]")
+
+
+def tasks_of(entries: list[Entry]) -> list[Task]:
+    return [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
+
+
+def turn_actions(task: Task) -> list[dict[str, Any] | None]:
+    """Per turn, the assistant message carrying that turn's ground truth as OpenAI tool calls."""
+    actions: list[dict[str, Any] | None] = []
+    for index in range(len(task.turns)):
+        calls = task.turn_calls(index)
+        tool_calls = [{**call.to_openai(), "id": f"call_{index}_{n}"} for n, call in enumerate(calls)]
+        actions.append({"role": "assistant", "content": None, "tool_calls": tool_calls} if calls else None)
+    return actions
+
+
+class OursPass:
+    """One env, reset per entry; returns the steps taken so steps/s can be reported."""
+
+    def __init__(self, tasks: list[Task]) -> None:
+        self.env = gym.make("FunReason/MultiTurn-v0", tasks=tasks)
+        self.plan = [(task.id, turn_actions(task)) for task in tasks]
+
+    def __call__(self) -> int:
+        steps = 0
+        for task_id, actions in self.plan:
+            _, info = self.env.reset(options={"task": task_id})
+            for action in actions:
+                if action is not None:
+                    self.env.step(action)
+                    steps += 1
+                _, _, terminated, _, info = self.env.step(CLOSE_TURN)
+                steps += 1
+            assert terminated and info["check"]["passed"], task_id
+        return steps
+
+
+def bfcl_pass(entries: list[Entry]) -> Any:
+    prepare_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_checker import multi_turn_checker
+
+    passes = itertools.count()
+
+    def run() -> int:
+        model = f"bench{next(passes)}"
+        for entry, turns, _ in entries:
+            responses = [[turn] if turn else [] for turn in turns]
+            result = multi_turn_checker(responses, turns, entry, entry["id"].rsplit("_", 1)[0], model)
+            assert result["valid"], entry["id"]
+        return 0
+
+    return run
+
+
+def free_play_rate(seconds: float = 2.0) -> float:
+    """Steps/s of Combined-v0 (every tool visible) with a few cheap read-only actions."""
+    env = gym.make("FunReason/Combined-v0")
+    env.reset(seed=0)
+    actions = itertools.cycle(FREE_PLAY_ACTIONS)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        _, _, terminated, truncated, _ = env.step(next(actions))
+        steps += 1
+        if terminated or truncated:
+            env.reset()
+    return steps / (time.perf_counter() - start)
+
+
+def vector_rate(workers: int, steps: int = 400) -> float:
+    """Env steps/s of an `AsyncVectorEnv` over `workers` copies of Combined-v0 (default construction)."""
+    env = gym.vector.AsyncVectorEnv([lambda: gym.make("FunReason/Combined-v0")] * workers)
+    try:
+        env.reset(seed=0)
+        actions = itertools.cycle(FREE_PLAY_ACTIONS)
+        start = time.perf_counter()
+        for _ in range(steps // workers):
+            env.step(tuple(next(actions) for _ in range(workers)))
+        return steps / (time.perf_counter() - start)
+    finally:
+        env.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Gymnasium rollout loop: funreason-envs vs bfcl-eval.")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved passes (default 5)")
+    parser.add_argument("--skip-vector", action="store_true", help="skip the AsyncVectorEnv scaling")
+    args = parser.parse_args()
+    entries = load_entries()
+    ours, theirs = OursPass(tasks_of(entries)), bfcl_pass(entries)
+    print(
+        f"{len(entries)} entries per pass, {args.repeat} interleaved passes, Python {sys.version.split()[0]}"
+    )
+    ours_seconds, theirs_seconds, rss = [], [], []
+    steps = 0
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        steps = ours()
+        ours_seconds.append(time.perf_counter() - start)
+        rss.append(peak_rss_mb())
+        start = time.perf_counter()
+        theirs()
+        theirs_seconds.append(time.perf_counter() - start)
+    ours_rate = len(entries) / statistics.median(ours_seconds)
+    theirs_rate = len(entries) / statistics.median(theirs_seconds)
+    step_rate = steps / statistics.median(ours_seconds)
+    print(f"median pass: ours {ours_rate:>7,.0f} entries/s ({step_rate:,.0f} steps/s)", end="")
+    print(f"   bfcl-eval checker {theirs_rate:>7,.0f} entries/s")
+    first = theirs_seconds[0] / ours_seconds[0]
+    print(f"ratio: {ours_rate / theirs_rate:.2f}x (median pass), {first:.2f}x (first pass)")
+    print(f"peak RSS after each pass (MB): {', '.join(f'{value:.0f}' for value in rss)}")
+    print(f"Combined-v0 free play: {free_play_rate():,.0f} steps/s")
+    if not args.skip_vector:
+        one, two = vector_rate(1), vector_rate(2)
+        print(f"AsyncVectorEnv: 1 worker {one:,.0f} steps/s, 2 workers {two:,.0f} steps/s ({two / one:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
