@@ -40,6 +40,7 @@ class RandomAgent:
         self.max_calls = max_calls
         self.replies = replies
         self.functions: list[dict[str, Any]] = []
+        self.usage: dict[str, int] = {}  # no model, no cost
         self._step = 0
 
     def reset(self, tools: list[dict[str, Any]], task: Any | None = None) -> None:

@@ -18,6 +18,7 @@ class ReplayAgent:
         self.task: Task | None = None
         self._turn = -1
         self._pending = False
+        self.usage: dict[str, int] = {}  # no model, no cost
 
     def reset(self, tools: list[dict[str, Any]], task: Task | None = None) -> None:
         if task is None:
@@ -25,6 +26,9 @@ class ReplayAgent:
         self.task = task
         self._turn = -1
         self._pending = False
+
+    def update_tools(self, tools: list[dict[str, Any]]) -> None:
+        """Nothing to do: the ground truth names its tools."""
 
     def act(self, observation: dict[str, Any]) -> dict[str, Any]:
         assert self.task is not None, "call reset() first"

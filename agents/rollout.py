@@ -16,8 +16,10 @@ from typing import Any
 import gymnasium as gym
 
 from funreason_envs.agents.base import Agent
+from funreason_envs.env import ToolEnv
+from funreason_envs.errors import ConfigError
 from funreason_envs.tasks import Task
-from funreason_envs.trajectory import Trajectory, TurnRecord
+from funreason_envs.trajectory import Trajectory
 
 ToolView = Callable[[list[dict[str, Any]], Task | None], list[dict[str, Any]]]
 SAFETY_STEP_LIMIT = 1000  # a free-play env without a time limit still ends
@@ -35,11 +37,14 @@ class Episode:
         seed: int | None = None,
         tool_view: ToolView | None = None,
     ) -> None:
+        if not isinstance(env.unwrapped, ToolEnv):
+            raise ConfigError(f"rollout needs a FunReason env, got {type(env.unwrapped).__name__}")
         self.env, self.agent, self.tool_view = env, agent, tool_view
+        self.tool_env: ToolEnv = env.unwrapped
         self.started = time.perf_counter()
         options = {"task": task} if task is not None else None
         self.observation, self.info = env.reset(seed=seed, options=options)
-        self.task = getattr(env.unwrapped, "task", task)
+        self.task = self.tool_env.task
         self.shown = _view(self.info["tools"], self.task, tool_view)
         agent.reset(self.shown, self.task)
         self.reward, self.truncated, self.error, self.steps = 0.0, False, None, 0
@@ -61,9 +66,7 @@ class Episode:
         new_view = _view(self.info["tools"], self.task, self.tool_view)
         if new_view != self.shown:
             self.shown = new_view
-            update = getattr(self.agent, "update_tools", None)
-            if callable(update):
-                update(self.shown)
+            self.agent.update_tools(self.shown)
 
     def act(self) -> None:
         """Ask the agent for its next message and apply it."""
@@ -76,17 +79,10 @@ class Episode:
         self.advance(action, time.perf_counter() - tick)
 
     def record(self) -> Trajectory:
-        return _record(
-            self.env.unwrapped,
-            self.agent,
-            self.task,
-            self.info,
-            self.reward,
-            self.steps,
-            self.truncated,
-            self.error,
-            self.started,
-            self.agent_seconds,
+        """The env's record of the episode, with the agent's side added: reward, usage, timings."""
+        seconds = {"episode_seconds": time.perf_counter() - self.started, "agent_seconds": self.agent_seconds}
+        return self.tool_env.trajectory(error=self.error).model_copy(
+            update={"reward": self.reward, "usage": dict(self.agent.usage), "timings": seconds}
         )
 
 
@@ -153,59 +149,6 @@ def rollout_batched(
 
 def _view(tools: list[dict[str, Any]], task: Task | None, tool_view: ToolView | None) -> list[dict[str, Any]]:
     return tool_view(tools, task) if tool_view is not None else tools
-
-
-def _record(
-    env: Any,
-    agent: Agent,
-    task: Task | None,
-    info: dict[str, Any],
-    reward: float,
-    steps: int,
-    truncated: bool,
-    error: str | None,
-    started: float,
-    model_seconds: float,
-) -> Trajectory:
-    check = info.get("check", {})
-    outcomes = getattr(env, "turn_outcomes", [])
-    verdicts = {turn["turn"]: turn for turn in check.get("turns", [])}
-    turns = []
-    for index, outcome in enumerate(outcomes):
-        verdict = verdicts.get(index, {})
-        turns.append(
-            TurnRecord(
-                turn=index,
-                checked=verdict.get("checked", False),
-                passed=verdict.get("passed"),
-                reason=verdict.get("reason"),
-                missing_results=verdict.get("missing_results", []),
-                state_diff=verdict.get("state_diff", []),
-                state=outcome.state,
-            )
-        )
-    finished = "passed" in check
-    return Trajectory(
-        id=task.id if task is not None else "free_play",
-        category=task.category if task is not None else "free_play",
-        domains=list(env.domains),
-        passed=check["passed"] if finished else (False if task is not None else None),
-        score=check.get("score", 0.0 if task is not None else None),
-        reason=check.get("reason")
-        if finished
-        else (error and "agent_error") or ("unfinished" if task else None),
-        reward=reward,
-        turns=turns,
-        messages=list(env.messages),
-        tools=info.get("tools", []),
-        steps=steps,
-        invalid_actions=env.invalid_actions,
-        truncated=truncated,
-        usage=dict(getattr(agent, "usage", {}) or {}),
-        timings={"episode_seconds": time.perf_counter() - started, "agent_seconds": model_seconds},
-        error=error,
-        metadata=dict(task.metadata) if task is not None else {},
-    )
 
 
 def rollout_many(

@@ -14,24 +14,14 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from funreason_envs.domains import domain_class
-from funreason_envs.executor import ToolRouter
+from funreason_envs.records import CheckReport, TurnOutcome, TurnVerdict
+from funreason_envs.session import Session
 from funreason_envs.tasks.model import Task
 
 MAX_DIFF_LINES = 20
-
-
-@dataclass
-class TurnOutcome:
-    """What one turn produced: every result string in call order, the public state after the turn
-    (domain id -> `state_dict()`), and whether any call was made in it."""
-
-    results: list[str]
-    state: dict[str, dict[str, Any]]
-    made_calls: bool
 
 
 @dataclass(frozen=True)
@@ -44,74 +34,29 @@ class CheckOptions:
     )
 
 
-@dataclass
-class TurnVerdict:
-    turn: int
-    checked: bool
-    passed: bool
-    reason: str | None = None
-    missing_results: list[str] = field(default_factory=list)
-    state_diff: list[str] = field(default_factory=list)
-
-
-@dataclass
-class CheckReport:
-    """The verdict of one episode: BFCL's pass/fail, the first failure, per-turn verdicts, partial credit."""
-
-    passed: bool
-    reason: str | None
-    turns: list[TurnVerdict]
-    score: float
-
-
-def build_router(task: Task) -> ToolRouter:
-    """Fresh domain instances for a task's initial state, behind a router."""
-    instances = [
-        domain_class(name)(task.initial_config.get(name, {}), long_context=task.long_context)
-        for name in task.domains
-    ]
-    return ToolRouter(instances)
-
-
-def router_state(router: ToolRouter) -> dict[str, dict[str, Any]]:
-    return {type(instance).name: instance.state_dict() for instance in router.instances}
-
-
 def execute_ground_truth(task: Task) -> list[TurnOutcome]:
     """Run a task's ground truth turn by turn on fresh instances."""
-    router = build_router(task)
-    outcomes = []
+    session = Session.for_task(task)
     for index in range(len(task.turns)):
-        calls = task.turn_calls(index)
-        results = [router.execute(call).content for call in calls]
-        outcomes.append(TurnOutcome(results, router_state(router), bool(calls)))
-    return outcomes
+        session.execute(task.turn_calls(index))
+        session.end_turn()
+    return session.outcomes
 
 
 def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -> list[TurnOutcome]:
     """Run recorded model outputs (per turn, per step, the decoded call strings) like bfcl-eval does.
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
-    undecodable string does when bfcl-eval evaluates it.
+    undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting.
     """
-    router = build_router(task)
-    outcomes = []
+    session = Session.for_task(task)
     for turn in response:
-        results: list[str] = []
-        made_calls = False
-        for step in turn:
-            if not step or (len(step) == 1 and not step[0]):
-                continue
-            made_calls = True
+        steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
+        for step in steps:
             for text in step:
-                try:
-                    calls = router.parse(text)
-                except Exception as exc:  # a model's text is data: any failure becomes an error result
-                    results.append(f"Error: {exc}")
-                    continue
-                results.extend(router.execute(call).content for call in calls)
-        outcomes.append(TurnOutcome(results, router_state(router), made_calls))
-    return outcomes
+                session.run(text)
+        session.end_turn(made_calls=bool(steps))
+    return session.outcomes
 
 
 def check_task(
@@ -125,9 +70,10 @@ def check_task(
     ground = ground if ground is not None else execute_ground_truth(task)
     if len(model_turns) != len(ground):
         verdicts = [
-            TurnVerdict(i, bool(task.ground_truth[i]), False, "force_terminated") for i in range(len(ground))
+            TurnVerdict(turn=i, checked=bool(task.ground_truth[i]), passed=False, reason="force_terminated")
+            for i in range(len(ground))
         ]
-        return CheckReport(False, "force_terminated", verdicts, 0.0)
+        return CheckReport(passed=False, reason="force_terminated", turns=verdicts, score=0.0)
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, (model, truth) in enumerate(zip(model_turns, ground, strict=True)):
@@ -147,17 +93,25 @@ def check_turn(
     """One turn's verdict; `all_model_results` holds the model's results up to and including this turn."""
     if not task.ground_truth[index]:
         if options.strict and model.made_calls:
-            return TurnVerdict(index, True, False, "irrelevant_action")
-        return TurnVerdict(index, False, True)
+            return TurnVerdict(turn=index, checked=True, passed=False, reason="irrelevant_action")
+        return TurnVerdict(turn=index, checked=False, passed=True)
     if not model.made_calls:
-        return TurnVerdict(index, True, False, "empty_turn_model_response")
+        return TurnVerdict(turn=index, checked=True, passed=False, reason="empty_turn_model_response")
     diff = diff_states(truth.state, model.state, options.numeric_tolerance)
     if diff:
-        return TurnVerdict(index, True, False, "instance_state_mismatch", state_diff=diff)
+        return TurnVerdict(
+            turn=index, checked=True, passed=False, reason="instance_state_mismatch", state_diff=diff
+        )
     missing = missing_results(truth.results, all_model_results, options.numeric_tolerance)
     if missing:
-        return TurnVerdict(index, True, False, "execution_response_mismatch", missing_results=missing)
-    return TurnVerdict(index, True, True)
+        return TurnVerdict(
+            turn=index,
+            checked=True,
+            passed=False,
+            reason="execution_response_mismatch",
+            missing_results=missing,
+        )
+    return TurnVerdict(turn=index, checked=True, passed=True)
 
 
 def summarise(verdicts: list[TurnVerdict]) -> CheckReport:
@@ -165,7 +119,9 @@ def summarise(verdicts: list[TurnVerdict]) -> CheckReport:
     checked = [v for v in verdicts if v.checked]
     failed = next((v for v in checked if not v.passed), None)
     score = sum(v.passed for v in checked) / len(checked) if checked else 1.0
-    return CheckReport(failed is None, failed.reason if failed else None, verdicts, score)
+    return CheckReport(
+        passed=failed is None, reason=failed.reason if failed else None, turns=verdicts, score=score
+    )
 
 
 def missing_results(

@@ -1,7 +1,7 @@
 """`ToolEnv`: the Gymnasium core every FunReason environment builds on.
 
-An episode holds fresh domain instances built from an initial config. Each `step` takes an action
-in any form `funreason_envs.calls` reads, executes the calls through a `ToolRouter`, and returns the
+An episode is a `Session`: fresh domain instances built from an initial config. Each `step` takes an
+action in any form `funreason_envs.calls` reads, executes the calls in the session, and returns the
 results as a chat-style observation. Nothing an agent sends can raise out of `step`: unreadable
 actions and refused calls become error observations and leave the state untouched.
 """
@@ -15,11 +15,13 @@ import gymnasium as gym
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, resolve_domains
-from funreason_envs.domains.base import Domain
 from funreason_envs.errors import CallParseError, ConfigError
-from funreason_envs.executor import ToolResult, ToolRouter
-from funreason_envs.jsonutil import copy_json
+from funreason_envs.executor import ToolResult
+from funreason_envs.records import Observation
+from funreason_envs.session import Session
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
+from funreason_envs.tasks.model import Task
+from funreason_envs.trajectory import Trajectory
 
 RESET_OPTIONS = frozenset({"initial_config", "long_context", "message"})
 RENDER_WIDTH = 240
@@ -55,9 +57,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.render_mode = render_mode
         self.observation_space = MessageSpace()
         self.action_space = ToolCallSpace(self._all_specs())
-        self.router: ToolRouter | None = None
+        self._session: Session | None = None
         self.messages: list[dict[str, Any]] = []
-        self.call_log: list[ToolResult] = []
         self.invalid_actions = 0
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
@@ -82,11 +83,17 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             normalised[name] = value
         return normalised
 
-    def _build_instances(self) -> list[Domain]:
-        return [
-            domain_class(name)(self.initial_config.get(name, {}), long_context=self.long_context)
-            for name in self.domains
-        ]
+    @property
+    def session(self) -> Session:
+        """The episode's `Session`: its instances and every call's result."""
+        if self._session is None:
+            raise gym.error.ResetNeeded("call reset() first: there is no episode yet")
+        return self._session
+
+    @property
+    def task(self) -> Task | None:
+        """The task being played; free play plays none."""
+        return None
 
     # -- gymnasium API ---------------------------------------------------------------------------
 
@@ -103,9 +110,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             )
         self._configure(options)
         self.action_space.seed(int(self.np_random.integers(2**31)))
-        self.router = ToolRouter(self._build_instances())
+        self._session = Session.for_domains(self.domains, self.initial_config, self.long_context)
         self.messages = []
-        self.call_log = []
         self.invalid_actions = 0
         self._step_count = 0
         self._start_episode()
@@ -129,11 +135,11 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def set_hidden_tools(self, hidden: set[str], *, enforce: bool = False) -> None:
         """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
-        assert self.router is not None
+        session = self.session
         self.hidden_tools = set(hidden)
-        shown = [name for name in self.router.tool_names if name not in self.hidden_tools]
+        shown = [name for name in session.tool_names if name not in self.hidden_tools]
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        self.action_space.set_tools(self.router.specs(shown))
+        self.action_space.set_tools(session.specs(shown))
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         if options.get("message"):
@@ -142,7 +148,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return f"You are connected to: {titles}. Use the tools to explore and change the environment."
 
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
-        if self.router is None:
+        if self._session is None:
             raise gym.error.ResetNeeded("call reset() before step()")
         self._step_count += 1
         if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
@@ -150,7 +156,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             observation, reward, terminated = self._on_reply(action)
             return observation, reward, terminated, self._truncated(), self._info()
         try:
-            calls = self.router.parse(action)
+            calls = self._session.parse(action)
         except CallParseError as exc:
             return self._refuse(action, str(exc))
         except Exception as exc:  # anything else an agent can send is still only a bad action
@@ -167,7 +173,6 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return observation, reward, terminated, self._truncated(), self._info(results)
 
     def _execute(self, calls: list[ToolCall], action: Any) -> list[ToolResult]:
-        assert self.router is not None
         ids = [call.id or f"call_{self._step_count}_{index}" for index, call in enumerate(calls)]
         calls = [
             ToolCall(call.name, call.arguments, call_id) for call, call_id in zip(calls, ids, strict=True)
@@ -182,17 +187,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         if isinstance(reasoning, str) and reasoning:
             message["reasoning_content"] = reasoning
         self.messages.append(message)
-        results = [self.router.execute(call, self.visible_tools) for call in calls]
-        for result in results:
-            self.messages.append(
-                {
-                    "role": "tool",
-                    "tool_call_id": result.call.id,
-                    "name": result.call.name,
-                    "content": result.content,
-                }
-            )
-        self.call_log.extend(results)
+        results = self.session.execute(calls, self.visible_tools)
+        self.messages.extend(result.message() for result in results)
         return results
 
     def _refuse(self, action: Any, problem: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
@@ -207,7 +203,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
         """Hook: the agent replied with text and no calls. Free play ends the episode."""
-        return {"role": "user", "content": "", "tool_results": []}, 0.0, True
+        return Observation(role="user", content="").model_dump(), 0.0, True
 
     def _after_calls(self, results: list[ToolResult]) -> tuple[float, bool]:
         """Hook: reward and termination after a step with calls. Free play: 0 and not done."""
@@ -218,30 +214,22 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _user_observation(self, text: str) -> dict[str, Any]:
         self.messages.append({"role": "user", "content": text})
-        return {"role": "user", "content": text, "tool_results": []}
+        return Observation(role="user", content=text).model_dump()
 
     def _tool_observation(self, results: list[ToolResult]) -> dict[str, Any]:
-        entries = [
-            {"tool_call_id": r.call.id or "", "name": r.call.name, "content": r.content, "status": r.status}
-            for r in results
-        ]
-        return {"role": "tool", "content": "\n".join(r.content for r in results), "tool_results": entries}
+        content = "\n".join(result.content for result in results)
+        entries = [result.observed() for result in results]
+        return Observation(role="tool", content=content, tool_results=entries).model_dump()
+
+    def _visible_tools(self) -> list[dict[str, Any]]:
+        session = self.session
+        names = [name for name in session.tool_names if name not in self.hidden_tools]
+        return [spec.to_openai() for spec in session.specs(names)]
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
-        assert self.router is not None
-        names = [name for name in self.router.tool_names if name not in self.hidden_tools]
         return {
-            "tools": [spec.to_openai() for spec in self.router.specs(names)],
-            "calls": [
-                {
-                    "id": r.call.id,
-                    "name": r.call.name,
-                    "arguments": copy_json(r.call.arguments),
-                    "content": r.content,
-                    "status": r.status,
-                }
-                for r in results or ()
-            ],
+            "tools": self._visible_tools(),
+            "calls": [result.record().model_dump() for result in results or ()],
             "invalid_actions": self.invalid_actions,
             "action_error": None,
             "step": self._step_count,
@@ -249,9 +237,24 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def state_dict(self) -> dict[str, Any]:
         """The public state of every domain in this episode, keyed by domain id."""
-        if self.router is None:
-            raise gym.error.ResetNeeded("call reset() before state_dict()")
-        return {type(instance).name: instance.state_dict() for instance in self.router.instances}
+        return self.session.state()
+
+    def trajectory(self, *, error: str | None = None) -> Trajectory:
+        """The episode so far as a `Trajectory`: conversation, visible tools, step and invalid-action
+        counts (and, for tasks, verdicts and states). `error` says why it stopped early (an agent
+        failure); `rollout` adds the agent's side (reward, usage, timings)."""
+        return Trajectory(
+            id="free_play",
+            category="free_play",
+            domains=list(self.domains),
+            reason="agent_error" if error else None,
+            messages=list(self.messages),
+            tools=self._visible_tools(),
+            steps=self._step_count,
+            invalid_actions=self.invalid_actions,
+            truncated=self._truncated(),
+            error=error,
+        )
 
     def render(self) -> str | None:
         if self.render_mode != "ansi":

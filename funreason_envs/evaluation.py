@@ -107,15 +107,7 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
     outcomes = execute_responses(task, response)
     report = check_task(task, outcomes, options=options)
     turns = [
-        TurnRecord(
-            turn=verdict.turn,
-            checked=verdict.checked,
-            passed=verdict.passed,
-            reason=verdict.reason,
-            missing_results=verdict.missing_results,
-            state_diff=verdict.state_diff,
-            state=outcomes[verdict.turn].state if verdict.turn < len(outcomes) else {},
-        )
+        TurnRecord.of(verdict, outcomes[verdict.turn].state if verdict.turn < len(outcomes) else {})
         for verdict in report.turns
     ]
     return Trajectory(

@@ -14,21 +14,13 @@ from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
 
-from funreason_envs.checker import (
-    CheckOptions,
-    CheckReport,
-    TurnOutcome,
-    TurnVerdict,
-    check_task,
-    check_turn,
-    execute_ground_truth,
-    router_state,
-    summarise,
-)
+from funreason_envs.checker import CheckOptions, check_task, check_turn, execute_ground_truth, summarise
 from funreason_envs.env import ToolEnv
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
+from funreason_envs.records import CheckReport, Observation, TurnOutcome, TurnVerdict
 from funreason_envs.tasks import Task, load_tasks
+from funreason_envs.trajectory import Trajectory, TurnRecord
 
 RewardMode = Literal["final", "turn", "partial"]
 REWARD_MODES = ("final", "turn", "partial")
@@ -78,7 +70,47 @@ class MultiTurnEnv(ToolEnv):
         self.max_steps_per_turn = max_steps_per_turn
         self.strict = strict
         self.check_options = CheckOptions(strict=strict, numeric_tolerance=numeric_tolerance)
-        self.task: Task | None = None
+        self._task: Task | None = None
+        self._turn = 0
+        self._verdicts: list[TurnVerdict] = []
+        self._report: CheckReport | None = None
+
+    # -- the episode, readable once reset() has started one ----------------------------------------
+
+    def _started(self) -> None:
+        if self._task is None:
+            raise gym.error.ResetNeeded("call reset() first: no task is being played yet")
+
+    @property
+    def task(self) -> Task:
+        """The task being played."""
+        self._started()
+        assert self._task is not None
+        return self._task
+
+    @property
+    def turn(self) -> int:
+        """The index of the current user turn."""
+        self._started()
+        return self._turn
+
+    @property
+    def verdicts(self) -> list[TurnVerdict]:
+        """The verdicts of the turns closed so far."""
+        self._started()
+        return list(self._verdicts)
+
+    @property
+    def turn_outcomes(self) -> list[TurnOutcome]:
+        """What each closed turn produced (results, state after it, whether it made calls)."""
+        self._started()
+        return list(self.session.outcomes)
+
+    @property
+    def report(self) -> CheckReport | None:
+        """The episode's verdict once it has ended; `None` while it runs."""
+        self._started()
+        return self._report
 
     # -- episode set-up --------------------------------------------------------------------------
 
@@ -87,7 +119,7 @@ class MultiTurnEnv(ToolEnv):
 
     def _configure(self, options: Mapping[str, Any]) -> None:
         task = self._choose_task(options.get("task"))
-        self.task = task
+        self._task = task
         self.domains = list(task.domains)
         self.initial_config = self._normalise_config(task.initial_config)
         self.long_context = task.long_context
@@ -108,40 +140,31 @@ class MultiTurnEnv(ToolEnv):
         )
 
     def _start_episode(self) -> None:
-        assert self.task is not None
-        self.turn = 0
+        self._turn = 0
         self._ground = execute_ground_truth(self.task)
         self._turn_steps = 0
-        self._turn_results: list[str] = []
-        self._turn_made_calls = False
-        self._all_results: list[str] = []
-        self.turn_outcomes: list[TurnOutcome] = []
-        self.verdicts: list[TurnVerdict] = []
-        self.report: CheckReport | None = None
+        self._verdicts = []
+        self._report = None
         self._force_terminated = False
         self._reveal_tools()
 
     def _reveal_tools(self) -> None:
-        assert self.task is not None
-        self.set_hidden_tools(self.task.revealed_by(self.turn), enforce=self.strict)
+        self.set_hidden_tools(self.task.revealed_by(self._turn), enforce=self.strict)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
-        assert self.task is not None
         return self.task.user_text(0)
 
     # -- turn mechanics --------------------------------------------------------------------------
 
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
-        if self.router is not None and self._episode_over():
+        if self._session is not None and self._episode_over():
             raise gym.error.ResetNeeded("the episode has ended; call reset()")
         return super().step(action)
 
     def _episode_over(self) -> bool:
-        return self.report is not None
+        return self._report is not None
 
     def _after_calls(self, results: list[ToolResult]) -> tuple[float, bool]:
-        self._turn_results.extend(result.content for result in results)
-        self._turn_made_calls = True
         return self._count_step()
 
     def _refuse(self, action: Any, problem: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
@@ -163,42 +186,38 @@ class MultiTurnEnv(ToolEnv):
 
     def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
         reward = self._close_turn()
-        assert self.task is not None
-        if self.turn + 1 >= len(self.task.turns):
+        if self._turn + 1 >= len(self.task.turns):
             reward += self._finish()
-            return {"role": "user", "content": "", "tool_results": []}, reward, True
-        self.turn += 1
+            return Observation(role="user", content="").model_dump(), reward, True
+        self._turn += 1
         self._turn_steps = 0
-        self._turn_results = []
-        self._turn_made_calls = False
         self._reveal_tools()
-        return self._user_observation(self.task.user_text(self.turn)), reward, False
+        return self._user_observation(self.task.user_text(self._turn)), reward, False
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
-        assert self.task is not None and self.router is not None
-        outcome = TurnOutcome(list(self._turn_results), router_state(self.router), self._turn_made_calls)
-        self.turn_outcomes.append(outcome)
-        self._all_results.extend(outcome.results)
+        session = self.session
+        outcome = session.end_turn()
+        all_results = [result.content for result in session.results]
         verdict = check_turn(
-            self.turn, self.task, outcome, self._ground[self.turn], self._all_results, self.check_options
+            self._turn, self.task, outcome, self._ground[self._turn], all_results, self.check_options
         )
-        self.verdicts.append(verdict)
+        self._verdicts.append(verdict)
         if self.reward_mode == "turn" and verdict.checked and verdict.passed:
             return 1.0
         return 0.0
 
     def _finish(self) -> float:
         """Score the whole episode; returns the end-of-episode reward."""
-        assert self.task is not None
-        if len(self.turn_outcomes) == len(self.task.turns):
-            self.report = summarise(list(self.verdicts))
+        outcomes = self.session.outcomes
+        if len(outcomes) == len(self.task.turns):
+            self._report = summarise(list(self._verdicts))
         else:
-            self.report = check_task(self.task, self.turn_outcomes, self._ground, self.check_options)
+            self._report = check_task(self.task, outcomes, self._ground, self.check_options)
         if self.reward_mode == "final":
-            return 1.0 if self.report.passed else 0.0
+            return 1.0 if self._report.passed else 0.0
         if self.reward_mode == "partial":
-            return self.report.score
+            return self._report.score
         return 0.0
 
     # -- info ------------------------------------------------------------------------------------
@@ -207,26 +226,34 @@ class MultiTurnEnv(ToolEnv):
         return self._info_with_check(super()._info(results))
 
     def _info_with_check(self, info: dict[str, Any]) -> dict[str, Any]:
-        assert self.task is not None
         info["task_id"] = self.task.id
-        info["turn"] = self.turn
-        check: dict[str, Any] = {"turns": [_verdict_dict(v) for v in self.verdicts]}
-        if self.report is not None:
-            check.update(passed=self.report.passed, reason=self.report.reason, score=self.report.score)
-            check["turns"] = [_verdict_dict(v) for v in self.report.turns]
-        info["check"] = check
+        info["turn"] = self._turn
+        if self._report is not None:
+            info["check"] = self._report.model_dump()
+        else:
+            info["check"] = {"turns": [verdict.model_dump() for verdict in self._verdicts]}
         return info
 
-
-def _verdict_dict(verdict: TurnVerdict) -> dict[str, Any]:
-    return {
-        "turn": verdict.turn,
-        "checked": verdict.checked,
-        "passed": verdict.passed,
-        "reason": verdict.reason,
-        "missing_results": list(verdict.missing_results),
-        "state_diff": list(verdict.state_diff),
-    }
+    def trajectory(self, *, error: str | None = None) -> Trajectory:
+        """The episode so far, with each closed turn's verdict and state, and the episode's verdict
+        once it has ended (until then it counts as failed: "unfinished", or "agent_error")."""
+        record = super().trajectory(error=error)
+        task, report = self.task, self._report
+        verdicts = report.turns if report is not None else self._verdicts
+        turns = [TurnRecord.of(verdicts[i], outcome.state) for i, outcome in enumerate(self.session.outcomes)]
+        if report is not None:
+            verdict = {"passed": report.passed, "score": report.score, "reason": report.reason}
+        else:
+            verdict = {"passed": False, "score": 0.0, "reason": "agent_error" if error else "unfinished"}
+        return record.model_copy(
+            update={
+                "id": task.id,
+                "category": task.category,
+                "turns": turns,
+                "metadata": dict(task.metadata),
+                **verdict,
+            }
+        )
 
 
 def _resolve_tasks(tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None) -> list[Task]:

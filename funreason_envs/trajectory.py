@@ -11,17 +11,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from funreason_envs.records import TurnVerdict
 
-class TurnRecord(BaseModel):
-    """One user turn: its verdict (when the episode was scored) and the public state after it."""
 
-    turn: int
-    checked: bool = False
-    passed: bool | None = None
-    reason: str | None = None
-    missing_results: list[str] = Field(default_factory=list)
-    state_diff: list[str] = Field(default_factory=list)
+class TurnRecord(TurnVerdict):
+    """One user turn as recorded: its verdict and the public state after it."""
+
     state: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, verdict: TurnVerdict, state: dict[str, Any]) -> TurnRecord:
+        """The record of a judged turn that ended in `state`."""
+        return cls(**verdict.model_dump(), state=state)
 
 
 class Trajectory(BaseModel):

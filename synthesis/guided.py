@@ -9,14 +9,14 @@ the ones before it, and the next attempt sees them all. Only a passing attempt i
 from __future__ import annotations
 
 import json
-import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
+from funreason_envs.calls import ToolCall
 from funreason_envs.checker import CheckOptions, TurnOutcome, check_turn
-from funreason_envs.domains.base import Domain
-from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
+from funreason_envs.records import Observation
+from funreason_envs.session import Session
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.tasks import GroundTruthCall, Task
 
@@ -36,41 +36,32 @@ class Outcome:
 
 
 def run_attempt(brief: TurnBrief, agent: Any, snapshot: bytes) -> tuple[list[dict[str, Any]], TurnOutcome]:
-    """Play the reasoning agent on a sandbox copy of the domains; returns its messages and outcome."""
-    instances: list[Domain] = pickle.loads(snapshot)
-    router = ToolRouter(instances)
+    """Play the reasoning agent on a sandbox copy of the domains; returns its messages and outcome.
+
+    Each entry of a message's `tool_calls` is one call; one that cannot be read is an "invalid"
+    result the agent sees, as in the env.
+    """
+    session = Session.from_snapshot(snapshot)
     agent.reset(brief.tools)
-    observation: dict[str, Any] = {"role": "user", "content": brief.query, "tool_results": []}
+    observation = Observation(role="user", content=brief.query).model_dump()
     messages: list[dict[str, Any]] = []
-    results: list[str] = []
-    made_calls = False
     for _ in range(MAX_STEPS_PER_ATTEMPT):
         message = agent.act(observation)
         tool_calls = message.get("tool_calls") or []
         messages.append(_assistant(message))
         if not tool_calls:
             break
-        made_calls = True
-        entries = []
+        results = []
         for number, entry in enumerate(tool_calls):
             call_id = entry.get("id") or f"call_{brief.turn}_{len(messages)}_{number}"
-            try:
-                calls = router.parse(entry)
-            except Exception as exc:  # a model's malformed call is an error result, as in the env
-                calls, content = [], f"Error: {exc}"
-            else:
-                content = router.execute(calls[0]).content if calls else "Error: empty call"
-            results.append(content)
             name = entry.get("function", {}).get("name", "")
-            messages.append({"role": "tool", "tool_call_id": call_id, "name": name, "content": content})
-            entries.append({"tool_call_id": call_id, "name": name, "content": content, "status": "ok"})
-        observation = {
-            "role": "tool",
-            "content": "\n".join(e["content"] for e in entries),
-            "tool_results": entries,
-        }
-    state = {type(instance).name: instance.state_dict() for instance in instances}
-    return messages, TurnOutcome(results, state, made_calls)
+            unreadable = ToolCall(name, {}, call_id)
+            results.extend(session.run({**entry, "id": call_id}, unreadable=unreadable))
+        messages.extend(result.message() for result in results)
+        content = "\n".join(result.content for result in results)
+        observed = [result.observed() for result in results]
+        observation = Observation(role="tool", content=content, tool_results=observed).model_dump()
+    return messages, session.end_turn()
 
 
 def guided_chain(

@@ -10,7 +10,6 @@ Everything random flows from `Random(f"{seed}:{index}")`, so a sample depends on
 
 from __future__ import annotations
 
-import pickle
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -21,12 +20,12 @@ from typing import Any
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
-from funreason_envs.domains.base import Domain
 from funreason_envs.errors import FunReasonError
-from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.executor import ToolResult
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.jsonutil import copy_json
+from funreason_envs.session import Session
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.guided import guided_chain
 from funreason_envs.synthesis.kits import DomainKit, kit_for
@@ -106,18 +105,15 @@ class SampleBuilder:
         self.domains = sorted(self.rng.sample(list(settings.domains), count))
         self.kits: dict[str, DomainKit] = {name: kit_for(name) for name in self.domains}
         self.initial_config = {name: self.kits[name].scenario(self.rng) for name in self.domains}
-        self.instances: list[Domain] = [
-            domain_class(name)(copy_json(self.initial_config[name])) for name in self.domains
-        ]
-        self.by_id = {type(instance).name: instance for instance in self.instances}
-        self.router = ToolRouter(self.instances)
+        self.session = Session.for_domains(self.domains, copy_json(self.initial_config))
+        self.by_id = {type(instance).name: instance for instance in self.session.instances}
         self.graph = graph_for(tuple(self.domains))
         self.pool = ValuePool()
         self.steps: dict[tuple[int, int], Step] = {}
         self.speaker = Speaker(self.kits, self.steps, self.rng)
         self.arguments = ArgumentSampler(self.kits, self.by_id, self.graph.user_supplied, self.rng)
         self.roles = roles_factory(self.rng)
-        self.situation = Situation.observe(self.instances)
+        self.situation = Situation.observe(self.session.instances)
         self.targeted: Counter[str] = Counter()
         titles = ", ".join(domain_class(name).spec().title for name in self.domains)
         self.system_prompt = SYSTEM_PROMPT.format(titles=titles)
@@ -145,11 +141,11 @@ class SampleBuilder:
     ) -> list[_Turn]:
         """One user turn, or two (a vague request and its clarification; a request for a tool not yet
         shown and the turn that reveals it) made from one phase-1 walk."""
-        snapshot = pickle.dumps(self.instances)
+        snapshot = self.session.snapshot()
         steps, goals = self._explore(turn, snapshot)
-        start_state = _state(pickle.loads(snapshot))
-        truth = TurnOutcome([step.result.content for step in steps], _state(self.instances), True)
-        tools = [spec.to_openai() for spec in self.router.specs()]
+        start_state = Session.from_snapshot(snapshot).state()
+        truth = TurnOutcome([step.result.content for step in steps], self.session.state(), True)
+        tools = [spec.to_openai() for spec in self.session.specs()]
         brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
         brief.advanced_tool = self.roles.tooling(brief)
         made: list[_Turn] = []
@@ -229,7 +225,9 @@ class SampleBuilder:
         problems = []
         failed: set[str] = set()  # goals that failed this turn are not drawn again
         for _ in range(EXPLORE_TRIES):
-            situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
+            situation = Situation.observe(
+                self.session.instances, Situation(resources=self.situation.resources)
+            )
             if self.rng.random() < self.settings.discover_rate:
                 # Count only what earlier results produced as at hand: ids must be looked up first
                 # and values a user could state may be fetched (FunReason-MT's logical jumps).
@@ -247,7 +245,7 @@ class SampleBuilder:
                 continue
             goals.append(len(steps) - 1)
             if self.rng.random() < self.settings.second_goal_rate:
-                checkpoint, kept, situation_kept = pickle.dumps(self.instances), len(steps), situation
+                checkpoint, kept, situation_kept = self.session.snapshot(), len(steps), situation
                 second = self._choose_target(steps, failed)
                 try:
                     situation = self._walk(turn, second, steps, used, situation)
@@ -303,7 +301,7 @@ class SampleBuilder:
             steps.append(step)
             self.steps[step.key] = step
             self.pool.add(step)
-            situation = situation.after_observed(tool, result.value, self.instances)
+            situation = situation.after_observed(tool, result.value, self.session.instances)
             if name == target:
                 return situation
         raise _DeadEnd(f"{target} not reached in {self.settings.max_calls_per_turn} calls")
@@ -340,21 +338,19 @@ class SampleBuilder:
             self.steps[step.key] = step
         return keep, [keep.index(step) for step in goal_steps]
 
-    def _replay(self, steps: list[Step], snapshot: bytes) -> list[Domain] | None:
-        """Instances after replaying `steps` from the snapshot, if every result and the end state match."""
-        instances: list[Domain] = pickle.loads(snapshot)
-        router = ToolRouter(instances)
+    def _replay(self, steps: list[Step], snapshot: bytes) -> Session | None:
+        """A session that replayed `steps` from the snapshot, if every result and the end state match."""
+        trial = Session.from_snapshot(snapshot)
         for step in steps:
-            if router.execute(step.call).content != step.result.content:
+            if trial.execute([step.call])[0].content != step.result.content:
                 return None
-        return instances if _state(instances) == _state(self.instances) else None
+        return trial if trial.state() == self.session.state() else None
 
-    def _adopt(self, instances: list[Domain]) -> None:
-        """Continue from replayed instances (their private state follows the kept calls only)."""
-        self.instances[:] = instances
+    def _adopt(self, session: Session) -> None:
+        """Continue from another session (after a replay, its private state follows the kept calls only)."""
+        self.session = session
         self.by_id.clear()
-        self.by_id.update({type(instance).name: instance for instance in self.instances})
-        self.router = ToolRouter(self.instances)
+        self.by_id.update({type(instance).name: instance for instance in session.instances})
 
     def _call(self, tool: Any, used: set[Any]) -> tuple[Any, Any]:
         """Execute `tool` with drawn arguments; a failed call is undone and redrawn a few times."""
@@ -363,8 +359,8 @@ class SampleBuilder:
             drawn = self.arguments.draw(tool, self.pool, used)
             if drawn is None:
                 break
-            before = pickle.dumps(self.instances)
-            result = self.router.execute(ToolCall(tool.name, drawn.arguments))
+            before = self.session.snapshot()
+            [result] = self.session.execute([ToolCall(tool.name, drawn.arguments)])
             # Keep a copy: tools may return live state objects that later calls change.
             result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
             if result.ok:
@@ -376,7 +372,7 @@ class SampleBuilder:
         raise _DeadEnd(f"{tool.name}: {problem}")
 
     def _reload(self, snapshot: bytes) -> None:
-        self._adopt(pickle.loads(snapshot))
+        self._adopt(Session.from_snapshot(snapshot))
 
     def _restore(self, snapshot: bytes, turn: int) -> None:
         self._reload(snapshot)
@@ -452,19 +448,15 @@ class SampleBuilder:
             domains=self.domains,
             task=task,
             messages=messages,
-            tools=[spec.to_openai() for spec in self.router.specs() if spec.name not in hidden_at_start],
+            tools=[spec.to_openai() for spec in self.session.specs() if spec.name not in hidden_at_start],
             turns=[made.record for made in turns],
-            final_state=_state(self.instances),
+            final_state=self.session.state(),
             metadata={"index": self.index},
         )
 
 
 class _DeadEnd(Exception):
     """A walk could not continue (no arguments, a failed call, too long)."""
-
-
-def _state(instances: list[Domain]) -> dict[str, Any]:
-    return {type(instance).name: instance.state_dict() for instance in instances}
 
 
 def _renumber(steps: list[Step], turn: int, registry: dict[tuple[int, int], Step]) -> None:

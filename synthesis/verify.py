@@ -7,7 +7,8 @@ recorded tool messages and end in the same state.
 
 from __future__ import annotations
 
-from funreason_envs.checker import build_router, execute_ground_truth, router_state
+from funreason_envs.checker import execute_ground_truth
+from funreason_envs.session import Session
 from funreason_envs.synthesis.record import Sample
 
 
@@ -17,20 +18,20 @@ def verify_sample(sample: Sample) -> list[str]:
     ground = execute_ground_truth(sample.task)
     if ground and ground[-1].state != sample.final_state:
         problems.append("the ground truth replayed from the initial state ends in a different state")
-    router = build_router(sample.task)
+    session = Session.for_task(sample.task)
     pending: dict[str, str] = {}
     for position, message in enumerate(sample.messages):
         if message["role"] == "assistant":
             for entry in message.get("tool_calls") or ():
                 try:
-                    (call,) = router.parse(entry)
-                    pending[entry["id"]] = router.execute(call).content
+                    (call,) = session.parse(entry)
+                    pending[entry["id"]] = session.execute([call])[0].content
                 except Exception as exc:  # a recorded call that cannot run is itself a finding
                     problems.append(f"message {position}: call {entry.get('id')} cannot run: {exc}")
         elif message["role"] == "tool":
             replayed = pending.pop(message.get("tool_call_id", ""), None)
             if replayed != message["content"]:
                 problems.append(f"message {position}: replayed result differs from the recorded one")
-    if router_state(router) != sample.final_state:
+    if session.state() != sample.final_state:
         problems.append("the conversation replayed from the initial state ends in a different state")
     return problems

@@ -32,6 +32,10 @@ class SteppingAgent:
         self.task: Task | None = None
         self._turn = -1
         self._queue: list[list[ToolCall]] = []
+        self.usage: dict[str, int] = {}
+
+    def update_tools(self, tools: list[dict[str, Any]]) -> None:
+        """The plan names its tools; nothing to change."""
 
     def reset(self, tools: list[dict[str, Any]], task: Task | None = None) -> None:
         self.task = task

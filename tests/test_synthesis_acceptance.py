@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from funreason_envs.checker import build_router
 from funreason_envs.cli import main
 from funreason_envs.graph.flows import ExecutedCall, observed_flows
 from funreason_envs.jsonutil import copy_json
+from funreason_envs.session import Session
 from funreason_envs.synthesis.run import load_samples
 from funreason_envs.synthesis.verify import verify_sample
 from tests.oracle import require_bfcl
@@ -68,13 +68,13 @@ def test_flows_are_real_when_replayed(run):
     alone (ignoring trivial values) are printed as a second opinion."""
     turns = verified_turns = observed_turns = 0
     for sample in load_samples(run):
-        router = build_router(sample.task)
+        session = Session.for_task(sample.task)
         results: dict[tuple[int, int], object] = {}
         history: list[ExecutedCall] = []
         observed_before = 0
         for index in range(len(sample.task.turns)):
             for position, call in enumerate(sample.task.turn_calls(index)):
-                result = router.execute(call)
+                [result] = session.execute([call])
                 results[(index, position)] = copy_json(result.value)
                 history.append(ExecutedCall(call.name, call.arguments, results[(index, position)], result.ok))
             observed = len(observed_flows(history))

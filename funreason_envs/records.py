@@ -1,0 +1,86 @@
+"""The typed records every part of the project exchanges: tool results, observations, turn verdicts.
+
+These are what `info`, results rows and synthesis records serialize (with `model_dump`), so the env,
+the checker, evaluation and synthesis cannot drift apart in shape. The router's own hot-path result
+(`funreason_envs.executor.ToolResult`, a frozen dataclass) turns into `ToolResultRecord` at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["ok", "error", "invalid"]
+
+
+class ToolResultRecord(BaseModel):
+    """One executed call as reported in `info["calls"]`: the call and what came of it.
+
+    `status` is "ok", "error" (the tool ran and reported a failure) or "invalid" (refused before
+    running; state untouched). `content` is the result string exactly as the model sees it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str | None
+    name: str
+    arguments: dict[str, Any]
+    content: str
+    status: Status
+
+
+class ObservedResult(BaseModel):
+    """One entry of an observation's `tool_results`: the answer to one call, as the agent reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tool_call_id: str
+    name: str
+    content: str
+    status: Status
+
+
+class Observation(BaseModel):
+    """What the env returns from `reset`/`step`: a user message, or the results of the calls just made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Literal["user", "tool"]
+    content: str
+    tool_results: list[ObservedResult] = Field(default_factory=list)
+
+
+class TurnVerdict(BaseModel):
+    """The checker's judgement of one user turn (BFCL's rules), as `info["check"]["turns"]` lists it.
+
+    `checked` is false for a turn whose ground truth is empty (not judged unless strict);
+    `missing_results` and `state_diff` say what failed.
+    """
+
+    turn: int
+    checked: bool
+    passed: bool
+    reason: str | None = None
+    missing_results: list[str] = Field(default_factory=list)
+    state_diff: list[str] = Field(default_factory=list)
+
+
+class CheckReport(BaseModel):
+    """The verdict of one episode: BFCL's pass/fail, the first failure, per-turn verdicts, partial credit."""
+
+    passed: bool
+    reason: str | None
+    turns: list[TurnVerdict]
+    score: float
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What one turn produced: every result string in call order, the public state after the turn
+    (domain id -> `state_dict()`), and whether any call was made in it."""
+
+    results: list[str]
+    state: dict[str, dict[str, Any]]
+    made_calls: bool

@@ -1,0 +1,125 @@
+"""`Session`: the one place an episode's calls run, used by the envs, the checker, synthesis and eval.
+
+A session owns the domain instances of one episode (built once from domains and an initial config,
+or from a snapshot), reads actions through the `ToolRouter` (the single dispatch point), executes
+them, records every result with the status it really had, closes turns into `TurnOutcome`s, and
+reports the public state of all its instances. Snapshots are pickles of the instances, so a sandbox
+copy starts exactly where the original stood, private state included.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import Any
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains import domain_class
+from funreason_envs.domains.base import Domain
+from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.records import TurnOutcome
+from funreason_envs.specs import ToolSpec
+from funreason_envs.tasks.model import Task
+
+
+class Session:
+    """The instances of one episode and the record of the calls made on them.
+
+    `results` holds every call's result in order; `outcomes` one `TurnOutcome` per closed turn.
+    """
+
+    def __init__(self, instances: Sequence[Domain]) -> None:
+        self.router = ToolRouter(instances)
+        self.results: list[ToolResult] = []
+        self.outcomes: list[TurnOutcome] = []
+        self._turn_start = 0
+
+    @classmethod
+    def for_domains(
+        cls, domains: Iterable[str], initial_config: Mapping[str, Any], long_context: bool = False
+    ) -> Session:
+        """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id)."""
+        return cls(
+            [domain_class(name)(initial_config.get(name, {}), long_context=long_context) for name in domains]
+        )
+
+    @classmethod
+    def for_task(cls, task: Task) -> Session:
+        """Fresh instances in a task's initial state."""
+        return cls.for_domains(task.domains, task.initial_config, task.long_context)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: bytes) -> Session:
+        """A sandbox: new instances exactly as they were when `snapshot()` was taken."""
+        return cls(pickle.loads(snapshot))
+
+    # -- what the session holds --------------------------------------------------------------------
+
+    @property
+    def instances(self) -> list[Domain]:
+        return self.router.instances
+
+    @property
+    def tool_names(self) -> list[str]:
+        return self.router.tool_names
+
+    def specs(self, names: Iterable[str] | None = None) -> list[ToolSpec]:
+        return self.router.specs(names)
+
+    def instance(self, domain: str) -> Domain:
+        """The instance of a domain id."""
+        return next(instance for instance in self.instances if type(instance).name == domain)
+
+    def state(self) -> dict[str, dict[str, Any]]:
+        """The public state of every instance, keyed by domain id: what state checks compare."""
+        return {type(instance).name: instance.state_dict() for instance in self.instances}
+
+    def snapshot(self) -> bytes:
+        """The instances as a pickle, for `from_snapshot`."""
+        return pickle.dumps(self.instances)
+
+    # -- running calls -----------------------------------------------------------------------------
+
+    def parse(self, action: Any) -> list[ToolCall]:
+        """The calls an action holds; raises `CallParseError` when it cannot be read."""
+        return self.router.parse(action)
+
+    def execute(self, calls: Iterable[ToolCall], visible: Set[str] | None = None) -> list[ToolResult]:
+        """Run calls in order and record their results; tools outside `visible` (if given) are refused."""
+        results = [self.router.execute(call, visible) for call in calls]
+        self.results.extend(results)
+        return results
+
+    def refuse(self, call: ToolCall, problem: str) -> ToolResult:
+        """Record a call that could not be read or run as an "invalid" result; nothing changes."""
+        result = ToolResult(call, f"Error: {problem}", "invalid")
+        self.results.append(result)
+        return result
+
+    def run(
+        self, action: Any, visible: Set[str] | None = None, *, unreadable: ToolCall | None = None
+    ) -> list[ToolResult]:
+        """Parse and run an action. A model's text is data: one that cannot be read is recorded as a
+        single "invalid" result of `unreadable` (default: a nameless call) carrying the problem, as an
+        undecodable call string is in BFCL."""
+        try:
+            calls = self.parse(action)
+        except Exception as exc:  # any failure to read is the action's fault, never the caller's
+            return [self.refuse(unreadable or ToolCall(""), str(exc))]
+        return self.execute(calls, visible)
+
+    # -- turns -------------------------------------------------------------------------------------
+
+    def turn_results(self) -> list[ToolResult]:
+        """The results recorded since the last closed turn."""
+        return self.results[self._turn_start :]
+
+    def end_turn(self, made_calls: bool | None = None) -> TurnOutcome:
+        """Close the current turn: its result strings, the state now, and whether it made calls
+        (by default: whether any result was recorded in it)."""
+        results = [result.content for result in self.turn_results()]
+        acted = bool(results) if made_calls is None else made_calls
+        outcome = TurnOutcome(results, self.state(), acted)
+        self.outcomes.append(outcome)
+        self._turn_start = len(self.results)
+        return outcome
