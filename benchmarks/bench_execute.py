@@ -1,7 +1,8 @@
 """Execute every ground-truth call of BFCL's four multi-turn categories here and in bfcl-eval's executor.
 
 Both sides start each entry from the same initial config on fresh instances and run its turns in
-order; our side parses, validates against the spec and dispatches every call string. Prints calls/s
+order; our side runs every call string through a `Session` (parse, validate against the spec,
+dispatch, record), as the envs, the checker and synthesis do. Prints calls/s
 for each and the ratio, then the memory each side retains after running all four categories
 `--repeat` times in one process (ours stays flat; bfcl-eval keeps every instance in a module cache).
 
@@ -19,18 +20,15 @@ import sys
 
 from common import Entry, Pass, load_entries, peak_rss_mb, prepare_bfcl, retained, timed
 
-from funreason_envs.domains import domain_class
-from funreason_envs.executor import ToolRouter
+from funreason_envs.session import Session
 
 
 def run_ours(entries: list[Entry]) -> None:
     for entry, turns, long_context in entries:
-        config = entry["initial_config"]
-        classes = entry["involved_classes"]
-        router = ToolRouter([domain_class(c)(config.get(c, {}), long_context=long_context) for c in classes])
+        session = Session.for_domains(entry["involved_classes"], entry["initial_config"], long_context)
         for turn in turns:
             for call in turn:
-                router.run(call)
+                session.run(call)
 
 
 def bfcl_runner() -> Pass:
