@@ -1,1 +1,1 @@
-"""The FunReason-MT synthesis pipeline (filled in by the synthesis issue)."""
+"""The FunReason-MT synthesis pipeline: three phases per turn, roles, verification, exports, report."""

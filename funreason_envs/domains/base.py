@@ -41,8 +41,6 @@ class Domain:
 
     name: ClassVar[str]
     bfcl_class: ClassVar[str | None] = None
-    stateless: ClassVar[bool] = False
-    supports_long_context: ClassVar[bool] = False
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, long_context: bool = False) -> None:
         self.load(config or {}, long_context=long_context)

@@ -130,7 +130,6 @@ class FileSystem(Domain):
 
     name = "file_system"
     bfcl_class = "GorillaFileSystem"
-    supports_long_context = True
 
     root: Directory
     long_context: bool

@@ -64,7 +64,6 @@ class Math(Domain):
 
     name = "math"
     bfcl_class = "MathAPI"
-    stateless = True
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
         """Nothing to load: bfcl-eval never loads a scenario into MathAPI and ignores its config keys."""

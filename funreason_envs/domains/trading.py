@@ -193,7 +193,6 @@ class Trading(Domain):
 
     name = "trading"
     bfcl_class = "TradingBot"
-    supports_long_context = True
 
     orders: dict[Any, Any]
     account_info: dict[str, Any]

@@ -194,7 +194,6 @@ class Travel(Domain):
 
     name = "travel"
     bfcl_class = "TravelAPI"
-    supports_long_context = True
 
     credit_card_list: dict[str, Record]
     booking_record: dict[str, Record]

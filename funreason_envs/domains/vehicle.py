@@ -144,7 +144,6 @@ class Vehicle(Domain):
 
     name = "vehicle"
     bfcl_class = "VehicleControlAPI"
-    supports_long_context = True
 
     fuelLevel: float
     batteryVoltage: float
