@@ -16,6 +16,7 @@ from funreason_envs.errors import (
 )
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.registration import register_envs
+from funreason_envs.session import Session
 from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec, load_spec_file
 
 __version__ = "0.1.0"
@@ -28,6 +29,7 @@ __all__ = [
     "ConfigError",
     "DomainSpec",
     "FunReasonError",
+    "Session",
     "SpecError",
     "ToolCall",
     "ToolCallError",

@@ -66,10 +66,6 @@ class Session:
     def specs(self, names: Iterable[str] | None = None) -> list[ToolSpec]:
         return self.router.specs(names)
 
-    def instance(self, domain: str) -> Domain:
-        """The instance of a domain id."""
-        return next(instance for instance in self.instances if type(instance).name == domain)
-
     def state(self) -> dict[str, dict[str, Any]]:
         """The public state of every instance, keyed by domain id: what state checks compare."""
         return {type(instance).name: instance.state_dict() for instance in self.instances}
