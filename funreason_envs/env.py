@@ -168,7 +168,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         results = self._execute(calls, action)
         if any(result.status == "invalid" for result in results):
             self.invalid_actions += 1
-        observation = self._tool_observation(results)
+        observation = Observation.tool(results)
         reward, terminated = self._after_calls(results)
         return observation, reward, terminated, self._truncated(), self._info(results)
 
@@ -203,7 +203,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
         """Hook: the agent replied with text and no calls. Free play ends the episode."""
-        return Observation(role="user", content="").model_dump(), 0.0, True
+        return Observation.user(""), 0.0, True
 
     def _after_calls(self, results: list[ToolResult]) -> tuple[float, bool]:
         """Hook: reward and termination after a step with calls. Free play: 0 and not done."""
@@ -214,12 +214,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _user_observation(self, text: str) -> dict[str, Any]:
         self.messages.append({"role": "user", "content": text})
-        return Observation(role="user", content=text).model_dump()
-
-    def _tool_observation(self, results: list[ToolResult]) -> dict[str, Any]:
-        content = "\n".join(result.content for result in results)
-        entries = [result.observed() for result in results]
-        return Observation(role="tool", content=content, tool_results=entries).model_dump()
+        return Observation.user(text)
 
     def _visible_tools(self) -> list[dict[str, Any]]:
         session = self.session

@@ -188,7 +188,7 @@ class MultiTurnEnv(ToolEnv):
         reward = self._close_turn()
         if self._turn + 1 >= len(self.task.turns):
             reward += self._finish()
-            return Observation(role="user", content="").model_dump(), reward, True
+            return Observation.user(""), reward, True
         self._turn += 1
         self._turn_steps = 0
         self._reveal_tools()

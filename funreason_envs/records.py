@@ -7,10 +7,14 @@ the checker, evaluation and synthesis cannot drift apart in shape. The router's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from funreason_envs.executor import ToolResult
 
 Status = Literal["ok", "error", "invalid"]
 
@@ -50,6 +54,17 @@ class Observation(BaseModel):
     role: Literal["user", "tool"]
     content: str
     tool_results: list[ObservedResult] = Field(default_factory=list)
+
+    @classmethod
+    def user(cls, text: str) -> dict[str, Any]:
+        """A user message, as the env returns it."""
+        return cls(role="user", content=text).model_dump()
+
+    @classmethod
+    def tool(cls, results: Sequence[ToolResult]) -> dict[str, Any]:
+        """The results of one step's calls, as the env returns them (contents joined by newlines)."""
+        content = "\n".join(result.content for result in results)
+        return cls(role="tool", content=content, tool_results=[r.observed() for r in results]).model_dump()
 
 
 class TurnVerdict(BaseModel):

@@ -43,7 +43,7 @@ def run_attempt(brief: TurnBrief, agent: Any, snapshot: bytes) -> tuple[list[dic
     """
     session = Session.from_snapshot(snapshot)
     agent.reset(brief.tools)
-    observation = Observation(role="user", content=brief.query).model_dump()
+    observation = Observation.user(brief.query)
     messages: list[dict[str, Any]] = []
     for _ in range(MAX_STEPS_PER_ATTEMPT):
         message = agent.act(observation)
@@ -58,9 +58,7 @@ def run_attempt(brief: TurnBrief, agent: Any, snapshot: bytes) -> tuple[list[dic
             unreadable = ToolCall(name, {}, call_id)
             results.extend(session.run({**entry, "id": call_id}, unreadable=unreadable))
         messages.extend(result.message() for result in results)
-        content = "\n".join(result.content for result in results)
-        observed = [result.observed() for result in results]
-        observation = Observation(role="tool", content=content, tool_results=observed).model_dump()
+        observation = Observation.tool(results)
     return messages, session.end_turn()
 
 
