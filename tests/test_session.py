@@ -16,7 +16,7 @@ from funreason_envs.agents.rollout import rollout
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import execute_ground_truth
 from funreason_envs.multiturn import MultiTurnEnv
-from funreason_envs.records import Observation, ToolResultRecord
+from funreason_envs.records import Observation, ObservedResult, ToolResultRecord
 from funreason_envs.session import Session
 from funreason_envs.synthesis.guided import run_attempt
 from funreason_envs.synthesis.roles.base import TurnBrief
@@ -60,6 +60,19 @@ def test_a_sandbox_from_a_snapshot_is_independent(task):
     sandbox.run("mkdir(dir_name='only_here')")
     assert sandbox.state() != session.state()
     assert Session.from_snapshot(snapshot).state() == session.state()
+
+
+def test_hot_path_dicts_have_exactly_the_records_shapes(task):
+    session = Session.for_task(task)
+    results = session.run("[ls(), cd(folder='nowhere'), nosuch(x=[1])]")
+    results += session.run("cd(folder=")
+    assert [r.status for r in results] == ["ok", "error", "invalid", "invalid"]
+    for result in results:
+        assert ToolResultRecord.model_validate(result.record()).model_dump() == result.record()
+        assert ObservedResult.model_validate(result.observed()).model_dump() == result.observed()
+    observation = Observation.tool(results)
+    assert Observation.model_validate(observation).model_dump() == observation
+    assert Observation.model_validate(Observation.user("hi")).model_dump() == Observation.user("hi")
 
 
 def test_multiturn_attributes_ask_for_reset_first():
