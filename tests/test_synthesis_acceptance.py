@@ -1,4 +1,4 @@
-"""Issue 7's acceptance, on the default offline run: `funreason synthesize --num 200 --seed 0`.
+"""Synthesis acceptance on the default offline run: `funreason synthesize --num 200 --seed 0`.
 
 Every written trajectory replays exactly; trajectories average at least 3 user turns and 2 calls per
 turn; at least half of the turns contain a call whose argument came from an earlier result (counted
