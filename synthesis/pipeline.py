@@ -22,6 +22,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.registry import registry_version
 from funreason_envs.errors import FunReasonError
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
@@ -76,8 +77,13 @@ class Rejected(FunReasonError):
         self.detail = detail
 
 
-@cache
 def graph_for(domains: tuple[str, ...]) -> ApiGraph:
+    """The graph of some domains, built once per set of registered domains."""
+    return _graph_for(domains, registry_version())
+
+
+@cache
+def _graph_for(domains: tuple[str, ...], _version: int) -> ApiGraph:
     return ApiGraph.from_domains(list(domains))
 
 

@@ -62,8 +62,6 @@ class PrintedNumber:
 class Math(Domain):
     """A calculator: no state, every tool is a pure function of its arguments."""
 
-    name = "math"
-    bfcl_class = "MathAPI"
     stateless = True
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
