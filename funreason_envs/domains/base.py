@@ -90,8 +90,10 @@ class Domain:
 
     @classmethod
     def tool_table(cls) -> dict[str, ToolEntry]:
-        """Tool name -> entry, built and checked once per class."""
-        return _build_tool_table(cls)
+        """Tool name -> entry, built and checked once per class (and registration of its domain)."""
+        from funreason_envs.domains.registry import entry_of_class
+
+        return _build_tool_table(cls, entry_of_class(cls).generation)
 
     @classmethod
     def tool_methods(cls) -> list[str]:
@@ -114,7 +116,7 @@ def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
 
 
 @cache
-def _build_tool_table(cls: type[Domain]) -> dict[str, ToolEntry]:
+def _build_tool_table(cls: type[Domain], _generation: int) -> dict[str, ToolEntry]:
     spec = cls.spec()
     source = f"{cls.name}.json"
     problems: list[str] = []

@@ -32,6 +32,7 @@ class DomainEntry:
     kit: Any = None  # a kit module's name, a kit object, or None when the domain has no kit
     spec_path: Path | None = None  # None: the packaged spec file of the same name
     builtin: bool = True
+    generation: int = 0  # which registration this is, so per-class caches never outlive it
 
 
 _registered: dict[str, DomainEntry] = {}  # domains registered in code, in registration order
@@ -156,13 +157,19 @@ def register_domain(
     clashes = sorted({tool.name for tool in spec.tools} & _all_tool_names())
     if clashes:
         raise ConfigError(f"{path}: tool names {clashes} already belong to registered domains; rename them")
+    _changes[0] += 1
     entry = DomainEntry(
-        spec.domain, spec.bfcl_class, target, kit or spec.kit, spec_path=path.resolve(), builtin=False
+        spec.domain,
+        spec.bfcl_class,
+        target,
+        kit or spec.kit,
+        spec_path=path.resolve(),
+        builtin=False,
+        generation=_changes[0],
     )
     _registered[spec.domain] = entry
     _external_specs[spec.domain] = spec
     _owners.clear()
-    _changes[0] += 1
     try:
         domain_class(spec.domain).tool_table()  # the methods must match the spec before anything uses them
     except BaseException:
