@@ -6,13 +6,7 @@ from typing import Any
 
 import pytest
 
-
-def directory(**contents: Any) -> dict[str, Any]:
-    return {"type": "directory", "contents": contents}
-
-
-def file(content: str = "") -> dict[str, Any]:
-    return {"type": "file", "content": content}
+from tests.support.fs_tree import directory, file
 
 
 @pytest.fixture

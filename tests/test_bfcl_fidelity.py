@@ -5,30 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from funreason_envs.domains import bfcl_class_map, domain_class
-from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute, load_category
+from tests.support.oracle import bfcl_execute, load_category, our_execute, supported
 
 EXACT_CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param")
-
-
-def our_execute(entry, turns, long_context):
-    config = entry["initial_config"]
-    instances = [
-        domain_class(name)(config.get(name, {}), long_context=long_context)
-        for name in entry["involved_classes"]
-    ]
-    router = ToolRouter(instances)
-    outcome = []
-    for turn in turns:
-        results = [router.run(call)[0].content for call in turn]
-        state = {type(i).bfcl_class: i.state_dict() for i in instances}
-        outcome.append((results, state))
-    return outcome
-
-
-def supported(entry) -> bool:
-    return all(name in bfcl_class_map() for name in entry["involved_classes"])
 
 
 @pytest.mark.parametrize("category", EXACT_CATEGORIES)

@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.oracle import bfcl_execute, load_category, require_bfcl
-from tests.test_bfcl_fidelity import our_execute, supported
+from tests.support.oracle import bfcl_execute, load_category, our_execute, require_bfcl, supported
 
 State = dict[str, Any]
 

@@ -15,9 +15,9 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, Reason, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.specs import load_domain_spec
-from tests.condition_checks import independent_check
-from tests.conftest import directory, file
-from tests.graph_helpers import candidate_arguments, make_spec
+from tests.support.condition_checks import independent_check
+from tests.support.fs_tree import directory, file
+from tests.support.graph_helpers import candidate_arguments, make_spec
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,13 @@ import random
 import pytest
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.domains import domain_class, domain_names
-from funreason_envs.domains.base import Domain
 from funreason_envs.domains.file_system import FileSystem
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, extract_values
 from funreason_envs.specs import load_domain_spec
-from tests.condition_checks import assert_condition_effects
-from tests.conftest import directory, file
-from tests.graph_helpers import candidate_arguments
+from tests.support.condition_checks import assert_condition_effects
+from tests.support.fs_tree import directory, file
+from tests.support.graph_helpers import candidate_arguments
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +52,6 @@ def test_declared_vocabulary_is_used(graph):
         }
         assert set(spec.resources) == used_resources, spec.domain
         assert set(spec.conditions) == used_conditions, spec.domain
-
-
-def test_domains_with_conditions_implement_the_state_probes():
-    for name in domain_names():
-        cls = domain_class(name)
-        if cls.spec().conditions:
-            assert cls.conditions is not Domain.conditions, f"{name}: conditions() must be implemented"
-            assert cls.available_resources is not Domain.available_resources, name
 
 
 def test_file_system_probes():

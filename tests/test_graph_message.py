@@ -12,7 +12,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
-from tests.test_graph import independent_check
+from tests.support.condition_checks import independent_check
 
 LOGGED_IN = "message_logged_in"
 INBOX = "message_inbox_not_empty"

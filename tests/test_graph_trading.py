@@ -14,7 +14,7 @@ from funreason_envs.domains.trading import Trading
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Reason, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec, load_domain_spec
-from tests.test_graph import independent_check
+from tests.support.condition_checks import independent_check
 
 SPEC = load_domain_spec("trading")
 

@@ -13,8 +13,7 @@ from funreason_envs.domains.travel import Travel
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec
-from tests.condition_checks import assert_condition_effects
-from tests.test_graph import independent_check
+from tests.support.condition_checks import assert_condition_effects, independent_check
 
 LOGGED_IN = "travel_logged_in"
 BOOKED = "travel_booking_on_record"

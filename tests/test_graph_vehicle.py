@@ -15,7 +15,7 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.kits.vehicle import DOORS, scenario
-from tests.condition_checks import assert_condition_effects
+from tests.support.condition_checks import assert_condition_effects
 
 LOCKED = dict.fromkeys(DOORS, "locked")
 

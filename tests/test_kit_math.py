@@ -16,13 +16,13 @@ from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.math import IMPERIAL_PAIRS, METRIC_PAIRS
 from funreason_envs.synthesis.trace import ValuePool
-from tests.kit_audit import (
+from tests.support.kit_audit import (
     bfcl_replay_differences,
     small_run,
     sourced_values_in_queries,
     unstated_values,
 )
-from tests.kit_checks import phrasebook_problems
+from tests.support.kit_checks import phrasebook_problems
 
 KIT = kit_for("math")
 # What a 10-sample run (seed 0) must reach; 60 samples give 2.18 calls per acting turn and 84% of all

@@ -13,14 +13,14 @@ from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.message import ACCOUNT_HOLDERS, own_id, person
-from tests.kit_audit import (
+from tests.support.kit_audit import (
     bfcl_replay_differences,
     small_run,
     sourced_values_in_queries,
     unstated_values,
 )
-from tests.kit_checks import phrasebook_problems
-from tests.oracle import bfcl_execute
+from tests.support.kit_checks import phrasebook_problems
+from tests.support.oracle import bfcl_execute
 
 KIT = kit_for("message")
 # get_user_id is means-only: people ask to message, delete or log in by name; the id look-up is the

@@ -22,7 +22,7 @@ from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
 from funreason_envs.synthesis.verify import verify_sample
-from tests.oracle import bfcl_execute
+from tests.support.oracle import bfcl_execute
 
 KIT = kit_for("trading")
 SPEC = Trading.spec()

@@ -19,8 +19,7 @@ from funreason_envs.synthesis.language import DANGLING, PLACEHOLDER
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
-from tests.oracle import bfcl_execute
-from tests.test_bfcl_fidelity import our_execute
+from tests.support.oracle import bfcl_execute, our_execute
 
 # Every travel tool is a goal a user may ask for; none is kept only as a means to another.
 MEANS_ONLY: frozenset[str] = frozenset()

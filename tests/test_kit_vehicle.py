@@ -33,7 +33,7 @@ from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.verify import verify_sample
-from tests.oracle import bfcl_execute, public_state, require_bfcl
+from tests.support.oracle import bfcl_execute, public_state, require_bfcl
 
 KIT = kit_for("vehicle")
 SPEC = Vehicle.spec()

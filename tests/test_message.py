@@ -13,7 +13,7 @@ import pytest
 from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import serialize_result
-from tests.oracle import public_state, require_bfcl
+from tests.support.oracle import public_state, require_bfcl
 
 NOT_LOGGED_IN = '{"error": "No user is currently logged in."}'
 

@@ -13,7 +13,7 @@ import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.posting import Posting
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute
+from tests.support.oracle import bfcl_execute
 
 
 def tweet(tweet_id: int, username: str, content: str, tags=(), mentions=()) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute
+from tests.support.oracle import bfcl_execute
 
 
 def ticket(ticket_id: Any, status: str = "Open", created_by: str = "mia", **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from funreason_envs.domains import trading
 from funreason_envs.domains.trading import DEFAULT_STATE, Trading
 from funreason_envs.executor import ToolRouter
-from tests.oracle import public_state, require_bfcl
+from tests.support.oracle import public_state, require_bfcl
 
 
 def run(bot: Trading, text: str) -> list[str]:

@@ -18,7 +18,7 @@ from funreason_envs.domains.vehicle import (
 )
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
-from tests.oracle import public_state, require_bfcl
+from tests.support.oracle import public_state, require_bfcl
 
 LOCKED = {"driver": "locked", "passenger": "locked", "rear_left": "locked", "rear_right": "locked"}
 ALL_DOORS = "['driver', 'passenger', 'rear_left', 'rear_right']"

@@ -14,6 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from funreason_envs.domains import bfcl_class_map, domain_class
+from funreason_envs.executor import ToolRouter
+
 ORACLE_INSTALL = (
     "pip install --no-deps bfcl-eval==2026.3.23 mpmath filelock overrides python-dotenv "
     "(see tests/oracle-requirements.txt)"
@@ -94,3 +97,26 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((_jsonable(item) for item in value), key=repr)
     return value
+
+
+def our_execute(
+    entry: dict[str, Any], turns: list[list[str]], long_context: bool
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """Run BFCL call strings here, turn by turn: (result strings, public state by BFCL class) per turn."""
+    config = entry["initial_config"]
+    instances = [
+        domain_class(name)(config.get(name, {}), long_context=long_context)
+        for name in entry["involved_classes"]
+    ]
+    router = ToolRouter(instances)
+    outcome = []
+    for turn in turns:
+        results = [router.run(call)[0].content for call in turn]
+        state = {type(i).bfcl_class: i.state_dict() for i in instances}
+        outcome.append((results, state))
+    return outcome
+
+
+def supported(entry: dict[str, Any]) -> bool:
+    """Every class the BFCL entry involves has a domain here."""
+    return all(name in bfcl_class_map() for name in entry["involved_classes"])
