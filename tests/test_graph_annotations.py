@@ -11,7 +11,7 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.file_system import FileSystem
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import ApiGraph, extract_values
+from funreason_envs.graph import ApiGraph
 from funreason_envs.specs import load_domain_spec
 from tests.support.condition_checks import assert_condition_effects
 from tests.support.fs_tree import directory, file
@@ -71,54 +71,6 @@ def test_file_system_probes():
     assert (
         "conditions" not in FileSystem.tool_table() and "available_resources" not in FileSystem.tool_table()
     )
-
-
-SAMPLE_CALLS = [
-    "cd(folder='docs')",
-    "ls()",
-    "pwd()",
-    "cat(file_name='a.txt')",
-    "grep(file_name='a.txt', pattern='line')",
-    "tail(file_name='a.txt', lines=2)",
-    "sort(file_name='a.txt')",
-    "wc(file_name='a.txt')",
-    "diff(file_name1='a.txt', file_name2='b.txt')",
-    "echo(content='hello')",
-    "du()",
-    "find(path='.', name='txt')",
-    "cd(folder='inner')",
-]
-
-
-def test_produces_paths_find_values_in_real_results():
-    fs = FileSystem(
-        {
-            "root": {
-                "ws": directory(
-                    docs=directory(
-                        inner=directory(),
-                        **{"a.txt": file("line one\nline two\nthree"), "b.txt": file("line one\nline 2")},
-                    )
-                )
-            }
-        }
-    )
-    router = ToolRouter([fs])
-    found: dict[tuple[str, str, str], list] = {}
-    for text in SAMPLE_CALLS:
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = FileSystem.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource, p.at) for t in FileSystem.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    empty = [key for key, values in found.items() if not values]
-    assert not empty, f"paths that found nothing: {empty}"
-    assert found[("ls", "file_name", "current_directory_content[]")] == ["inner", "a.txt", "b.txt"]
-    assert found[("find", "directory_name", "matches[]|parts")] == ["a.txt", "b.txt"]
-    assert found[("pwd", "directory_name", "current_working_directory|parts")] == ["ws", "docs"]
-    assert found[("wc", "number", "count")] == [3]
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -12,7 +12,7 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.vehicle import Vehicle
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
+from funreason_envs.graph import ApiGraph, WalkSampler
 from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.kits.vehicle import DOORS, scenario
 from tests.support.condition_checks import assert_condition_effects
@@ -53,40 +53,6 @@ def test_probes_follow_the_checks_of_start_engine_and_cruise_control():
     assert car.conditions() <= set(spec.conditions)
     assert set(car.available_resources()) <= set(spec.resources)
     assert not {"conditions", "available_resources"} & set(Vehicle.tool_table())
-
-
-SAMPLE_CALLS = {
-    "check_tire_pressure": "check_tire_pressure()",
-    "displayCarStatus": "displayCarStatus(option='doors')",
-    "estimate_distance": "estimate_distance(cityA='83214', cityB='74532')",
-    "fillFuelTank": "fillFuelTank(fuelAmount=12.5)",
-    "find_nearest_tire_shop": "find_nearest_tire_shop()",
-    "get_zipcode_based_on_city": "get_zipcode_based_on_city(city='Rivermist')",
-    "liter_to_gallon": "liter_to_gallon(liter=20)",
-}
-
-
-def test_produces_paths_find_values_in_real_results():
-    found: dict[tuple[str, str, str], list[Any]] = {}
-    for name, text in SAMPLE_CALLS.items():
-        car = Vehicle({"fuelLevel": 7.5})
-        result = call(car, text)
-        assert result.ok, result.content
-        for produced in Vehicle.spec().by_name[name].produces:
-            found[(name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    fuel_status = call(Vehicle({"fuelLevel": 7.5}), "displayCarStatus(option='fuel')").value
-    found[("displayCarStatus", "fuel_level", "fuelLevel")] = extract_values(fuel_status, "fuelLevel")
-    every = {(t.name, p.resource, p.at) for t in Vehicle.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    assert all(found.values()), [key for key, values in found.items() if not values]
-    assert found[("get_zipcode_based_on_city", "zipcode", "zipcode")] == ["83214"]
-    assert found[("displayCarStatus", "door_name", "doorStatus{}")] == list(DOORS)
-    assert found[("displayCarStatus", "fuel_level", "fuelLevel")] == [7.5]
-    assert found[("fillFuelTank", "fuel_level", "fuelLevel")] == [20.0]
-    assert found[("estimate_distance", "distance", "distance")] == [750.0]
-    assert found[("find_nearest_tire_shop", "address", "shopLocation")] == [
-        "456 Oakwood Avenue, Rivermist, 83214"
-    ]
 
 
 # Argument choices for the random sessions: sensible values and ones that fail or undo a condition.
@@ -142,26 +108,6 @@ def test_state_annotations_agree_with_the_probes(seed):
             brought_about |= {(tool.name, condition) for condition in gained}
     assert checked > 150
     assert {("lockDoors", "doors_locked"), ("pressBrakePedal", "brake_pressed")} <= brought_about
-
-
-def test_observed_bfcl_flows_of_the_vehicle_are_data_edges(graph):
-    """The vehicle flows seen in BFCL's ground truth (tests/test_graph_validation.py counts them all)."""
-    observed = [
-        ("get_zipcode_based_on_city", "estimate_distance", "cityA"),
-        ("get_zipcode_based_on_city", "estimate_distance", "cityB"),
-        ("estimate_distance", "estimate_drive_feasibility_by_mileage", "distance"),
-        ("find_nearest_tire_shop", "set_navigation", "destination"),
-        ("displayCarStatus", "lockDoors", "door"),
-        ("fillFuelTank", "gallon_to_liter", "gallon"),
-    ]
-    for producer, consumer, param in observed:
-        assert any(r.kind == "data" and r.param == param for r in graph.reasons(producer, consumer)), (
-            producer,
-            consumer,
-            param,
-        )
-    assert graph.reasons("liter_to_gallon", "gallon_to_liter") == []  # no round-trip conversions
-    assert graph.out_degree("vehicle") < 0.3 * len(Vehicle.spec().tools)
 
 
 def test_starting_the_engine_is_possibly_prepared_by_the_doors_and_the_brake(graph):

@@ -11,7 +11,6 @@ import pytest
 
 from funreason_envs.domains.posting import Posting
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import extract_values
 from funreason_envs.synthesis.kits import kit_domains, kit_for
 from funreason_envs.synthesis.kits.id_words import IdWords
 from funreason_envs.synthesis.kits.posting import TOPICS
@@ -21,7 +20,6 @@ from tests.support.kit_checks import (
     small_run,
     sourced_values_in_queries,
     unstated_values,
-    walk_problems,
 )
 
 KIT = kit_for("posting")
@@ -125,40 +123,6 @@ def test_probe_values():
     router.run("post_tweet(content='x', mentions=['@kim'])")
     assert account.available_resources() == {"tweet_id": [4, 5], "mention": ["@tom", "@lee", "@kim"]}
     assert "conditions" not in Posting.tool_table() and "available_resources" not in Posting.tool_table()
-
-
-def test_produces_paths_find_values_in_real_results():
-    account = Posting(KIT.scenario(random.Random(1)) | {"authenticated": True})
-    router = ToolRouter([account])
-    calls = [
-        "post_tweet(content='Sourdough again', tags=['#baking'], mentions=['@kim'])",
-        "get_tweet(tweet_id={id})",
-        "get_user_tweets(username='{user}')",
-        "search_tweets(keyword='Sourdough')",
-        "list_all_following()",
-    ]
-    found = {}
-    first = router.run(calls[0])[0]
-    for text in calls:
-        result = (
-            first
-            if text == calls[0]
-            else router.run(text.format(**first.value, user=first.value["username"]))[0]
-        )
-        assert result.ok, result.content
-        tool = Posting.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource) for t in Posting.spec().tools for p in t.produces}
-    assert set(found) == every
-    assert all(found.values()), found
-    assert found[("get_tweet", "mention")] == ["@kim"]
-
-
-def test_walks_reach_every_tool_with_prerequisites():
-    count, problems = walk_problems("posting")
-    assert count >= 6
-    assert problems == []
 
 
 def test_id_words():

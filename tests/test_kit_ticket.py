@@ -11,7 +11,6 @@ import pytest
 
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import extract_values
 from funreason_envs.synthesis.kits import kit_domains, kit_for
 from tests.support.kit_checks import (
     bfcl_load_mismatches,
@@ -20,7 +19,6 @@ from tests.support.kit_checks import (
     small_run,
     sourced_values_in_queries,
     unstated_values,
-    walk_problems,
 )
 
 KIT = kit_for("ticket")
@@ -129,35 +127,6 @@ def test_probe_values():
     assert queue.conditions() == set()
     assert "conditions" not in TicketQueue.tool_table()
     assert "available_resources" not in TicketQueue.tool_table()
-
-
-def test_produces_paths_find_values_in_real_results():
-    queue = TicketQueue({"current_user": "amy"})
-    router = ToolRouter([queue])
-    found = {}
-    for text in (
-        "create_ticket(title='Printer', description='Jams daily')",
-        "get_ticket(ticket_id=1)",
-        "get_user_tickets()",
-    ):
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = TicketQueue.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found.setdefault((tool.name, produced.resource), []).extend(
-                extract_values(result.value, produced.at)
-            )
-    every = {(t.name, p.resource) for t in TicketQueue.spec().tools for p in t.produces}
-    assert set(found) == every
-    assert found[("get_ticket", "ticket_id")] == [1]
-    assert found[("get_ticket", "text")] == ["Jams daily"]
-    assert found[("get_user_tickets", "ticket_text")] == ["Printer", "Jams daily"]
-
-
-def test_walks_reach_every_tool_with_prerequisites():
-    count, problems = walk_problems("ticket")
-    assert count >= 6
-    assert problems == []
 
 
 def test_ticket_ids_are_said_as_tickets():
