@@ -8,12 +8,11 @@ import random
 
 import pytest
 
-from funreason_envs.calls import ToolCall
 from funreason_envs.domains.file_system import FileSystem
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph
 from funreason_envs.specs import load_domain_spec
-from tests.support.condition_checks import assert_condition_effects
+from tests.support.condition_checks import random_session
 from tests.support.fs_tree import directory, file
 from tests.support.graph_helpers import candidate_arguments
 
@@ -89,15 +88,5 @@ def test_state_annotations_agree_with_the_probes(seed):
             }
         }
     )
-    router = ToolRouter([fs])
-    tools = list(FileSystem.spec().by_name.values())
-    checked = 0
-    for _ in range(250):
-        tool = rng.choice(tools)
-        before = fs.conditions()
-        arguments = candidate_arguments(tool, [fs], rng)[0]
-        result = router.execute(ToolCall(tool.name, arguments))
-        after = fs.conditions()
-        if assert_condition_effects(tool, arguments, result, before, after):
-            checked += 1
-    assert checked > 50
+    checked = random_session(fs, lambda tool: candidate_arguments(tool, [fs], rng)[0], rng, 250)
+    assert len(checked) > 50

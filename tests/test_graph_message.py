@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from funreason_envs.calls import ToolCall
 from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler
+from tests.support.condition_checks import random_session
 from tests.support.domain_cases import message_workspace
 
 LOGGED_IN = "message_logged_in"
@@ -73,23 +73,10 @@ def test_state_annotations_agree_with_the_probes(seed):
     its `provides` hold; a condition that held and is not revoked by the call still holds."""
     rng = random.Random(seed)
     messaging = Messaging(message_workspace(current_user=rng.choice([None, "USR002"])))
-    router = ToolRouter([messaging])
-    tools = list(Messaging.spec().by_name.values())
-    checked = 0
-    for _ in range(300):
-        tool = rng.choice(tools)
-        before = messaging.conditions()
-        result = router.execute(ToolCall(tool.name, random_arguments(tool.name, messaging, rng)))
-        after = messaging.conditions()
-        if set(tool.requires) - before:
-            assert not succeeded(result), f"{tool.name} succeeded without {set(tool.requires) - before}"
-            continue
-        if succeeded(result):
-            checked += 1
-            assert set(tool.provides) <= after, f"{result.call} did not bring about {tool.provides}"
-            lost = before - after - set(tool.revokes)
-            assert not lost, f"{result.call} ended {lost} without declaring it in revokes"
-    assert checked > 100
+    checked = random_session(
+        messaging, lambda tool: random_arguments(tool.name, messaging, rng), rng, 300, succeeded
+    )
+    assert len(checked) > 100
 
 
 @pytest.mark.parametrize("domains", ["message", "message,file_system"])

@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from funreason_envs.calls import ToolCall
 from funreason_envs.domains.travel import Travel
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec
-from tests.support.condition_checks import assert_condition_effects
+from tests.support.condition_checks import random_session
 from tests.support.domain_cases import TRAVEL_BOOKING, TRAVEL_LONG_CONTEXT_ONLY, travel_account
 
 LOGGED_IN = "travel_logged_in"
@@ -133,15 +132,5 @@ def test_state_annotations_agree_with_the_probes(seed):
         else travel_account(access_token=None, token_expires_in=None, booking_record={})
     )
     travel = Travel(start)
-    router = ToolRouter([travel])
-    tools = list(Travel.spec().by_name.values())
-    checked = 0
-    for _ in range(300):
-        tool = rng.choice(tools)
-        before = travel.conditions()
-        arguments = random_arguments(tool, travel, rng)
-        result = router.execute(ToolCall(tool.name, arguments))
-        after = travel.conditions()
-        if assert_condition_effects(tool, arguments, result, before, after):
-            checked += 1
-    assert checked > 60
+    checked = random_session(travel, lambda tool: random_arguments(tool, travel, rng), rng, 300)
+    assert len(checked) > 60

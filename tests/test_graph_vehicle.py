@@ -15,7 +15,7 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler
 from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.kits.vehicle import DOORS, scenario
-from tests.support.condition_checks import assert_condition_effects
+from tests.support.condition_checks import random_session
 
 LOCKED = dict.fromkeys(DOORS, "locked")
 
@@ -91,22 +91,12 @@ def test_state_annotations_agree_with_the_probes(seed):
     hold; a condition that held and is not revoked still holds; each `may_provide` does happen."""
     rng = random.Random(seed)
     car = Vehicle(scenario(rng))
-    router = ToolRouter([car])
-    tools = list(Vehicle.spec().by_name.values())
-    checked = 0
-    brought_about: set[tuple[str, str]] = set()
-    for _ in range(400):
-        tool = rng.choice(tools)
-        before = car.conditions()
-        arguments = random_arguments(tool, rng)
-        result = router.execute(ToolCall(tool.name, arguments))
-        after = car.conditions()
-        if assert_condition_effects(tool, arguments, result, before, after):
-            checked += 1
-            gained = after - before
-            assert gained <= set(tool.provides) | set(tool.may_provide), f"{tool.name} brought about {gained}"
-            brought_about |= {(tool.name, condition) for condition in gained}
-    assert checked > 150
+    checked = random_session(car, lambda tool: random_arguments(tool, rng), rng, 400)
+    assert len(checked) > 150
+    for name, gained in checked:
+        tool = Vehicle.spec().tool(name)
+        assert gained <= set(tool.provides) | set(tool.may_provide), f"{name} brought about {gained}"
+    brought_about = {(name, condition) for name, gained in checked for condition in gained}
     assert {("lockDoors", "doors_locked"), ("pressBrakePedal", "brake_pressed")} <= brought_about
 
 
