@@ -84,35 +84,15 @@ def bfcl_load_mismatches(domain: str, configs: list[dict[str, Any]]) -> list[str
     return problems
 
 
-def bfcl_mismatches(samples: list[Sample]) -> list[str]:
-    """Replay each sample's ground truth here and in bfcl-eval from the scenario; list any difference
-    in result strings or public state (so the scenarios are configs bfcl-eval itself accepts).
-
-    Not for posting samples: bfcl-eval's post_tweet shares one default mentions list between calls
-    for the whole process, so a `mention` on such a post would change every later bfcl-eval run.
-    """
-    problems = []
-    for sample in samples:
-        classes = [domain_class(name).bfcl_class for name in sample.domains]
-        config = {domain_class(name).bfcl_class: sample.task.initial_config[name] for name in sample.domains}
-        turns = [[call.to_call().to_python() for call in calls] for calls in sample.task.ground_truth]
-        entry = {"id": sample.id, "initial_config": config, "involved_classes": classes}
-        theirs = bfcl_execute(entry, turns, long_context=False)
-        instances = [domain_class(name)(sample.task.initial_config[name]) for name in sample.domains]
-        router = ToolRouter(instances)
-        for index, (calls, (their_results, their_state)) in enumerate(zip(turns, theirs, strict=True)):
-            ours = [router.run(call)[0].content for call in calls]
-            state = {type(i).bfcl_class: i.state_dict() for i in instances}
-            if ours != their_results:
-                problems.append(f"{sample.id} turn {index}: {ours} != {their_results}")
-            if state != their_state:
-                problems.append(f"{sample.id} turn {index}: public state differs")
-    return problems
-
-
-def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
-    """Tools without an intent that are not declared means-only, and phrases that name parameters,
-    resources or display keys the spec does not have."""
+def phrasebook_problems(
+    domain: str,
+    means_only: set[str] | frozenset[str],
+    effectively_required: dict[str, set[str]] | None = None,
+    known_bare_gaps: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Tools without an intent that are not declared means-only, intents that all need an optional
+    parameter (unless the tool fails without it: `effectively_required`), and phrases that name
+    parameters, result fields, resources or display keys the spec does not have."""
     spec = domain_class(domain).spec()
     phrases = kit_for(domain).phrases
     problems = []
@@ -121,14 +101,18 @@ def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
         if bool(said.intent) == (tool.name in means_only):
             problems.append(f"{tool.name}: intent {'given' if said.intent else 'missing'}")
         names = set(tool.parameter_names)
+        fields = set(tool.returns.get("properties", {}))
         for template in (*said.intent, *said.context, *said.refer.values(), said.done):
-            unknown = [
-                k for k in PLACEHOLDER.findall(template) if not k.startswith("result.") and k not in names
-            ]
+            keys = PLACEHOLDER.findall(template)
+            unknown = [k for k in keys if not k.startswith("result.") and k not in names]
+            unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
             if unknown:
                 problems.append(f"{tool.name}: {template!r} names {unknown}")
-        if said.intent and not any(set(PLACEHOLDER.findall(t)) <= tool.required for t in said.intent):
-            problems.append(f"{tool.name}: no intent works without the optional parameters")
+        needed = tool.required | (effectively_required or {}).get(tool.name, set())
+        bare = any(set(PLACEHOLDER.findall(t)) <= needed for t in said.intent)
+        if said.intent and bare == (tool.name in known_bare_gaps):
+            gap = "listed as a gap but has an intent" if bare else "no intent works"
+            problems.append(f"{tool.name}: {gap} without the optional parameters")
         produced = {p.resource for p in tool.produces}
         if set(said.refer) - produced:
             problems.append(f"{tool.name}: refers to {sorted(set(said.refer) - produced)} it never produces")
