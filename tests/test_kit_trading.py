@@ -4,16 +4,14 @@ What every kit is checked for is in test_kits.py."""
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime
-from typing import Any
 
 from funreason_envs.domains.trading import Trading
 from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.trading import COMPANY_OF, THRESHOLDS, roles
-from tests.support.kit_cases import KIT_CASES
+from tests.support.kit_cases import KIT_CASES, scenarios
 from tests.support.oracle import bfcl_execute
 
 KIT = kit_for("trading")
@@ -21,16 +19,8 @@ SPEC = Trading.spec()
 MEANS_ONLY = KIT_CASES["trading"].means_only
 
 
-def scenarios(count: int = 40) -> list[dict[str, Any]]:
-    return [KIT.scenario(random.Random(seed)) for seed in range(count)]
-
-
-# -- scenarios -----------------------------------------------------------------------------------------
-
-
 def test_scenarios_are_valid_configs():
-    for config in scenarios():
-        assert json.loads(json.dumps(config)) == config
+    for config in scenarios("trading", 40):
         bot = Trading(config)
         listed = set(config["stocks"])
         ids = [order["id"] for order in bot.orders.values()]
@@ -46,7 +36,7 @@ def test_scenarios_are_valid_configs():
 
 
 def test_scenarios_load_the_same_in_bfcl_eval():
-    for index, config in enumerate(scenarios(8)):
+    for index, config in enumerate(scenarios("trading", 8)):
         entry = {"id": f"kit_trading_{index}", "initial_config": {"TradingBot": config}}
         entry["involved_classes"] = ["TradingBot"]
         calls = ["get_account_info()", "get_watchlist()", "get_order_history()"]
@@ -57,7 +47,7 @@ def test_scenarios_load_the_same_in_bfcl_eval():
 
 
 def test_scenarios_vary():
-    drawn = scenarios()
+    drawn = scenarios("trading", 40)
     assert len({tuple(sorted(config["stocks"])) for config in drawn}) > 30
     assert len({config["account_info"]["balance"] for config in drawn}) == len(drawn)
     assert {config["authenticated"] for config in drawn} == {True, False}
@@ -68,7 +58,7 @@ def test_scenarios_vary():
 
 
 def test_stock_roles_keep_looked_up_tickers_apart_from_typed_ones():
-    for config in scenarios():
+    for config in scenarios("trading", 40):
         focus, named = roles(config["account_info"]["account_id"], config["stocks"])
         assert focus in config["stocks"] and focus in COMPANY_OF
         assert named and focus not in named and set(named) <= set(config["stocks"]) & set(COMPANY_OF)
@@ -89,7 +79,7 @@ def test_value_keys_name_real_resources_and_parameters():
 
 
 def test_value_makers_follow_the_roles_and_the_account():
-    for seed, config in enumerate(scenarios(20)):
+    for seed, config in enumerate(scenarios("trading", 20)):
         rng = random.Random(seed)
         domains = {"trading": Trading(config)}
         focus, named = roles(config["account_info"]["account_id"], config["stocks"])

@@ -5,7 +5,7 @@ earlier result showed, replays identically in bfcl-eval, and still verifies mixe
 
 from __future__ import annotations
 
-import random
+import json
 
 import pytest
 
@@ -13,7 +13,7 @@ from funreason_envs.domains import domain_class
 from funreason_envs.synthesis.kits import kit_domains, kit_for
 from funreason_envs.synthesis.verify import verify_sample
 from tests.support.kit_audit import bfcl_replay_differences
-from tests.support.kit_cases import KIT_CASES, figure, make_run
+from tests.support.kit_cases import KIT_CASES, figure, make_run, scenarios
 from tests.support.kit_checks import bfcl_load_mismatches, phrasebook_problems
 
 RUNS = sorted(name for name, case in KIT_CASES.items() if case.run)
@@ -37,10 +37,19 @@ def test_phrasebook_matches_the_spec(domain):
     assert problems == []
 
 
+@pytest.mark.parametrize("domain", kit_domains())
+def test_scenarios_are_json_configs_that_load_alike_every_time(domain):
+    configs = scenarios(domain, 40)
+    assert configs == scenarios(domain, 40)  # a scenario depends only on its seed
+    cls = domain_class(domain)
+    for config in configs:
+        assert json.loads(json.dumps(config)) == config
+        assert cls(config).state_dict() == cls(json.loads(json.dumps(config))).state_dict()
+
+
 @pytest.mark.parametrize("domain", BFCL_DOMAINS)
 def test_bfcl_eval_loads_the_scenarios_as_we_do(domain):
-    configs = [kit_for(domain).scenario(random.Random(seed)) for seed in range(25)]
-    assert bfcl_load_mismatches(domain, configs) == []
+    assert bfcl_load_mismatches(domain, scenarios(domain, 25)) == []
 
 
 @pytest.mark.parametrize("domain", RUNS)

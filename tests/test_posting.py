@@ -3,17 +3,15 @@ determinism, and a scripted session compared call by call with bfcl-eval."""
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
-import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.posting import Posting
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.support.oracle import bfcl_execute
+from tests.support.session_checks import bfcl_script_differences, pickle_problems, repeat_problems
 
 
 def tweet(tweet_id: int, username: str, content: str, tags=(), mentions=()) -> dict[str, Any]:
@@ -229,21 +227,12 @@ def test_user_stats(posting):
 
 def test_no_randomness_repeated_sessions_match(config):
     script = "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]"
-    first, second = Posting(config), Posting(config)
-    assert run(first, script) == run(second, script)
-    assert first.state_dict() == second.state_dict()
-    env = gym.make("FunReason/Posting-v0", initial_config={"TwitterAPI": config}).unwrapped
-    env.reset(seed=0)
-    seeded_zero = env.state_dict()
-    env.reset(seed=1)
-    assert env.state_dict() == seeded_zero
+    assert repeat_problems("posting", config, script) == []
 
 
 def test_pickles_with_its_state(posting):
     run(posting, "post_tweet(content='kept')")
-    copy = pickle.loads(pickle.dumps(posting))
-    assert copy.state_dict() == posting.state_dict()
-    assert run(copy, "get_tweet(6)") == run(posting, "get_tweet(6)")
+    assert pickle_problems(posting, "get_tweet(6)") == []
 
 
 def test_scripted_session_matches_bfcl(config):
@@ -282,18 +271,5 @@ def test_scripted_session_matches_bfcl(config):
             "get_user_stats(username='ben')",
         ],
     ]
-    assert_matches_bfcl(dict(config, authenticated=False), turns[:1])
-    assert_matches_bfcl(config, turns[1:])
-
-
-def assert_matches_bfcl(config: dict[str, Any], turns: list[list[str]]) -> None:
-    entry = {
-        "id": "posting_script",
-        "initial_config": {"TwitterAPI": config},
-        "involved_classes": ["TwitterAPI"],
-    }
-    theirs = bfcl_execute(entry, turns, long_context=False)
-    ours = Posting(config)
-    for turn, (their_results, their_state) in zip(turns, theirs, strict=True):
-        assert [run(ours, call)[0] for call in turn] == their_results
-        assert ours.state_dict() == their_state["TwitterAPI"]
+    assert bfcl_script_differences("posting", dict(config, authenticated=False), turns[:1]) == []
+    assert bfcl_script_differences("posting", config, turns[1:]) == []

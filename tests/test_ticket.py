@@ -3,17 +3,15 @@ determinism, and a scripted session compared call by call with bfcl-eval."""
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
-import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.support.oracle import bfcl_execute
+from tests.support.session_checks import bfcl_script_differences, pickle_problems, repeat_problems
 
 
 def ticket(ticket_id: Any, status: str = "Open", created_by: str = "mia", **extra: Any) -> dict[str, Any]:
@@ -194,21 +192,12 @@ def test_get_user_tickets_fails_like_bfcl_on_a_ticket_without_creator(desk):
 
 def test_no_randomness_repeated_sessions_match(config):
     script = "[create_ticket(title='a'), close_ticket(ticket_id=5), edit_ticket(1, {'priority': 3})]"
-    first, second = TicketQueue(config), TicketQueue(config)
-    assert run(first, script) == run(second, script)
-    assert first.state_dict() == second.state_dict()
-    env = gym.make("FunReason/Ticket-v0", initial_config={"TicketAPI": config}).unwrapped
-    env.reset(seed=0)
-    seeded_zero = env.state_dict()
-    env.reset(seed=1)
-    assert env.state_dict() == seeded_zero
+    assert repeat_problems("ticket", config, script) == []
 
 
 def test_pickles_with_its_state(desk):
     run(desk, "create_ticket(title='kept')")
-    copy = pickle.loads(pickle.dumps(desk))
-    assert copy.state_dict() == desk.state_dict()
-    assert run(copy, "get_ticket(5)") == run(desk, "get_ticket(5)")
+    assert pickle_problems(desk, "get_ticket(5)") == []
 
 
 def test_scripted_session_matches_bfcl(config):
@@ -244,22 +233,14 @@ def test_scripted_session_matches_bfcl(config):
             "ticket_get_login_status()",
         ],
     ]
-    assert_matches_bfcl(config, turns)
+    assert bfcl_script_differences("ticket", config, turns) == []
     imported = {
         "ticket_queue": [{"id": "ticket_001", "issue": "Imported", "status": "Open"}],
         "current_user": "x",
     }
-    assert_matches_bfcl(imported, [["get_user_tickets()", "close_ticket('ticket_001')", "get_ticket(1)"]])
-
-
-def assert_matches_bfcl(config: dict[str, Any], turns: list[list[str]]) -> None:
-    entry = {
-        "id": "ticket_script",
-        "initial_config": {"TicketAPI": config},
-        "involved_classes": ["TicketAPI"],
-    }
-    theirs = bfcl_execute(entry, turns, long_context=False)
-    ours = TicketQueue(config)
-    for turn, (their_results, their_state) in zip(turns, theirs, strict=True):
-        assert [run(ours, call)[0] for call in turn] == their_results
-        assert ours.state_dict() == their_state["TicketAPI"]
+    assert (
+        bfcl_script_differences(
+            "ticket", imported, [["get_user_tickets()", "close_ticket('ticket_001')", "get_ticket(1)"]]
+        )
+        == []
+    )

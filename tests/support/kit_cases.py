@@ -4,6 +4,7 @@ mixed-domain runs that must verify."""
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,12 @@ def make_run(domains: tuple[str, ...], num: int, seed: int, out: Path) -> KitRun
     folder = synthesize(num, Settings(seed=seed, domains=domains), out, progress=False)
     samples = [Sample.model_validate(row) for row in folder.samples]
     return KitRun(folder.samples, samples, build_report(folder.samples, folder.rejections, num))
+
+
+def scenarios(domain: str, count: int) -> list[dict[str, Any]]:
+    """The kit's scenarios for seeds 0 .. count-1."""
+    kit = kit_for(domain)
+    return [kit.scenario(random.Random(seed)) for seed in range(count)]
 
 
 def figure(report: dict[str, Any], path: str) -> Any:
