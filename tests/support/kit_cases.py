@@ -86,26 +86,14 @@ def stated_flow_values(
     return flows, found
 
 
-def spoken_unstated_values(samples: list[Sample], display: dict[str, dict[str, str]]) -> list[str]:
-    """Arguments no earlier result gave that the request does not say, as a literal or its display words
-    (the text of a vague or held-out turn counts for the turn that answers it)."""
-    missing = []
-    for sample in samples:
-        for index, turn in enumerate(sample.turns):
-            if turn.kind in ("vague", "held_out_wait"):
-                continue
-            said = turn.query
-            if turn.kind in ("clarification", "held_out_reveal"):
-                said = sample.turns[index - 1].query + " " + said
-            sourced = {(flow.target_call, flow.argument) for flow in turn.flows}
-            for position, call in enumerate(sample.task.ground_truth[index]):
-                for param, value in call.arguments.items():
-                    if (position, param) in sourced:
-                        continue
-                    spoken = display.get(f"{call.name}.{param}", {}).get(str(value)) or speak_value(value)
-                    if spoken.lower() not in said.lower():
-                        missing.append(f"{sample.id}: {call.name}.{param}={value!r} in {said!r}")
-    return missing
+def says_in_display_words(display: dict[str, dict[str, str]]) -> Callable[[str, str, Any, str], bool]:
+    """A value is stated as its display words, else as `speak_value` says it, in any case."""
+
+    def says(tool: str, param: str, value: Any, text: str) -> bool:
+        spoken = display.get(f"{tool}.{param}", {}).get(str(value)) or speak_value(value)
+        return spoken.lower() in text.lower()
+
+    return says
 
 
 def _sourced_by_id_word(id_word: str) -> Callable[[list[Sample]], tuple[int, list[str]]]:
@@ -218,7 +206,9 @@ KIT_CASES: dict[str, KitCase] = {
         minimums=_figures("vehicle", 1.8, 0.25, 18),
         sourced=lambda samples: stated_flow_values(samples, _vehicle_forms, bounded=True),
         min_flows=11,
-        unstated=lambda samples: spoken_unstated_values(samples, kit_for("vehicle").phrases.display),
+        unstated=lambda samples: kit_checks.unstated_values(
+            samples, says_in_display_words(kit_for("vehicle").phrases.display)
+        ),
         mixed=(("vehicle,file_system", 12, 8, True, False),),
     ),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,9 +216,20 @@ def walk_problems(domain: str, seeds: int = 5) -> tuple[int, list[str]]:
     return len(targets), problems
 
 
-def unstated_values(samples: list[Sample]) -> list[str]:
+def says_each_scalar(tool: str, param: str, value: Any, text: str) -> bool:
+    """Every scalar inside the argument appears in the text (a whole number as a whole word)."""
+    return all(
+        re.search(rf"\b{item}\b" if isinstance(item, int) else re.escape(str(item)), text)
+        for item in _scalars(value)
+    )
+
+
+def unstated_values(
+    samples: list[Sample], says: Callable[[str, str, Any, str], bool] = says_each_scalar
+) -> list[str]:
     """Arguments a user must know (not taken from an earlier result) that the user never said in the
-    turn's request: its own text, plus the text before it when it answers a question or a wait."""
+    turn's request: its own text, plus the text before it when it answers a question or a wait.
+    `says(tool, parameter, value, text)` decides whether the text states the value."""
     missing = []
     for sample in samples:
         for position, record in enumerate(sample.turns):
@@ -225,16 +237,12 @@ def unstated_values(samples: list[Sample]) -> list[str]:
                 continue
             said = record.query
             if position and sample.turns[position - 1].kind in ("vague", "held_out_wait"):
-                said += " " + sample.turns[position - 1].query
+                said = sample.turns[position - 1].query + " " + said
             flowed = {(flow.target_call, flow.argument) for flow in record.flows}
             for index, call in enumerate(sample.task.ground_truth[record.index]):
                 for param, value in call.arguments.items():
-                    if (index, param) in flowed:
-                        continue
-                    for item in _scalars(value):
-                        pattern = rf"\b{item}\b" if isinstance(item, int) else re.escape(str(item))
-                        if not re.search(pattern, said):
-                            missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={item!r}")
+                    if (index, param) not in flowed and not says(call.name, param, value, said):
+                        missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={value!r}")
     return missing
 
 
