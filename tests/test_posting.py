@@ -11,35 +11,13 @@ import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.posting import Posting
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.support.session_checks import bfcl_script_differences, pickle_problems, repeat_problems
-
-
-def tweet(tweet_id: int, username: str, content: str, tags=(), mentions=()) -> dict[str, Any]:
-    return {
-        "id": tweet_id,
-        "username": username,
-        "content": content,
-        "tags": list(tags),
-        "mentions": list(mentions),
-    }
+from tests.support.domain_cases import posting_account, tweet
+from tests.support.session_checks import bfcl_script_differences
 
 
 @pytest.fixture
 def config() -> dict[str, Any]:
-    return {
-        "username": "ana",
-        "password": "pw1",
-        "authenticated": True,
-        "tweets": {
-            "0": tweet(0, "ana", "Morning run done", ["#Fitness"], ["@coach"]),
-            "1": tweet(1, "ben", "New fitness gear review", ["#Gear"]),
-            "5": tweet(5, "ben", "Coffee time", ["#fitness"]),
-        },
-        "comments": {"1": [{"username": "ana", "content": "Nice!"}]},
-        "retweets": {"ben": [0]},
-        "following_list": ["ben"],
-        "tweet_counter": 6,
-    }
+    return posting_account()
 
 
 @pytest.fixture
@@ -223,16 +201,6 @@ def test_user_stats(posting):
     assert run(posting, "get_user_stats(username='ben')") == [
         '{"tweet_count": 2, "following_count": 0, "retweet_count": 1}'
     ]
-
-
-def test_no_randomness_repeated_sessions_match(config):
-    script = "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]"
-    assert repeat_problems("posting", config, script) == []
-
-
-def test_pickles_with_its_state(posting):
-    run(posting, "post_tweet(content='kept')")
-    assert pickle_problems(posting, "get_tweet(6)") == []
 
 
 def test_scripted_session_matches_bfcl(config):

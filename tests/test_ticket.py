@@ -11,34 +11,13 @@ import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.support.session_checks import bfcl_script_differences, pickle_problems, repeat_problems
-
-
-def ticket(ticket_id: Any, status: str = "Open", created_by: str = "mia", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": ticket_id,
-        "title": f"Issue {ticket_id}",
-        "description": "",
-        "status": status,
-        "priority": 2,
-        "created_by": created_by,
-        **extra,
-    }
+from tests.support.domain_cases import ticket, ticket_desk
+from tests.support.session_checks import bfcl_script_differences
 
 
 @pytest.fixture
 def config() -> dict[str, Any]:
-    return {
-        "ticket_queue": [
-            ticket(1),
-            ticket(2, status="Closed"),
-            ticket(3, status="resolved", created_by="sam"),
-            ticket(4, status="Resolved", resolution="Rebooted"),
-            {"id": "ticket_001", "issue": "Imported", "status": "Open", "created_by": "ops"},
-        ],
-        "ticket_counter": 5,
-        "current_user": "mia",
-    }
+    return ticket_desk()
 
 
 @pytest.fixture
@@ -188,16 +167,6 @@ def test_get_user_tickets_fails_like_bfcl_on_a_ticket_without_creator(desk):
     # BFCL's own data has such tickets (multi_turn_base_173); bfcl-eval raises a KeyError on them.
     desk.ticket_queue[4].pop("created_by")
     assert run(desk, "get_user_tickets()") == ["Error during execution: 'created_by'"]
-
-
-def test_no_randomness_repeated_sessions_match(config):
-    script = "[create_ticket(title='a'), close_ticket(ticket_id=5), edit_ticket(1, {'priority': 3})]"
-    assert repeat_problems("ticket", config, script) == []
-
-
-def test_pickles_with_its_state(desk):
-    run(desk, "create_ticket(title='kept')")
-    assert pickle_problems(desk, "get_ticket(5)") == []
 
 
 def test_scripted_session_matches_bfcl(config):

@@ -135,17 +135,6 @@ def test_stamps_do_not_depend_on_the_local_time_zone(monkeypatch):
     assert seen == ["2024-09-02 05:40:15"] * 3
 
 
-def test_pickle_keeps_state_and_random_stream(bot):
-    one(bot, "fund_account(amount=1.0)")
-    copy = pickle.loads(pickle.dumps(bot))
-    one(bot, "fund_account(amount=2.0)")
-    one(copy, "fund_account(amount=2.0)")
-    assert copy.state_dict() == bot.state_dict()
-
-
-# -- session -------------------------------------------------------------------------------------------
-
-
 def test_login_logout_and_status(guest):
     assert one(guest, "trading_get_login_status()") == '{"status": false}'
     assert one(guest, "trading_logout()") == '{"status": "No user is currently logged in"}'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from datetime import date
 from typing import Any
 
@@ -131,16 +130,6 @@ def test_seeded_ids_are_deterministic_and_seed_dependent(config):
     assert outcome(None) == outcome(141053) == ["251675", '{"card_id": "391310425148"}']
     assert outcome(7) == outcome(7)
     assert outcome(7) != outcome(None)
-
-
-def test_pickle_keeps_state_and_random_stream(travel):
-    clone = pickle.loads(pickle.dumps(travel))
-    assert clone.state_dict() == travel.state_dict()
-    book = "book_flight('tok', 'main', '2024-12-15', 'SFO', 'LAX', 'economy')"
-    assert run(clone, book) == run(travel, book)
-
-
-# -- account -----------------------------------------------------------------------------------------------
 
 
 def test_login_status():

@@ -56,6 +56,65 @@ def message_workspace(**overrides: Any) -> dict[str, Any]:
     return {**config, **overrides}
 
 
+def tweet(
+    tweet_id: int, username: str, content: str, tags: tuple[str, ...] = (), mentions: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One post in BFCL's config shape."""
+    return {
+        "id": tweet_id,
+        "username": username,
+        "content": content,
+        "tags": list(tags),
+        "mentions": list(mentions),
+    }
+
+
+def posting_account() -> dict[str, Any]:
+    """Ana, logged in, following Ben; three posts (one with a comment, one retweeted) in BFCL's shape."""
+    return {
+        "username": "ana",
+        "password": "pw1",
+        "authenticated": True,
+        "tweets": {
+            "0": tweet(0, "ana", "Morning run done", ("#Fitness",), ("@coach",)),
+            "1": tweet(1, "ben", "New fitness gear review", ("#Gear",)),
+            "5": tweet(5, "ben", "Coffee time", ("#fitness",)),
+        },
+        "comments": {"1": [{"username": "ana", "content": "Nice!"}]},
+        "retweets": {"ben": [0]},
+        "following_list": ["ben"],
+        "tweet_counter": 6,
+    }
+
+
+def ticket(ticket_id: Any, status: str = "Open", created_by: str = "mia", **extra: Any) -> dict[str, Any]:
+    """One ticket in BFCL's config shape."""
+    return {
+        "id": ticket_id,
+        "title": f"Issue {ticket_id}",
+        "description": "",
+        "status": status,
+        "priority": 2,
+        "created_by": created_by,
+        **extra,
+    }
+
+
+def ticket_desk() -> dict[str, Any]:
+    """Mia's queue: open, closed, lower-case resolved, resolved and imported tickets, in BFCL's shape."""
+    return {
+        "ticket_queue": [
+            ticket(1),
+            ticket(2, status="Closed"),
+            ticket(3, status="resolved", created_by="sam"),
+            ticket(4, status="Resolved", resolution="Rebooted"),
+            {"id": "ticket_001", "issue": "Imported", "status": "Open", "created_by": "ops"},
+        ],
+        "ticket_counter": 5,
+        "current_user": "mia",
+    }
+
+
 @dataclass(frozen=True)
 class Setup:
     """A fresh instance from `config`, then `calls` in order; `<key>` in a call is replaced by that key's
@@ -399,4 +458,46 @@ FLOW_CASES: dict[str, FlowCase] = {
         (("liter_to_gallon", "gallon_to_liter"),),  # no round-trip conversions
     ),
     "math": FlowCase("math,file_system", (("wc", "mean", "numbers"), ("wc", "logarithm", "value"))),
+}
+
+
+@dataclass(frozen=True)
+class SessionCase:
+    """A config, a script to run first, and a probe whose results and effects a pickled copy must
+    reproduce (and two fresh instances, given the script, must agree on)."""
+
+    config: Config
+    script: str
+    probe: str
+
+
+SESSION_CASES: dict[str, SessionCase] = {
+    "file_system": SessionCase(FS_TREE, "[cd(folder='docs'), touch(file_name='c.txt')]", "[ls(), du()]"),
+    "math": SessionCase({}, "add(a=1, b=2)", "logarithm(value=10, base=3, precision=30)"),
+    "message": SessionCase(
+        {"current_user": "USR001"},
+        "send_message(receiver_id='USR002', message='first')",
+        "send_message(receiver_id='USR002', message='x')",
+    ),
+    "posting": SessionCase(
+        posting_account,
+        "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]",
+        "[post_tweet(content='kept'), get_tweet(6)]",
+    ),
+    "ticket": SessionCase(
+        ticket_desk,
+        "[create_ticket(title='a'), close_ticket(ticket_id=5), edit_ticket(1, {'priority': 3})]",
+        "[create_ticket(title='kept'), get_ticket(5)]",
+    ),
+    "trading": SessionCase(
+        {"authenticated": True, "market_status": "Open"},
+        "[fund_account(amount=1.0), place_order(order_type='Buy', symbol='AAPL', price=227.0, amount=3)]",
+        "[fund_account(amount=2.0), get_order_history()]",
+    ),
+    "travel": SessionCase(travel_account, "get_booking_history(access_token='tok_held')", TRAVEL_BOOKING),
+    "vehicle": SessionCase(
+        {"random_seed": 99},
+        "[lockDoors(unlock=False, door=['driver']), get_current_speed()]",
+        "[get_current_speed(), get_outside_temperature_from_google(), get_current_speed()]",
+    ),
 }

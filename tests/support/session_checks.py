@@ -40,13 +40,16 @@ def repeat_problems(domain: str, config: dict[str, Any], script: str) -> list[st
 
 
 def pickle_problems(instance: Domain, probe: str) -> list[str]:
-    """A pickled copy has the same state and answers `probe` as the original does."""
+    """A pickled copy has the same state, answers `probe` as the original does (random streams
+    included), and is left in the same state by it."""
     copy = pickle.loads(pickle.dumps(instance))
     problems = []
     if copy.state_dict() != instance.state_dict():
         problems.append("the copy's state differs")
     if results(copy, probe) != results(instance, probe):
         problems.append(f"the copy answers {probe} differently")
+    if copy.state_dict() != instance.state_dict():
+        problems.append(f"the copy's state after {probe} differs")
     return problems
 
 
