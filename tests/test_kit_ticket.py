@@ -10,7 +10,11 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
 from tests.support.kit_cases import scenarios
 
-KIT = kit_for("ticket")
+
+def test_ticket_ids_are_said_as_tickets():
+    display = kit_for("ticket").phrases.display
+    assert display["close_ticket.ticket_id"]["12"] == "ticket 12"
+    assert display["create_ticket.priority"]["5"] == "level 5"
 
 
 def test_scenarios_are_valid_configs_and_vary():
@@ -65,9 +69,3 @@ def test_probe_values():
     assert queue.conditions() == set()
     assert "conditions" not in TicketQueue.tool_table()
     assert "available_resources" not in TicketQueue.tool_table()
-
-
-def test_ticket_ids_are_said_as_tickets():
-    display = KIT.phrases.display
-    assert display["close_ticket.ticket_id"]["12"] == "ticket 12"
-    assert display["create_ticket.priority"]["5"] == "level 5"

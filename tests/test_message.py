@@ -10,16 +10,11 @@ from typing import Any
 import pytest
 
 from funreason_envs.domains.message import Messaging
-from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import serialize_result
 from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import result as run
 
 NOT_LOGGED_IN = '{"error": "No user is currently logged in."}'
-
-
-def run(domain: Messaging, action: Any) -> str:
-    (result,) = ToolRouter([domain]).run(action)
-    return result.content
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
 from tests.support.domain_cases import posting_account, tweet
 from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import results as run
 
 
 @pytest.fixture
@@ -23,10 +24,6 @@ def config() -> dict[str, Any]:
 @pytest.fixture
 def posting(config) -> Posting:
     return Posting(config)
-
-
-def run(domain: Posting, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([domain]).run(text)]
 
 
 def test_default_state_is_bfcls():

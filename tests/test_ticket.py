@@ -10,23 +10,20 @@ import pytest
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
-from funreason_envs.executor import ToolRouter
 from tests.support.domain_cases import ticket, ticket_desk
 from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import results as run
+
+
+@pytest.fixture
+def desk() -> TicketQueue:
+    """A queue loaded from the shared desk config (tests/support/domain_cases.py)."""
+    return TicketQueue(ticket_desk())
 
 
 @pytest.fixture
 def config() -> dict[str, Any]:
     return ticket_desk()
-
-
-@pytest.fixture
-def desk(config) -> TicketQueue:
-    return TicketQueue(config)
-
-
-def run(domain: TicketQueue, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([domain]).run(text)]
 
 
 def test_default_state_is_bfcls():

@@ -10,17 +10,9 @@ import pytest
 
 from funreason_envs.domains import trading
 from funreason_envs.domains.trading import DEFAULT_STATE, Trading
-from funreason_envs.executor import ToolRouter
 from tests.support.oracle import public_state, require_bfcl
-
-
-def run(bot: Trading, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([bot]).run(text)]
-
-
-def one(bot: Trading, text: str) -> str:
-    (result,) = run(bot, text)
-    return result
+from tests.support.session_checks import result as one
+from tests.support.session_checks import results as run
 
 
 @pytest.fixture

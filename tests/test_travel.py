@@ -18,6 +18,7 @@ from funreason_envs.domains.travel import (
 )
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
+from tests.support.session_checks import result as run
 
 PUBLIC_ATTRIBUTES = {
     "credit_card_list",
@@ -66,11 +67,6 @@ def config() -> dict[str, Any]:
 @pytest.fixture
 def travel(config) -> Travel:
     return Travel(config)
-
-
-def run(travel: Travel, text: str) -> str:
-    (result,) = ToolRouter([travel]).run(text)
-    return result.content
 
 
 def decoded(travel: Travel, text: str) -> Any:

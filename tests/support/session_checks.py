@@ -20,6 +20,12 @@ def results(instance: Domain, text: str) -> list[str]:
     return [result.content for result in ToolRouter([instance]).run(text)]
 
 
+def result(instance: Domain, text: str) -> str:
+    """The result string of the one call in `text`, run on `instance`."""
+    (content,) = results(instance, text)
+    return content
+
+
 def repeat_problems(domain: str, config: dict[str, Any], script: str) -> list[str]:
     """Two fresh instances given the same script must agree, and the free-play env must load the same
     state whatever the reset seed (nothing in a domain is random unless the config says so)."""
