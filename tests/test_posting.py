@@ -103,22 +103,6 @@ def test_tools_that_need_a_login_refuse_without_one(config, call, action):
     assert domain.state_dict() == before
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        "retweet(tweet_id=9)",
-        "comment(tweet_id=9, comment_content='hi')",
-        "mention(tweet_id=9, mentioned_usernames=['@a'])",
-        "get_tweet(tweet_id=9)",
-        "get_tweet_comments(tweet_id=9)",
-    ],
-)
-def test_tools_on_a_missing_tweet_report_it(posting, call):
-    before = posting.state_dict()
-    assert run(posting, call) == ['{"error": "Tweet with ID 9 not found."}']
-    assert posting.state_dict() == before
-
-
 def test_post_tweet_uses_and_advances_the_counter(posting):
     assert run(posting, "post_tweet(content='Hello', tags=['#hi'])") == [
         '{"id": 6, "username": "ana", "content": "Hello", "tags": ["#hi"], "mentions": []}'

@@ -501,3 +501,37 @@ SESSION_CASES: dict[str, SessionCase] = {
         "[get_current_speed(), get_outside_temperature_from_google(), get_current_speed()]",
     ),
 }
+
+
+@dataclass(frozen=True)
+class MissingIdCase:
+    """Calls that name an id the state does not hold, and the one error each must report."""
+
+    config: Config
+    calls: tuple[str, ...]
+    error: str
+
+
+MISSING_ID_CASES: dict[str, MissingIdCase] = {
+    "posting": MissingIdCase(
+        posting_account,
+        (
+            "retweet(tweet_id=9)",
+            "comment(tweet_id=9, comment_content='hi')",
+            "mention(tweet_id=9, mentioned_usernames=['@a'])",
+            "get_tweet(tweet_id=9)",
+            "get_tweet_comments(tweet_id=9)",
+        ),
+        '{"error": "Tweet with ID 9 not found."}',
+    ),
+    "ticket": MissingIdCase(
+        ticket_desk,
+        (
+            "get_ticket(ticket_id=99)",
+            "close_ticket(ticket_id=99)",
+            "resolve_ticket(ticket_id=99, resolution='x')",
+            "edit_ticket(ticket_id=99, updates={'title': 'x'})",
+        ),
+        '{"error": "Ticket with ID 99 not found."}',
+    ),
+}
