@@ -1,6 +1,6 @@
-"""The spec annotations hold together and hold true: every consumed resource can be had, every
-`at` path finds values in real results, and the state probes agree with requires/provides/revokes
-over random sessions."""
+"""The spec annotations hold together and hold true: every consumed resource can be had, every declared
+resource and condition is used, and the file system's probes agree with requires/provides/revokes over
+random sessions."""
 
 from __future__ import annotations
 

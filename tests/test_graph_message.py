@@ -1,5 +1,6 @@
 """The message domain in the Environment-API graph: its state probes, their agreement with the spec's
-requires/provides/revokes over random sessions, the edges BFCL's flows need, and walks to every tool."""
+requires/provides/revokes over random sessions, and walks that delete only after a login and a send.
+Paths, walks and flow edges of every domain are checked in test_graph_domains.py."""
 
 from __future__ import annotations
 

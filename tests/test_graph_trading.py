@@ -1,6 +1,6 @@
-"""The trading domain in the Environment-API graph: its state probes, its `produces` paths against real
-results, the probes agreeing with requires/provides/revokes over random sessions, and walks that reach
-every tool with prerequisites."""
+"""The trading domain in the Environment-API graph: its state probes, order ids that only results give,
+the probes agreeing with requires/provides/revokes over random sessions, gathering walks, and links to
+other domains. Paths and walks of every domain are checked in test_graph_domains.py."""
 
 from __future__ import annotations
 
