@@ -22,8 +22,8 @@ from funreason_envs.domains import domain_names
 from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.run import synthesize
-from tests.openai_server import Scripted, ScriptedServer
-from tests.test_synthesis_llm import SETTINGS, stand_in
+from tests.support.llm_stand_in import SETTINGS, stand_in
+from tests.support.openai_server import Scripted, ScriptedServer
 
 
 def template_rate(num: int, workers: int) -> tuple[float, int]:

@@ -4,6 +4,7 @@ Importing the package registers the `FunReason/*` environments with Gymnasium.
 """
 
 from funreason_envs.calls import ToolCall, parse_calls
+from funreason_envs.domains.registry import register_domain, registered_domain, unregister_domain
 from funreason_envs.env import ToolEnv
 from funreason_envs.errors import (
     ArgumentError,
@@ -42,4 +43,7 @@ __all__ = [
     "load_domain_spec",
     "load_spec_file",
     "parse_calls",
+    "register_domain",
+    "registered_domain",
+    "unregister_domain",
 ]

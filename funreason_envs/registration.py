@@ -1,10 +1,15 @@
-"""Register the FunReason environments with Gymnasium (`gym.make("FunReason/...")`)."""
+"""Register the FunReason environments with Gymnasium (`gym.make("FunReason/...")`).
+
+One free-play env per registered domain (`FunReason/<Name>-v0`), `FunReason/MultiTurn-v0` for task sets,
+and `FunReason/Combined-v0`, which holds every domain registered when it is made (packaged or registered
+in code with `register_domain`).
+"""
 
 from __future__ import annotations
 
 import gymnasium as gym
 
-from funreason_envs.domains import DOMAIN_CLASSES
+from funreason_envs.domains.registry import domain_names
 
 NAMESPACE = "FunReason"
 FREE_PLAY_STEP_LIMIT = 100
@@ -20,16 +25,26 @@ def registered_env_ids() -> list[str]:
     return sorted(name for name in gym.registry if name.startswith(f"{NAMESPACE}/"))
 
 
+def register_free_play(domain: str) -> None:
+    """Register the free-play env of one domain; safe to call twice."""
+    if env_id(domain) not in gym.registry:
+        gym.register(
+            id=env_id(domain),
+            entry_point="funreason_envs.env:ToolEnv",
+            kwargs={"domains": [domain]},
+            max_episode_steps=FREE_PLAY_STEP_LIMIT,
+        )
+
+
+def unregister_free_play(domain: str) -> None:
+    """Remove the free-play env of a domain that is being unregistered."""
+    gym.registry.pop(env_id(domain), None)
+
+
 def register_envs() -> None:
-    """Register one free-play env per domain and a combined one; safe to call twice."""
-    for domain in DOMAIN_CLASSES:
-        if env_id(domain) not in gym.registry:
-            gym.register(
-                id=env_id(domain),
-                entry_point="funreason_envs.env:ToolEnv",
-                kwargs={"domains": [domain]},
-                max_episode_steps=FREE_PLAY_STEP_LIMIT,
-            )
+    """Register one free-play env per domain, the multi-turn env and the combined one; safe to call twice."""
+    for domain in domain_names():
+        register_free_play(domain)
     multi_turn = f"{NAMESPACE}/MultiTurn-v0"
     if multi_turn not in gym.registry:
         gym.register(id=multi_turn, entry_point="funreason_envs.multiturn:MultiTurnEnv")

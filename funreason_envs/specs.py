@@ -127,6 +127,8 @@ class DomainSpec(BaseModel):
     title: str
     description: str
     bfcl_class: str | None = None
+    implementation: str | None = None
+    kit: str | None = None
     user_supplied: tuple[str, ...] = ()
     resources: dict[str, str] = Field(default_factory=dict)
     conditions: dict[str, str] = Field(default_factory=dict)

@@ -20,6 +20,7 @@ from typing import Any
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
+from funreason_envs.domains.registry import registry_version
 from funreason_envs.errors import FunReasonError
 from funreason_envs.executor import ToolResult
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
@@ -75,8 +76,13 @@ class Rejected(FunReasonError):
         self.detail = detail
 
 
-@cache
 def graph_for(domains: tuple[str, ...]) -> ApiGraph:
+    """The graph of some domains, built once per set of registered domains."""
+    return _graph_for(domains, registry_version())
+
+
+@cache
+def _graph_for(domains: tuple[str, ...], _version: int) -> ApiGraph:
     return ApiGraph.from_domains(list(domains))
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-
-def directory(**contents: Any) -> dict[str, Any]:
-    return {"type": "directory", "contents": contents}
-
-
-def file(content: str = "") -> dict[str, Any]:
-    return {"type": "file", "content": content}
+from tests.support.fs_tree import directory, file
+from tests.support.kit_cases import KIT_CASES, KitRun, make_run
 
 
 @pytest.fixture
@@ -32,3 +28,17 @@ def fs_config() -> dict[str, Any]:
             )
         }
     }
+
+
+@pytest.fixture(scope="session")
+def kit_run(tmp_path_factory) -> Callable[[str], KitRun]:
+    """The small run a domain's kit is judged on (tests/support/kit_cases.py), made once per session."""
+    runs: dict[str, KitRun] = {}
+
+    def get(domain: str) -> KitRun:
+        if domain not in runs:
+            num, seed = KIT_CASES[domain].run
+            runs[domain] = make_run((domain,), num, seed, tmp_path_factory.mktemp(f"kit-{domain}"))
+        return runs[domain]
+
+    return get

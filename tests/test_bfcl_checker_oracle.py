@@ -13,8 +13,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.checker import check_task, execute_responses
 from funreason_envs.domains import domain_class
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task
-from tests.oracle import CATEGORIES, load_category, require_bfcl
-from tests.test_bfcl_fidelity import supported
+from tests.support.oracle import CATEGORIES, load_category, require_bfcl, supported
 
 MUTATIONS = ("drop_call", "change_argument", "add_state_change", "move_call", "empty_turn")
 _names = itertools.count()

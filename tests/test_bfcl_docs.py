@@ -13,7 +13,7 @@ from funreason_envs.bfcl_docs import DOC_FILES, PYTHON_NOTE, bfcl_tools, doc_to_
 from funreason_envs.errors import ConfigError, MissingDependencyError
 from funreason_envs.schema import compile_schema
 from funreason_envs.specs import load_domain_spec
-from tests.oracle import require_bfcl
+from tests.support.oracle import require_bfcl
 
 
 def test_every_class_loads_in_order_with_valid_openai_schemas():

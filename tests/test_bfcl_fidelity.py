@@ -5,45 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from funreason_envs.domains import bfcl_class_map, domain_class
-from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute, load_category
+from tests.support.oracle import paired_turns
 
 EXACT_CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param")
 
 
-def our_execute(entry, turns, long_context):
-    config = entry["initial_config"]
-    instances = [
-        domain_class(name)(config.get(name, {}), long_context=long_context)
-        for name in entry["involved_classes"]
-    ]
-    router = ToolRouter(instances)
-    outcome = []
-    for turn in turns:
-        results = [router.run(call)[0].content for call in turn]
-        state = {type(i).bfcl_class: i.state_dict() for i in instances}
-        outcome.append((results, state))
-    return outcome
-
-
-def supported(entry) -> bool:
-    return all(name in bfcl_class_map() for name in entry["involved_classes"])
-
-
 @pytest.mark.parametrize("category", EXACT_CATEGORIES)
 def test_results_and_state_match_bfcl_exactly(category):
-    entries = [(entry, turns) for entry, turns in load_category(category) if supported(entry)]
-    assert len(entries) == 200, "every BFCL entry must run: all eight classes are implemented"
     mismatches = []
-    for entry, turns in entries:
-        ours = our_execute(entry, turns, long_context=False)
-        theirs = bfcl_execute(entry, turns, long_context=False)
-        for index, ((our_results, our_state), (their_results, their_state)) in enumerate(
-            zip(ours, theirs, strict=True)
-        ):
-            if our_results != their_results:
-                mismatches.append(f"{entry['id']} turn {index}: results {our_results} != {their_results}")
-            if our_state != their_state:
-                mismatches.append(f"{entry['id']} turn {index}: public state differs")
+    for where, (our_results, our_state), (their_results, their_state) in paired_turns(category, False):
+        if our_results != their_results:
+            mismatches.append(f"{where}: results {our_results} != {their_results}")
+        if our_state != their_state:
+            mismatches.append(f"{where}: public state differs")
     assert not mismatches, "\n".join(mismatches[:20])

@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.oracle import bfcl_execute, load_category, require_bfcl
-from tests.test_bfcl_fidelity import our_execute, supported
+from tests.support.oracle import paired_turns, require_bfcl
 
 State = dict[str, Any]
 
@@ -75,20 +74,15 @@ def normalise(states: dict[str, State], normalisers: dict[str, Callable[[State],
 
 
 def test_long_context_calls_succeed_alike_and_states_match_outside_filler():
-    entries = [(e, t) for e, t in load_category("multi_turn_long_context") if supported(e)]
-    assert len(entries) == 200, "every BFCL entry must run: all eight classes are implemented"
     rules = normalisers()
     problems = []
-    for entry, turns in entries:
-        ours = our_execute(entry, turns, long_context=True)
-        theirs = bfcl_execute(entry, turns, long_context=True)
-        for index, ((our_results, our_state), (their_results, their_state)) in enumerate(
-            zip(ours, theirs, strict=True)
-        ):
-            our_ok = [succeeded(r) for r in our_results]
-            their_ok = [succeeded(r) for r in their_results]
-            if our_ok != their_ok:
-                problems.append(f"{entry['id']} turn {index}: success {our_ok} != {their_ok}")
-            if normalise(our_state, rules) != normalise(their_state, rules):
-                problems.append(f"{entry['id']} turn {index}: public state differs outside the filler")
+    for where, (our_results, our_state), (their_results, their_state) in paired_turns(
+        "multi_turn_long_context", True
+    ):
+        our_ok = [succeeded(r) for r in our_results]
+        their_ok = [succeeded(r) for r in their_results]
+        if our_ok != their_ok:
+            problems.append(f"{where}: success {our_ok} != {their_ok}")
+        if normalise(our_state, rules) != normalise(their_state, rules):
+            problems.append(f"{where}: public state differs outside the filler")
     assert not problems, "\n".join(problems[:20])

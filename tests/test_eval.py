@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from funreason_envs.cli import main
-from tests.oracle import CATEGORIES
+from tests.support.oracle import CATEGORIES
 
 
 def read_rows(folder):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from funreason_envs.cli import main
-from tests.openai_server import ScriptedServer, completion, tool_call
-from tests.test_hf_agent import model_folder  # noqa: F401  (module fixture: a tiny model built in-test)
+from tests.support.openai_server import ScriptedServer, completion, tool_call
+from tests.support.tiny_model import build_tiny_model
 
 ROW_KEYS = {"id", "category", "domains", "passed", "score", "reason", "turns", "messages", "tools", "usage"}
 
@@ -86,7 +88,13 @@ def test_bfcl_tasks_show_bfcl_eval_function_docs_by_default(tmp_path):
     assert not any("Python 3 syntax" in tool["function"]["description"] for tool in ours)
 
 
-def test_local_model_eval_runs_batched(tmp_path, model_folder):  # noqa: F811
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory):
+    """A tiny model built in-test."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))
+
+
+def test_local_model_eval_runs_batched(tmp_path, model_folder):
     out = tmp_path / "hf"
     code = main(
         [

@@ -14,8 +14,8 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports import ExportOptions, make_exporter
 from funreason_envs.synthesis.exports.bfcl import CALL_TEXT_IN_STRING, NO_BFCL_CLASS
 from funreason_envs.tasks.bfcl import load_bfcl_tasks
-from tests.oracle import bfcl_execute, public_state, require_bfcl
-from tests.synthesis_samples import echo_sample, long_context_sample, read_jsonl, samples
+from tests.support.oracle import bfcl_execute, public_state, require_bfcl
+from tests.support.synthesis_samples import echo_sample, long_context_sample, read_jsonl, samples
 
 _checker_runs = itertools.count()
 

@@ -7,7 +7,7 @@ import re
 
 from funreason_envs.calls import parse_calls
 from funreason_envs.synthesis.exports import ExportOptions, export
-from tests.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
+from tests.support.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
 
 BLOCK = re.compile(r"<\|im_start\|>(\w+)\n(.*?)<\|im_end\|>\n", re.DOTALL)
 

@@ -8,7 +8,7 @@ import pytest
 
 from funreason_envs.synthesis.exports import ExportOptions, export
 from funreason_envs.synthesis.exports.conversation import read_conversation
-from tests.synthesis_samples import read_jsonl, samples
+from tests.support.synthesis_samples import read_jsonl, samples
 
 
 def rows_of(tmp_path, **options):

@@ -10,7 +10,7 @@ import pytest
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports import ExportOptions, export, make_exporter
-from tests.synthesis_samples import read_jsonl, samples
+from tests.support.synthesis_samples import read_jsonl, samples
 
 
 def load(out):

@@ -12,7 +12,7 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports import ExportOptions, export
 from funreason_envs.synthesis.exports.faults import FAILURES, NOTICES
 from funreason_envs.synthesis.exports.options import QWEN_RESULT_SEPARATOR
-from tests.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
+from tests.support.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
 
 THOUGHT = re.compile(r"<think>(.*?)</think>", re.DOTALL)
 

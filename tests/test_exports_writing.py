@@ -11,7 +11,7 @@ import pytest
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export, make_exporter
 from funreason_envs.synthesis.exports.faults import FAILURES
-from tests.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
+from tests.support.synthesis_samples import handmade_sample, read_jsonl, samples, tool_call
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW_FILES = {

@@ -7,16 +7,12 @@ import json
 import pytest
 
 from funreason_envs.domains.file_system import LONG_CONTEXT_EXTRA_FILES, LONG_CONTEXT_PADDING, FileSystem
-from funreason_envs.executor import ToolRouter
+from tests.support.session_checks import results as run
 
 
 @pytest.fixture
 def fs(fs_config):
     return FileSystem(fs_config)
-
-
-def run(fs: FileSystem, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([fs]).run(text)]
 
 
 def test_navigation_and_pwd(fs):

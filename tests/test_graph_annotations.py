@@ -1,6 +1,6 @@
-"""The spec annotations hold together and hold true: every consumed resource can be had, every
-`at` path finds values in real results, and the state probes agree with requires/provides/revokes
-over random sessions."""
+"""The spec annotations hold together and hold true: every consumed resource can be had, every declared
+resource and condition is used, and the file system's probes agree with requires/provides/revokes over
+random sessions."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ import random
 
 import pytest
 
-from funreason_envs.calls import ToolCall
-from funreason_envs.domains import domain_class, domain_names
-from funreason_envs.domains.base import Domain
 from funreason_envs.domains.file_system import FileSystem
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import ApiGraph, extract_values
+from funreason_envs.graph import ApiGraph
 from funreason_envs.specs import load_domain_spec
-from tests.condition_checks import assert_condition_effects
-from tests.conftest import directory, file
-from tests.graph_helpers import candidate_arguments
+from tests.support.condition_checks import random_session
+from tests.support.fs_tree import directory, file
+from tests.support.graph_helpers import candidate_arguments
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +53,6 @@ def test_declared_vocabulary_is_used(graph):
         assert set(spec.conditions) == used_conditions, spec.domain
 
 
-def test_domains_with_conditions_implement_the_state_probes():
-    for name in domain_names():
-        cls = domain_class(name)
-        if cls.spec().conditions:
-            assert cls.conditions is not Domain.conditions, f"{name}: conditions() must be implemented"
-            assert cls.available_resources is not Domain.available_resources, name
-
-
 def test_file_system_probes():
     fs = FileSystem({"root": {"ws": directory(docs=directory(**{"a.txt": file()}), empty=directory())}})
     assert fs.conditions() == {"empty_folder_here", "entry_here"}
@@ -83,54 +72,6 @@ def test_file_system_probes():
     )
 
 
-SAMPLE_CALLS = [
-    "cd(folder='docs')",
-    "ls()",
-    "pwd()",
-    "cat(file_name='a.txt')",
-    "grep(file_name='a.txt', pattern='line')",
-    "tail(file_name='a.txt', lines=2)",
-    "sort(file_name='a.txt')",
-    "wc(file_name='a.txt')",
-    "diff(file_name1='a.txt', file_name2='b.txt')",
-    "echo(content='hello')",
-    "du()",
-    "find(path='.', name='txt')",
-    "cd(folder='inner')",
-]
-
-
-def test_produces_paths_find_values_in_real_results():
-    fs = FileSystem(
-        {
-            "root": {
-                "ws": directory(
-                    docs=directory(
-                        inner=directory(),
-                        **{"a.txt": file("line one\nline two\nthree"), "b.txt": file("line one\nline 2")},
-                    )
-                )
-            }
-        }
-    )
-    router = ToolRouter([fs])
-    found: dict[tuple[str, str, str], list] = {}
-    for text in SAMPLE_CALLS:
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = FileSystem.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource, p.at) for t in FileSystem.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    empty = [key for key, values in found.items() if not values]
-    assert not empty, f"paths that found nothing: {empty}"
-    assert found[("ls", "file_name", "current_directory_content[]")] == ["inner", "a.txt", "b.txt"]
-    assert found[("find", "directory_name", "matches[]|parts")] == ["a.txt", "b.txt"]
-    assert found[("pwd", "directory_name", "current_working_directory|parts")] == ["ws", "docs"]
-    assert found[("wc", "number", "count")] == [3]
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_state_annotations_agree_with_the_probes(seed):
     """Over random calls whose annotated parameters take values the state offers: a call whose
@@ -147,15 +88,5 @@ def test_state_annotations_agree_with_the_probes(seed):
             }
         }
     )
-    router = ToolRouter([fs])
-    tools = list(FileSystem.spec().by_name.values())
-    checked = 0
-    for _ in range(250):
-        tool = rng.choice(tools)
-        before = fs.conditions()
-        arguments = candidate_arguments(tool, [fs], rng)[0]
-        result = router.execute(ToolCall(tool.name, arguments))
-        after = fs.conditions()
-        if assert_condition_effects(tool, arguments, result, before, after):
-            checked += 1
-    assert checked > 50
+    checked = random_session(fs, lambda tool: candidate_arguments(tool, [fs], rng)[0], rng, 250)
+    assert len(checked) > 50

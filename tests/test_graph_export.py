@@ -15,7 +15,7 @@ from funreason_envs.graph.draw import _unlinked_note, draw_png
 from funreason_envs.graph.export import combined_graph, to_node_link, write_graphml
 from funreason_envs.graph.layout import band_of, layout, panel
 from funreason_envs.specs import load_domain_spec
-from tests.graph_helpers import make_spec
+from tests.support.graph_helpers import make_spec
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

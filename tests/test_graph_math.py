@@ -1,48 +1,12 @@
-"""The math domain in the Environment-API graph: result types that keep it sparse, the edges BFCL's
-flows need (numbers read in other domains feed statistics and logarithms), and paths that find values."""
+"""The math domain in the Environment-API graph: result types that keep it sparse, and numbers read in
+other domains that feed statistics and logarithms. Paths and flow edges of every domain are checked in
+test_graph_domains.py."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from funreason_envs.domains.math import Math
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph, Situation, extract_values
-
-SAMPLE_CALLS = [
-    "absolute_value(number=-4.5)",
-    "add(a=16, b=9)",
-    "divide(a=22, b=8)",
-    "imperial_si_conversion(value=12, unit_in='km', unit_out='miles')",
-    "max_value(numbers=[3, 16, 60])",
-    "mean(numbers=[3, 16, 60])",
-    "min_value(numbers=[3, 16, 60])",
-    "multiply(a=2.5, b=4)",
-    "percentage(part=30, whole=120)",
-    "power(base=3, exponent=2)",
-    "si_unit_conversion(value=2500, unit_in='m', unit_out='km')",
-    "standard_deviation(numbers=[2, 4, 4, 4, 5, 5, 7, 9])",
-    "subtract(a=10, b=25)",
-    "sum_values(numbers=[3, 16, 60])",
-]
-
-
-def test_produces_paths_find_values_in_real_results():
-    router = ToolRouter([Math()])
-    found: dict[tuple[str, str], list[Any]] = {}
-    for text in SAMPLE_CALLS:
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = Math.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource) for t in Math.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    assert found[("add", "computed_value")] == [25]
-    assert found[("subtract", "difference")] == [-15]
-    assert found[("standard_deviation", "list_statistic")] == [2.0]
-    assert found[("percentage", "ratio")] == [25.0]
-    assert found[("absolute_value", "magnitude")] == [4.5]
 
 
 def test_arbitrary_precision_results_produce_nothing():
@@ -60,12 +24,14 @@ def test_every_tool_is_callable_from_nothing():
     assert not any(tool.requires for tool in graph.tools.values())
 
 
-def test_bfcl_flows_of_the_domain_are_data_edges():
+def test_numbers_read_elsewhere_feed_math_without_being_prerequisites():
+    """wc's count feeds mean and logarithm as a number (the data edges are in test_graph_domains); a user
+    may state the number instead, so the edge is no prerequisite."""
     graph = ApiGraph.from_domains("math,file_system")
     for consumer, param in (("mean", "numbers"), ("logarithm", "value")):
         reasons = graph.reasons("wc", consumer)
         assert any(r.kind == "data" and r.via == "number" and r.param == param for r in reasons)
-        assert not any(r.prerequisite for r in reasons), "a user may state the number instead"
+        assert not any(r.prerequisite for r in reasons)
 
 
 def test_results_feed_only_what_they_make_sense_for():

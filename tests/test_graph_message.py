@@ -1,5 +1,6 @@
 """The message domain in the Environment-API graph: its state probes, their agreement with the spec's
-requires/provides/revokes over random sessions, the edges BFCL's flows need, and walks to every tool."""
+requires/provides/revokes over random sessions, and walks that delete only after a login and a send.
+Paths, walks and flow edges of every domain are checked in test_graph_domains.py."""
 
 from __future__ import annotations
 
@@ -8,34 +9,22 @@ from typing import Any
 
 import pytest
 
-from funreason_envs.calls import ToolCall
 from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolResult, ToolRouter
-from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
-from tests.test_graph import independent_check
+from funreason_envs.graph import ApiGraph, WalkSampler
+from tests.support.condition_checks import random_session
+from tests.support.domain_cases import message_workspace
 
 LOGGED_IN = "message_logged_in"
 INBOX = "message_inbox_not_empty"
 
 
-def workspace(**overrides: Any) -> dict[str, Any]:
-    """Three users, two inbox messages, nobody logged in (BFCL's config shape)."""
-    config = {
-        "user_count": 3,
-        "user_map": {"Ann": "USR001", "Ben": "USR002", "Cleo": "USR003"},
-        "inbox": [{"USR002": "Lunch at noon?"}, {"USR003": "The budget is ready."}],
-        "message_count": 2,
-        "current_user": None,
-    }
-    return {**config, **overrides}
-
-
 def test_probes_read_the_workspace():
-    messaging = Messaging(workspace())
+    messaging = Messaging(message_workspace())
     assert messaging.conditions() == {INBOX}
     # names are offered; ids are not: a user knows people by name, ids come from results
     assert messaging.available_resources() == {"message_user_name": ["Ann", "Ben", "Cleo"]}
-    assert Messaging(workspace(current_user="USR001", inbox=[])).conditions() == {LOGGED_IN}
+    assert Messaging(message_workspace(current_user="USR001", inbox=[])).conditions() == {LOGGED_IN}
     spec = Messaging.spec()
     assert messaging.conditions() <= set(spec.conditions)
     assert set(messaging.available_resources()) <= set(spec.resources)
@@ -45,7 +34,7 @@ def test_probes_read_the_workspace():
 
 
 def test_probes_follow_login_sending_and_deleting():
-    messaging = Messaging(workspace(inbox=[], message_count=0))
+    messaging = Messaging(message_workspace(inbox=[], message_count=0))
     assert messaging.conditions() == set()
     router = ToolRouter([messaging])
     router.run("message_login(user_id='USR001')")
@@ -84,85 +73,15 @@ def test_state_annotations_agree_with_the_probes(seed):
     """Over random calls: a call whose required condition does not hold fails; after a successful call
     its `provides` hold; a condition that held and is not revoked by the call still holds."""
     rng = random.Random(seed)
-    messaging = Messaging(workspace(current_user=rng.choice([None, "USR002"])))
-    router = ToolRouter([messaging])
-    tools = list(Messaging.spec().by_name.values())
-    checked = 0
-    for _ in range(300):
-        tool = rng.choice(tools)
-        before = messaging.conditions()
-        result = router.execute(ToolCall(tool.name, random_arguments(tool.name, messaging, rng)))
-        after = messaging.conditions()
-        if set(tool.requires) - before:
-            assert not succeeded(result), f"{tool.name} succeeded without {set(tool.requires) - before}"
-            continue
-        if succeeded(result):
-            checked += 1
-            assert set(tool.provides) <= after, f"{result.call} did not bring about {tool.provides}"
-            lost = before - after - set(tool.revokes)
-            assert not lost, f"{result.call} ended {lost} without declaring it in revokes"
-    assert checked > 100
-
-
-def test_produces_paths_find_values_in_real_results():
-    messaging = Messaging(workspace(current_user="USR001"))
-    router = ToolRouter([messaging])
-    calls = [
-        "list_users()",
-        "get_user_id(user='Ben')",
-        "add_contact(user_name='Dora')",
-        "search_messages(keyword='budget')",
-        "view_messages_sent()",
-    ]
-    found: dict[tuple[str, str, str], list[Any]] = {}
-    for text in calls:
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = Messaging.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource, p.at) for t in Messaging.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from the calls"
-    assert found[("list_users", "message_user_name", "user_list[]")] == ["Ann", "Ben", "Cleo"]
-    assert found[("get_user_id", "message_user_id", "user_id")] == ["USR002"]
-    assert found[("add_contact", "message_contact_id", "user_id")] == ["USR004"]
-    assert found[("search_messages", "message_receiver_id", "results[].receiver_id")] == ["USR003"]
-    assert found[("view_messages_sent", "message_receiver_id", "messages{}")] == ["USR002", "USR003"]
-
-
-def test_bfcl_flows_of_the_domain_are_data_edges():
-    graph = ApiGraph.from_domains("message,file_system")
-    expected = [
-        ("add_contact", "send_message", "receiver_id"),
-        ("view_messages_sent", "delete_message", "receiver_id"),
-        ("get_user_id", "send_message", "receiver_id"),
-        ("get_user_id", "delete_message", "receiver_id"),
-        ("get_user_id", "message_login", "user_id"),
-        ("search_messages", "delete_message", "receiver_id"),
-        ("cat", "send_message", "message"),
-    ]
-    for producer, consumer, param in expected:
-        reasons = graph.reasons(producer, consumer)
-        assert any(r.kind == "data" and r.param == param for r in reasons), (producer, consumer, param)
-    # nobody logs in as a contact just added, or as the receiver of a message
-    for producer in ("add_contact", "view_messages_sent", "search_messages"):
-        assert not graph.reasons(producer, "message_login")
-    assert graph.out_degree("message") < 0.3 * len(Messaging.spec().tools)
+    messaging = Messaging(message_workspace(current_user=rng.choice([None, "USR002"])))
+    checked = random_session(
+        messaging, lambda tool: random_arguments(tool.name, messaging, rng), rng, 300, succeeded
+    )
+    assert len(checked) > 100
 
 
 @pytest.mark.parametrize("domains", ["message", "message,file_system"])
-def test_walks_reach_every_message_tool_with_prerequisites(domains):
-    graph = ApiGraph.from_domains(domains)
-    targets = [
-        name for name, tool in graph.tools.items() if tool.domain == "message" and graph.prerequisites(name)
-    ]
-    assert {"message_login", "send_message", "delete_message", "search_messages"} <= set(targets)
-    for seed in range(5):
-        sampler = WalkSampler(graph, seed=seed, gather=0.7, explore=0.2)
-        for target in targets:
-            walk = sampler.walk(target)
-            assert walk.steps[-1] == target
-            assert independent_check(graph, walk.steps) == [], walk.steps
-    # deleting needs a login, an id and a message in the inbox: a send comes first from nothing
-    steps = WalkSampler(graph, seed=0).walk("delete_message").steps
+def test_deleting_a_message_walks_through_a_login_and_a_send(domains):
+    """Deleting needs a login, an id and a message in the inbox: from nothing, a send comes first."""
+    steps = WalkSampler(ApiGraph.from_domains(domains), seed=0).walk("delete_message").steps
     assert {"message_login", "send_message"} <= set(steps)

@@ -1,6 +1,6 @@
-"""The trading domain in the Environment-API graph: its state probes, its `produces` paths against real
-results, the probes agreeing with requires/provides/revokes over random sessions, and walks that reach
-every tool with prerequisites."""
+"""The trading domain in the Environment-API graph: its state probes, order ids that only results give,
+the probes agreeing with requires/provides/revokes over random sessions, gathering walks, and links to
+other domains. Paths and walks of every domain are checked in test_graph_domains.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from funreason_envs.domains.trading import Trading
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, Reason, WalkSampler, extract_values
 from funreason_envs.specs import ToolSpec, load_domain_spec
-from tests.test_graph import independent_check
 
 SPEC = load_domain_spec("trading")
 
@@ -57,52 +56,6 @@ def test_order_ids_must_come_from_a_producing_tool():
 def test_ids_the_environment_makes_are_not_user_supplied():
     assert {"order_id", "open_order_id"}.isdisjoint(SPEC.user_supplied)
     assert {"company_name", "sector", "stock_symbol"} <= set(SPEC.user_supplied)
-
-
-SAMPLE_CALLS = [
-    "trading_login(username='ana', password='pw')",
-    "get_symbol_by_name(name='Nvidia')",
-    "get_stock_info(symbol='NVDA')",
-    "get_available_stocks(sector='Technology')",
-    "filter_stocks_by_price(stocks=['AAPL', 'ZETA'], min_price=100.0, max_price=300.0)",
-    "notify_price_change(stocks=['NVDA', 'MSFT'], threshold=0.2)",
-    "get_current_time()",
-    "add_to_watchlist(stock='AAPL')",
-    "get_watchlist()",
-    "place_order(order_type='Buy', symbol='AAPL', price=227.0, amount=3)",
-    "get_order_history()",
-    "get_order_details(order_id=12345)",
-    "cancel_order(order_id=12446)",
-    "get_account_info()",
-    "fund_account(amount=500.0)",
-    "withdraw_funds(amount=200.0)",
-]
-
-
-def test_produces_paths_find_values_in_real_results():
-    bot = Trading({"market_status": "Open"})
-    router = ToolRouter([bot])
-    found: dict[tuple[str, str, str], list[Any]] = {}
-    for text in SAMPLE_CALLS:
-        (result,) = router.run(text)
-        assert result.ok, result.content
-        tool = Trading.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    long_watch = Trading({"authenticated": True}, long_context=True).get_watchlist()
-    for produced in Trading.tool_table()["get_watchlist"].spec.produces:
-        if produced.at == "[]":
-            found[("get_watchlist", produced.resource, "[]")] = extract_values(long_watch, "[]")
-    every = {(t.name, p.resource, p.at) for t in SPEC.tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    empty = [key for key, values in found.items() if not values]
-    assert not empty, f"paths that found nothing: {empty}"
-    assert found[("get_symbol_by_name", "stock_symbol", "symbol")] == ["NVDA"]
-    assert found[("filter_stocks_by_price", "stock_symbol", "filtered_stocks[]")] == ["AAPL"]
-    assert found[("get_order_details", "stock_symbol", "symbol")] == ["AAPL"]
-    assert found[("get_stock_info", "stock_price", "price")] == [220.34]
-    assert found[("withdraw_funds", "cash_amount", "new_balance")] == [10300.0]
-    assert found[("get_watchlist", "watchlist_symbol", "watchlist[]")] == ["NVDA", "AAPL"]
 
 
 def reports_failure(result: ToolResult) -> bool:
@@ -192,20 +145,6 @@ def test_state_annotations_agree_with_the_probes(seed):
         for produced in tool.produces:
             named.setdefault(produced.resource, []).extend(extract_values(result.value, produced.at))
     assert checked > 100 and refused > 5 and vouched > 5
-
-
-def test_walks_reach_every_trading_tool_with_prerequisites(graph):
-    targets = [name for name in graph.tools if graph.prerequisites(name)]
-    assert {"place_order", "get_order_details", "cancel_order", "withdraw_funds", "get_watchlist"} <= set(
-        targets
-    )
-    for seed in range(5):
-        for settings in ({}, {"gather": 0.7, "explore": 0.3}):
-            sampler = WalkSampler(graph, seed=seed, **settings)
-            for target in targets:
-                walk = sampler.walk(target)
-                assert walk.steps[-1] == target
-                assert independent_check(graph, walk.steps) == [], walk.steps
 
 
 def test_gathering_looks_up_what_a_user_would_name(graph):

@@ -13,7 +13,7 @@ from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph
 from funreason_envs.graph.flows import ExecutedCall, Flow, coverage, observed_flows
 from funreason_envs.jsonutil import copy_json
-from tests.oracle import CATEGORIES, load_category
+from tests.support.oracle import CATEGORIES, load_category
 
 MIN_COVERAGE = 0.95
 MAX_OUT_DEGREE_SHARE = 0.30

@@ -1,6 +1,6 @@
-"""The vehicle's graph annotations hold true: its state probes read the conditions its tools check,
-every `produces` path finds values in real results, the annotations agree with the probes over random
-sessions, BFCL's observed vehicle flows are data edges, and live walks reach the tools that need state."""
+"""The vehicle's graph annotations hold true: its state probes read the conditions its tools check, the
+annotations agree with the probes over random sessions, and live walks reach the tools that need state.
+Paths and flow edges of every domain are checked in test_graph_domains.py."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.vehicle import Vehicle
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
+from funreason_envs.graph import ApiGraph, WalkSampler
 from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.kits.vehicle import DOORS, scenario
-from tests.condition_checks import assert_condition_effects
+from tests.support.condition_checks import random_session
 
 LOCKED = dict.fromkeys(DOORS, "locked")
 
@@ -55,40 +55,6 @@ def test_probes_follow_the_checks_of_start_engine_and_cruise_control():
     assert not {"conditions", "available_resources"} & set(Vehicle.tool_table())
 
 
-SAMPLE_CALLS = {
-    "check_tire_pressure": "check_tire_pressure()",
-    "displayCarStatus": "displayCarStatus(option='doors')",
-    "estimate_distance": "estimate_distance(cityA='83214', cityB='74532')",
-    "fillFuelTank": "fillFuelTank(fuelAmount=12.5)",
-    "find_nearest_tire_shop": "find_nearest_tire_shop()",
-    "get_zipcode_based_on_city": "get_zipcode_based_on_city(city='Rivermist')",
-    "liter_to_gallon": "liter_to_gallon(liter=20)",
-}
-
-
-def test_produces_paths_find_values_in_real_results():
-    found: dict[tuple[str, str, str], list[Any]] = {}
-    for name, text in SAMPLE_CALLS.items():
-        car = Vehicle({"fuelLevel": 7.5})
-        result = call(car, text)
-        assert result.ok, result.content
-        for produced in Vehicle.spec().by_name[name].produces:
-            found[(name, produced.resource, produced.at)] = extract_values(result.value, produced.at)
-    fuel_status = call(Vehicle({"fuelLevel": 7.5}), "displayCarStatus(option='fuel')").value
-    found[("displayCarStatus", "fuel_level", "fuelLevel")] = extract_values(fuel_status, "fuelLevel")
-    every = {(t.name, p.resource, p.at) for t in Vehicle.spec().tools for p in t.produces}
-    assert set(found) == every, "a producing tool is missing from SAMPLE_CALLS"
-    assert all(found.values()), [key for key, values in found.items() if not values]
-    assert found[("get_zipcode_based_on_city", "zipcode", "zipcode")] == ["83214"]
-    assert found[("displayCarStatus", "door_name", "doorStatus{}")] == list(DOORS)
-    assert found[("displayCarStatus", "fuel_level", "fuelLevel")] == [7.5]
-    assert found[("fillFuelTank", "fuel_level", "fuelLevel")] == [20.0]
-    assert found[("estimate_distance", "distance", "distance")] == [750.0]
-    assert found[("find_nearest_tire_shop", "address", "shopLocation")] == [
-        "456 Oakwood Avenue, Rivermist, 83214"
-    ]
-
-
 # Argument choices for the random sessions: sensible values and ones that fail or undo a condition.
 CHOICES: dict[str, list[Any]] = {
     "lockDoors.unlock": [True, False, False],
@@ -125,43 +91,13 @@ def test_state_annotations_agree_with_the_probes(seed):
     hold; a condition that held and is not revoked still holds; each `may_provide` does happen."""
     rng = random.Random(seed)
     car = Vehicle(scenario(rng))
-    router = ToolRouter([car])
-    tools = list(Vehicle.spec().by_name.values())
-    checked = 0
-    brought_about: set[tuple[str, str]] = set()
-    for _ in range(400):
-        tool = rng.choice(tools)
-        before = car.conditions()
-        arguments = random_arguments(tool, rng)
-        result = router.execute(ToolCall(tool.name, arguments))
-        after = car.conditions()
-        if assert_condition_effects(tool, arguments, result, before, after):
-            checked += 1
-            gained = after - before
-            assert gained <= set(tool.provides) | set(tool.may_provide), f"{tool.name} brought about {gained}"
-            brought_about |= {(tool.name, condition) for condition in gained}
-    assert checked > 150
+    checked = random_session(car, lambda tool: random_arguments(tool, rng), rng, 400)
+    assert len(checked) > 150
+    for name, gained in checked:
+        tool = Vehicle.spec().tool(name)
+        assert gained <= set(tool.provides) | set(tool.may_provide), f"{name} brought about {gained}"
+    brought_about = {(name, condition) for name, gained in checked for condition in gained}
     assert {("lockDoors", "doors_locked"), ("pressBrakePedal", "brake_pressed")} <= brought_about
-
-
-def test_observed_bfcl_flows_of_the_vehicle_are_data_edges(graph):
-    """The vehicle flows seen in BFCL's ground truth (tests/test_graph_validation.py counts them all)."""
-    observed = [
-        ("get_zipcode_based_on_city", "estimate_distance", "cityA"),
-        ("get_zipcode_based_on_city", "estimate_distance", "cityB"),
-        ("estimate_distance", "estimate_drive_feasibility_by_mileage", "distance"),
-        ("find_nearest_tire_shop", "set_navigation", "destination"),
-        ("displayCarStatus", "lockDoors", "door"),
-        ("fillFuelTank", "gallon_to_liter", "gallon"),
-    ]
-    for producer, consumer, param in observed:
-        assert any(r.kind == "data" and r.param == param for r in graph.reasons(producer, consumer)), (
-            producer,
-            consumer,
-            param,
-        )
-    assert graph.reasons("liter_to_gallon", "gallon_to_liter") == []  # no round-trip conversions
-    assert graph.out_degree("vehicle") < 0.3 * len(Vehicle.spec().tools)
 
 
 def test_starting_the_engine_is_possibly_prepared_by_the_doors_and_the_brake(graph):

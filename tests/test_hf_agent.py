@@ -9,38 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
 
 import gymnasium as gym
 import pytest
 import torch
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
-    LlamaConfig,
-    LlamaForCausalLM,
     LogitsProcessor,
     LogitsProcessorList,
-    PreTrainedTokenizerFast,
 )
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.agents import Agent, TransformersAgent, TransformersModel, act_batch
 from funreason_envs.errors import ConfigError, MissingDependencyError
-
-SPECIAL_TOKENS = ["<|pad|>", "<|end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|tool|>"]
-TEMPLATE = """
-{%- if note is defined %}{{ note }}{% endif %}
-{%- if tools %}<|system|>You may call these tools:
-{% for tool in tools %}{{ tool.function | tojson }}
-{% endfor %}<|end|>{% endif %}
-{%- for message in messages %}
-{%- if message.role == "assistant" %}<|assistant|>{{ message.content or "" }}
-{%- for call in message.tool_calls or [] %}<tool_call>{{ {"name": call.function.name,
-"arguments": call.function.arguments} | tojson }}</tool_call>{% endfor %}<|end|>
-{%- elif message.role == "tool" %}<|tool|>{{ message.name }}: {{ message.content }}<|end|>
-{%- else %}<|{{ message.role }}|>{{ message.content }}<|end|>{% endif %}
-{%- endfor %}
-{%- if add_generation_prompt %}<|assistant|>{% endif %}"""
+from tests.support.tiny_model import build_tiny_model, file_system_tools
 
 
 class Script(LogitsProcessor):
@@ -63,52 +44,9 @@ class Script(LogitsProcessor):
         return forced
 
 
-def file_system_tools() -> list[dict[str, Any]]:
-    _, info = gym.make("FunReason/FileSystem-v0").reset(seed=0)
-    return info["tools"]
-
-
 @pytest.fixture(scope="module")
 def model_folder(tmp_path_factory):
-    """A saved tiny model and tools-aware tokenizer, trained on the file-system tool specs."""
-    corpus = [json.dumps(tool) for tool in file_system_tools()]
-    corpus += ['<tool_call>{"name": "ls", "arguments": {}}</tool_call>', "Done. notes.md says one two three."]
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=600,
-        special_tokens=SPECIAL_TOKENS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    bpe.train_from_iterator(corpus, trainer)
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=bpe,
-        eos_token="<|end|>",
-        pad_token="<|pad|>",
-        chat_template=TEMPLATE,
-        clean_up_tokenization_spaces=False,
-    )
-    tokenizer.add_tokens(["<tool_call>", "</tool_call>", "<think>", "</think>"])
-    torch.manual_seed(0)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=4096,
-        initializer_range=0.3,
-        pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        bos_token_id=tokenizer.eos_token_id,
-    )
-    folder = tmp_path_factory.mktemp("tiny-llama")
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="module")

@@ -1,35 +1,17 @@
-"""The message synthesis kit: varied BFCL-shaped workspaces that bfcl-eval loads alike, login ids a user
-states or looks up, a phrasebook that matches the spec, and a small run that verifies, looks ids up
-instead of stating them, and replays identically in bfcl-eval."""
+"""The message synthesis kit: varied BFCL-shaped workspaces, login ids a user states or looks up, and a
+small run that looks ids up instead of stating them. What every kit is checked for is in test_kits.py."""
 
 from __future__ import annotations
 
 import random
 import re
 
-import pytest
-
 from funreason_envs.domains.message import Messaging
 from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.message import ACCOUNT_HOLDERS, own_id, person
-from tests.kit_audit import (
-    bfcl_replay_differences,
-    small_run,
-    sourced_values_in_queries,
-    unstated_values,
-)
-from tests.kit_checks import phrasebook_problems
-from tests.oracle import bfcl_execute
 
 KIT = kit_for("message")
-# get_user_id is means-only: people ask to message, delete or log in by name; the id look-up is the
-# implicit step (as a goal on its own it made one-call turns that led nowhere).
-MEANS_ONLY = {"get_user_id"}
-# What a 10-sample run (seed 0) must reach; 60 samples give 2.24 calls per acting turn and 66% of all
-# turns (70% of acting turns) with a data flow.
-MIN_CALLS_PER_ACTING_TURN = 2.0
-MIN_ACTING_TURNS_WITH_FLOW = 0.6
 USER_ID = re.compile(r"USR\d{3}")
 
 
@@ -54,21 +36,6 @@ def test_scenarios_are_valid_varied_workspaces():
     assert {len(config["inbox"]) for config in configs} >= {0, 1, 3, 5}
 
 
-def test_bfcl_eval_loads_the_scenarios_as_we_do():
-    for number, config in enumerate(scenarios(12)):
-        entry = {
-            "id": f"load_{number}",
-            "initial_config": {"MessageAPI": config},
-            "involved_classes": ["MessageAPI"],
-        }
-        ((_, theirs),) = bfcl_execute(entry, [[]], long_context=False)
-        assert theirs["MessageAPI"] == Messaging(config).state_dict(), number
-
-
-def test_phrasebook_matches_the_spec():
-    assert phrasebook_problems("message", MEANS_ONLY) == []
-
-
 def test_logins_are_account_holders_and_look_ups_are_the_others():
     messaging = Messaging(KIT.scenario(random.Random(3)))
     ToolRouter([messaging]).run("add_contact(user_name='Zoe Hart')")
@@ -80,22 +47,8 @@ def test_logins_are_account_holders_and_look_ups_are_the_others():
     assert looked_up == set(messaging.user_map) - set(holders)  # a new contact included
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return small_run("message", tmp_path_factory.mktemp("message"), 10)
-
-
-def test_small_run_verifies_and_chains_calls(run):
-    _, report = run
-    assert report["written"] == 10 and report["acceptance"]["verification"] == 1.0
-    assert report["calls_per_acting_turn"]["mean"] >= MIN_CALLS_PER_ACTING_TURN
-    assert report["acting_turns_with_data_flow"] >= MIN_ACTING_TURNS_WITH_FLOW
-
-
-def test_queries_state_no_looked_up_id_and_every_user_value(run):
-    samples, _ = run
-    assert sourced_values_in_queries(samples) == []
-    assert unstated_values(samples) == []
+def test_queries_state_no_user_id_but_the_users_own(kit_run):
+    samples = kit_run("message").samples
     for sample in samples:
         for record, calls in zip(sample.turns, sample.task.ground_truth, strict=True):
             logins = {call.arguments["user_id"] for call in calls if call.name == "message_login"}
@@ -103,8 +56,8 @@ def test_queries_state_no_looked_up_id_and_every_user_value(run):
             assert set(USER_ID.findall(record.query)) <= logins or record.kind in ("vague", "held_out_wait")
 
 
-def test_receivers_always_come_from_earlier_results(run):
-    samples, _ = run
+def test_receivers_always_come_from_earlier_results(kit_run):
+    samples = kit_run("message").samples
     checked = 0
     for sample in samples:
         for record, calls in zip(sample.turns, sample.task.ground_truth, strict=True):
@@ -114,14 +67,3 @@ def test_receivers_always_come_from_earlier_results(run):
                     checked += 1
                     assert (position, "receiver_id") in flowed, (sample.id, record.query)
     assert checked >= 5
-
-
-def test_samples_replay_identically_in_bfcl_eval(run):
-    samples, _ = run
-    assert bfcl_replay_differences(samples) == []
-
-
-def test_mixed_with_file_system_runs_verify(tmp_path):
-    samples, report = small_run("message,file_system", tmp_path, 6, seed=1)
-    assert report["written"] == 6 and report["acceptance"]["verification"] == 1.0
-    assert sourced_values_in_queries(samples) == []

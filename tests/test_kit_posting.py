@@ -1,52 +1,23 @@
-"""The posting domain's graph probes and synthesis kit: valid, varied scenarios that bfcl-eval accepts,
-a complete phrasebook, probes that agree with the annotations, and verified samples whose queries say
-what the user knows and never what an earlier result told the assistant."""
+"""The posting domain's probes and synthesis kit: valid, varied scenarios, logins with the account's own
+credentials, and post ids said as posts. What every kit is checked for is in test_kits.py."""
 
 from __future__ import annotations
 
 import json
-import random
-
-import pytest
 
 from funreason_envs.domains.posting import Posting
 from funreason_envs.executor import ToolRouter
-from funreason_envs.graph import extract_values
-from funreason_envs.synthesis.kits import kit_domains, kit_for
+from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.id_words import IdWords
 from funreason_envs.synthesis.kits.posting import TOPICS
-from tests.kit_checks import (
-    bfcl_load_mismatches,
-    phrasebook_problems,
-    probe_disagreements,
-    small_run,
-    sourced_values_in_queries,
-    unstated_values,
-    walk_problems,
-)
+from tests.support.kit_cases import scenarios
 
 KIT = kit_for("posting")
-# A pure status check changes nothing and feeds nothing, so it is never a user's goal here.
-MEANS_ONLY = {"posting_get_login_status"}
-# What the small run below must reach (the figures claimed for this kit on 20 samples).
-MIN_CALLS_PER_ACTING_TURN = 1.6
-MIN_ACTING_TURNS_WITH_FLOW = 0.35
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return small_run("posting", tmp_path_factory.mktemp("posting"), num=20)
-
-
-def test_kit_is_registered():
-    assert "posting" in kit_domains()
-    assert KIT.domain == "posting"
 
 
 def test_scenarios_are_valid_configs_and_vary():
-    configs = [KIT.scenario(random.Random(seed)) for seed in range(40)]
+    configs = scenarios("posting", 40)
     for config in configs:
-        assert json.loads(json.dumps(config)) == config
         account = Posting(config)
         assert account.state_dict()["username"] == config["username"]
         ids = [tweet["id"] for tweet in config["tweets"].values()]
@@ -62,38 +33,8 @@ def test_scenarios_are_valid_configs_and_vary():
     assert 0 in feed_sizes and max(feed_sizes) >= 4
 
 
-def test_bfcl_eval_loads_the_scenarios_as_we_do():
-    configs = [KIT.scenario(random.Random(seed)) for seed in range(12)]
-    assert bfcl_load_mismatches("posting", configs) == []
-
-
-def test_every_tool_has_an_intent_or_is_means_only():
-    assert phrasebook_problems("posting", MEANS_ONLY) == []
-
-
-def test_small_run_verifies_and_meets_the_claimed_figures(run):
-    _, report = run
-    assert report["written"] == 20
-    assert report["acceptance"]["verification"] == 1.0
-    assert report["calls_per_acting_turn"]["mean"] >= MIN_CALLS_PER_ACTING_TURN
-    assert report["acting_turns_with_data_flow"] >= MIN_ACTING_TURNS_WITH_FLOW
-    assert report["coverage"]["tools"]["posting"]["used"] >= 12
-
-
-def test_queries_never_state_a_sourced_value(run):
-    samples, _ = run
-    phrased, _ = sourced_values_in_queries(samples, "post")
-    assert phrased == []
-    assert any(turn.flows for sample in samples for turn in sample.turns)
-
-
-def test_queries_state_every_value_the_user_must_know(run):
-    samples, _ = run
-    assert unstated_values(samples) == []
-
-
-def test_logins_use_the_account_credentials(run):
-    samples, _ = run
+def test_logins_use_the_account_credentials(kit_run):
+    samples = kit_run("posting").samples
     logins = [
         (call.arguments, sample.task.initial_config["posting"])
         for sample in samples
@@ -104,13 +45,6 @@ def test_logins_use_the_account_credentials(run):
     assert len(logins) >= 3
     for arguments, config in logins:
         assert arguments == {"username": config["username"], "password": config["password"]}
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_probes_agree_with_the_annotations(seed):
-    checked, problems = probe_disagreements("posting", seed)
-    assert problems == []
-    assert checked >= 20
 
 
 def test_probe_values():
@@ -133,40 +67,6 @@ def test_probe_values():
     router.run("post_tweet(content='x', mentions=['@kim'])")
     assert account.available_resources() == {"tweet_id": [4, 5], "mention": ["@tom", "@lee", "@kim"]}
     assert "conditions" not in Posting.tool_table() and "available_resources" not in Posting.tool_table()
-
-
-def test_produces_paths_find_values_in_real_results():
-    account = Posting(KIT.scenario(random.Random(1)) | {"authenticated": True})
-    router = ToolRouter([account])
-    calls = [
-        "post_tweet(content='Sourdough again', tags=['#baking'], mentions=['@kim'])",
-        "get_tweet(tweet_id={id})",
-        "get_user_tweets(username='{user}')",
-        "search_tweets(keyword='Sourdough')",
-        "list_all_following()",
-    ]
-    found = {}
-    first = router.run(calls[0])[0]
-    for text in calls:
-        result = (
-            first
-            if text == calls[0]
-            else router.run(text.format(**first.value, user=first.value["username"]))[0]
-        )
-        assert result.ok, result.content
-        tool = Posting.tool_table()[result.call.name].spec
-        for produced in tool.produces:
-            found[(tool.name, produced.resource)] = extract_values(result.value, produced.at)
-    every = {(t.name, p.resource) for t in Posting.spec().tools for p in t.produces}
-    assert set(found) == every
-    assert all(found.values()), found
-    assert found[("get_tweet", "mention")] == ["@kim"]
-
-
-def test_walks_reach_every_tool_with_prerequisites():
-    count, problems = walk_problems("posting")
-    assert count >= 6
-    assert problems == []
 
 
 def test_id_words():

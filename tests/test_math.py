@@ -13,7 +13,7 @@ import pytest
 from funreason_envs.domains.math import Math, PrintedNumber
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import serialize_result
-from tests.oracle import require_bfcl
+from tests.support.oracle import require_bfcl
 
 
 @pytest.fixture

@@ -4,23 +4,17 @@ and parity with bfcl-eval's MessageAPI over random call sequences."""
 from __future__ import annotations
 
 import copy
-import pickle
 import random
 from typing import Any
 
 import pytest
 
 from funreason_envs.domains.message import Messaging
-from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import serialize_result
-from tests.oracle import public_state, require_bfcl
+from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import result as run
 
 NOT_LOGGED_IN = '{"error": "No user is currently logged in."}'
-
-
-def run(domain: Messaging, action: Any) -> str:
-    (result,) = ToolRouter([domain]).run(action)
-    return result.content
 
 
 @pytest.fixture
@@ -89,14 +83,6 @@ def test_message_ids_follow_the_seeded_rng():
     assert ids({"random_seed": 7}, 2) == ids({"random_seed": 7}, 2)
     # Ids already handed out are skipped: the next draw of the same stream is used instead.
     assert ids({"generated_ids": [67410]}, 2) == [41772, 24547]
-
-
-def test_rng_state_survives_pickling():
-    domain = Messaging({"current_user": "USR001"})
-    domain.send_message("USR002", "first")
-    clone = pickle.loads(pickle.dumps(domain))
-    assert clone.send_message("USR002", "x") == domain.send_message("USR002", "x")
-    assert clone.state_dict() == domain.state_dict()
 
 
 def test_users_and_ids(workspace):

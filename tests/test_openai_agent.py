@@ -25,7 +25,7 @@ from funreason_envs.errors import (
     MissingDependencyError,
     ModelNotFoundError,
 )
-from tests.openai_server import Scripted, ScriptedServer, completion, error, tool_call
+from tests.support.openai_server import Scripted, ScriptedServer, completion, error, tool_call
 
 TOOLS = [
     {

@@ -3,54 +3,27 @@ determinism, and a scripted session compared call by call with bfcl-eval."""
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
-import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.posting import Posting
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute
-
-
-def tweet(tweet_id: int, username: str, content: str, tags=(), mentions=()) -> dict[str, Any]:
-    return {
-        "id": tweet_id,
-        "username": username,
-        "content": content,
-        "tags": list(tags),
-        "mentions": list(mentions),
-    }
+from tests.support.domain_cases import posting_account, tweet
+from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import results as run
 
 
 @pytest.fixture
 def config() -> dict[str, Any]:
-    return {
-        "username": "ana",
-        "password": "pw1",
-        "authenticated": True,
-        "tweets": {
-            "0": tweet(0, "ana", "Morning run done", ["#Fitness"], ["@coach"]),
-            "1": tweet(1, "ben", "New fitness gear review", ["#Gear"]),
-            "5": tweet(5, "ben", "Coffee time", ["#fitness"]),
-        },
-        "comments": {"1": [{"username": "ana", "content": "Nice!"}]},
-        "retweets": {"ben": [0]},
-        "following_list": ["ben"],
-        "tweet_counter": 6,
-    }
+    return posting_account()
 
 
 @pytest.fixture
 def posting(config) -> Posting:
     return Posting(config)
-
-
-def run(domain: Posting, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([domain]).run(text)]
 
 
 def test_default_state_is_bfcls():
@@ -128,22 +101,6 @@ def test_tools_that_need_a_login_refuse_without_one(config, call, action):
         f'{{"error": "User not authenticated. Please authenticate before {action}."}}'
     ]
     assert domain.state_dict() == before
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        "retweet(tweet_id=9)",
-        "comment(tweet_id=9, comment_content='hi')",
-        "mention(tweet_id=9, mentioned_usernames=['@a'])",
-        "get_tweet(tweet_id=9)",
-        "get_tweet_comments(tweet_id=9)",
-    ],
-)
-def test_tools_on_a_missing_tweet_report_it(posting, call):
-    before = posting.state_dict()
-    assert run(posting, call) == ['{"error": "Tweet with ID 9 not found."}']
-    assert posting.state_dict() == before
 
 
 def test_post_tweet_uses_and_advances_the_counter(posting):
@@ -227,25 +184,6 @@ def test_user_stats(posting):
     ]
 
 
-def test_no_randomness_repeated_sessions_match(config):
-    script = "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]"
-    first, second = Posting(config), Posting(config)
-    assert run(first, script) == run(second, script)
-    assert first.state_dict() == second.state_dict()
-    env = gym.make("FunReason/Posting-v0", initial_config={"TwitterAPI": config}).unwrapped
-    env.reset(seed=0)
-    seeded_zero = env.state_dict()
-    env.reset(seed=1)
-    assert env.state_dict() == seeded_zero
-
-
-def test_pickles_with_its_state(posting):
-    run(posting, "post_tweet(content='kept')")
-    copy = pickle.loads(pickle.dumps(posting))
-    assert copy.state_dict() == posting.state_dict()
-    assert run(copy, "get_tweet(6)") == run(posting, "get_tweet(6)")
-
-
 def test_scripted_session_matches_bfcl(config):
     """Success, failure and quirk paths of every tool, compared with bfcl-eval call by call."""
     turns = [
@@ -282,18 +220,5 @@ def test_scripted_session_matches_bfcl(config):
             "get_user_stats(username='ben')",
         ],
     ]
-    assert_matches_bfcl(dict(config, authenticated=False), turns[:1])
-    assert_matches_bfcl(config, turns[1:])
-
-
-def assert_matches_bfcl(config: dict[str, Any], turns: list[list[str]]) -> None:
-    entry = {
-        "id": "posting_script",
-        "initial_config": {"TwitterAPI": config},
-        "involved_classes": ["TwitterAPI"],
-    }
-    theirs = bfcl_execute(entry, turns, long_context=False)
-    ours = Posting(config)
-    for turn, (their_results, their_state) in zip(turns, theirs, strict=True):
-        assert [run(ours, call)[0] for call in turn] == their_results
-        assert ours.state_dict() == their_state["TwitterAPI"]
+    assert bfcl_script_differences("posting", dict(config, authenticated=False), turns[:1]) == []
+    assert bfcl_script_differences("posting", config, turns[1:]) == []

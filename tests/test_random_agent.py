@@ -11,7 +11,7 @@ from funreason_envs.bfcl_docs import bfcl_tools
 from funreason_envs.calls import parse_calls
 from funreason_envs.errors import ConfigError
 from funreason_envs.schema import compile_schema
-from tests.oracle import require_bfcl
+from tests.support.oracle import require_bfcl
 
 
 def play(agent: RandomAgent, steps: int = 60) -> list[dict]:

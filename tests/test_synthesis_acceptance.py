@@ -19,7 +19,7 @@ from funreason_envs.jsonutil import copy_json
 from funreason_envs.session import Session
 from funreason_envs.synthesis.run import load_samples
 from funreason_envs.synthesis.verify import verify_sample
-from tests.oracle import require_bfcl
+from tests.support.oracle import require_bfcl
 
 NUM = 200
 

@@ -3,53 +3,27 @@ determinism, and a scripted session compared call by call with bfcl-eval."""
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
-import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
-from funreason_envs.executor import ToolRouter
-from tests.oracle import bfcl_execute
+from tests.support.domain_cases import ticket, ticket_desk
+from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import results as run
 
 
-def ticket(ticket_id: Any, status: str = "Open", created_by: str = "mia", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": ticket_id,
-        "title": f"Issue {ticket_id}",
-        "description": "",
-        "status": status,
-        "priority": 2,
-        "created_by": created_by,
-        **extra,
-    }
+@pytest.fixture
+def desk() -> TicketQueue:
+    """A queue loaded from the shared desk config (tests/support/domain_cases.py)."""
+    return TicketQueue(ticket_desk())
 
 
 @pytest.fixture
 def config() -> dict[str, Any]:
-    return {
-        "ticket_queue": [
-            ticket(1),
-            ticket(2, status="Closed"),
-            ticket(3, status="resolved", created_by="sam"),
-            ticket(4, status="Resolved", resolution="Rebooted"),
-            {"id": "ticket_001", "issue": "Imported", "status": "Open", "created_by": "ops"},
-        ],
-        "ticket_counter": 5,
-        "current_user": "mia",
-    }
-
-
-@pytest.fixture
-def desk(config) -> TicketQueue:
-    return TicketQueue(config)
-
-
-def run(domain: TicketQueue, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([domain]).run(text)]
+    return ticket_desk()
 
 
 def test_default_state_is_bfcls():
@@ -105,21 +79,6 @@ def test_create_ticket_failures(desk):
     assert run(desk, "create_ticket(title='x', priority=9)") == [
         '{"error": "User not authenticated. Please log in to create a ticket."}'
     ]
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        "get_ticket(ticket_id=99)",
-        "close_ticket(ticket_id=99)",
-        "resolve_ticket(ticket_id=99, resolution='x')",
-        "edit_ticket(ticket_id=99, updates={'title': 'x'})",
-    ],
-)
-def test_tools_on_a_missing_ticket_report_it(desk, call):
-    before = desk.state_dict()
-    assert run(desk, call) == ['{"error": "Ticket with ID 99 not found."}']
-    assert desk.state_dict() == before
 
 
 def test_get_ticket_finds_integer_and_string_ids(desk):
@@ -192,25 +151,6 @@ def test_get_user_tickets_fails_like_bfcl_on_a_ticket_without_creator(desk):
     assert run(desk, "get_user_tickets()") == ["Error during execution: 'created_by'"]
 
 
-def test_no_randomness_repeated_sessions_match(config):
-    script = "[create_ticket(title='a'), close_ticket(ticket_id=5), edit_ticket(1, {'priority': 3})]"
-    first, second = TicketQueue(config), TicketQueue(config)
-    assert run(first, script) == run(second, script)
-    assert first.state_dict() == second.state_dict()
-    env = gym.make("FunReason/Ticket-v0", initial_config={"TicketAPI": config}).unwrapped
-    env.reset(seed=0)
-    seeded_zero = env.state_dict()
-    env.reset(seed=1)
-    assert env.state_dict() == seeded_zero
-
-
-def test_pickles_with_its_state(desk):
-    run(desk, "create_ticket(title='kept')")
-    copy = pickle.loads(pickle.dumps(desk))
-    assert copy.state_dict() == desk.state_dict()
-    assert run(copy, "get_ticket(5)") == run(desk, "get_ticket(5)")
-
-
 def test_scripted_session_matches_bfcl(config):
     """Success, failure and quirk paths of every tool, compared with bfcl-eval call by call."""
     turns = [
@@ -244,22 +184,14 @@ def test_scripted_session_matches_bfcl(config):
             "ticket_get_login_status()",
         ],
     ]
-    assert_matches_bfcl(config, turns)
+    assert bfcl_script_differences("ticket", config, turns) == []
     imported = {
         "ticket_queue": [{"id": "ticket_001", "issue": "Imported", "status": "Open"}],
         "current_user": "x",
     }
-    assert_matches_bfcl(imported, [["get_user_tickets()", "close_ticket('ticket_001')", "get_ticket(1)"]])
-
-
-def assert_matches_bfcl(config: dict[str, Any], turns: list[list[str]]) -> None:
-    entry = {
-        "id": "ticket_script",
-        "initial_config": {"TicketAPI": config},
-        "involved_classes": ["TicketAPI"],
-    }
-    theirs = bfcl_execute(entry, turns, long_context=False)
-    ours = TicketQueue(config)
-    for turn, (their_results, their_state) in zip(turns, theirs, strict=True):
-        assert [run(ours, call)[0] for call in turn] == their_results
-        assert ours.state_dict() == their_state["TicketAPI"]
+    assert (
+        bfcl_script_differences(
+            "ticket", imported, [["get_user_tickets()", "close_ticket('ticket_001')", "get_ticket(1)"]]
+        )
+        == []
+    )

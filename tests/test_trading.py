@@ -10,17 +10,9 @@ import pytest
 
 from funreason_envs.domains import trading
 from funreason_envs.domains.trading import DEFAULT_STATE, Trading
-from funreason_envs.executor import ToolRouter
-from tests.oracle import public_state, require_bfcl
-
-
-def run(bot: Trading, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([bot]).run(text)]
-
-
-def one(bot: Trading, text: str) -> str:
-    (result,) = run(bot, text)
-    return result
+from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import result as one
+from tests.support.session_checks import results as run
 
 
 @pytest.fixture
@@ -133,17 +125,6 @@ def test_stamps_do_not_depend_on_the_local_time_zone(monkeypatch):
     monkeypatch.undo()
     time.tzset()
     assert seen == ["2024-09-02 05:40:15"] * 3
-
-
-def test_pickle_keeps_state_and_random_stream(bot):
-    one(bot, "fund_account(amount=1.0)")
-    copy = pickle.loads(pickle.dumps(bot))
-    one(bot, "fund_account(amount=2.0)")
-    one(copy, "fund_account(amount=2.0)")
-    assert copy.state_dict() == bot.state_dict()
-
-
-# -- session -------------------------------------------------------------------------------------------
 
 
 def test_login_logout_and_status(guest):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from funreason_envs.domains.travel import (
 )
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
+from tests.support.session_checks import result as run
 
 PUBLIC_ATTRIBUTES = {
     "credit_card_list",
@@ -67,11 +67,6 @@ def config() -> dict[str, Any]:
 @pytest.fixture
 def travel(config) -> Travel:
     return Travel(config)
-
-
-def run(travel: Travel, text: str) -> str:
-    (result,) = ToolRouter([travel]).run(text)
-    return result.content
 
 
 def decoded(travel: Travel, text: str) -> Any:
@@ -131,16 +126,6 @@ def test_seeded_ids_are_deterministic_and_seed_dependent(config):
     assert outcome(None) == outcome(141053) == ["251675", '{"card_id": "391310425148"}']
     assert outcome(7) == outcome(7)
     assert outcome(7) != outcome(None)
-
-
-def test_pickle_keeps_state_and_random_stream(travel):
-    clone = pickle.loads(pickle.dumps(travel))
-    assert clone.state_dict() == travel.state_dict()
-    book = "book_flight('tok', 'main', '2024-12-15', 'SFO', 'LAX', 'economy')"
-    assert run(clone, book) == run(travel, book)
-
-
-# -- account -----------------------------------------------------------------------------------------------
 
 
 def test_login_status():

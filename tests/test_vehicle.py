@@ -18,19 +18,12 @@ from funreason_envs.domains.vehicle import (
 )
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
-from tests.oracle import public_state, require_bfcl
+from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import result as one
+from tests.support.session_checks import results as run
 
 LOCKED = {"driver": "locked", "passenger": "locked", "rear_left": "locked", "rear_right": "locked"}
 ALL_DOORS = "['driver', 'passenger', 'rear_left', 'rear_right']"
-
-
-def run(car: Vehicle, text: str) -> list[str]:
-    return [result.content for result in ToolRouter([car]).run(text)]
-
-
-def one(car: Vehicle, text: str) -> str:
-    (result,) = run(car, text)
-    return result
 
 
 def bfcl_vehicle(config: dict | None = None, long_context: bool = False):

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from funreason_envs.errors import SpecError
 from funreason_envs.jsonutil import copy_json, to_jsonable
 from funreason_envs.schema import Checker
-from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec
+from funreason_envs.specs import DomainSpec, ToolSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +32,28 @@ class ToolEntry:
         return self.spec.name
 
 
+class _FromSpec:
+    """A class attribute read from the domain's registry entry, so ids are written once, in the spec."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        from funreason_envs.domains.registry import entry_of_class
+
+        return getattr(entry_of_class(owner), self.field)
+
+
 class Domain:
     """Base class of every domain backend.
 
-    Subclasses set `name` (the spec file's domain id) and, when they reproduce a bfcl-eval class,
-    `bfcl_class`. `load()` (re)initialises the state from a config dict in BFCL's initial-config shape.
+    `name` (the domain id) and `bfcl_class` come from the spec file that names the class as its
+    implementation, through the registry. `load()` (re)initialises the state from a config dict in
+    BFCL's initial-config shape.
     """
 
-    name: ClassVar[str]
-    bfcl_class: ClassVar[str | None] = None
+    name: ClassVar[str] = _FromSpec()  # type: ignore[assignment]
+    bfcl_class: ClassVar[str | None] = _FromSpec()  # type: ignore[assignment]
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, long_context: bool = False) -> None:
         self.load(config or {}, long_context=long_context)
@@ -69,12 +82,16 @@ class Domain:
 
     @classmethod
     def spec(cls) -> DomainSpec:
-        return load_domain_spec(cls.name)
+        from funreason_envs.domains.registry import domain_spec
+
+        return domain_spec(cls.name)
 
     @classmethod
     def tool_table(cls) -> dict[str, ToolEntry]:
-        """Tool name -> entry, built and checked once per class."""
-        return _build_tool_table(cls)
+        """Tool name -> entry, built and checked once per class (and registration of its domain)."""
+        from funreason_envs.domains.registry import entry_of_class
+
+        return _build_tool_table(cls, entry_of_class(cls).generation)
 
     @classmethod
     def tool_methods(cls) -> list[str]:
@@ -97,7 +114,7 @@ def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
 
 
 @cache
-def _build_tool_table(cls: type[Domain]) -> dict[str, ToolEntry]:
+def _build_tool_table(cls: type[Domain], _generation: int) -> dict[str, ToolEntry]:
     spec = cls.spec()
     source = f"{cls.name}.json"
     problems: list[str] = []

@@ -128,8 +128,6 @@ def _valid_name(name: str) -> bool:
 class FileSystem(Domain):
     """A small Unix-like file system over an in-memory tree."""
 
-    name = "file_system"
-    bfcl_class = "GorillaFileSystem"
 
     root: Directory
     long_context: bool

@@ -45,9 +45,6 @@ def _unpack(entry: Mapping[str, Any]) -> tuple[str, Any]:
 class Messaging(Domain):
     """A messaging workspace: users by name and id, one shared inbox, and who is logged in."""
 
-    name = "message"
-    bfcl_class = "MessageAPI"
-
     generated_ids: set[int]
     user_count: int
     user_map: dict[str, str]

@@ -55,9 +55,6 @@ def _tweets_by_id(tweets: Any) -> dict[int, Tweet]:
 class Posting(Domain):
     """Post, read, search and react to short messages as one logged-in user."""
 
-    name = "posting"
-    bfcl_class = "TwitterAPI"
-
     username: str
     password: str
     authenticated: bool

@@ -31,9 +31,6 @@ def _no_ticket(ticket_id: TicketId) -> dict[str, str]:
 class TicketQueue(Domain):
     """Create, inspect, edit, resolve and close support tickets as a logged-in user."""
 
-    name = "ticket"
-    bfcl_class = "TicketAPI"
-
     ticket_queue: list[Ticket]
     ticket_counter: int
     current_user: str | None

@@ -142,8 +142,6 @@ LONG_CONTEXT_WEATHER = _weather_history(15, seed=34)
 class Vehicle(Domain):
     """A car whose controls must be used in a sensible order (lock doors, press the brake, start)."""
 
-    name = "vehicle"
-    bfcl_class = "VehicleControlAPI"
 
     fuelLevel: float
     batteryVoltage: float

@@ -8,11 +8,12 @@ from functools import cached_property
 import networkx as nx
 
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.registry import domain_names, domain_spec
 from funreason_envs.errors import ConfigError
 from funreason_envs.graph.build import annotation_graph, check_unique_tools, dependency_graph
 from funreason_envs.graph.model import Reason, Requirement
 from funreason_envs.graph.situation import Situation
-from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec, spec_domains
+from funreason_envs.specs import DomainSpec, ToolSpec
 
 
 class ApiGraph:
@@ -34,8 +35,8 @@ class ApiGraph:
 
     @classmethod
     def from_domains(cls, domains: str | Iterable[str] = "all") -> ApiGraph:
-        """The graph of packaged domain specs: "all", "a,b" or a list of domain ids."""
-        known = spec_domains()
+        """The graph of registered domains: "all", "a,b" or a list of domain ids."""
+        known = domain_names()
         names = domains.split(",") if isinstance(domains, str) else list(domains)
         names = [name.strip() for name in names if name.strip()]
         if names == ["all"]:
@@ -45,7 +46,7 @@ class ApiGraph:
             raise ConfigError(
                 f"unknown domain(s) {unknown or names}; choose 'all' or from: {', '.join(known)}"
             )
-        return cls([load_domain_spec(name) for name in dict.fromkeys(names)])
+        return cls([domain_spec(name) for name in dict.fromkeys(names)])
 
     @property
     def domains(self) -> list[str]:

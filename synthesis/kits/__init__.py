@@ -16,26 +16,16 @@ import json
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.registry import domain_entry, entries
 from funreason_envs.errors import ConfigError
 
 # (rng, live domain instances by id) -> a value, or None when none can be made right now.
 ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
-
-KIT_MODULES = {
-    "file_system": "funreason_envs.synthesis.kits.file_system",
-    "posting": "funreason_envs.synthesis.kits.posting",
-    "ticket": "funreason_envs.synthesis.kits.ticket",
-    "trading": "funreason_envs.synthesis.kits.trading",
-    "vehicle": "funreason_envs.synthesis.kits.vehicle",
-    "travel": "funreason_envs.synthesis.kits.travel",
-    "math": "funreason_envs.synthesis.kits.math",
-    "message": "funreason_envs.synthesis.kits.message",
-}
 
 
 @dataclass(frozen=True)
@@ -74,15 +64,18 @@ class DomainKit:
     known: Callable[[Domain], Iterable[Any]] | None = None
 
 
-def load_phrasebook(domain: str) -> Phrasebook:
-    """Read `kits/<domain>.json`."""
-    entry = resources.files(__name__).joinpath(f"{domain}.json")
+def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook:
+    """Read `<domain>.json` from `folder`, by default the packaged kits folder (`synthesis/kits/`)."""
+    entry = (
+        Path(folder) / f"{domain}.json"
+        if folder is not None
+        else resources.files(__name__) / f"{domain}.json"
+    )
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(
-            f"no phrasebook for domain {domain!r} (expected synthesis/kits/{domain}.json)"
-        ) from None
+        where = folder if folder is not None else "synthesis/kits"
+        raise ConfigError(f"no phrasebook for domain {domain!r} (expected {where}/{domain}.json)") from None
     tools = {
         name: ToolPhrases(
             intent=tuple(item.get("intent", ())),
@@ -101,16 +94,20 @@ def load_phrasebook(domain: str) -> Phrasebook:
     )
 
 
-@cache
 def kit_for(domain: str) -> DomainKit:
-    """The synthesis kit of a domain; a clear error names the domains that have one."""
-    module = KIT_MODULES.get(domain)
-    if module is None:
+    """The synthesis kit of a registered domain (its spec's `kit` module, or the kit it was registered
+    with); a clear error names the domains that have one."""
+    entry = domain_entry(domain)
+    if entry.kit is None:
         raise ConfigError(
-            f"domain {domain!r} has no synthesis kit yet; synthesis supports: {', '.join(KIT_MODULES)}"
+            f"domain {domain!r} has no synthesis kit yet; synthesis supports: {', '.join(kit_domains())}"
         )
-    return importlib.import_module(module).KIT
+    kit = importlib.import_module(entry.kit).KIT if isinstance(entry.kit, str) else entry.kit
+    if not isinstance(kit, DomainKit) or kit.domain != entry.name:
+        raise ConfigError(f"domain {entry.name!r}: its kit {entry.kit!r} is not a DomainKit for that domain")
+    return kit
 
 
 def kit_domains() -> list[str]:
-    return list(KIT_MODULES)
+    """The registered domains that have a synthesis kit."""
+    return [name for name, entry in entries().items() if entry.kit is not None]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,8 @@ from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
 from funreason_envs.synthesis.trace import ValuePool
-from tests.condition_checks import independent_check
-from tests.oracle import bfcl_execute
+from tests.support.condition_checks import independent_check
+from tests.support.oracle import bfcl_execute
 
 
 def small_run(domain: str, out: Path, num: int = 10, seed: int = 0) -> tuple[list[Sample], dict[str, Any]]:
@@ -83,35 +85,15 @@ def bfcl_load_mismatches(domain: str, configs: list[dict[str, Any]]) -> list[str
     return problems
 
 
-def bfcl_mismatches(samples: list[Sample]) -> list[str]:
-    """Replay each sample's ground truth here and in bfcl-eval from the scenario; list any difference
-    in result strings or public state (so the scenarios are configs bfcl-eval itself accepts).
-
-    Not for posting samples: bfcl-eval's post_tweet shares one default mentions list between calls
-    for the whole process, so a `mention` on such a post would change every later bfcl-eval run.
-    """
-    problems = []
-    for sample in samples:
-        classes = [domain_class(name).bfcl_class for name in sample.domains]
-        config = {domain_class(name).bfcl_class: sample.task.initial_config[name] for name in sample.domains}
-        turns = [[call.to_call().to_python() for call in calls] for calls in sample.task.ground_truth]
-        entry = {"id": sample.id, "initial_config": config, "involved_classes": classes}
-        theirs = bfcl_execute(entry, turns, long_context=False)
-        instances = [domain_class(name)(sample.task.initial_config[name]) for name in sample.domains]
-        router = ToolRouter(instances)
-        for index, (calls, (their_results, their_state)) in enumerate(zip(turns, theirs, strict=True)):
-            ours = [router.run(call)[0].content for call in calls]
-            state = {type(i).bfcl_class: i.state_dict() for i in instances}
-            if ours != their_results:
-                problems.append(f"{sample.id} turn {index}: {ours} != {their_results}")
-            if state != their_state:
-                problems.append(f"{sample.id} turn {index}: public state differs")
-    return problems
-
-
-def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
-    """Tools without an intent that are not declared means-only, and phrases that name parameters,
-    resources or display keys the spec does not have."""
+def phrasebook_problems(
+    domain: str,
+    means_only: set[str] | frozenset[str],
+    effectively_required: dict[str, set[str]] | None = None,
+    known_bare_gaps: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Tools without an intent that are not declared means-only, intents that all need an optional
+    parameter (unless the tool fails without it: `effectively_required`), and phrases that name
+    parameters, result fields, resources or display keys the spec does not have."""
     spec = domain_class(domain).spec()
     phrases = kit_for(domain).phrases
     problems = []
@@ -120,14 +102,18 @@ def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
         if bool(said.intent) == (tool.name in means_only):
             problems.append(f"{tool.name}: intent {'given' if said.intent else 'missing'}")
         names = set(tool.parameter_names)
+        fields = set(tool.returns.get("properties", {}))
         for template in (*said.intent, *said.context, *said.refer.values(), said.done):
-            unknown = [
-                k for k in PLACEHOLDER.findall(template) if not k.startswith("result.") and k not in names
-            ]
+            keys = PLACEHOLDER.findall(template)
+            unknown = [k for k in keys if not k.startswith("result.") and k not in names]
+            unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
             if unknown:
                 problems.append(f"{tool.name}: {template!r} names {unknown}")
-        if said.intent and not any(set(PLACEHOLDER.findall(t)) <= tool.required for t in said.intent):
-            problems.append(f"{tool.name}: no intent works without the optional parameters")
+        needed = tool.required | (effectively_required or {}).get(tool.name, set())
+        bare = any(set(PLACEHOLDER.findall(t)) <= needed for t in said.intent)
+        if said.intent and bare == (tool.name in known_bare_gaps):
+            gap = "listed as a gap but has an intent" if bare else "no intent works"
+            problems.append(f"{tool.name}: {gap} without the optional parameters")
         produced = {p.resource for p in tool.produces}
         if set(said.refer) - produced:
             problems.append(f"{tool.name}: refers to {sorted(set(said.refer) - produced)} it never produces")
@@ -142,14 +128,33 @@ def phrasebook_problems(domain: str, means_only: set[str]) -> list[str]:
 
 
 def failed(result: ToolResult) -> bool:
-    """A call failed: an error result, or (the ticket queue's quirk) a list holding an error entry."""
+    """A call failed: an error result, or (bfcl-eval's quirk in the ticket and trading domains) a list
+    holding an error entry, as a dict with an "error" key or a string saying "Error"."""
     if not result.ok:
         return True
     value = result.value
-    return isinstance(value, list) and any(isinstance(item, dict) and "error" in item for item in value)
+    return isinstance(value, list) and any(
+        (isinstance(item, dict) and "error" in item) or (isinstance(item, str) and "error" in item.lower())
+        for item in value
+    )
 
 
-def probe_disagreements(domain: str, seed: int, calls: int = 80) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class ProbeQuirks:
+    """Where a domain's behaviour, kept as bfcl-eval has it, is finer than per-tool annotations say."""
+
+    # a mutating call refused for a missing condition may report a status and change nothing
+    no_op_refusals: bool = False
+    # tool -> the optional parameter whose use the tool's `requires` is about
+    conditional_requires: dict[str, str] = field(default_factory=dict)
+    # produced values are relative to where they were read (names in some folder), so the probes of
+    # the current state need not list them
+    relative_products: bool = False
+
+
+def probe_disagreements(
+    domain: str, seed: int, calls: int = 80, quirks: ProbeQuirks = ProbeQuirks()
+) -> tuple[int, list[str]]:
     """Random calls, arguments drawn by the kit and the state as synthesis draws them, from a kit
     scenario: a call whose required condition does not hold must fail; a successful call brings
     about its `provides`, ends no condition outside `revokes`, and every value it produces of a
@@ -165,13 +170,16 @@ def probe_disagreements(domain: str, seed: int, calls: int = 80) -> tuple[int, l
     problems = []
     for _ in range(calls):
         tool = rng.choice(tools)
-        before = instance.conditions()
+        before, state_before = instance.conditions(), instance.state_dict()
         drawn = sampler.draw(tool, ValuePool())
-        result = router.execute(ToolCall(tool.name, drawn.arguments if drawn else {}))
+        arguments = drawn.arguments if drawn else {}
+        result = router.execute(ToolCall(tool.name, arguments))
         after = instance.conditions()
         missing = set(tool.requires) - before
-        if missing:
-            if not failed(result):
+        conditional = quirks.conditional_requires.get(tool.name)
+        if missing and (conditional is None or conditional in arguments):
+            no_op = quirks.no_op_refusals and tool.mutates_state and instance.state_dict() == state_before
+            if not failed(result) and not no_op:
                 problems.append(f"{tool.name} succeeded without {missing}")
             continue
         if failed(result):
@@ -181,6 +189,8 @@ def probe_disagreements(domain: str, seed: int, calls: int = 80) -> tuple[int, l
             problems.append(f"{tool.name} did not bring about {tool.provides}")
         if before - after - set(tool.revokes):
             problems.append(f"{tool.name} ended {before - after - set(tool.revokes)} without revoking it")
+        if quirks.relative_products:
+            continue
         offered = instance.available_resources()
         for produced in tool.produces:
             values = extract_values(result.value, produced.at)
@@ -206,9 +216,20 @@ def walk_problems(domain: str, seeds: int = 5) -> tuple[int, list[str]]:
     return len(targets), problems
 
 
-def unstated_values(samples: list[Sample]) -> list[str]:
+def says_each_scalar(tool: str, param: str, value: Any, text: str) -> bool:
+    """Every scalar inside the argument appears in the text (a whole number as a whole word)."""
+    return all(
+        re.search(rf"\b{item}\b" if isinstance(item, int) else re.escape(str(item)), text)
+        for item in _scalars(value)
+    )
+
+
+def unstated_values(
+    samples: list[Sample], says: Callable[[str, str, Any, str], bool] = says_each_scalar
+) -> list[str]:
     """Arguments a user must know (not taken from an earlier result) that the user never said in the
-    turn's request: its own text, plus the text before it when it answers a question or a wait."""
+    turn's request: its own text, plus the text before it when it answers a question or a wait.
+    `says(tool, parameter, value, text)` decides whether the text states the value."""
     missing = []
     for sample in samples:
         for position, record in enumerate(sample.turns):
@@ -216,16 +237,12 @@ def unstated_values(samples: list[Sample]) -> list[str]:
                 continue
             said = record.query
             if position and sample.turns[position - 1].kind in ("vague", "held_out_wait"):
-                said += " " + sample.turns[position - 1].query
+                said = sample.turns[position - 1].query + " " + said
             flowed = {(flow.target_call, flow.argument) for flow in record.flows}
             for index, call in enumerate(sample.task.ground_truth[record.index]):
                 for param, value in call.arguments.items():
-                    if (index, param) in flowed:
-                        continue
-                    for item in _scalars(value):
-                        pattern = rf"\b{item}\b" if isinstance(item, int) else re.escape(str(item))
-                        if not re.search(pattern, said):
-                            missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={item!r}")
+                    if (index, param) not in flowed and not says(call.name, param, value, said):
+                        missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={value!r}")
     return missing
 
 

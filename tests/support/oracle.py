@@ -11,8 +11,12 @@ import itertools
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from funreason_envs.domains import bfcl_class_map, domain_class
+from funreason_envs.executor import ToolRouter
 
 ORACLE_INSTALL = (
     "pip install --no-deps bfcl-eval==2026.3.23 mpmath filelock overrides python-dotenv "
@@ -20,6 +24,7 @@ ORACLE_INSTALL = (
 )
 CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 _run_counter = itertools.count()
+Outcome = tuple[list[str], dict[str, Any]]  # a turn's result strings, and the public state after it
 
 
 def require_bfcl() -> Path:
@@ -94,3 +99,38 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((_jsonable(item) for item in value), key=repr)
     return value
+
+
+def our_execute(
+    entry: dict[str, Any], turns: list[list[str]], long_context: bool
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """Run BFCL call strings here, turn by turn: (result strings, public state by BFCL class) per turn."""
+    config = entry["initial_config"]
+    instances = [
+        domain_class(name)(config.get(name, {}), long_context=long_context)
+        for name in entry["involved_classes"]
+    ]
+    router = ToolRouter(instances)
+    outcome = []
+    for turn in turns:
+        results = [router.run(call)[0].content for call in turn]
+        state = {type(i).bfcl_class: i.state_dict() for i in instances}
+        outcome.append((results, state))
+    return outcome
+
+
+def supported(entry: dict[str, Any]) -> bool:
+    """Every class the BFCL entry involves has a domain here."""
+    return all(name in bfcl_class_map() for name in entry["involved_classes"])
+
+
+def paired_turns(category: str, long_context: bool) -> Iterator[tuple[str, Outcome, Outcome]]:
+    """For every turn of every BFCL entry in `category`: (where, our outcome, bfcl-eval's outcome), each
+    outcome the turn's result strings and the public state after it. Every entry must be supported."""
+    entries = [(entry, turns) for entry, turns in load_category(category) if supported(entry)]
+    assert len(entries) == 200, "every BFCL entry must run: all eight classes are implemented"
+    for entry, turns in entries:
+        ours = our_execute(entry, turns, long_context=long_context)
+        theirs = bfcl_execute(entry, turns, long_context=long_context)
+        for index, (mine, their) in enumerate(zip(ours, theirs, strict=True)):
+            yield f"{entry['id']} turn {index}", mine, their

@@ -2,28 +2,65 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from typing import Any
 
-from funreason_envs.executor import ToolResult
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains.base import Domain
+from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph
 from funreason_envs.specs import ToolSpec
 
 
+def result_ok(result: ToolResult) -> bool:
+    """The default sense of success: the call returned no error."""
+    return result.ok
+
+
 def assert_condition_effects(
-    tool: ToolSpec, arguments: dict[str, Any], result: ToolResult, before: set[str], after: set[str]
+    tool: ToolSpec,
+    arguments: dict[str, Any],
+    result: ToolResult,
+    before: set[str],
+    after: set[str],
+    succeeded: Callable[[ToolResult], bool] = result_ok,
 ) -> bool:
     """A call missing a required condition must fail; a successful one must bring about its `provides`
     and end nothing it does not declare in `revokes`. Returns whether it succeeded with its needs met."""
     missing = set(tool.requires) - before
     if missing:
-        assert not result.ok, f"{tool.name}({arguments}) succeeded without {missing}"
+        assert not succeeded(result), f"{tool.name}({arguments}) succeeded without {missing}"
         return False
-    if not result.ok:
+    if not succeeded(result):
         return False
     assert set(tool.provides) <= after, f"{tool.name}({arguments}) did not bring about {tool.provides}"
     lost = before - after - set(tool.revokes)
     assert not lost, f"{tool.name}({arguments}) ended {lost} without declaring it in revokes"
     return True
+
+
+def random_session(
+    instance: Domain,
+    make_arguments: Callable[[ToolSpec], dict[str, Any]],
+    rng: random.Random,
+    calls: int,
+    succeeded: Callable[[ToolResult], bool] = result_ok,
+) -> list[tuple[str, set[str]]]:
+    """Random calls of the instance's tools, each checked with `assert_condition_effects`; returns, per
+    call that succeeded with its needs met, the tool and the conditions it brought about."""
+    router = ToolRouter([instance])
+    tools = list(type(instance).spec().by_name.values())
+    checked = []
+    for _ in range(calls):
+        tool = rng.choice(tools)
+        before = instance.conditions()
+        arguments = make_arguments(tool)
+        result = router.execute(ToolCall(tool.name, arguments))
+        after = instance.conditions()
+        if assert_condition_effects(tool, arguments, result, before, after, succeeded):
+            checked.append((tool.name, after - before))
+    return checked
 
 
 def independent_check(graph: ApiGraph, steps: tuple[str, ...]) -> list[str]:

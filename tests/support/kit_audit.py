@@ -18,7 +18,7 @@ from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
-from tests.oracle import bfcl_execute
+from tests.support.oracle import bfcl_execute
 
 # A turn whose calls are answered in the next turn: that turn's user text is part of the request.
 LEADING_KINDS = ("vague", "held_out_wait")
