@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,7 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.tasks import Task
 
 AGENTS = ("replay", "random", "openai", "hf")
+EXIT_NO_ANSWER = 1  # the run finished but no task got a real answer (dead server, wrong model, ...)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,17 +119,71 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
     return AgentPlan(lambda task: TransformersAgent(model), act_batch)
 
 
-def run(args: argparse.Namespace) -> int:
-    from funreason_envs.bfcl_docs import BfclToolView
-    from funreason_envs.checker import CheckOptions
-    from funreason_envs.evaluation import evaluate, format_summary, rescore
+def run_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """What makes two runs into one --out comparable; a rerun must match (--limit may grow)."""
+    if args.responses:
+        return {
+            "mode": "rescore",
+            "tasks": args.tasks,
+            "responses": str(args.responses),
+            "strict": args.strict,
+            "numeric_tolerance": args.numeric_tolerance,
+        }
+    settings: dict[str, Any] = {
+        "mode": "rollout",
+        "tasks": args.tasks,
+        "agent": args.agent,
+        "seed": args.seed,
+        "reward_mode": args.reward_mode,
+        "max_steps_per_turn": args.max_steps_per_turn,
+        "strict": args.strict,
+        "numeric_tolerance": args.numeric_tolerance,
+    }
+    if args.agent in ("openai", "hf"):
+        settings.update(
+            model=args.model,
+            tools=args.tools,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            max_tokens=args.max_tokens,
+        )
+    if args.agent == "openai":
+        settings["tool_mode"] = args.tool_mode
+    return settings
 
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse out-of-range options before any work, naming the flag."""
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be at least 1, got {args.limit}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed must be 0 or more, got {args.seed}")
+    if args.max_steps_per_turn < 1:
+        raise ConfigError(f"--max-steps-per-turn must be at least 1, got {args.max_steps_per_turn}")
+    tolerance = args.numeric_tolerance
+    if tolerance is not None and not (math.isfinite(tolerance) and 0 < tolerance < 1):
+        raise ConfigError(
+            f"--numeric-tolerance must be a relative tolerance between 0 and 1 (e.g. 1e-6), got {tolerance}"
+        )
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise ConfigError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from funreason_envs.agents.evaluation import evaluate, format_summary, rescore
+    from funreason_envs.bfcl_docs import BfclToolView
+    from funreason_envs.checker import CheckOptions
+
+    check_options(args)
     tasks = load_task_sets(args.tasks, args.bfcl_data, args.limit)
+    settings = run_settings(args)
     if args.responses:
         options = CheckOptions(strict=args.strict, numeric_tolerance=args.numeric_tolerance)
-        summary = rescore(tasks, args.responses, args.out, options=options, progress=not args.quiet)
+        summary = rescore(
+            tasks, args.responses, args.out, options=options, progress=not args.quiet, settings=settings
+        )
     else:
         plan = agent_plan(args)
         env_kwargs = {
@@ -146,7 +203,22 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=not args.quiet,
             act_batch=plan.act_batch,
+            settings=settings,
         )
     print(format_summary(summary))
     print(f"results: {args.out}/results.jsonl  summary: {args.out}/summary.json")
+    if summary["tasks"] and summary["no_answer"] == summary["tasks"]:
+        print(
+            f"funreason eval: no task got an answer from the agent ({summary['no_answer']} agent_error), "
+            f"e.g. {summary.get('no_answer_example', '')}; fix that and rerun the same command to retry them",
+            file=sys.stderr,
+        )
+        return EXIT_NO_ANSWER
+    if summary["no_answer"]:
+        print(
+            f"funreason eval: {summary['no_answer']} of {summary['tasks']} tasks got no answer "
+            "(agent_error); "
+            "rerun the same command to retry them",
+            file=sys.stderr,
+        )
     return 0
