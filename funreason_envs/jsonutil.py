@@ -71,20 +71,3 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
                     yield number, json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-
-
-def read_resumable_jsonl(path: Path) -> list[Any]:
-    """Rows of an append-only output file. A line torn by a crash mid-write is dropped (and removed
-    from the file), so the next append starts clean; everything complete is kept."""
-    if not path.exists():
-        return []
-    rows, kept, torn = [], [], False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-            kept.append(line)
-        except json.JSONDecodeError:
-            torn = True
-    if torn:
-        path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
-    return rows
