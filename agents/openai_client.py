@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import os
 import sys
 import threading
@@ -104,6 +105,7 @@ class OpenAIClient:
         `total_s` (from sending to the reply, the SDK's retries and backoff included).
         """
         client, semaphore = self._loop_state()
+        request = _sendable(request)
         counter = [0]
         token = _attempts.set(counter)
         queued = time.perf_counter()
@@ -114,6 +116,10 @@ class OpenAIClient:
                     completion = await client.chat.completions.create(**request)
                 except self._openai.APIError as exc:
                     raise await self._translate(exc, request.get("model"), counter[0]) from exc
+                except ValueError as exc:  # a 200 reply that is not a chat completion (HTML, bad JSON)
+                    raise BackendRequestError(
+                        f"unusable reply from {self.base_url}: {type(exc).__name__}: {_short(str(exc))}"
+                    ) from exc
                 finished = time.perf_counter()
         finally:
             _attempts.reset(token)
@@ -294,6 +300,33 @@ def _server_message(exc: Any) -> str:
     if not text:
         text = getattr(exc, "message", None) or str(exc)
     line = " ".join(str(text).split())
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 3] + "..."
+
+
+def _sendable(request: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The request, with lone surrogates (from a model's or a tool's text) replaced by U+FFFD so the
+    body can be encoded as UTF-8; the request itself when it already can (the usual case)."""
+    try:
+        json.dumps(request, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return _replace_surrogates(request)
+    except (TypeError, ValueError, RecursionError):
+        pass  # not ours to judge: the SDK reports it
+    return request
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, Mapping):
+        return {key: _replace_surrogates(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replace_surrogates(item) for item in value]
+    return value
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
     return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 3] + "..."
 
 

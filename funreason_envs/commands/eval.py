@@ -59,7 +59,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--temperature", type=float, help="sampling temperature")
     model.add_argument("--top-p", type=float, help="nucleus sampling")
     model.add_argument("--max-tokens", type=int, help="tokens per reply at most")
-    model.add_argument("--timeout", type=float, default=120.0, help="openai: seconds per request")
+    model.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="openai: seconds one request attempt may take in all, reply body included (default 120)",
+    )
+    model.add_argument(
+        "--max-retries",
+        type=int,
+        default=3,
+        help="openai: further attempts after a timeout, a dropped connection, 429 or 5xx (default 3)",
+    )
     model.add_argument("--device", help="hf: cpu, cuda, cuda:1, ...")
     model.add_argument("--dtype", default="auto", help="hf: auto, float32, float16, bfloat16")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -103,7 +114,9 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
         from funreason_envs.agents.openai_agent import OpenAIAgent
         from funreason_envs.agents.openai_client import OpenAIClient
 
-        client = OpenAIClient(args.base_url, max_concurrency=args.workers, timeout=args.timeout)
+        client = OpenAIClient(
+            args.base_url, max_concurrency=args.workers, timeout=args.timeout, max_retries=args.max_retries
+        )
         return AgentPlan(
             lambda task: OpenAIAgent(args.model, client=client, tool_mode=args.tool_mode, **sampling)
         )
@@ -167,6 +180,8 @@ def check_options(args: argparse.Namespace) -> None:
         raise ConfigError(
             f"--numeric-tolerance must be a relative tolerance between 0 and 1 (e.g. 1e-6), got {tolerance}"
         )
+    if args.max_retries < 0:
+        raise ConfigError(f"--max-retries must be 0 or more, got {args.max_retries}")
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise ConfigError(f"--timeout must be a positive number of seconds, got {args.timeout}")
 
