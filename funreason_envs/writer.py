@@ -162,6 +162,8 @@ def prepare_folder(path: str | Path, flag: str = "--out") -> Path:
     folder = Path(path)
     if str(path).strip() == "":
         raise ConfigError(f"{flag} is empty; name an output folder")
+    if "\0" in str(path):
+        raise ConfigError(f"{flag} {str(path)!r}: a path cannot hold a null byte")
     resolved = folder.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home():
         raise ConfigError(f"{flag} {path}: refusing to write into {resolved}; name a folder of its own")

@@ -82,10 +82,31 @@ def load_task_sets(spec: str, bfcl_data: str | None, limit: int | None) -> list[
     tasks: list[Task] = []
     for part in (piece.strip() for piece in spec.split(",") if piece.strip()):
         chunk = load_tasks(part, bfcl_data)
-        tasks.extend(chunk[:limit] if limit is not None else chunk)
+        chunk = chunk[:limit] if limit is not None else chunk
+        if not part.startswith("bfcl:") and part != "demo":
+            check_tasks(part, chunk)
+        tasks.extend(chunk)
     if not tasks:
         raise ConfigError(f"--tasks {spec!r} holds no tasks")
     return tasks
+
+
+def check_tasks(source: str, tasks: list[Task]) -> None:
+    """Start every task of a task file once, so a bad one is a one-line error now, not a failed row later."""
+    from funreason_envs.multiturn import MultiTurnEnv
+
+    if not tasks:
+        return
+    env = MultiTurnEnv(tasks)
+    for task in tasks:
+        try:
+            env.reset(options={"task": task})
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: task {task.id!r}: {exc}") from None
+        except Exception as exc:  # the env could not start this task: say which and why
+            raise ConfigError(
+                f"{source}: task {task.id!r} cannot start: {type(exc).__name__}: {exc}"[:500]
+            ) from None
 
 
 @dataclass
