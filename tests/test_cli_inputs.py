@@ -146,3 +146,50 @@ def test_synthesize_resumes_after_a_torn_run_json(tmp_path, capsys):
     run_file.write_text(run_file.read_text()[:25])
     assert main([*argv[:2], "2", *argv[3:]]) == 0
     assert len((tmp_path / "samples.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_oracle_makes_no_scratch_folder_per_call():
+    import tempfile
+
+    from tests.oracle import require_bfcl
+
+    require_bfcl()
+    before = set(Path(tempfile.gettempdir()).glob("bfcl-root-*"))
+    for _ in range(5):
+        require_bfcl()
+    assert set(Path(tempfile.gettempdir()).glob("bfcl-root-*")) == before
+
+
+def test_the_command_line_helps_a_newcomer(capsys):
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["eval", "--tasks", "demo", "--out", "x", "--wokers", "2"])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: funreason eval") and "unrecognized arguments: --wokers" in err
+    with pytest.raises(SystemExit):
+        main(["synthesize", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "openai, sharegpt, hermes, bfcl, parquet" in text and "file_system" in text
+    with pytest.raises(SystemExit):
+        main(["eval", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "agent messages allowed in one user turn" in text and "(default 20)" in text
+    assert "partial (share of passed turns) (default final)" in text and "multi_turn_base" in text
+
+
+def test_parquet_without_datasets_fails_before_the_first_sample(tmp_path, capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_datasets(name, *args, **kwargs):
+        if name == "datasets" or name.startswith("datasets."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_datasets)
+    argv = ["synthesize", "--num", "1", "--format", "openai,parquet", "--out", str(tmp_path), "--quiet"]
+    one_line_error(capsys, argv, "funreason-envs[datasets]")
+    assert not (tmp_path / "samples.jsonl").exists()

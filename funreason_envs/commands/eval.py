@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tasks",
         required=True,
-        help="comma-separated task sets: bfcl:<category> (base, miss_func, miss_param, long_context), "
-        "demo, or JSONL files",
+        help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
+        "long_context; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(
@@ -30,13 +30,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--agent", default="replay", choices=AGENTS, help="who acts (default: replay)")
     parser.add_argument(
-        "--responses", help="re-score recorded BFCL-style responses instead of rolling out an agent"
+        "--responses",
+        help="re-score recorded responses instead of rolling out an agent: a JSONL file of "
+        '{"id", "result"} rows, a bfcl-eval result file, or a bfcl-eval result folder',
     )
     parser.add_argument("--workers", type=int, default=1, help="episodes in flight at once (default 1)")
     parser.add_argument("--limit", type=int, help="only the first N tasks of each task set")
     parser.add_argument("--seed", type=int, default=0, help="seed for env resets and sampling agents")
-    parser.add_argument("--reward-mode", default="final", choices=("final", "turn", "partial"))
-    parser.add_argument("--max-steps-per-turn", type=int, default=20)
+    parser.add_argument(
+        "--reward-mode",
+        default="final",
+        choices=("final", "turn", "partial"),
+        help="reward the env gives: final (1 if the task passed, at the end), turn (per passed turn), "
+        "partial (share of passed turns) (default final)",
+    )
+    parser.add_argument(
+        "--max-steps-per-turn",
+        type=int,
+        default=20,
+        help="agent messages allowed in one user turn before the env ends it (default 20)",
+    )
     parser.add_argument(
         "--strict", action="store_true", help="hidden tools not callable early; acting in empty turns fails"
     )

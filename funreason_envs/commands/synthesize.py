@@ -18,11 +18,20 @@ EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num", type=int, default=100, help="trajectories to write (default 100)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the whole run (default 0)")
-    parser.add_argument("--domains", default="all", help="'all' or comma-separated domain ids (default all)")
+    parser.add_argument(
+        "--domains",
+        default="all",
+        help=f"'all' or comma-separated domain ids: {', '.join(_kit_domains())} (default all)",
+    )
     parser.add_argument(
         "--out", default="data/synth", help="output folder; a rerun resumes (default data/synth)"
     )
-    parser.add_argument("--format", default="openai", help="comma-separated exports (default openai)")
+    parser.add_argument(
+        "--format",
+        default="openai",
+        help=f"comma-separated exports: {', '.join(_export_names())} (default openai; parquet needs "
+        "funreason-envs[datasets])",
+    )
     parser.add_argument("--workers", type=int, default=1, help="parallel worker processes (default 1)")
     parser.add_argument(
         "--llm", default="template", help="role backend: template (offline, default), openai:URL, hf:PATH"
@@ -66,6 +75,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="exports: share of samples that also get an error-tool-response row",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _kit_domains() -> tuple[str, ...]:
+    from funreason_envs.synthesis.kits import kit_domains
+
+    return tuple(kit_domains())
+
+
+def _export_names() -> tuple[str, ...]:
+    from funreason_envs.synthesis.exports import EXPORTERS
+
+    return tuple(EXPORTERS)
 
 
 def _turn_range(text: str) -> tuple[int, int]:
