@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -256,3 +258,28 @@ def test_a_second_eval_into_a_busy_folder_is_refused_and_duplicates_nothing(tmp_
     assert [row["id"] for row in rows(tmp_path)] == TASK_IDS[:1]
     assert main(["eval", "--tasks", "demo", "--out", str(tmp_path), "--quiet"]) == 0
     assert sorted(row["id"] for row in rows(tmp_path)) == TASK_IDS
+
+
+def test_two_eval_processes_into_one_folder_never_duplicate_a_row(tmp_path, capsys):
+    gate = threading.Event()
+
+    def held(handler: BaseHTTPRequestHandler, count: int) -> None:
+        gate.wait(60)  # the first run stays busy (and holds the folder) until the test lets it go
+        words(handler, count)
+
+    with FaultServer(held) as server:
+        argv = [
+            sys.executable, "-m", "funreason_envs.cli", "eval", "--tasks", "demo", "--agent", "openai",
+            "--model", "m", "--base-url", server.url, "--out", str(tmp_path), "--quiet",
+        ]  # fmt: skip
+        first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            while server.requests == 0 and first.poll() is None:
+                gate.wait(0.05)  # until the first run is asking the server, so it owns the folder
+            second = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        finally:
+            gate.set()
+            _, err = first.communicate(timeout=120)
+    assert second.returncode == 2 and "is in use by another running job" in second.stderr
+    assert first.returncode == 0, err
+    assert_complete(tmp_path)
