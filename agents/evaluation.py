@@ -195,8 +195,9 @@ def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_summary(out_dir: Path, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Summarise the rows into `out_dir/summary.json`; also counts tasks that got no answer."""
-    rows = list(rows)
+    """Summarise the rows into `out_dir/summary.json` (one per task id: the last one counts); also
+    counts tasks that got no answer."""
+    rows = list({row.get("id"): row for row in rows if isinstance(row, dict)}.values())
     summary = summarise_rows(rows)
     failures = [row for row in rows if row.get("reason") == NO_ANSWER]
     summary["no_answer"] = len(failures)

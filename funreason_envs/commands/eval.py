@@ -26,7 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(
-        "--out", required=True, help="results folder (results.jsonl, summary.json); reruns resume"
+        "--out",
+        required=True,
+        help="results folder (results.jsonl, summary.json, run.json); a rerun with the same settings resumes "
+        "and retries tasks that got no answer",
     )
     parser.add_argument("--agent", default="replay", choices=AGENTS, help="who acts (default: replay)")
     parser.add_argument(
