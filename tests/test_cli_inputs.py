@@ -148,16 +148,18 @@ def test_synthesize_resumes_after_a_torn_run_json(tmp_path, capsys):
     assert len((tmp_path / "samples.jsonl").read_text().splitlines()) == 2
 
 
-def test_the_oracle_makes_no_scratch_folder_per_call():
+def test_the_oracle_makes_no_scratch_folder_per_call(tmp_path, monkeypatch):
     import tempfile
 
     from tests.oracle import require_bfcl
 
-    require_bfcl()
-    before = set(Path(tempfile.gettempdir()).glob("bfcl-root-*"))
-    for _ in range(5):
+    def no_scratch(*args, **kwargs):
+        raise AssertionError("a scratch folder was made although BFCL_PROJECT_ROOT is set")
+
+    monkeypatch.setenv("BFCL_PROJECT_ROOT", str(tmp_path))
+    monkeypatch.setattr(tempfile, "mkdtemp", no_scratch)
+    for _ in range(3):
         require_bfcl()
-    assert set(Path(tempfile.gettempdir()).glob("bfcl-root-*")) == before
 
 
 def test_the_command_line_helps_a_newcomer(capsys):
