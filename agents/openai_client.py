@@ -1,16 +1,20 @@
 """`OpenAIClient`: one connection to an OpenAI-compatible server, shared by many episodes.
 
 It holds an `AsyncOpenAI` client and an `asyncio.Semaphore` per event loop (so the concurrency bound
-holds across every agent using it), retries 408/429/5xx replies and timeouts with bounded exponential
-backoff, and turns every other failure into one specific `BackendError` line saying what to fix.
-Synchronous callers go through a private event-loop thread, so `act` and `aact` share one bound.
+holds across every agent using it). Retries (408/409/429/5xx replies, timeouts, refused or cut
+connections) and their backoff are the SDK's own; `timeout` is a total deadline for each attempt, body
+included, so a server that drips bytes cannot hold a request past it. Every failure that is left becomes
+one specific `BackendError` line saying what to fix. Synchronous callers go through a private
+event-loop thread, so `act` and `aact` share one bound.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import json
 import os
-import random
+import sys
 import threading
 import time
 import weakref
@@ -36,8 +40,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PLACEHOLDER_API_KEY = "EMPTY"  # local servers (vLLM, SGLang, llama.cpp) accept any key
-RETRY_STATUSES = frozenset({408, 429})
 MESSAGE_LIMIT = 300
+_attempts: contextvars.ContextVar[list[int]] = contextvars.ContextVar("funreason_openai_attempts")
 
 
 def import_openai() -> ModuleType:
@@ -59,9 +63,9 @@ class OpenAIClient:
             OpenAI's own API).
         api_key: default `OPENAI_API_KEY`, else a placeholder that local servers accept.
         max_concurrency: requests in flight at once, over all agents using this client (per event loop).
-        timeout: seconds to wait for one reply.
-        max_retries: further attempts after a 408, 429, 5xx reply or a timeout.
-        backoff: seconds before the first retry; doubled each time (with jitter), at most `max_backoff`.
+        timeout: seconds one attempt may take in all (connect, wait, whole body).
+        max_retries: further attempts the SDK makes after a 408, 409, 429, 5xx reply, a timeout or a
+            failed connection, with its exponential backoff (honouring `Retry-After`).
     """
 
     def __init__(
@@ -72,31 +76,23 @@ class OpenAIClient:
         max_concurrency: int = 16,
         timeout: float = 120.0,
         max_retries: int = 3,
-        backoff: float = 1.0,
-        max_backoff: float = 30.0,
     ) -> None:
         self._openai = import_openai()
         url = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"base_url {url!r} is not an http(s) URL; use e.g. http://localhost:8000/v1")
-        if max_concurrency < 1 or timeout <= 0 or max_retries < 0 or backoff < 0 or max_backoff < 0:
-            raise ConfigError(
-                "OpenAIClient needs max_concurrency >= 1, timeout > 0, and max_retries, backoff, "
-                "max_backoff >= 0"
-            )
+        if max_concurrency < 1 or not timeout > 0 or max_retries < 0:
+            raise ConfigError("OpenAIClient needs max_concurrency >= 1, timeout > 0 and max_retries >= 0")
         self.base_url = url.rstrip("/")
         self.api_key = api_key or os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_API_KEY
         self.max_concurrency = max_concurrency
         self.timeout = timeout
         self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self._per_loop: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, tuple[AsyncOpenAI, asyncio.Semaphore]
         ]
         self._per_loop = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        self._jitter = random.Random()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -105,39 +101,35 @@ class OpenAIClient:
     async def chat(self, request: Mapping[str, Any]) -> tuple[Any, dict[str, float]]:
         """Send one chat-completions request; returns the completion and its timing record.
 
-        The timing holds `attempts`, `wait_s` (time queued behind the concurrency bound), `request_s`
-        (the successful attempt) and `total_s` (retries and backoff included).
+        The timing holds `attempts`, `wait_s` (time queued behind the concurrency bound), and
+        `total_s` (from sending to the reply, the SDK's retries and backoff included).
         """
         client, semaphore = self._loop_state()
-        started = time.perf_counter()
-        waited = 0.0
-        attempts = 0
-        while True:
-            attempts += 1
-            queued = time.perf_counter()
+        request = _sendable(request)
+        counter = [0]
+        token = _attempts.set(counter)
+        queued = time.perf_counter()
+        try:
             async with semaphore:
                 sent = time.perf_counter()
-                waited += sent - queued
                 try:
                     completion = await client.chat.completions.create(**request)
                 except self._openai.APIError as exc:
-                    failure: Exception | None = exc
-                else:
-                    failure = None
+                    raise await self._translate(exc, request.get("model"), counter[0]) from exc
+                except ValueError as exc:  # a 200 reply that is not a chat completion (HTML, bad JSON)
+                    raise BackendRequestError(
+                        f"unusable reply from {self.base_url}: {type(exc).__name__}: {_short(str(exc))}"
+                    ) from exc
                 finished = time.perf_counter()
-            if failure is None:
-                timing = {
-                    "attempts": float(attempts),
-                    "wait_s": waited,
-                    "request_s": finished - sent,
-                    "total_s": finished - started,
-                }
-                return completion, timing
-            if not self._retryable(failure):
-                raise await self._translate(failure, request.get("model")) from failure
-            if attempts > self.max_retries:
-                raise self._gave_up(failure, attempts) from failure
-            await asyncio.sleep(self._delay(attempts, failure))
+        finally:
+            _attempts.reset(token)
+        timing = {
+            "attempts": float(max(counter[0], 1)),
+            "wait_s": sent - queued,
+            "request_s": finished - sent,
+            "total_s": finished - queued,
+        }
+        return completion, timing
 
     async def list_models(self) -> list[str]:
         """The model ids the server lists at `/models`."""
@@ -152,39 +144,26 @@ class OpenAIClient:
                 raise BackendRequestError(f"{self.base_url}/models failed: {_server_message(exc)}") from exc
         return [model.id for model in page.data]
 
-    def _delay(self, attempt: int, failure: Exception) -> float:
-        """Exponential backoff with jitter, at least the server's Retry-After, at most `max_backoff`."""
-        delay = self.backoff * 2 ** (attempt - 1) * (0.5 + 0.5 * self._jitter.random())
-        response = getattr(failure, "response", None)
-        header = response.headers.get("retry-after") if response is not None else None
-        if header and header.replace(".", "", 1).isdigit():  # seconds; an HTTP date keeps our backoff
-            delay = max(delay, float(header))
-        return min(delay, self.max_backoff)
-
-    def _gave_up(self, failure: Exception, attempts: int) -> BackendError:
-        if isinstance(failure, self._openai.APITimeoutError):
+    async def _translate(self, failure: Exception, model: Any, attempts: int) -> BackendError:
+        """The `BackendError` for a failure the SDK's retries did not get past."""
+        openai = self._openai
+        if isinstance(failure, openai.APITimeoutError):
             return BackendTimeoutError(
                 f"{self.base_url} did not answer within {self.timeout:g}s ({attempts} attempts); "
                 "raise the timeout or check the server's load"
             )
-        status = getattr(failure, "status_code", "?")
-        return BackendUnavailableError(
-            f"{self.base_url} answered HTTP {status} on all {attempts} attempts: {_server_message(failure)}"
-        )
-
-    def _retryable(self, failure: Exception) -> bool:
-        if isinstance(failure, self._openai.APITimeoutError):
-            return True
-        status = getattr(failure, "status_code", None)
-        return isinstance(status, int) and (status in RETRY_STATUSES or status >= 500)
-
-    async def _translate(self, failure: Exception, model: Any) -> BackendError:
-        """The `BackendError` for a failure that retrying will not fix."""
-        if isinstance(failure, self._openai.APIStatusError):
+        if isinstance(failure, openai.APIStatusError):
+            status = failure.status_code
+            if status in (408, 409, 429) or status >= 500:
+                return BackendUnavailableError(
+                    f"{self.base_url} answered HTTP {status} on all {attempts} attempts: "
+                    f"{_server_message(failure)}"
+                )
             return await self._status_error(failure, model)
-        if isinstance(failure, self._openai.APIConnectionError):
+        if isinstance(failure, openai.APIConnectionError):
             return BackendUnreachableError(
-                f"cannot reach {self.base_url}: {_cause(failure)}; check base_url and that the server is up"
+                f"cannot reach {self.base_url}: {_cause(failure)} ({attempts} attempts); "
+                "check base_url and that the server is up"
             )
         return BackendRequestError(f"unusable reply from {self.base_url}: {_server_message(failure)}")
 
@@ -224,7 +203,11 @@ class OpenAIClient:
             state = self._per_loop.get(loop)
             if state is None:
                 client = self._openai.AsyncOpenAI(
-                    base_url=self.base_url, api_key=self.api_key, timeout=self.timeout, max_retries=0
+                    base_url=self.base_url,
+                    api_key=self.api_key,
+                    timeout=self.timeout,
+                    max_retries=self.max_retries,
+                    http_client=_deadline_client(self._openai, self.timeout),
                 )
                 state = (client, asyncio.Semaphore(self.max_concurrency))
                 self._per_loop[loop] = state
@@ -268,6 +251,44 @@ class OpenAIClient:
         self.close()
 
 
+def _deadline_client(openai: ModuleType, seconds: float) -> Any:
+    """The SDK's default async HTTP client, with every attempt bounded by `seconds` in total."""
+    base = next(kind for kind in openai.DefaultAsyncHttpxClient.__mro__ if kind.__name__ == "AsyncClient")
+    http = sys.modules[base.__module__.split(".")[0]]  # httpx, or the fork the SDK is built on
+
+    class DeadlineTransport(http.AsyncBaseTransport):
+        """Reads each whole reply (headers and body) within the deadline, or raises a read timeout."""
+
+        def __init__(self) -> None:
+            self.inner = http.AsyncHTTPTransport()
+
+        async def handle_async_request(self, request: Any) -> Any:
+            counter = _attempts.get(None)
+            if counter is not None:
+                counter[0] += 1
+            try:
+                async with asyncio.timeout(seconds):
+                    response = await self.inner.handle_async_request(request)
+                    try:
+                        body = b"".join([chunk async for chunk in response.aiter_raw()])
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                raise http.ReadTimeout(f"no complete reply within {seconds:g}s", request=request) from None
+            return http.Response(
+                response.status_code,
+                headers=response.headers,
+                content=body,
+                extensions=response.extensions,
+                request=request,
+            )
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    return openai.DefaultAsyncHttpxClient(transport=DeadlineTransport())
+
+
 def _server_message(exc: Any) -> str:
     """The server's own error text, on one short line."""
     body = getattr(exc, "body", None)
@@ -279,6 +300,33 @@ def _server_message(exc: Any) -> str:
     if not text:
         text = getattr(exc, "message", None) or str(exc)
     line = " ".join(str(text).split())
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 3] + "..."
+
+
+def _sendable(request: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The request, with lone surrogates (from a model's or a tool's text) replaced by U+FFFD so the
+    body can be encoded as UTF-8; the request itself when it already can (the usual case)."""
+    try:
+        json.dumps(request, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return _replace_surrogates(request)
+    except (TypeError, ValueError, RecursionError):
+        pass  # not ours to judge: the SDK reports it
+    return request
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, Mapping):
+        return {key: _replace_surrogates(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_replace_surrogates(item) for item in value]
+    return value
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
     return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 3] + "..."
 
 

@@ -2,7 +2,8 @@
 
 The env is a `FunReason` env (free play or multi-turn). For task envs the record carries the
 checker's verdicts; for free play `passed` stays `None`. An agent that raises ends its episode with
-the error recorded, so one bad episode never stops a batch.
+the error recorded (`agent_error`); in the batch runners an env that raises on a task ends that task
+as `env_error`, so one bad episode never stops a batch.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ class Episode:
         self.tool_env: ToolEnv = env.unwrapped
         self.started = time.perf_counter()
         options = {"task": task} if task is not None else None
-        self.observation, self.info = env.reset(seed=seed, options=options)
+        try:
+            self.observation, self.info = env.reset(seed=seed, options=options)
+        except Exception as exc:
+            raise EnvFailure(str(exc)) from exc
         self.task = self.tool_env.task
         self.shown = _view(self.info["tools"], self.task, tool_view)
         agent.reset(self.shown, self.task)
@@ -57,7 +61,10 @@ class Episode:
         if error is not None:
             self.error, self.done = error, True
             return
-        self.observation, step_reward, terminated, self.truncated, self.info = self.env.step(action)
+        try:
+            self.observation, step_reward, terminated, self.truncated, self.info = self.env.step(action)
+        except Exception as exc:
+            raise EnvFailure(str(exc)) from exc
         self.reward += float(step_reward)
         self.steps += 1
         if terminated or self.truncated or self.steps >= SAFETY_STEP_LIMIT:
@@ -84,6 +91,36 @@ class Episode:
         return self.tool_env.trajectory(error=self.error).model_copy(
             update={"reward": self.reward, "usage": dict(self.agent.usage), "timings": seconds}
         )
+
+
+class EnvFailure(Exception):
+    """The env raised while playing a task (reset or step); the batch runners record it as `env_error`."""
+
+
+def failed_record(task: Task, reason: str, exc: BaseException) -> Trajectory:
+    """The row of a task that could not be played to the end: failed, with the reason and the message."""
+    cause = exc.__cause__ if isinstance(exc, EnvFailure) and exc.__cause__ is not None else exc
+    message = f"{type(cause).__name__}: {cause}"
+    return Trajectory(
+        id=task.id,
+        category=task.category,
+        domains=list(task.domains),
+        passed=False,
+        score=0.0,
+        reason=reason,
+        error=message[:1000].encode("utf-8", "backslashreplace").decode("utf-8"),
+        metadata=dict(task.metadata),
+    )
+
+
+def _guarded(play: Callable[[], Trajectory], task: Task) -> Trajectory:
+    """Run one task; any exception becomes its failed row, so the batch goes on."""
+    try:
+        return play()
+    except EnvFailure as exc:
+        return failed_record(task, "env_error", exc)
+    except Exception as exc:
+        return failed_record(task, "agent_error", exc)
 
 
 def rollout(
@@ -123,10 +160,18 @@ def rollout_batched(
                 task = next(pending, None)
                 if task is None:
                     return
-                agent = make_agent(task)
-                running[slot] = Episode(envs[slot], agent, task=task, seed=seed, tool_view=tool_view)
+                given[slot] = task
+                try:
+                    agent = make_agent(task)
+                    running[slot] = Episode(envs[slot], agent, task=task, seed=seed, tool_view=tool_view)
+                except Exception as exc:
+                    envs[slot] = make_env()
+                    failed.append(failed_record(task, _reason(exc), exc))
 
+    failed: list[Trajectory] = []
+    given: dict[int, Task] = {}
     refill()
+    yield from _drain(failed)
     while running:
         slots = list(running)
         episodes = [running[slot] for slot in slots]
@@ -140,11 +185,28 @@ def rollout_batched(
             failure = None
         seconds = (time.perf_counter() - tick) / max(len(episodes), 1)
         for slot, episode, action in zip(slots, episodes, actions, strict=True):
-            episode.advance(action, seconds, failure)
-            if episode.done:
+            try:
+                episode.advance(action, seconds, failure)
+                finished = episode.record() if episode.done else None
+            except Exception as exc:  # the env failed on this reply: only this task fails
+                envs[slot] = make_env()
                 del running[slot]
-                yield episode.record()
+                yield failed_record(given[slot], _reason(exc), exc)
+                continue
+            if finished is not None:
+                del running[slot]
+                yield finished
         refill()
+        yield from _drain(failed)
+
+
+def _reason(exc: BaseException) -> str:
+    return "env_error" if isinstance(exc, EnvFailure) else "agent_error"
+
+
+def _drain(failed: list[Trajectory]) -> Iterator[Trajectory]:
+    while failed:
+        yield failed.pop(0)
 
 
 def _view(tools: list[dict[str, Any]], task: Task | None, tool_view: ToolView | None) -> list[dict[str, Any]]:
@@ -165,22 +227,24 @@ def rollout_many(
     Each worker thread owns its env; agents are made per task. Order of results is completion order.
     """
 
-    def play(task: Task, env: gym.Env) -> Trajectory:
-        return rollout(env, make_agent(task), task=task, seed=seed, tool_view=tool_view)
-
-    if workers <= 1:
-        env = make_env()
-        for task in tasks:
-            yield play(task, env)
-        return
     local = threading.local()
 
-    def play_in_thread(task: Task) -> Trajectory:
+    def play(task: Task) -> Trajectory:
         if not hasattr(local, "env"):
             local.env = make_env()
-        return play(task, local.env)
+        record = _guarded(
+            lambda: rollout(local.env, make_agent(task), task=task, seed=seed, tool_view=tool_view), task
+        )
+        if record.reason == "env_error":
+            del local.env  # an env that raised may be left half-way: the next task gets a fresh one
+        return record
+
+    if workers <= 1:
+        for task in tasks:
+            yield play(task)
+        return
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [pool.submit(play_in_thread, task) for task in tasks]
+        pending = [pool.submit(play, task) for task in tasks]
         for future in as_completed(pending):
             yield future.result()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import os
+import shutil
 import tempfile
 import time
 import tracemalloc
@@ -33,7 +35,9 @@ def load_entries() -> list[Entry]:
 
 def prepare_bfcl() -> None:
     """bfcl-eval creates folders under BFCL_PROJECT_ROOT when imported: point it at a scratch folder."""
-    os.environ.setdefault("BFCL_PROJECT_ROOT", tempfile.mkdtemp(prefix="bfcl-bench-"))
+    if "BFCL_PROJECT_ROOT" not in os.environ:  # made once per process, not on every call
+        os.environ["BFCL_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="bfcl-bench-")
+        atexit.register(shutil.rmtree, os.environ["BFCL_PROJECT_ROOT"], ignore_errors=True)
 
 
 def timed(run: Pass, entries: list[Entry], repeat: int) -> list[float]:

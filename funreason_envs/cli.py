@@ -24,6 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+EXIT_USAGE = 2  # a bad command line, a bad option value or a bad input file
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="funreason",
@@ -34,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, summary) in COMMANDS.items():
         command = sub.add_parser(name, help=summary, description=summary)
+        command.set_defaults(command_parser=command)  # for errors in the subcommand's own usage
         importlib.import_module(module_name).add_arguments(command)
     return parser
 
@@ -46,16 +50,18 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if unknown:  # a misspelled option: show the subcommand's usage, not the top-level one
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return int(module.run(args) or 0)
     except FunReasonError as exc:
         print(f"funreason {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"funreason {args.command}: interrupted; rerun the same command to continue", file=sys.stderr)
         return 130

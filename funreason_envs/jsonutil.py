@@ -64,27 +64,21 @@ def serialize_result(value: Any) -> str:
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each non-empty line; a bad line raises `ConfigError` as `file:line: ...`."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-
-
-def read_resumable_jsonl(path: Path) -> list[Any]:
-    """Rows of an append-only output file. A line torn by a crash mid-write is dropped (and removed
-    from the file), so the next append starts clean; everything complete is kept."""
-    if not path.exists():
-        return []
-    rows, kept, torn = [], [], False
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    for number, raw in enumerate(data.splitlines(), 1):
         try:
-            rows.append(json.loads(line))
-            kept.append(line)
-        except json.JSONDecodeError:
-            torn = True
-    if torn:
-        path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
-    return rows
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}:{number}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+            ) from None
+        if line.strip():
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise ConfigError(f"{path}:{number}: nested too deeply to read") from None

@@ -20,8 +20,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from funreason_envs import writer
 from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError
-from funreason_envs.jsonutil import read_resumable_jsonl
 from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.base import Roles
@@ -72,30 +72,19 @@ def dedupe_key(sample: dict[str, Any]) -> str:
 
 
 class RunFolder:
-    """The append-only files of one run, and what they already hold."""
+    """The append-only files of one run (locked, fingerprinted by `run.json`), and what they hold."""
 
     def __init__(self, out_dir: str | Path, fingerprint: dict[str, Any]) -> None:
-        self.path = Path(out_dir)
-        if self.path.exists() and not self.path.is_dir():
-            raise ConfigError(f"--out {self.path}: exists and is not a folder")
-        self.path.mkdir(parents=True, exist_ok=True)
-        run_file = self.path / RUN_FILE
-        if run_file.exists():
-            recorded = json.loads(run_file.read_text())
-            changed = sorted(
-                key
-                for key in fingerprint.keys() | recorded.keys()
-                if fingerprint.get(key) != recorded.get(key)
-            )
-            if changed:
-                raise ConfigError(
-                    f"--out {self.path} holds a run made with other settings ({', '.join(changed)}); "
-                    "rerun with the same options to resume, or choose a new --out"
-                )
-        else:
-            run_file.write_text(json.dumps(fingerprint, indent=2) + "\n")
-        self.samples = read_resumable_jsonl(self.path / SAMPLES_FILE)
-        self.rejections = read_resumable_jsonl(self.path / REJECTIONS_FILE)
+        self._folder = writer.RunFolder(out_dir, fingerprint)
+        self.path = self._folder.path
+        try:
+            self._samples = self._folder.log(SAMPLES_FILE)
+            self._rejections = self._folder.log(REJECTIONS_FILE)
+        except BaseException:
+            self._folder.close()
+            raise
+        self.samples: list[dict[str, Any]] = self._samples.rows
+        self.rejections: list[dict[str, Any]] = self._rejections.rows
         self.done = {row["metadata"]["index"] for row in self.samples} | {
             row["index"] for row in self.rejections
         }
@@ -108,16 +97,24 @@ class RunFolder:
             key = dedupe_key(sample)
             if key not in self.keys:
                 self.keys.add(key)
-                self.samples.append(sample)
-                _append(self.path / SAMPLES_FILE, sample)
+                self._samples.append(sample)
                 self.done.add(outcome["index"])
                 return True
             outcome = {"index": outcome["index"], "rejected": "duplicate", "detail": sample["id"]}
         row = {"index": outcome["index"], "reason": outcome["rejected"], "detail": outcome.get("detail", "")}
-        self.rejections.append(row)
-        _append(self.path / REJECTIONS_FILE, row)
+        self._rejections.append(row)
         self.done.add(outcome["index"])
         return False
+
+    def close(self) -> None:
+        """Release the folder (its lock) once the run and its exports are done."""
+        self._folder.close()
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def synthesize(
@@ -130,13 +127,35 @@ def synthesize(
     workers: int = 1,
     progress: bool = True,
     max_indices: int | None = None,
+    keep_open: bool = False,
 ) -> RunFolder:
-    """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder."""
+    """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder.
+
+    With `keep_open` the folder stays locked for the caller (who exports, then calls `close()`).
+    """
     if num < 1:
         raise ConfigError(f"--num must be at least 1, got {num}")
     roles_factory(backend, settings, model)  # a bad backend or missing model fails here, before any work
-    fingerprint = json.loads(json.dumps({"settings": asdict(settings), "backend": backend, "model": model}))
+    fingerprint = json.loads(json.dumps({**asdict(settings), "backend": backend, "model": model}))
     folder = RunFolder(out_dir, fingerprint)
+    try:
+        _fill(folder, num, settings, backend, model, workers, progress, max_indices)
+    finally:
+        if not keep_open:
+            folder.close()
+    return folder
+
+
+def _fill(
+    folder: RunFolder,
+    num: int,
+    settings: Settings,
+    backend: str,
+    model: str | None,
+    workers: int,
+    progress: bool,
+    max_indices: int | None,
+) -> None:
     limit = max_indices if max_indices is not None else max(num * 20, 100)
     with tqdm(
         total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
@@ -148,7 +167,6 @@ def synthesize(
                 bar.update(1)
             if len(folder.samples) >= num:
                 break
-    return folder
 
 
 def _outcomes(
@@ -173,11 +191,5 @@ def _outcomes(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _append(path: Path, row: dict[str, Any]) -> None:
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        handle.flush()
-
-
 def load_samples(out_dir: str | Path) -> list[Sample]:
-    return [Sample.model_validate(row) for row in read_resumable_jsonl(Path(out_dir) / SAMPLES_FILE)]
+    return [Sample.model_validate(row) for row in writer.JsonlLog(Path(out_dir) / SAMPLES_FILE)]

@@ -88,7 +88,7 @@ def test_a_crash_mid_sample_is_rolled_back_on_reopening(tmp_path):
 def test_reusing_a_folder_with_other_options_or_foreign_files_is_refused(tmp_path):
     export(samples()[:1], tmp_path, "openai,bfcl")
     with pytest.raises(
-        ConfigError, match=r"written with options .*'split_turns': False.*use the same options"
+        ConfigError, match=r"exported with split_turns=false; this run has split_turns=true; use the same"
     ):
         make_exporter("openai", tmp_path, ExportOptions(split_turns=True))
     make_exporter("openai", tmp_path, ExportOptions(bfcl_name="other"))  # not an openai option: fine

@@ -74,8 +74,6 @@ def make_agent(server, clients):
             api_key=options.pop("api_key", None),
             timeout=timeout,
             max_retries=max_retries,
-            backoff=0.01,
-            max_backoff=0.05,
             max_concurrency=options.pop("max_concurrency", 16),
         )
         clients.append(client)
@@ -329,7 +327,7 @@ def test_an_unreadable_reply_ends_the_episode_in_tool_env(server, make_agent):
 
 
 def test_many_episodes_share_one_concurrency_bound(server, clients):
-    client = OpenAIClient(server.url, max_concurrency=2, timeout=5.0, backoff=0.01)
+    client = OpenAIClient(server.url, max_concurrency=2, timeout=5.0)
     clients.append(client)
     server.push(*(Scripted(body=completion(content=f"reply {i}").body, delay=0.15) for i in range(10)))
     agents = [OpenAIAgent("test-model", client=client) for _ in range(6)]

@@ -51,12 +51,16 @@ def test_bad_task_lines_name_file_and_line(tmp_path):
 def test_bfcl_category_names():
     assert normalise_category("base") == "multi_turn_base"
     assert normalise_category("multi_turn_long_context") == "multi_turn_long_context"
-    with pytest.raises(ConfigError, match="unknown BFCL category 'composite'"):
+    with pytest.raises(ConfigError, match="unknown BFCL category 'composite'") as raised:
         normalise_category("composite")
+    assert "base (multi_turn_base)" in str(raised.value) and "bfcl_data=" in str(raised.value)
 
 
 def test_missing_bfcl_data_says_how_to_get_it(tmp_path):
-    with pytest.raises(BfclDataNotFound, match=r"install bfcl-eval .* or pass --bfcl-data"):
+    with pytest.raises(
+        BfclDataNotFound,
+        match=r"no such folder; install bfcl-eval .*--bfcl-data DIR on the command line, bfcl_data= in",
+    ):
         load_bfcl_tasks("base", tmp_path / "nowhere")
     with pytest.raises(BfclDataNotFound, match=r"BFCL_v4_multi_turn_base\.json: missing"):
         load_bfcl_tasks("base", tmp_path)

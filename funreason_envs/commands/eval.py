@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,28 +14,45 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.tasks import Task
 
 AGENTS = ("replay", "random", "openai", "hf")
+EXIT_NO_ANSWER = 1  # the run finished but no task got a real answer (dead server, wrong model, ...)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tasks",
         required=True,
-        help="comma-separated task sets: bfcl:<category> (base, miss_func, miss_param, long_context), "
-        "demo, or JSONL files",
+        help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
+        "long_context; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(
-        "--out", required=True, help="results folder (results.jsonl, summary.json); reruns resume"
+        "--out",
+        required=True,
+        help="results folder (results.jsonl, summary.json, run.json); a rerun with the same settings resumes "
+        "and retries tasks that got no answer",
     )
     parser.add_argument("--agent", default="replay", choices=AGENTS, help="who acts (default: replay)")
     parser.add_argument(
-        "--responses", help="re-score recorded BFCL-style responses instead of rolling out an agent"
+        "--responses",
+        help="re-score recorded responses instead of rolling out an agent: a JSONL file of "
+        '{"id", "result"} rows, a bfcl-eval result file, or a bfcl-eval result folder',
     )
     parser.add_argument("--workers", type=int, default=1, help="episodes in flight at once (default 1)")
     parser.add_argument("--limit", type=int, help="only the first N tasks of each task set")
     parser.add_argument("--seed", type=int, default=0, help="seed for env resets and sampling agents")
-    parser.add_argument("--reward-mode", default="final", choices=("final", "turn", "partial"))
-    parser.add_argument("--max-steps-per-turn", type=int, default=20)
+    parser.add_argument(
+        "--reward-mode",
+        default="final",
+        choices=("final", "turn", "partial"),
+        help="reward the env gives: final (1 if the task passed, at the end), turn (per passed turn), "
+        "partial (share of passed turns) (default final)",
+    )
+    parser.add_argument(
+        "--max-steps-per-turn",
+        type=int,
+        default=20,
+        help="agent messages allowed in one user turn before the env ends it (default 20)",
+    )
     parser.add_argument(
         "--strict", action="store_true", help="hidden tools not callable early; acting in empty turns fails"
     )
@@ -56,7 +75,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--temperature", type=float, help="sampling temperature")
     model.add_argument("--top-p", type=float, help="nucleus sampling")
     model.add_argument("--max-tokens", type=int, help="tokens per reply at most")
-    model.add_argument("--timeout", type=float, default=120.0, help="openai: seconds per request")
+    model.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="openai: seconds one request attempt may take in all, reply body included (default 120)",
+    )
+    model.add_argument(
+        "--max-retries",
+        type=int,
+        default=3,
+        help="openai: further attempts after a timeout, a dropped connection, 429 or 5xx (default 3)",
+    )
     model.add_argument("--device", help="hf: cpu, cuda, cuda:1, ...")
     model.add_argument("--dtype", default="auto", help="hf: auto, float32, float16, bfloat16")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -68,10 +98,31 @@ def load_task_sets(spec: str, bfcl_data: str | None, limit: int | None) -> list[
     tasks: list[Task] = []
     for part in (piece.strip() for piece in spec.split(",") if piece.strip()):
         chunk = load_tasks(part, bfcl_data)
-        tasks.extend(chunk[:limit] if limit is not None else chunk)
+        chunk = chunk[:limit] if limit is not None else chunk
+        if not part.startswith("bfcl:") and part != "demo":
+            check_tasks(part, chunk)
+        tasks.extend(chunk)
     if not tasks:
         raise ConfigError(f"--tasks {spec!r} holds no tasks")
     return tasks
+
+
+def check_tasks(source: str, tasks: list[Task]) -> None:
+    """Start every task of a task file once, so a bad one is a one-line error now, not a failed row later."""
+    from funreason_envs.multiturn import MultiTurnEnv
+
+    if not tasks:
+        return
+    env = MultiTurnEnv(tasks)
+    for task in tasks:
+        try:
+            env.reset(options={"task": task})
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: task {task.id!r}: {exc}") from None
+        except Exception as exc:  # the env could not start this task: say which and why
+            raise ConfigError(
+                f"{source}: task {task.id!r} cannot start: {type(exc).__name__}: {exc}"[:500]
+            ) from None
 
 
 @dataclass
@@ -100,7 +151,9 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
         from funreason_envs.agents.openai_agent import OpenAIAgent
         from funreason_envs.agents.openai_client import OpenAIClient
 
-        client = OpenAIClient(args.base_url, max_concurrency=args.workers, timeout=args.timeout)
+        client = OpenAIClient(
+            args.base_url, max_concurrency=args.workers, timeout=args.timeout, max_retries=args.max_retries
+        )
         return AgentPlan(
             lambda task: OpenAIAgent(args.model, client=client, tool_mode=args.tool_mode, **sampling)
         )
@@ -116,17 +169,73 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
     return AgentPlan(lambda task: TransformersAgent(model), act_batch)
 
 
-def run(args: argparse.Namespace) -> int:
-    from funreason_envs.bfcl_docs import BfclToolView
-    from funreason_envs.checker import CheckOptions
-    from funreason_envs.evaluation import evaluate, format_summary, rescore
+def run_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """What makes two runs into one --out comparable; a rerun must match (--limit may grow)."""
+    if args.responses:
+        return {
+            "mode": "rescore",
+            "tasks": args.tasks,
+            "responses": str(args.responses),
+            "strict": args.strict,
+            "numeric_tolerance": args.numeric_tolerance,
+        }
+    settings: dict[str, Any] = {
+        "mode": "rollout",
+        "tasks": args.tasks,
+        "agent": args.agent,
+        "seed": args.seed,
+        "reward_mode": args.reward_mode,
+        "max_steps_per_turn": args.max_steps_per_turn,
+        "strict": args.strict,
+        "numeric_tolerance": args.numeric_tolerance,
+    }
+    if args.agent in ("openai", "hf"):
+        settings.update(
+            model=args.model,
+            tools=args.tools,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            max_tokens=args.max_tokens,
+        )
+    if args.agent == "openai":
+        settings["tool_mode"] = args.tool_mode
+    return settings
 
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse out-of-range options before any work, naming the flag."""
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit must be at least 1, got {args.limit}")
+    if args.seed < 0:
+        raise ConfigError(f"--seed must be 0 or more, got {args.seed}")
+    if args.max_steps_per_turn < 1:
+        raise ConfigError(f"--max-steps-per-turn must be at least 1, got {args.max_steps_per_turn}")
+    tolerance = args.numeric_tolerance
+    if tolerance is not None and not (math.isfinite(tolerance) and 0 < tolerance < 1):
+        raise ConfigError(
+            f"--numeric-tolerance must be a relative tolerance between 0 and 1 (e.g. 1e-6), got {tolerance}"
+        )
+    if args.max_retries < 0:
+        raise ConfigError(f"--max-retries must be 0 or more, got {args.max_retries}")
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise ConfigError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from funreason_envs.agents.evaluation import evaluate, format_summary, rescore
+    from funreason_envs.bfcl_docs import BfclToolView
+    from funreason_envs.checker import CheckOptions
+
+    check_options(args)
     tasks = load_task_sets(args.tasks, args.bfcl_data, args.limit)
+    settings = run_settings(args)
     if args.responses:
         options = CheckOptions(strict=args.strict, numeric_tolerance=args.numeric_tolerance)
-        summary = rescore(tasks, args.responses, args.out, options=options, progress=not args.quiet)
+        summary = rescore(
+            tasks, args.responses, args.out, options=options, progress=not args.quiet, settings=settings
+        )
     else:
         plan = agent_plan(args)
         env_kwargs = {
@@ -146,7 +255,22 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=not args.quiet,
             act_batch=plan.act_batch,
+            settings=settings,
         )
     print(format_summary(summary))
     print(f"results: {args.out}/results.jsonl  summary: {args.out}/summary.json")
+    if summary["tasks"] and summary["no_answer"] == summary["tasks"]:
+        print(
+            f"funreason eval: no task got an answer from the agent ({summary['no_answer']} agent_error), "
+            f"e.g. {summary.get('no_answer_example', '')}; fix that and rerun the same command to retry them",
+            file=sys.stderr,
+        )
+        return EXIT_NO_ANSWER
+    if summary["no_answer"]:
+        print(
+            f"funreason eval: {summary['no_answer']} of {summary['tasks']} tasks got no answer "
+            "(agent_error); "
+            "rerun the same command to retry them",
+            file=sys.stderr,
+        )
     return 0

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
+
+from tqdm import tqdm
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.pipeline import Settings
+
+EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num", type=int, default=100, help="trajectories to write (default 100)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the whole run (default 0)")
-    parser.add_argument("--domains", default="all", help="'all' or comma-separated domain ids (default all)")
+    parser.add_argument(
+        "--domains",
+        default="all",
+        help=f"'all' or comma-separated domain ids: {', '.join(_kit_domains())} (default all)",
+    )
     parser.add_argument(
         "--out", default="data/synth", help="output folder; a rerun resumes (default data/synth)"
     )
-    parser.add_argument("--format", default="openai", help="comma-separated exports (default openai)")
+    parser.add_argument(
+        "--format",
+        default="openai",
+        help=f"comma-separated exports: {', '.join(_export_names())} (default openai; parquet needs "
+        "funreason-envs[datasets])",
+    )
     parser.add_argument("--workers", type=int, default=1, help="parallel worker processes (default 1)")
     parser.add_argument(
         "--llm", default="template", help="role backend: template (offline, default), openai:URL, hf:PATH"
@@ -62,6 +77,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _kit_domains() -> tuple[str, ...]:
+    from funreason_envs.synthesis.kits import kit_domains
+
+    return tuple(kit_domains())
+
+
+def _export_names() -> tuple[str, ...]:
+    from funreason_envs.synthesis.exports import EXPORTERS
+
+    return tuple(EXPORTERS)
+
+
 def _turn_range(text: str) -> tuple[int, int]:
     low, _, high = text.partition("-")
     try:
@@ -92,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
     unknown = [name for name in formats if name not in EXPORTERS]
     if unknown or not formats:
         raise ConfigError(f"--format {args.format!r}: choose from {', '.join(EXPORTERS)}")
+    for name in formats:  # a missing optional package fails now, not after hours of synthesis
+        EXPORTERS[name].check_dependencies()
+    check_options(args)
     options = ExportOptions(split_turns=args.split_turns, error_rows=args.error_rows)
     low, high = _turn_range(args.turns)
     settings = Settings(
@@ -105,12 +135,46 @@ def run(args: argparse.Namespace) -> int:
         max_attempts=args.max_attempts,
     )
     folder = synthesize(
-        args.num, settings, args.out, backend=args.llm, workers=args.workers, progress=not args.quiet
+        args.num,
+        settings,
+        args.out,
+        backend=args.llm,
+        workers=args.workers,
+        progress=not args.quiet,
+        keep_open=True,
     )
-    stats = export(load_samples(folder.path), folder.path, formats, options)
-    report = build_report(folder.samples, folder.rejections, args.num)
-    report["exports"] = {name: vars(counts) for name, counts in stats.items()}
-    (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    with folder:  # the folder stays locked until its exports are written
+        samples = load_samples(folder.path)
+        stats = export(tqdm(samples, desc="export", disable=args.quiet), folder.path, formats, options)
+        report = build_report(folder.samples, folder.rejections, args.num)
+        report["exports"] = {name: vars(counts) for name, counts in stats.items()}
+        (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(format_report(report))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
+    if not folder.samples:
+        print(
+            f"funreason synthesize: no sample was kept ({len(folder.rejections)} rejected; "
+            "see rejections.jsonl)",
+            file=sys.stderr,
+        )
+        return EXIT_NOTHING_KEPT
     return 0
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse out-of-range options before any work, naming the flag."""
+    for flag, value in (
+        ("--vague-rate", args.vague_rate),
+        ("--held-out-rate", args.held_out_rate),
+        ("--error-rows", args.error_rows),
+    ):
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise ConfigError(f"{flag} is a share between 0 and 1, got {value}")
+    for flag, value, least in (
+        ("--max-attempts", args.max_attempts, 1),
+        ("--max-domains", args.max_domains, 1),
+        ("--num", args.num, 1),
+        ("--seed", args.seed, 0),
+    ):
+        if value < least:
+            raise ConfigError(f"{flag} must be at least {least}, got {value}")

@@ -128,7 +128,6 @@ def _valid_name(name: str) -> bool:
 class FileSystem(Domain):
     """A small Unix-like file system over an in-memory tree."""
 
-
     root: Directory
     long_context: bool
 

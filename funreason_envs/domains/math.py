@@ -62,7 +62,6 @@ class PrintedNumber:
 class Math(Domain):
     """A calculator: no state, every tool is a pure function of its arguments."""
 
-
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
         """Nothing to load: bfcl-eval never loads a scenario into MathAPI and ignores its config keys."""
 

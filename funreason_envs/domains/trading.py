@@ -191,7 +191,6 @@ def _long_order_sections() -> tuple[tuple[str, tuple[str, ...]], ...]:
 class Trading(Domain):
     """A stock-trading account: market data, orders, a watchlist and deposits/withdrawals."""
 
-
     orders: dict[Any, Any]
     account_info: dict[str, Any]
     authenticated: bool

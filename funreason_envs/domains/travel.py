@@ -192,7 +192,6 @@ def _add_missing(target: dict[str, Record], extra: Mapping[str, Record]) -> None
 class Travel(Domain):
     """A travel-booking account: a token from `authenticate_travel` unlocks cards, bookings and insurance."""
 
-
     credit_card_list: dict[str, Record]
     booking_record: dict[str, Record]
     access_token: str | None

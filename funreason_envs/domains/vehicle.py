@@ -142,7 +142,6 @@ LONG_CONTEXT_WEATHER = _weather_history(15, seed=34)
 class Vehicle(Domain):
     """A car whose controls must be used in a sensible order (lock doors, press the brake, start)."""
 
-
     fuelLevel: float
     batteryVoltage: float
     engine_state: str

@@ -20,8 +20,8 @@ from funreason_envs.tasks.model import GroundTruthCall, Task
 CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 BFCL_VERSION = "2026.3.23"
 GET_BFCL = (
-    f"install bfcl-eval (pip install --no-deps bfcl-eval=={BFCL_VERSION}) "
-    "or pass --bfcl-data DIR (a folder with BFCL_v4_<category>.json and possible_answer/)"
+    f"install bfcl-eval (pip install --no-deps bfcl-eval=={BFCL_VERSION}) or name a folder with "
+    "BFCL_v4_<category>.json and possible_answer/ (--bfcl-data DIR on the command line, bfcl_data= in Python)"
 )
 
 
@@ -33,8 +33,17 @@ def normalise_category(name: str) -> str:
     """`base` or `multi_turn_base` -> `multi_turn_base`; anything else is an error naming the choices."""
     full = name if name.startswith("multi_turn_") else f"multi_turn_{name}"
     if full not in CATEGORIES:
-        raise ConfigError(f"unknown BFCL category {name!r}; choose from: {', '.join(CATEGORIES)}")
+        raise ConfigError(
+            f"unknown BFCL category {name!r}; choose from: {category_choices()}; a set of your own "
+            f"(BFCL_v4_{name}.json with possible_answer/) loads from its folder: --bfcl-data DIR on the "
+            "command line, bfcl_data= in Python"
+        )
     return full
+
+
+def category_choices() -> str:
+    """The categories with both of their accepted names, e.g. `base (multi_turn_base)`."""
+    return ", ".join(f"{full.removeprefix('multi_turn_')} ({full})" for full in CATEGORIES)
 
 
 def bfcl_data_dir(data_dir: str | Path | None = None) -> Path:
@@ -42,7 +51,7 @@ def bfcl_data_dir(data_dir: str | Path | None = None) -> Path:
     if data_dir is not None:
         folder = Path(data_dir)
         if not folder.is_dir():
-            raise BfclDataNotFound(f"--bfcl-data {folder}: no such folder; {GET_BFCL}")
+            raise BfclDataNotFound(f"BFCL data folder {folder}: no such folder; {GET_BFCL}")
         return folder
     spec = importlib.util.find_spec("bfcl_eval")
     if spec is None or spec.origin is None:
@@ -64,6 +73,11 @@ def load_bfcl_tasks(category: str, data_dir: str | Path | None = None) -> list[T
     """
     if data_dir is not None and (Path(data_dir) / f"BFCL_v4_{category}.json").is_file():
         folder = Path(data_dir)
+    elif data_dir is not None and f"multi_turn_{category.removeprefix('multi_turn_')}" not in CATEGORIES:
+        raise BfclDataNotFound(
+            f"bfcl:{category}: {Path(data_dir) / f'BFCL_v4_{category}.json'} is missing; "
+            f"a BFCL category is one of {category_choices()}"
+        )
     else:
         category = normalise_category(category)
         folder = bfcl_data_dir(data_dir)

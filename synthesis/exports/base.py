@@ -41,6 +41,10 @@ class Exporter:
         self.ledger = Ledger(self.out_dir, self.name, self.options.pick(self.option_keys), self.files())
         self.stats = ExportStats()
 
+    @classmethod
+    def check_dependencies(cls) -> None:
+        """Raise a one-line error if an optional package this format needs is missing (none by default)."""
+
     def files(self) -> list[str]:
         """The files (relative to the output folder) this exporter may write."""
         raise NotImplementedError

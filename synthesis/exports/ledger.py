@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from funreason_envs.errors import ConfigError
+from funreason_envs.writer import JsonlLog, describe_differences
 
 LEDGER_DIR = ".ledger"
 
@@ -52,12 +53,15 @@ class Ledger:
         self._log({"settings": settings})
 
     def _resume(self, settings: dict[str, Any]) -> None:
-        entries, dirty = self._read()
-        if not entries or "settings" not in entries[0]:
+        log = JsonlLog(self.path)  # a line torn by a crash while logging is cut off: its step never finished
+        entries = list(log)
+        if not entries or not isinstance(entries[0], dict) or "settings" not in entries[0]:
             raise ConfigError(f"{self.path}: not an export ledger; remove it with the files it describes")
-        if entries[0]["settings"] != settings:
+        differences = describe_differences(entries[0]["settings"], settings)
+        if differences:
+            was, now = differences
             raise ConfigError(
-                f"{self.root}: written with options {entries[0]['settings']}, now asked for {settings}; "
+                f"{self.root} was exported with {was}; this run has {now}; "
                 "use the same options or a new output folder"
             )
         pending: dict[str, Any] | None = None
@@ -76,24 +80,10 @@ class Ledger:
                 target = self.root / relative
                 if target.exists() and target.stat().st_size > size:
                     os.truncate(target, size)
-            entries = [entry for entry in entries if entry is not pending]
-            dirty = True
-        if dirty:
-            self.path.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+            log.rewrite(lambda entry: entry is not pending)
+        log.close()
         for relative in self.sizes:
             self._size(relative)  # every file must be as the ledger left it
-
-    def _read(self) -> tuple[list[dict[str, Any]], bool]:
-        lines = self.path.read_text(encoding="utf-8").splitlines()
-        entries = []
-        for number, line in enumerate(lines, 1):
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError:
-                if number == len(lines):  # torn by a crash while logging: the step it logged never finished
-                    return entries, True
-                raise ConfigError(f"{self.path}:{number}: unreadable ledger line") from None
-        return entries, False
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -42,6 +42,10 @@ class ParquetExporter(OpenAIExporter):
     file: ClassVar[str] = "parquet/rows.jsonl"
     target: ClassVar[str] = "parquet/train.parquet"
 
+    @classmethod
+    def check_dependencies(cls) -> None:
+        require_datasets()
+
     def __init__(self, out_dir: str | Path, options: ExportOptions | None = None) -> None:
         self._datasets = require_datasets()  # fail before hours of synthesis, not at the end
         super().__init__(out_dir, options)

@@ -6,10 +6,12 @@ Only used by tests and benchmarks. bfcl-eval creates folders when imported, so
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import itertools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +31,9 @@ Outcome = tuple[list[str], dict[str, Any]]  # a turn's result strings, and the p
 
 def require_bfcl() -> Path:
     """The installed bfcl_eval package folder; fails loudly (never skips) when it is missing."""
-    os.environ.setdefault("BFCL_PROJECT_ROOT", tempfile.mkdtemp(prefix="bfcl-root-"))
+    if "BFCL_PROJECT_ROOT" not in os.environ:  # made once per process, not on every call
+        os.environ["BFCL_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="bfcl-root-")
+        atexit.register(shutil.rmtree, os.environ["BFCL_PROJECT_ROOT"], ignore_errors=True)
     spec = importlib.util.find_spec("bfcl_eval")
     if spec is None or spec.origin is None:
         raise AssertionError(f"bfcl-eval is needed as the test oracle: {ORACLE_INSTALL}")

@@ -1,15 +1,17 @@
 """Evaluate agents on task sets, or re-score recorded BFCL-style responses, into a results folder.
 
 `DIR/results.jsonl` gets one `Trajectory` per task, appended as each finishes, so an interrupted run
-resumes where it stopped (tasks already in the file are skipped). `DIR/summary.json` holds accuracy
-per category and the overall score, BFCL's unweighted mean of the category accuracies.
+resumes where it stopped: tasks already in the file are skipped, except those that got no answer
+(`agent_error`), which are tried again. `DIR/run.json` holds the run's settings (a rerun with other
+settings is refused); `DIR/summary.json` holds accuracy per category and the overall score, BFCL's
+unweighted mean of the category accuracies.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +19,17 @@ from tqdm import tqdm
 
 from funreason_envs.agents.base import Agent
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
+from funreason_envs.bfcl_results import read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
-from funreason_envs.jsonutil import read_jsonl, read_resumable_jsonl
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
 from funreason_envs.trajectory import Trajectory, TurnRecord
+from funreason_envs.writer import JsonlLog, RunFolder
 
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
-
-
-def completed_ids(results_path: Path) -> set[str]:
-    """Ids already in a results file; a line torn by a crash is dropped so the task runs again."""
-    return {row["id"] for row in read_resumable_jsonl(results_path) if isinstance(row, dict) and "id" in row}
+NO_ANSWER = "agent_error"  # the agent (model, server) produced nothing to score; a rerun retries it
 
 
 def evaluate(
@@ -44,28 +43,34 @@ def evaluate(
     seed: int = 0,
     progress: bool = True,
     act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Roll out every task not yet in `out_dir/results.jsonl`, append the records, write the summary.
+    """Roll out every task not yet done in `out_dir/results.jsonl`, append the records, write the summary.
 
     With `act_batch`, `workers` episodes step together and each round is one batched model call
     (local models); otherwise `workers` threads each play episodes (servers, replay, random).
+    `settings` (agent, model, options) fingerprint the folder; a rerun with other settings is refused.
     """
-    out = _prepare(out_dir)
-    results_path = out / RESULTS_FILE
-    todo = _pending(tasks, completed_ids(results_path))
     env_kwargs = dict(env_kwargs or {})
+    fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
+    with RunFolder(out_dir, fingerprint) as folder:
+        results = folder.log(RESULTS_FILE)
+        results.rewrite(lambda row: not (isinstance(row, dict) and row.get("reason") == NO_ANSWER))
+        todo = _pending(tasks, _ids(results))
 
-    def make_env() -> MultiTurnEnv:
-        return MultiTurnEnv(tasks, **env_kwargs)
+        def make_env() -> MultiTurnEnv:
+            return MultiTurnEnv(tasks, **env_kwargs)
 
-    if act_batch is not None:
-        records = rollout_batched(
-            todo, make_env, make_agent, act_batch, batch_size=workers, seed=seed, tool_view=tool_view
-        )
-    else:
-        records = rollout_many(todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view)
-    _append(results_path, records, len(todo), progress, "eval")
-    return write_summary(out)
+        if act_batch is not None:
+            records = rollout_batched(
+                todo, make_env, make_agent, act_batch, batch_size=workers, seed=seed, tool_view=tool_view
+            )
+        else:
+            records = rollout_many(
+                todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view
+            )
+        _append(results, records, len(tasks), len(todo), progress, "eval")
+        return write_summary(folder.path, results)
 
 
 def rescore(
@@ -75,22 +80,25 @@ def rescore(
     *,
     options: CheckOptions | None = None,
     progress: bool = True,
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Score recorded responses (`{"id", "result": [turn][step][call string]}` lines) against the tasks."""
+    """Score recorded responses (our `{"id", "result"}` lines, or bfcl-eval result files or folders)."""
     responses = read_responses(responses_path)
     by_id = {task.id: task for task in tasks}
     unknown = sorted(set(responses) - set(by_id))
     if unknown:
         raise ConfigError(
-            f"{responses_path}: {len(unknown)} response id(s) not in the task set, e.g. {unknown[0]!r}"
+            f"{responses_path}: {len(unknown)} response id(s) not in the task set, e.g. {unknown[0]!r}; "
+            "pass the --tasks they were made for"
         )
-    out = _prepare(out_dir)
-    results_path = out / RESULTS_FILE
-    done = completed_ids(results_path)
-    todo = [by_id[task_id] for task_id in responses if task_id not in done]
-    records = (_rescore_one(task, responses[task.id], options) for task in todo)
-    _append(results_path, records, len(todo), progress, "rescore")
-    return write_summary(out)
+    fingerprint = dict(settings) if settings is not None else {"mode": "rescore", "options": repr(options)}
+    with RunFolder(out_dir, fingerprint) as folder:
+        results = folder.log(RESULTS_FILE)
+        done = _ids(results)
+        todo = [by_id[task_id] for task_id in responses if task_id not in done]
+        records = (_rescore_one(task, responses[task.id], options) for task in todo)
+        _append(results, records, len(responses), len(todo), progress, "rescore")
+        return write_summary(folder.path, results)
 
 
 def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Trajectory:
@@ -123,28 +131,6 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
     )
 
 
-def read_responses(path: str | Path) -> dict[str, Any]:
-    """Recorded responses by id; a bad line is reported as `file:line: problem`."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such responses file")
-    responses: dict[str, Any] = {}
-    for number, row in read_jsonl(path):
-        try:
-            responses[row["id"]] = row["result"]
-        except (KeyError, TypeError):
-            raise ConfigError(f'{path}:{number}: each line needs "id" and "result"') from None
-    return responses
-
-
-def _prepare(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out}: exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
 def _pending(tasks: Iterable[Task], done: set[str]) -> list[Task]:
     seen: set[str] = set()
     pending = []
@@ -157,16 +143,20 @@ def _pending(tasks: Iterable[Task], done: set[str]) -> list[Task]:
     return pending
 
 
+def _ids(results: JsonlLog) -> set[str]:
+    return {row["id"] for row in results if isinstance(row, dict) and isinstance(row.get("id"), str)}
+
+
 def _append(
-    path: Path, records: Iterator[Trajectory] | Iterable[Trajectory], total: int, progress: bool, label: str
+    results: JsonlLog, records: Iterable[Trajectory], total: int, todo: int, progress: bool, label: str
 ) -> None:
-    with (
-        path.open("a", encoding="utf-8") as handle,
-        tqdm(total=total, disable=not progress, desc=label) as bar,
-    ):
+    if todo == 0:
+        if progress:
+            print(f"{label}: all {total} tasks already done (results kept; nothing to run)")
+        return
+    with tqdm(total=todo, disable=not progress, desc=label) as bar:
         for record in records:
-            handle.write(record.model_dump_json() + "\n")
-            handle.flush()
+            results.append(record.model_dump(mode="json"))
             bar.update(1)
 
 
@@ -196,9 +186,15 @@ def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def write_summary(out_dir: Path) -> dict[str, Any]:
-    rows = read_resumable_jsonl(out_dir / RESULTS_FILE)
+def write_summary(out_dir: Path, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Summarise the rows into `out_dir/summary.json` (one per task id: the last one counts); also
+    counts tasks that got no answer."""
+    rows = list({row.get("id"): row for row in rows if isinstance(row, dict)}.values())
     summary = summarise_rows(rows)
+    failures = [row for row in rows if row.get("reason") == NO_ANSWER]
+    summary["no_answer"] = len(failures)
+    if failures:
+        summary["no_answer_example"] = str(failures[0].get("error") or "")[:300]
     (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
