@@ -1,12 +1,15 @@
 """The synthesis pipeline with the `openai` backend, against a chat-completions server started here.
 
-The server plays a stand-in model: it writes the advanced tool as JSON, a query that states the known
-values, a hint when asked to critique, and as the reasoner it calls the advanced tool's steps with the
-inputs it was shown (skipping one step on a first attempt, to exercise the guided iterative chain).
+The server plays a stand-in model: it writes the advanced tool as JSON (named after the trace it was
+shown, so later requests can find that trace), a query that states the known values and cites the
+tool's name, a hint when asked to critique, and as the reasoner it makes the calls of the trace behind
+the cited name (skipping the last on a first attempt, to exercise the guided iterative chain). The
+reasoner's own prompt never shows the steps, which the tests check.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -25,36 +28,34 @@ SETTINGS = Settings(
     second_goal_rate=0.7,
     discover_rate=0.0,
 )
+TRACES: dict[str, list[str]] = {}  # stand-in tool name -> the calls of the trace it was made from
 
 
 def stand_in(body):
     messages = body["messages"]
     first = messages[0]["content"]
     if first.startswith("You design composite tools"):
-        return completion(
-            'Sure: {"name": "tidy_up", "description": "Does the job.", "inputs": {}, "output": "the result"}'
-        )
+        calls = re.findall(r"^\d+\. (.*)$", first.split("Executed calls:", 1)[1], re.M)
+        name = "job_" + hashlib.sha256("\n".join(calls).encode()).hexdigest()[:10]
+        TRACES[name] = calls
+        tool = {"name": name, "description": "Does the job.", "inputs": {}, "output": "the result"}
+        return completion(f"Sure: {json.dumps(tool)}")
     if first.startswith("You write requests"):
-        must = re.search(r"exactly as written: (.*)\n", first).group(1)
-        return completion("" if must == "(none)" else f"Could you please take care of this: {must}.")
+        must = re.search(r"^Values to mention: (.*)$", first, re.M).group(1)
+        name = re.search(r'"name": "(job_\w+)"', first).group(1)
+        values = "" if must == "(none)" else f": {must}"
+        return completion(f"Could you please take care of this ({name}){values}.")
+    if first.startswith("You check synthesized training data"):
+        return completion('{"verdict": "yes", "reason": "it asks for what the calls do"}')
     if first.startswith("You review an assistant's attempt"):
         return completion("You left out a step; call every step the job needs.")
-    advanced = json.loads(
-        re.search(r"steps are\nthe tools it combines\):\n(\{.*?\n\})", first, re.S).group(1)
-    )
     if "<tool_response>" in messages[-1]["content"]:
         return completion("<think>All steps returned.</think>Done, everything is handled.")
-    calls = []
-    for name in advanced["steps"]:
-        arguments = {
-            key.split(".", 1)[1]: value
-            for key, value in advanced["inputs"].items()
-            if key.startswith(name + ".")
-        }
-        calls.append(f"<tool_call>\n{json.dumps({'name': name, 'arguments': arguments})}\n</tool_call>")
+    name = re.search(r"\((job_\w+)\)", messages[-1]["content"]).group(1)
+    calls = TRACES[name]
     if "Hints from earlier attempts" not in first and len(calls) > 1:
         calls = calls[:-1]  # a realistic first-attempt slip
-    return completion("<think>I will run the steps in order.</think>\n" + "\n".join(calls))
+    return completion(f"<think>I will do what the request needs.</think>[{', '.join(calls)}]")
 
 
 def test_openai_backend_runs_the_whole_pipeline(tmp_path):
@@ -68,21 +69,31 @@ def test_openai_backend_runs_the_whole_pipeline(tmp_path):
             progress=False,
             max_indices=12,
         )
-        roles = [m["messages"][0]["content"].split("\n", 1)[0] for m in server.requests]
+        server_requests = list(server.requests)
+        roles = [m["messages"][0]["content"].split("\n", 1)[0] for m in server_requests]
     assert folder.samples, f"no sample kept; rejections: {folder.rejections}"
     for row in folder.samples:
         sample = Sample.model_validate(row)
         assert verify_sample(sample) == []
         assert sample.backend == "openai"
+        assert all(turn.writers["query"] == "openai" for turn in sample.turns)
+        assert sample.metadata["fallbacks"] == {}
         assert all(turn.query for turn in sample.turns)
         assert any(m.get("reasoning_content") for m in sample.messages if m["role"] == "assistant")
     assert {r["reason"] for r in folder.rejections} <= {
         "phase1_no_walk",
         "phase3_failed",
         "verification_failed",
+        "audit_failed",
         "duplicate",
     }
     assert any(r.startswith("You review an assistant's attempt") for r in roles), "the critic was never asked"
+    reasoner_prompts = [
+        m["messages"][0]["content"]
+        for m in server_requests
+        if m["messages"][0]["content"].startswith("You are an")
+    ]
+    assert reasoner_prompts and not any("job_" in text or '"steps"' in text for text in reasoner_prompts)
     assert any(t["attempts"] >= 2 for row in folder.samples for t in row["turns"]), (
         "no turn passed after a hint"
     )
