@@ -21,7 +21,7 @@ ACTING_KINDS = ("normal", "clarification", "held_out_reveal")
 FAILURE_WORDS = re.compile(
     r"fail|error|couldn't|could not|cannot|can't|unable|didn't|did not|wasn't|was not|isn't|is not|"
     r"unsuccessful|denied|invalid|no such|not found|doesn't|does not|refused|rejected|wrong|problem|"
-    r"no longer|already|not go through",
+    r"already|not go through",
     re.IGNORECASE,
 )
 # Inverse tool pairs: the second undoes the first when both act on the same object.

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -45,6 +46,13 @@ PERSONA = re.compile(  # who the user is or a backstory: "As a nurse", "I'm a te
     r"|\bmy (?:family|wife|husband|kids|children|boss|colleague|partner|friends?)\b|\bI'm (?-i:[A-Z][a-z]+),",
     re.IGNORECASE,
 )
+SYNONYMS = {
+    "login": ("signin", "logged", "authenticate"),
+    "authenticate": ("login", "signin", "logged"),
+    "mkdir": ("folder", "directory"),
+    "cd": ("go", "into", "navigate"),
+    "touch": ("create", "new"),
+}
 GENERIC_NAME_WORDS = {"get", "set", "the", "a", "by", "of", "to", "for", "info", "details", "id", "current"}
 
 
@@ -254,6 +262,13 @@ def bfcl_quality(tasks: Sequence[Task]) -> dict[str, Any]:
     return corpus.figures()
 
 
+def bfcl_base_quality(data_dir: str | None = None) -> dict[str, Any]:
+    """The figures of BFCL's multi_turn_base (its data comes from bfcl-eval or `data_dir`)."""
+    from funreason_envs.tasks import load_bfcl_tasks
+
+    return bfcl_quality(load_bfcl_tasks("base", data_dir))
+
+
 def _assistant_figures(corpus: Corpus, messages: list[dict[str, Any]], domains: tuple[str, ...]) -> None:
     """CoT texts, tool results, and failed results the next assistant text does not acknowledge."""
     assert corpus.cot_texts is not None and corpus.failures_told_as_success is not None
@@ -290,16 +305,31 @@ def _estimate(
         if index in goals or not (index in fed or changes_state(name, tuple(domains))):
             continue
         count.total += 1
-        count.implicit += not mentions(request, name)
+        count.implicit += not mentions(request, name, domains)
 
 
-def mentions(text: str, tool: str) -> bool:
-    """Whether `text` asks for `tool`: a distinctive word of its name (or its stem) appears in it."""
-    words = [w for w in _name_words(tool) if w not in GENERIC_NAME_WORDS and len(w) > 1]
+def mentions(text: str, tool: str, domains: Sequence[str] = ()) -> bool:
+    """Whether `text` asks for `tool`: a distinctive word of its name (or its stem, or a synonym)
+    appears in it. Words shared by several tools of a domain ("stock", "ticket") are not distinctive."""
+    shared = _shared_name_words(tuple(sorted(domains)))
+    words = [w for w in _name_words(tool) if w not in GENERIC_NAME_WORDS | shared and len(w) > 1]
+    words += [synonym for word in words for synonym in SYNONYMS.get(word, ())]
     said = tokens(text)
-    said += [a + b for a, b in pairwise(said)]  # "log in" -> "login"
+    said += [a + b for a, b in pairwise(said)]  # "log in" -> "login", "zip code" -> "zipcode"
     stems = {word[:5] for word in said if len(word) > 2}
     return any(word in said or (len(word) > 3 and word[:5] in stems) for word in words)
+
+
+@cache
+def _shared_name_words(domains: tuple[str, ...]) -> frozenset[str]:
+    """Words found in the names of three or more tools of one domain."""
+    from funreason_envs.domains import domain_class
+
+    shared: set[str] = set()
+    for domain in domains:
+        counts = Counter(w for tool in domain_class(domain).spec().tools for w in set(_name_words(tool.name)))
+        shared |= {word for word, count in counts.items() if count >= 3}
+    return frozenset(shared)
 
 
 def _name_words(tool: str) -> list[str]:
