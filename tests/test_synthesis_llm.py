@@ -29,6 +29,7 @@ SETTINGS = Settings(
     discover_rate=0.0,
 )
 TRACES: dict[str, list[str]] = {}  # stand-in tool name -> the calls of the trace it was made from
+LATEST = "latest"  # TRACES key of the last trace seen (for a query that cites no tool: a template's)
 
 
 def stand_in(body):
@@ -37,7 +38,7 @@ def stand_in(body):
     if first.startswith("You design composite tools"):
         calls = re.findall(r"^\d+\. (.*)$", first.split("Executed calls:", 1)[1], re.M)
         name = "job_" + hashlib.sha256("\n".join(calls).encode()).hexdigest()[:10]
-        TRACES[name] = calls
+        TRACES[name] = TRACES[LATEST] = calls
         tool = {"name": name, "description": "Does the job.", "inputs": {}, "output": "the result"}
         return completion(f"Sure: {json.dumps(tool)}")
     if first.startswith("You write requests"):
@@ -51,8 +52,8 @@ def stand_in(body):
         return completion("You left out a step; call every step the job needs.")
     if "<tool_response>" in messages[-1]["content"]:
         return completion("<think>All steps returned.</think>Done, everything is handled.")
-    name = re.search(r"\((job_\w+)\)", messages[-1]["content"]).group(1)
-    calls = TRACES[name]
+    cited = re.search(r"\((job_\w+)\)", messages[-1]["content"])
+    calls = TRACES[cited.group(1) if cited else LATEST]
     if "Hints from earlier attempts" not in first and len(calls) > 1:
         calls = calls[:-1]  # a realistic first-attempt slip
     return completion(f"<think>I will do what the request needs.</think>[{', '.join(calls)}]")
