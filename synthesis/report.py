@@ -134,8 +134,8 @@ def _coverage(samples: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def format_report(report: dict[str, Any]) -> str:
-    """A short printed summary."""
+def format_report(report: dict[str, Any], compare: dict[str, dict[str, Any]] | None = None) -> str:
+    """A short printed summary; `compare` adds columns (corpus name -> figures) to the quality table."""
     acceptance = report["acceptance"]
     rejected = sum(report["rejected"].values())
     reasons = ", ".join(f"{k} {v}" for k, v in report["rejected"].items()) or "none"
@@ -163,5 +163,5 @@ def format_report(report: dict[str, Any]) -> str:
         ]
         lines.append(f"LLM fallbacks to the template: {', '.join(parts)}")
     if report.get("quality"):
-        lines.append(format_quality({"ours": report["quality"]}))
+        lines.append(format_quality({"ours": report["quality"], **(compare or {})}))
     return "\n".join(lines)

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
     from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export
     from funreason_envs.synthesis.kits import kit_domains
-    from funreason_envs.synthesis.quality import bfcl_base_quality, format_quality
+    from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 
@@ -128,9 +128,7 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(folder.samples, folder.rejections, args.num)
     report["exports"] = {name: vars(counts) for name, counts in stats.items()}
     (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(format_report(report))
-    if args.compare:
-        print(format_quality({"ours": report["quality"], "bfcl base": bfcl_base_quality()}))
+    print(format_report(report, {"bfcl base": bfcl_base_quality()} if args.compare else None))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
     if not folder.samples:
         print("funreason synthesize: no sample was kept; see rejections.jsonl", file=sys.stderr)
