@@ -1,10 +1,16 @@
 """Quality figures of synthesized data, and the same figures for BFCL's multi_turn_base questions.
 
-Definitions (see /README.md "Quality figures"): text figures that depend on corpus size (distinct-n,
-clause skeletons, CoT skeleton share) use a fixed token budget — the first `USER_BUDGET` (user text) or
-`COT_BUDGET` (chain-of-thought) tokens, texts taken in order, the last one cut at its budget token;
-shares of turns are over all turns. Tokens are lowercased `\\w+` runs or single punctuation marks.
-A figure that cannot be computed for a corpus (CoT for BFCL) is `None`.
+The figures (what, why and targets: README.md "Quality figures") with the refinements made here:
+text figures that depend on corpus size (distinct-n, clause skeletons, CoT skeleton share) use a fixed
+token budget (the first `USER_BUDGET` / `COT_BUDGET` tokens, texts in order, the last one cut), while
+shares of turns are over all turns; tokens are lowercased `\\w+` runs or single punctuation marks.
+Prerequisite calls come from the generator's record (`TurnRecord.stated_calls`/`implicit_calls`); when
+absent, a call is a prerequisite if the graph says a later call of the turn depends on it or its value
+flows into one, and it counts as implicit unless a distinctive word of its tool name (or a synonym)
+occurs in the request. A false `*_status` counts as a failure only for a call that changes state (a
+status query answering false is information). A persona is `Sample.persona`, else backstory cues in
+the first user turn. For BFCL, cross-turn dependency is an argument value found in an earlier turn's
+executed results but not in the request. A figure a corpus cannot have (CoT for BFCL) is `None`.
 """
 
 from __future__ import annotations
@@ -222,7 +228,8 @@ def sample_quality(samples: Sequence[Sample]) -> dict[str, Any]:
                 corpus.prerequisites.recorded_turns += 1
             else:
                 fed = {flow.source_call for flow in turn.flows if flow.source_turn == turn.index}
-                goals = set(turn.goal_calls) if turn.goal_calls is not None else {len(calls) - 1}
+                fed |= _feeders(calls, sample.domains)
+                goals = set(turn.goal_calls) if turn.goal_calls is not None else set(range(len(calls))) - fed
                 _estimate(corpus.prerequisites, request, calls, goals, fed, sample.domains)
             request = ""
         _assistant_figures(corpus, sample.messages, tuple(sample.domains))
@@ -254,8 +261,8 @@ def bfcl_quality(tasks: Sequence[Task]) -> dict[str, Any]:
             corpus.acting_turns += 1
             corpus.undo_turns += bool(undo_pairs(calls))
             corpus.cross_turn_turns += _uses_earlier(calls, earlier, request)
-            fed = {i for i, call in enumerate(calls) if _feeds_later(call, calls[i + 1 :], task.domains)}
-            goals = {i for i in range(len(calls)) if i not in fed}
+            fed = _feeders(calls, task.domains)
+            goals = set(range(len(calls))) - fed
             _estimate(corpus.prerequisites, request, calls, goals, fed, task.domains)
             earlier.extend(outcomes[index].results)
             request = ""
@@ -343,6 +350,11 @@ def _calls(task: Task, index: int) -> list[Call]:
 
 def _turn_text(task: Task, index: int) -> str:
     return " ".join(m.get("content") or "" for m in task.turns[index] if m.get("role") == "user")
+
+
+def _feeders(calls: list[Call], domains: Sequence[str]) -> set[int]:
+    """Indexes of calls the graph says a later call of the same turn depends on."""
+    return {index for index, call in enumerate(calls) if _feeds_later(call, calls[index + 1 :], domains)}
 
 
 def _feeds_later(call: Call, later: list[Call], domains: Sequence[str]) -> bool:

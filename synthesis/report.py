@@ -67,6 +67,7 @@ def build_report(
         "coverage": _coverage(samples),
         "audit": _audit(rejections),
         "fallbacks": _fallbacks(samples, rejections),
+        "writers": _writers(turns),
         "quality": sample_quality([Sample.model_validate(sample) for sample in samples]),
     }
 
@@ -76,6 +77,15 @@ def _audit(rejections: list[dict[str, Any]]) -> dict[str, Any]:
     rejected = [row for row in rejections if row["reason"] == "audit_failed"]
     by_rule = Counter(rule for row in rejected for rule in row.get("rules", ()))
     return {"rejected": len(rejected), "by_rule": {rule: by_rule.get(rule, 0) for rule in AUDIT_RULES}}
+
+
+def _writers(turns: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """How many texts of each kind (query, reasoning, ...) each backend wrote."""
+    counts: dict[str, Counter[str]] = {}
+    for turn in turns:
+        for text, backend in (turn.get("writers") or {}).items():
+            counts.setdefault(text, Counter())[backend] += 1
+    return {text: dict(sorted(c.items())) for text, c in sorted(counts.items())}
 
 
 def _fallbacks(samples: list[dict[str, Any]], rejections: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -92,6 +92,7 @@ def test_the_readme_command_runs_against_a_local_server(tmp_path, capsys):
     printed = capsys.readouterr().out
     report = json.loads((tmp_path / "run" / "report.json").read_text())
     assert report["written"] == 2 and report["fallbacks"] == {}
+    assert set(report["writers"]["query"]) == {"openai"}
     assert "LLM fallbacks" not in printed and "quality figure" in printed
     for sample in samples(tmp_path / "run"):
         assert sample.backend == "openai"
@@ -108,6 +109,8 @@ def test_bad_and_malformed_outputs_are_counted_per_role_and_reason(tmp_path, cap
     assert fallbacks["querying"]["empty"] >= 2 and fallbacks["querying"]["rejected_empty"] >= 4
     assert fallbacks["critiquing"]["empty"] >= 1
     assert "LLM fallbacks to the template: critiquing/empty" in printed
+    writers = report["writers"]
+    assert set(writers["query"]) == {"template"} and set(writers["reasoning"]) == {"openai"}
     made = samples(tmp_path / "run")
     turns = [turn for sample in made for turn in sample.turns]
     assert all(t.writers["query"] == "template" and t.writers["tool"] == "template" for t in turns)
