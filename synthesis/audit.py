@@ -222,7 +222,10 @@ def clarification_words(evidence: Evidence) -> list[str]:
                     problems.append(
                         f"turn {turn.index}: the user says the parameter name {param!r} of {name}"
                     )
-        used = {_normal(v) for _, arguments in calls for v in _leaves(arguments)}
+        leaves = [v for _, arguments in calls for v in _leaves(arguments)]
+        used = {_normal(v) for v in leaves}
+        # digit runs inside string values: "December 24th 2026" gives 24 and 2026 of '2026-12-24'
+        used |= {_normal(float(d)) for v in leaves if isinstance(v, str) for d in re.findall(r"\d+", v)}
         for value in _spoken_values(text):
             if value not in used:
                 problems.append(f"turn {turn.index}: the clarification gives {value!r}, which no call uses")
