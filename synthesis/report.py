@@ -171,7 +171,7 @@ def format_report(report: dict[str, Any], compare: dict[str, dict[str, Any]] | N
         parts = [
             f"{role}/{reason} {n}" for role, reasons in fallbacks.items() for reason, n in reasons.items()
         ]
-        lines.append(f"LLM fallbacks to the template: {', '.join(parts)}")
+        lines.append(f"LLM outputs rejected or replaced by the template: {', '.join(parts)}")
     if report.get("quality"):
         lines.append(format_quality({"ours": report["quality"], **(compare or {})}))
     return "\n".join(lines)

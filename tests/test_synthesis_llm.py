@@ -78,7 +78,10 @@ def test_openai_backend_runs_the_whole_pipeline(tmp_path):
         assert verify_sample(sample) == []
         assert sample.backend == "openai"
         assert all(turn.writers["query"] == "openai" for turn in sample.turns)
-        assert sample.metadata["fallbacks"] == {}
+        # the only rejected outputs are the reasoner's first-attempt slips, one per retried turn
+        rejected = sample.metadata["fallbacks"].get("reasoning", {})
+        assert set(sample.metadata["fallbacks"]) <= {"reasoning"}
+        assert sum(rejected.values()) == sum(turn.attempts - 1 for turn in sample.turns)
         assert all(turn.query for turn in sample.turns)
         assert any(m.get("reasoning_content") for m in sample.messages if m["role"] == "assistant")
     assert {r["reason"] for r in folder.rejections} <= {

@@ -124,6 +124,8 @@ class LLMRoles:
         return TextReasoner(self.model, system, brief.history)
 
     def critiquing(self, brief: TurnBrief, transcript: list[dict[str, Any]], problem: str) -> str:
+        # the critic is asked after every rejected reasoning attempt: count it under the check's reason
+        self.fallbacks["reasoning", f"attempt_rejected_{problem.split(';')[0].strip()}"] += 1
         text = prompt("critiquing").substitute(
             query=brief.query,
             truth=_trace(brief),
