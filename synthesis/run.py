@@ -84,6 +84,7 @@ def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, 
 
 
 def _fallbacks(roles: list[Roles]) -> dict[str, Any]:
+    """`{"fallbacks": role -> reason -> count}` of the sample's LLM roles (nothing for templates)."""
     counts = getattr(roles[0], "fallback_counts", None) if roles else None
     return {"fallbacks": counts()} if counts is not None else {}
 
@@ -136,7 +137,12 @@ class RunFolder:
                 _append(self.path / SAMPLES_FILE, sample)
                 self.done.add(outcome["index"])
                 return True
-            outcome = {"index": outcome["index"], "rejected": "duplicate", "detail": sample["id"]}
+            outcome = {
+                "index": outcome["index"],
+                "rejected": "duplicate",
+                "detail": sample["id"],
+                **{k: v for k, v in sample["metadata"].items() if k == "fallbacks"},
+            }
         row = {"index": outcome["index"], "reason": outcome["rejected"], "detail": outcome.get("detail", "")}
         row.update({key: outcome[key] for key in ("rules", "fallbacks") if key in outcome})
         self.rejections.append(row)
