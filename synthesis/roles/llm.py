@@ -88,13 +88,14 @@ class LLMRoles:
                     steps=template.steps,
                 )
             except (ValueError, KeyError, TypeError):
-                continue
+                self.fallbacks["tooling", "rejected_malformed_json"] += 1
         return self._fall_back("tooling", "malformed_json", brief, "tool", template)
 
     def querying(self, brief: TurnBrief) -> str:
         if brief.kind in ("vague", "held_out_reveal"):
             # these turns need wording the pipeline controls exactly
-            return self._fall_back("querying", f"template_for_{brief.kind}", brief, "query")
+            template = self.fallback.querying(brief)
+            return self._fall_back("querying", f"template_for_{brief.kind}", brief, "query", template)
         must = _known_values(brief)
         never = _looked_up_values(brief)
         text = prompt("querying").substitute(
@@ -113,7 +114,7 @@ class LLMRoles:
                 self.written[brief.turn, "query"] = self.name
                 return query
             self.fallbacks["querying", f"rejected_{reason}"] += 1
-        return self._fall_back("querying", reason, brief, "query")
+        return self._fall_back("querying", reason, brief, "query", self.fallback.querying(brief))
 
     def reasoner(self, brief: TurnBrief, attempt: int) -> TextReasoner:
         hints = "".join(f"\nHint {number}: {hint}" for number, hint in enumerate(brief.hints, 1))
@@ -151,13 +152,11 @@ class LLMRoles:
             return "judge_unreadable"
         return None if str(verdict.get("verdict", "")).lower() == "yes" else "judge_said_no"
 
-    def _fall_back(self, role: str, reason: str, brief: TurnBrief, text: str, value: Any = None) -> Any:
-        """Count the fallback, note the template as the writer, and return the template's output."""
+    def _fall_back(self, role: str, reason: str, brief: TurnBrief, text: str, template: Any) -> Any:
+        """Count the fallback, note the template as the writer of `text`, and return its output."""
         self.fallbacks[role, reason] += 1
         self.written[brief.turn, text] = self.fallback.name
-        if value is None:
-            value = self.fallback.querying(brief)
-        return value
+        return template
 
 
 class TextReasoner:
