@@ -122,13 +122,14 @@ def run(args: argparse.Namespace) -> int:
     if args.llm == "template" and (args.model or args.judge):
         raise ConfigError("--model and --judge need an LLM backend: add --llm openai:URL or --llm hf:PATH")
     spec = BackendSpec(args.llm, args.model, args.device, args.dtype, args.judge)
+    comparison = {"bfcl base": bfcl_base_quality()} if args.compare else None  # missing data fails early
     progress = not args.quiet
     folder = synthesize(args.num, settings, args.out, backend=spec, workers=args.workers, progress=progress)
     stats = export(load_samples(folder.path), folder.path, formats, options)
     report = build_report(folder.samples, folder.rejections, args.num)
     report["exports"] = {name: vars(counts) for name, counts in stats.items()}
     (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(format_report(report, {"bfcl base": bfcl_base_quality()} if args.compare else None))
+    print(format_report(report, comparison))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
     if not folder.samples:
         print("funreason synthesize: no sample was kept; see rejections.jsonl", file=sys.stderr)
