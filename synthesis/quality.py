@@ -35,7 +35,7 @@ ACTING_KINDS = ("normal", "clarification", "held_out_reveal")
 USER_KINDS = ("normal", "vague", "clarification", "held_out_wait")
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
-CLAUSE_BREAK = re.compile(r"[.;?!]+|, and then |, then | and then |, and | but | so ")
+CLAUSE_BREAK = re.compile(r"[.;?!]+(?=\s|$)|, and then |, then | and then |, and | but | so ")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`")
 NUMBER = re.compile(r"^[$€£]?\d[\d,.]*%?$")
@@ -112,7 +112,16 @@ def skeleton(clause: str, names: frozenset[str] = frozenset()) -> str:
 
 
 def clauses(text: str) -> list[str]:
-    return [part.strip() for part in CLAUSE_BREAK.split(text) if part.strip(" ,")]
+    """The clauses of a user turn; quoted values ('notes.txt') and decimals (4.5) are not split."""
+    quoted: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        quoted.append(match.group(0))
+        return f"\x00{len(quoted) - 1}\x00"
+
+    hidden = QUOTED.sub(hide, text)
+    parts = [part.strip() for part in CLAUSE_BREAK.split(hidden) if part.strip(" ,")]
+    return [re.sub(r"\x00(\d+)\x00", lambda m: quoted[int(m.group(1))], part) for part in parts]
 
 
 def clause_skeleton_ratio(texts: Sequence[str]) -> float:

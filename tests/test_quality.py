@@ -69,6 +69,7 @@ def test_clause_skeletons():
         "delete it",
         "Thanks",
     ]
+    assert clauses("Copy 'a.txt' to 4.5; then stop") == ["Copy 'a.txt' to 4.5", "then stop"]
     assert skeleton("Send 'x' to Bob at 10 with USR001") == "send Q to X at N with X"
     assert skeleton("Call get_user_id now", frozenset({"now"})) == "call X X"
     texts = ["Send 'x' to Bob, and then delete it.", "Send 'y' to Eve, and then delete it."]
