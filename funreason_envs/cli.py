@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "evaluate an agent on task sets, or re-score recorded responses",
     ),
     "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
+    "quality": (
+        "funreason_envs.commands.quality",
+        "quality figures of synthesized data (optionally beside BFCL's multi_turn_base)",
+    ),
     "synthesize": (
         "funreason_envs.commands.synthesize",
         "synthesize verified multi-turn trajectories (FunReason-MT)",

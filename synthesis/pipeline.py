@@ -65,6 +65,7 @@ class Settings:
     max_attempts: int = 3
     mistake_rate: float = 0.2
     id_prefix: str = "funreason_mt"
+    audit: bool = True  # reject samples the label audit (synthesis/audit.py) finds problems in
 
 
 class Rejected(FunReasonError):
@@ -217,8 +218,18 @@ class SampleBuilder:
                 for step in steps
                 for param, source in step.sources.items()
             ],
+            writers=self._writers(brief),
         )
         return _Turn(brief.query, outcome.messages, steps, record)
+
+    def _writers(self, brief: TurnBrief) -> dict[str, str]:
+        """Which backend wrote each text of the turn (the roles say, when they can fall back)."""
+        wrote = {"query": self.roles.name, "reasoning": self.roles.name, "answer": self.roles.name}
+        if hasattr(self.roles, "writers"):
+            wrote.update(self.roles.writers(brief))
+        if brief.kind in ("clarification", "held_out_reveal"):
+            wrote["query"] = "template"  # the pipeline writes these user texts itself
+        return wrote
 
     # -- phase 1 ---------------------------------------------------------------------------------
 

@@ -52,6 +52,16 @@ class TurnRecord(BaseModel):
     hints: list[str] = Field(default_factory=list)
     depth: int = 0  # longest dependency chain among this turn's calls
     flows: list[DataFlow] = Field(default_factory=list)
+    # What the quality figures and the label audit read. `None` means "not recorded by the generator";
+    # readers then estimate from the text (see synthesis/quality.py). Indexes are into this turn's
+    # ground-truth calls (`task.ground_truth[index]`).
+    goal_calls: list[int] | None = None  # the calls the user asked for as outcomes (the turn's goals)
+    stated_calls: list[int] | None = None  # prerequisite (non-goal) calls the user's text asks for
+    implicit_calls: list[int] | None = None  # prerequisite calls left for the assistant to infer
+    expects_failure: bool = False  # the turn is deliberately about a call that fails (answer must say so)
+    stated_reason: str | None = None  # why the user joins unrelated goals or undoes an action, if said
+    writers: dict[str, str] = Field(default_factory=dict)  # text -> backend that wrote it, e.g.
+    # {"query": "openai", "reasoning": "template", "answer": "openai", "clarification": "template"}
 
 
 class Sample(BaseModel):
@@ -66,4 +76,5 @@ class Sample(BaseModel):
     turns: list[TurnRecord]
     final_state: dict[str, Any]
     backend: str = "template"
+    persona: str | None = None  # the user's persona/backstory, when the first turn carries one
     metadata: dict[str, Any] = Field(default_factory=dict)

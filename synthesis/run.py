@@ -22,8 +22,10 @@ from tqdm import tqdm
 
 from funreason_envs import writer
 from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError
+from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
 from funreason_envs.synthesis.record import Sample
+from funreason_envs.synthesis.roles.backends import BackendSpec
 from funreason_envs.synthesis.roles.base import Roles
 from funreason_envs.synthesis.verify import verify_sample
 
@@ -33,35 +35,58 @@ RUN_FILE = "run.json"
 RolesFactory = Callable[[random.Random], Roles]
 
 
-def roles_factory(backend: str, settings: Settings, model: str | None = None) -> RolesFactory:
-    """The roles for a backend spec: `template`, `openai:URL` (with `model`) or `hf:PATH`."""
-    if backend == "template":
+def roles_factory(spec: BackendSpec | str, settings: Settings) -> RolesFactory:
+    """The roles for a backend spec (a bare string is a backend with default options)."""
+    spec = spec if isinstance(spec, BackendSpec) else BackendSpec(spec)
+    if spec.backend == "template":
         from funreason_envs.synthesis.roles.template import TemplateRoles
 
         return lambda rng: TemplateRoles(rng, settings.mistake_rate)
     from funreason_envs.synthesis.roles.backends import chat_model
     from funreason_envs.synthesis.roles.llm import LLMRoles
 
-    chat = chat_model(backend, model)
-    name = backend.partition(":")[0]
-    return lambda rng: LLMRoles(chat, rng, name)
+    chat = chat_model(spec)
+    return lambda rng: LLMRoles(chat, rng, spec.kind, judge=spec.judge)
 
 
-def make_sample(index: int, settings: Settings, backend: str, model: str | None = None) -> dict[str, Any]:
-    """Build, verify and serialise sample `index`; a failure becomes a rejection record."""
+def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, Any]:
+    """Build, verify, audit and serialise sample `index`; a failure becomes a rejection record.
+
+    Both carry the LLM roles' fallbacks (role -> reason -> count), so the report can show them all.
+    """
+    made: list[Roles] = []
+    factory = roles_factory(spec, settings)
+
+    def tracked(rng: random.Random) -> Roles:
+        made.append(factory(rng))
+        return made[-1]
+
+    def rejected(reason: str, detail: str, **extra: Any) -> dict[str, Any]:
+        return {"index": index, "rejected": reason, "detail": detail, **extra, **_fallbacks(made)}
+
     try:
-        sample = SampleBuilder(index, settings, roles_factory(backend, settings, model)).build()
+        sample = SampleBuilder(index, settings, tracked).build()
     except Rejected as exc:
-        return {"index": index, "rejected": exc.reason, "detail": exc.detail}
+        return rejected(exc.reason, exc.detail)
     except (BackendError, ConfigError, MissingDependencyError):
         raise  # an unreachable model or a bad option stops the run with its own one-line message
     except Exception as exc:  # one broken sample must not stop a long run; it is counted instead
-        return {"index": index, "rejected": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
-    sample.backend = backend.split(":", 1)[0]
+        return rejected("error", f"{type(exc).__name__}: {exc}"[:300])
+    sample.backend = spec.kind
     problems = verify_sample(sample)
     if problems:
-        return {"index": index, "rejected": "verification_failed", "detail": "; ".join(problems[:3])}
+        return rejected("verification_failed", "; ".join(problems[:3]))
+    if settings.audit and (findings := audit_sample(sample)):
+        detail = "; ".join(problem for found in findings.values() for problem in found[:1])[:300]
+        return rejected("audit_failed", detail, rules=sorted(findings))
+    sample.metadata.update(_fallbacks(made))
     return {"index": index, "sample": sample.model_dump(mode="json")}
+
+
+def _fallbacks(roles: list[Roles]) -> dict[str, Any]:
+    """`{"fallbacks": role -> reason -> count}` of the sample's LLM roles (nothing for templates)."""
+    counts = getattr(roles[0], "fallback_counts", None) if roles else None
+    return {"fallbacks": counts()} if counts is not None else {}
 
 
 def dedupe_key(sample: dict[str, Any]) -> str:
@@ -100,8 +125,14 @@ class RunFolder:
                 self._samples.append(sample)
                 self.done.add(outcome["index"])
                 return True
-            outcome = {"index": outcome["index"], "rejected": "duplicate", "detail": sample["id"]}
+            outcome = {
+                "index": outcome["index"],
+                "rejected": "duplicate",
+                "detail": sample["id"],
+                **{k: v for k, v in sample["metadata"].items() if k == "fallbacks"},
+            }
         row = {"index": outcome["index"], "reason": outcome["rejected"], "detail": outcome.get("detail", "")}
+        row.update({key: outcome[key] for key in ("rules", "fallbacks") if key in outcome})
         self._rejections.append(row)
         self.done.add(outcome["index"])
         return False
@@ -122,7 +153,7 @@ def synthesize(
     settings: Settings,
     out_dir: str | Path,
     *,
-    backend: str = "template",
+    backend: str | BackendSpec = "template",
     model: str | None = None,
     workers: int = 1,
     progress: bool = True,
@@ -131,15 +162,17 @@ def synthesize(
 ) -> RunFolder:
     """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder.
 
-    With `keep_open` the folder stays locked for the caller (who exports, then calls `close()`).
+    `backend` is a `BackendSpec` or a backend string (then `model` names the served model). With
+    `keep_open` the folder stays locked for the caller (who exports, then calls `close()`).
     """
     if num < 1:
         raise ConfigError(f"--num must be at least 1, got {num}")
-    roles_factory(backend, settings, model)  # a bad backend or missing model fails here, before any work
-    fingerprint = json.loads(json.dumps({**asdict(settings), "backend": backend, "model": model}))
+    spec = backend if isinstance(backend, BackendSpec) else BackendSpec(backend, model)
+    roles_factory(spec, settings)  # a bad backend or missing model fails here, before any work
+    fingerprint = json.loads(json.dumps({**asdict(settings), **asdict(spec)}))
     folder = RunFolder(out_dir, fingerprint)
     try:
-        _fill(folder, num, settings, backend, model, workers, progress, max_indices)
+        _fill(folder, num, settings, spec, workers, progress, max_indices)
     finally:
         if not keep_open:
             folder.close()
@@ -150,8 +183,7 @@ def _fill(
     folder: RunFolder,
     num: int,
     settings: Settings,
-    backend: str,
-    model: str | None,
+    spec: BackendSpec,
     workers: int,
     progress: bool,
     max_indices: int | None,
@@ -160,7 +192,7 @@ def _fill(
     with tqdm(
         total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
     ) as bar:
-        for outcome in _outcomes(folder, settings, backend, model, workers, limit):
+        for outcome in _outcomes(folder, settings, spec, workers, limit):
             if len(folder.samples) >= num:
                 break
             if folder.record(outcome):
@@ -170,19 +202,19 @@ def _fill(
 
 
 def _outcomes(
-    folder: RunFolder, settings: Settings, backend: str, model: str | None, workers: int, limit: int
+    folder: RunFolder, settings: Settings, spec: BackendSpec, workers: int, limit: int
 ) -> Iterator[dict[str, Any]]:
     """Outcomes of the indices not yet done, in index order (workers run ahead in a bounded window)."""
     todo = (index for index in range(limit) if index not in folder.done)
     if workers <= 1:
         for index in todo:
-            yield make_sample(index, settings, backend, model)
+            yield make_sample(index, settings, spec)
         return
     pool = ProcessPoolExecutor(max_workers=workers)
     window: list[Any] = []
     try:
         for index in todo:
-            window.append(pool.submit(make_sample, index, settings, backend, model))
+            window.append(pool.submit(make_sample, index, settings, spec))
             if len(window) >= workers * 2:
                 yield window.pop(0).result()
         for future in window:

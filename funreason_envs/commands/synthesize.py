@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.pipeline import Settings
+from funreason_envs.synthesis.roles.backends import BackendSpec
 
 EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
 
@@ -37,6 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--llm", default="template", help="role backend: template (offline, default), openai:URL, hf:PATH"
     )
     parser.add_argument("--model", help="model name for --llm openai:URL")
+    parser.add_argument("--device", help="--llm hf:PATH: cpu, cuda, cuda:1, ...")
+    parser.add_argument("--dtype", default="auto", help="--llm hf:PATH: auto, float32, float16, bfloat16")
+    parser.add_argument(
+        "--judge", action="store_true", help="LLM backends: a judge role checks each query against its calls"
+    )
+    parser.add_argument(
+        "--no-audit", action="store_true", help="keep samples the label audit finds problems in"
+    )
+    parser.add_argument(
+        "--compare", choices=["bfcl"], help="also print BFCL multi_turn_base's figures (needs bfcl-eval)"
+    )
     defaults = Settings()
     parser.add_argument(
         "--turns",
@@ -104,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
     from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export
     from funreason_envs.synthesis.kits import kit_domains
+    from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 
@@ -133,12 +146,17 @@ def run(args: argparse.Namespace) -> int:
         vague_rate=args.vague_rate,
         held_out_rate=args.held_out_rate,
         max_attempts=args.max_attempts,
+        audit=not args.no_audit,
     )
+    if args.llm == "template" and (args.model or args.judge):
+        raise ConfigError("--model and --judge need an LLM backend: add --llm openai:URL or --llm hf:PATH")
+    spec = BackendSpec(args.llm, args.model, args.device, args.dtype, args.judge)
+    comparison = {"bfcl base": bfcl_base_quality()} if args.compare else None  # missing data fails early
     folder = synthesize(
         args.num,
         settings,
         args.out,
-        backend=args.llm,
+        backend=spec,
         workers=args.workers,
         progress=not args.quiet,
         keep_open=True,
@@ -149,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(folder.samples, folder.rejections, args.num)
         report["exports"] = {name: vars(counts) for name, counts in stats.items()}
         (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(format_report(report))
+    print(format_report(report, comparison))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
     if not folder.samples:
         print(

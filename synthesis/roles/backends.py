@@ -6,6 +6,7 @@ chat-template rendering and generation), so a backend behaves exactly as it does
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -43,14 +44,30 @@ class TransformersChatModel:
         return generation.text
 
 
+@dataclass(frozen=True)
+class BackendSpec:
+    """Which model plays the LLM roles: `template`, `openai:URL` (with `model`) or `hf:PATH` (with
+    `device`, `dtype`); `judge` adds the judge role that checks each query against the calls."""
+
+    backend: str = "template"
+    model: str | None = None
+    device: str | None = None
+    dtype: str = "auto"
+    judge: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.backend.partition(":")[0]
+
+
 @cache
-def chat_model(backend: str, model: str | None) -> OpenAIChatModel | TransformersChatModel:
-    """The chat model of a backend spec (one per process): `openai:URL` (with `model`) or `hf:PATH`."""
-    kind, _, where = backend.partition(":")
+def chat_model(spec: BackendSpec) -> OpenAIChatModel | TransformersChatModel:
+    """The chat model of a backend spec (one per process)."""
+    kind, _, where = spec.backend.partition(":")
     if kind == "openai" and where:
-        if not model:
+        if not spec.model:
             raise ConfigError("--llm openai:URL needs --model NAME (the model the server serves)")
-        return OpenAIChatModel(where, model)
+        return OpenAIChatModel(where, spec.model)
     if kind == "hf" and where:
-        return TransformersChatModel(where)
-    raise ConfigError(f"unknown --llm backend {backend!r}; use template, openai:URL or hf:PATH")
+        return TransformersChatModel(where, device=spec.device, dtype=spec.dtype)
+    raise ConfigError(f"unknown --llm backend {spec.backend!r}; use template, openai:URL or hf:PATH")

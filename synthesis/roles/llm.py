@@ -3,14 +3,17 @@
 Prompts live in `synthesis/prompts/*.md`. The reasoner is a text-mode agent: tools are listed in its
 system prompt and calls are read from `<tool_call>` blocks (or Python call lists) in what it writes,
 so any chat model works, served (`openai:URL`) or local (`hf:PATH`). A model's tooling or querying
-output that breaks the rules (not JSON; a query that states a looked-up value or omits a known one)
-is retried once and then replaced by the template backend's, so a sample is never lost to formatting.
+output that breaks the rules (not JSON; a query that states a looked-up value or omits a known one;
+with `judge`, a query the judge finds does not ask for what the calls do) is retried once and then
+replaced by the template backend's. Every such replacement is counted per role and reason
+(`fallbacks`), and `writers` says which backend wrote each text of a turn.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from functools import cache
 from importlib import resources
 from string import Template
@@ -20,6 +23,7 @@ from funreason_envs.agents.parsing import parse_model_text
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.roles.base import TurnBrief
 from funreason_envs.synthesis.roles.template import TemplateRoles
+from funreason_envs.synthesis.roles.values import states_value
 
 STYLES = (
     "Sound busy and a little informal.",
@@ -43,14 +47,31 @@ def prompt(name: str) -> Template:
 
 
 class LLMRoles:
-    """Tooling, querying, reasoning and critiquing by a chat model; templates as the safety net."""
+    """Tooling, querying, reasoning and critiquing by a chat model; templates as the counted safety net."""
 
-    def __init__(self, model: ChatModel, rng: random.Random, name: str = "llm") -> None:
+    def __init__(self, model: ChatModel, rng: random.Random, name: str = "llm", judge: bool = False) -> None:
         self.model = model
         self.rng = rng
         self.name = name
+        self.judge = judge
         self.fallback = TemplateRoles(rng, mistake_rate=0.0)
-        self.fallbacks = 0
+        self.fallbacks: Counter[tuple[str, str]] = Counter()  # (role, reason) -> times
+        self.written: dict[tuple[int, str], str] = {}  # (turn, text) -> backend that wrote it
+
+    def fallback_counts(self) -> dict[str, dict[str, int]]:
+        """Rejected or replaced outputs, per role and reason."""
+        counts: dict[str, dict[str, int]] = {}
+        for (role, reason), times in sorted(self.fallbacks.items()):
+            counts.setdefault(role, {})[reason] = times
+        return counts
+
+    def writers(self, brief: TurnBrief) -> dict[str, str]:
+        """Which backend wrote each text of this turn: tool, query, reasoning, answer, hints."""
+        wrote = {"reasoning": self.name, "answer": self.name}
+        for text in ("tool", "query", "hints"):
+            if (brief.turn, text) in self.written:
+                wrote[text] = self.written[brief.turn, text]
+        return wrote
 
     def tooling(self, brief: TurnBrief) -> AdvancedTool:
         template = self.fallback.tooling(brief)
@@ -58,6 +79,7 @@ class LLMRoles:
         for _ in range(2):
             try:
                 data = json.loads(_json_part(self.model.complete([{"role": "user", "content": text}])))
+                self.written[brief.turn, "tool"] = self.name
                 return AdvancedTool(
                     name=str(data["name"]),
                     description=str(data["description"]),
@@ -66,38 +88,45 @@ class LLMRoles:
                     steps=template.steps,
                 )
             except (ValueError, KeyError, TypeError):
-                continue
-        self.fallbacks += 1
-        return template
+                self.fallbacks["tooling", "rejected_malformed_json"] += 1
+        return self._fall_back("tooling", "malformed_json", brief, "tool", template)
 
     def querying(self, brief: TurnBrief) -> str:
         if brief.kind in ("vague", "held_out_reveal"):
-            return self.fallback.querying(brief)  # these turns need exact wording
+            # these turns need wording the pipeline controls exactly
+            template = self.fallback.querying(brief)
+            return self._fall_back("querying", f"template_for_{brief.kind}", brief, "query", template)
         must = _known_values(brief)
         never = _looked_up_values(brief)
         text = prompt("querying").substitute(
-            must=", ".join(must) or "(none)",
+            must=", ".join(str(value) for value, _ in must) or "(none)",
             never=", ".join(never) or "(none)",
             style=self.rng.choice(STYLES),
-            tool=brief.advanced_tool.model_dump_json(indent=2) if brief.advanced_tool else "",
+            tool=_public_tool(brief),
         )
+        reason = "empty"
         for _ in range(2):
             query = self.model.complete([{"role": "user", "content": text}]).strip().strip('"')
-            if query and all(value in query for value in must) and not any(value in query for value in never):
+            reason = _query_problem(query, must, never)
+            if reason is None and self.judge:
+                reason = self._judged(brief, query)
+            if reason is None:
+                self.written[brief.turn, "query"] = self.name
                 return query
-        self.fallbacks += 1
-        return self.fallback.querying(brief)
+            self.fallbacks["querying", f"rejected_{reason}"] += 1
+        return self._fall_back("querying", reason, brief, "query", self.fallback.querying(brief))
 
     def reasoner(self, brief: TurnBrief, attempt: int) -> TextReasoner:
         hints = "".join(f"\nHint {number}: {hint}" for number, hint in enumerate(brief.hints, 1))
         system = prompt("reasoning").substitute(
             tools=json.dumps([tool["function"] for tool in brief.tools], indent=1),
-            advanced=brief.advanced_tool.model_dump_json(indent=1) if brief.advanced_tool else "",
             hints=f"\nHints from earlier attempts:{hints}" if hints else "",
         )
         return TextReasoner(self.model, system, brief.history)
 
     def critiquing(self, brief: TurnBrief, transcript: list[dict[str, Any]], problem: str) -> str:
+        # the critic is asked after every rejected reasoning attempt: count it under the check's reason
+        self.fallbacks["reasoning", f"attempt_rejected_{problem.split(';')[0].strip()}"] += 1
         text = prompt("critiquing").substitute(
             query=brief.query,
             truth=_trace(brief),
@@ -105,7 +134,29 @@ class LLMRoles:
             problem=problem,
         )
         hint = self.model.complete([{"role": "user", "content": text}]).strip()
-        return hint or self.fallback.critiquing(brief, transcript, problem)
+        if hint:
+            self.written.setdefault((brief.turn, "hints"), self.name)
+            return hint
+        return self._fall_back(
+            "critiquing", "empty", brief, "hints", self.fallback.critiquing(brief, transcript, problem)
+        )
+
+    def _judged(self, brief: TurnBrief, query: str) -> str | None:
+        """None when the judge finds the query asks for what the calls do, else the rejection reason."""
+        text = prompt("judging").substitute(query=query, trace=_trace(brief))
+        reply = self.model.complete([{"role": "user", "content": text}])
+        try:
+            verdict = json.loads(_json_part(reply))
+        except ValueError:
+            self.fallbacks["judging", "malformed_json"] += 1
+            return "judge_unreadable"
+        return None if str(verdict.get("verdict", "")).lower() == "yes" else "judge_said_no"
+
+    def _fall_back(self, role: str, reason: str, brief: TurnBrief, text: str, template: Any) -> Any:
+        """Count the fallback, note the template as the writer of `text`, and return its output."""
+        self.fallbacks[role, reason] += 1
+        self.written[brief.turn, text] = self.fallback.name
+        return template
 
 
 class TextReasoner:
@@ -148,21 +199,20 @@ def _trace(brief: TurnBrief) -> str:
     return "\n".join(lines)
 
 
-def _known_values(brief: TurnBrief) -> list[str]:
-    return list(
-        dict.fromkeys(
-            str(value)
-            for step in brief.steps
-            for param, value in step.call.arguments.items()
-            if param not in step.sources
-            and isinstance(value, (str, int, float))
-            and not isinstance(value, bool)
-        )
-    )
+def _known_values(brief: TurnBrief) -> list[tuple[Any, dict[str, Any]]]:
+    """The values the user knows (not from a result), each with its parameter's schema."""
+    seen: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for step in brief.steps:
+        properties = step.spec.parameters.get("properties", {})
+        for param, value in step.call.arguments.items():
+            if param in step.sources or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                continue
+            seen.setdefault(str(value), (value, properties.get(param, {})))
+    return list(seen.values())
 
 
 def _looked_up_values(brief: TurnBrief) -> list[str]:
-    known = set(_known_values(brief))
+    known = {str(value) for value, _ in _known_values(brief)}
     return list(
         dict.fromkeys(
             str(step.call.arguments[param])
@@ -171,6 +221,24 @@ def _looked_up_values(brief: TurnBrief) -> list[str]:
             if str(step.call.arguments[param]) not in known and len(str(step.call.arguments[param])) > 2
         )
     )
+
+
+def _query_problem(query: str, must: list[tuple[Any, dict[str, Any]]], never: list[str]) -> str | None:
+    """Why a model's query is unusable (None when it is fine)."""
+    if not query:
+        return "empty"
+    if not all(states_value(query, value, schema) for value, schema in must):
+        return "missing_value"
+    if any(value in query for value in never):
+        return "states_looked_up_value"
+    return None
+
+
+def _public_tool(brief: TurnBrief) -> str:
+    """The advanced tool as the query writer sees it: what it does and takes, not its steps."""
+    if brief.advanced_tool is None:
+        return ""
+    return brief.advanced_tool.model_dump_json(indent=2, exclude={"steps"})
 
 
 def _json_part(text: str) -> str:

@@ -1,0 +1,421 @@
+"""Label audit: a replayable sample can still teach the wrong thing; these rules catch the known ways.
+
+Each rule reads an `Evidence` (the sample, its ground truth re-executed turn by turn, the user's request
+text per turn) and returns problems as sentences; `audit_sample` runs them all. Verification rejects a
+sample with any problem and the run report counts rejections per rule (`AUDIT_RULES` names them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from funreason_envs.synthesis.record import Sample, TurnRecord
+
+Call = tuple[str, dict[str, Any]]
+ACTING_KINDS = ("normal", "clarification", "held_out_reveal")
+FAILURE_WORDS = re.compile(
+    r"fail|error|couldn't|could not|cannot|can't|unable|didn't|did not|wasn't|was not|isn't|is not|"
+    r"unsuccessful|denied|invalid|no such|not found|doesn't|does not|refused|rejected|wrong|problem|"
+    r"already|not go through",
+    re.IGNORECASE,
+)
+# Inverse tool pairs: the second undoes the first when both act on the same object.
+INVERSE_TOOLS = {
+    ("follow_user", "unfollow_user"),
+    ("send_message", "delete_message"),
+    ("book_flight", "cancel_booking"),
+    ("place_order", "cancel_order"),
+    ("create_ticket", "close_ticket"),
+    ("add_to_watchlist", "remove_stock_from_watchlist"),
+    ("fund_account", "withdraw_funds"),
+    ("mkdir", "rmdir"),
+    ("touch", "rm"),
+    ("mkdir", "rm"),
+    ("pressBrakePedal", "releaseBrakePedal"),
+}
+# Pairs where the second call's object is the one the first call produced (an id it returned).
+PRODUCES_OBJECT = {
+    ("book_flight", "cancel_booking"),
+    ("place_order", "cancel_order"),
+    ("create_ticket", "close_ticket"),
+}
+OPPOSITE_VALUES = [{"on", "off"}, {"engage", "release"}, {"start", "stop"}, {"buy", "sell"}, {True, False}]
+CURRENCY_WORDS = {
+    "USD": r"US dollars?|USD|\$",
+    "EUR": r"euros?|EUR|€",
+    "GBP": r"British pounds?|pounds?|GBP|£",
+    "JPY": r"yen|JPY|¥",
+    "CAD": r"Canadian dollars?|CAD",
+    "MXN": r"Mexican pesos?|pesos?|MXN",
+    "INR": r"rupees?|INR",
+    "CNY": r"yuan|CNY|RMB",
+    "AUD": r"Australian dollars?|AUD",
+}
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+VOLUME_WORDS = {"gallon": r"gallons?", "liter": r"lit(?:er|re)s?"}
+PRINT_WORDS = re.compile(r"\b(print|show|display|tell me|let me see|read out)\b", re.IGNORECASE)
+WRITE_WORDS = re.compile(r"\b(write|save|put|store|record|into|in the file|to the file)\b", re.IGNORECASE)
+
+
+@dataclass
+class Evidence:
+    """What the rules read: the sample, each turn's ground-truth results and the request's text."""
+
+    sample: Sample
+    results: list[list[str]]
+    texts: list[str]  # per turn: the user's words since the previous acting turn, this turn's included
+
+    def calls(self, turn: int) -> list[Call]:
+        return [(call.name, call.arguments) for call in self.sample.task.ground_truth[turn]]
+
+    def acting(self) -> list[TurnRecord]:
+        return [turn for turn in self.sample.turns if turn.kind in ACTING_KINDS]
+
+
+def failure_in(content: str, changes_state: bool = True) -> bool:
+    """Whether a tool result reports failure: an error, `success: false`, `Error...`, or (for a call
+    that changes state; a status query answering false is information) a false `*_status`."""
+    text = content.strip()
+    if text.lower().startswith("error"):
+        return True
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    if isinstance(value, str):
+        return value.lower().startswith("error")
+    if not isinstance(value, dict):
+        return False
+    statuses = [key for key in value if key.endswith("_status")] if changes_state else []
+    return "error" in value or any(value.get(key) is False for key in ["success", *statuses])
+
+
+def changes_state(tool: str, domains: tuple[str, ...]) -> bool:
+    """Whether `tool` (of one of `domains`) changes state; unknown tools are assumed to."""
+    spec = _tool_specs(domains).get(tool)
+    return spec is None or bool(spec.mutates_state)
+
+
+def undo_pairs(calls: list[Call]) -> list[tuple[int, int]]:
+    """(first, later) index pairs where the later call undoes the first on the same object."""
+    pairs = []
+    for first, (name, arguments) in enumerate(calls):
+        for later in range(first + 1, len(calls)):
+            other, other_arguments = calls[later]
+            if (
+                (name, other) in INVERSE_TOOLS
+                and ((name, other) in PRODUCES_OBJECT or _same_object(arguments, other_arguments))
+            ) or (name == other and _opposite(arguments, other_arguments)):
+                pairs.append((first, later))
+    return pairs
+
+
+def failed_call(evidence: Evidence) -> list[str]:
+    """A failing ground-truth call is kept only in a turn about that failure whose answer admits it;
+    any failed result the next assistant text passes over in silence is told as a success."""
+    problems = []
+    domains = tuple(evidence.sample.domains)
+    for turn in evidence.acting():
+        for (name, _), result in zip(evidence.calls(turn.index), evidence.results[turn.index], strict=False):
+            if not failure_in(result, changes_state(name, domains)):
+                continue
+            if not turn.expects_failure:
+                problems.append(
+                    f"turn {turn.index}: {name} fails ({result[:80]}) in a turn not about a failure"
+                )
+            elif not FAILURE_WORDS.search(_closing_text(evidence.sample, turn.index)):
+                problems.append(f"turn {turn.index}: {name} fails but the answer does not say so")
+    messages = evidence.sample.messages
+    for position, message in enumerate(messages):
+        mutating = changes_state(message.get("name", ""), domains)
+        if message["role"] != "tool" or not failure_in(message.get("content") or "", mutating):
+            continue
+        following = next((m for m in messages[position + 1 :] if m["role"] != "tool"), None)
+        if following is None or following["role"] != "assistant":
+            continue
+        said = f"{following.get('reasoning_content') or ''} {following.get('content') or ''}"
+        if not FAILURE_WORDS.search(said):
+            problems.append(
+                f"message {position}: {message.get('name')} failed and the next text does not say so"
+            )
+    return problems
+
+
+def same_turn_undo(evidence: Evidence) -> list[str]:
+    """A turn must not undo its own action (follow then unfollow, send then delete...) without a reason."""
+    problems = []
+    for turn in evidence.acting():
+        if turn.stated_reason:
+            continue
+        calls = evidence.calls(turn.index)
+        for first, later in undo_pairs(calls):
+            problems.append(f"turn {turn.index}: {calls[later][0]} undoes {calls[first][0]}")
+    return problems
+
+
+def unrelated_goals(evidence: Evidence) -> list[str]:
+    """Calls of one turn in different domains must be linked by a data flow (or a stated reason)."""
+    problems = []
+    domains = _tool_domains(tuple(evidence.sample.domains))
+    for turn in evidence.acting():
+        calls = evidence.calls(turn.index)
+        groups = {index: domains.get(name, name) for index, (name, _) in enumerate(calls)}
+        if len(set(groups.values())) < 2 or turn.stated_reason:
+            continue
+        linked = _Links(set(groups.values()))
+        for flow in turn.flows:
+            if flow.source_turn == turn.index and flow.source_call in groups and flow.target_call in groups:
+                linked.join(groups[flow.source_call], groups[flow.target_call])
+        if linked.parts() > 1:
+            problems.append(
+                f"turn {turn.index}: goals in {', '.join(sorted(set(groups.values())))} are unrelated"
+            )
+    return problems
+
+
+def unit_mismatch(evidence: Evidence) -> list[str]:
+    """An amount goes in the unit its parameter's spec declares (a limit in USD gets US dollars)."""
+    problems = []
+    specs = _tool_specs(tuple(evidence.sample.domains))
+    truth = evidence.sample.task.ground_truth
+    for turn in evidence.acting():
+        flows = {(flow.target_call, flow.argument): flow for flow in turn.flows}
+        for index, (name, arguments) in enumerate(evidence.calls(turn.index)):
+            properties = specs[name].parameters.get("properties", {}) if name in specs else {}
+            for param, value in arguments.items():
+                unit = _declared_unit(properties.get(param, {}).get("description", ""))
+                if unit is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+                    continue
+                flow = flows.get((index, param))
+                if flow is not None:
+                    source = truth[flow.source_turn][flow.source_call]
+                    produced = _produced_unit(source.name, source.arguments)
+                    if produced is not None and produced != unit:
+                        problems.append(
+                            f"turn {turn.index}: {name}.{param} is in {unit}; {source.name} gave {produced}"
+                        )
+                        continue
+                stated = _stated_unit(evidence.texts[turn.index], value)
+                if stated is not None and stated != unit:
+                    problems.append(
+                        f"turn {turn.index}: {name}.{param} is in {unit}; the user gave {value} in {stated}"
+                    )
+    return problems
+
+
+def clarification_words(evidence: Evidence) -> list[str]:
+    """A clarification gives a value the turn uses, in a user's words (no parameter names)."""
+    problems = []
+    for turn in evidence.sample.turns:
+        if turn.kind != "clarification":
+            continue
+        text = _own_text(evidence.sample, turn.index)
+        calls = evidence.calls(turn.index)
+        for name, arguments in calls:
+            for param in arguments:
+                if _identifier_like(param) and re.search(rf"\bthe {re.escape(_words(param))}\b", text, re.I):
+                    problems.append(
+                        f"turn {turn.index}: the user says the parameter name {param!r} of {name}"
+                    )
+        leaves = [v for _, arguments in calls for v in _leaves(arguments)]
+        used = {_normal(v) for v in leaves}
+        # digit runs inside string values: "December 24th 2026" gives 24 and 2026 of '2026-12-24'
+        used |= {_normal(float(d)) for v in leaves if isinstance(v, str) for d in re.findall(r"\d+", v)}
+        for value in _spoken_values(text):
+            if value not in used:
+                problems.append(f"turn {turn.index}: the clarification gives {value!r}, which no call uses")
+    return problems
+
+
+def tool_semantics(evidence: Evidence) -> list[str]:
+    """Tools used for what they do: echo writes or prints a text the user gave (it does not show a
+    file), and mv into an existing folder is a move, not the rename the user asked for."""
+    problems = []
+    for turn in evidence.acting():
+        text = evidence.texts[turn.index]
+        fed = {(flow.target_call, flow.argument) for flow in turn.flows}
+        results = evidence.results[turn.index]
+        for index, (name, arguments) in enumerate(evidence.calls(turn.index)):
+            if name == "echo" and not arguments.get("file_name") and (index, "content") in fed:
+                problems.append(
+                    f"turn {turn.index}: echo prints an earlier result instead of the tool that shows it"
+                )
+            elif name == "echo" and arguments.get("file_name") and not WRITE_WORDS.search(text):
+                problems.append(f"turn {turn.index}: echo writes a file where the user asked to see text")
+            elif name == "mv" and re.search(r"\brenam", text, re.I) and index < len(results):
+                source, destination = arguments.get("source", ""), arguments.get("destination", "")
+                if f"{destination}/{source}" in results[index]:
+                    problems.append(
+                        f"turn {turn.index}: 'rename' {source!r} moves it into folder {destination!r}"
+                    )
+    return problems
+
+
+AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {
+    "failed_call": failed_call,
+    "same_turn_undo": same_turn_undo,
+    "unrelated_goals": unrelated_goals,
+    "unit_mismatch": unit_mismatch,
+    "clarification_words": clarification_words,
+    "tool_semantics": tool_semantics,
+}
+
+
+def evidence_for(sample: Sample) -> Evidence:
+    """Re-execute the ground truth and gather each turn's request text."""
+    from funreason_envs.checker import execute_ground_truth
+
+    results = [outcome.results for outcome in execute_ground_truth(sample.task)]
+    texts, pending = [], ""
+    for index in range(len(sample.task.turns)):
+        pending = f"{pending} {_own_text(sample, index)}".strip()
+        texts.append(pending)
+        if sample.task.ground_truth[index]:
+            pending = ""
+    return Evidence(sample, results, texts)
+
+
+def audit_sample(sample: Sample) -> dict[str, list[str]]:
+    """Problems per rule (rules without problems left out); empty means the labels pass."""
+    evidence = evidence_for(sample)
+    found = {name: rule(evidence) for name, rule in AUDIT_RULES.items()}
+    return {name: problems for name, problems in found.items() if problems}
+
+
+class _Links:
+    """Union-find over a turn's domains: which are joined by data flows."""
+
+    def __init__(self, items: set[str]) -> None:
+        self.parent = {item: item for item in items}
+
+    def root(self, item: str) -> str:
+        while self.parent[item] != item:
+            item = self.parent[item]
+        return item
+
+    def join(self, first: str, second: str) -> None:
+        self.parent[self.root(first)] = self.root(second)
+
+    def parts(self) -> int:
+        return len({self.root(item) for item in self.parent})
+
+
+def _closing_text(sample: Sample, turn: int) -> str:
+    """The assistant's closing text of user turn `turn` (the last assistant message before the next user)."""
+    seen = -1
+    closing = ""
+    for message in sample.messages:
+        if message["role"] == "user":
+            seen += 1
+        elif message["role"] == "assistant" and seen == turn and not message.get("tool_calls"):
+            closing = f"{message.get('reasoning_content') or ''} {message.get('content') or ''}"
+    return closing
+
+
+def _own_text(sample: Sample, turn: int) -> str:
+    return " ".join(m.get("content") or "" for m in sample.task.turns[turn] if m.get("role") == "user")
+
+
+def _same_object(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    if not first or not second:
+        return not first and not second
+    values = {_normal(v) for v in _leaves(first) if not isinstance(v, bool)}
+    return any(_normal(v) in values for v in _leaves(second) if not isinstance(v, bool))
+
+
+def _opposite(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Same arguments except one whose two values are opposites (on/off, engage/release, Buy/Sell...)."""
+    if first.keys() != second.keys():
+        return False
+    differing = [key for key in first if first[key] != second[key]]
+    if len(differing) != 1:
+        return False
+    pair = {_lower(first[differing[0]]), _lower(second[differing[0]])}
+    return pair in OPPOSITE_VALUES
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def _normal(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return str(value).strip().lower()
+
+
+def _spoken_values(text: str) -> list[str]:
+    """Values a clarification states: quoted strings and numbers (normalised)."""
+    quoted = re.findall(r"(?<!\w)'([^']+)'(?!\w)|\"([^\"]+)\"", text)
+    values = [_normal(a or b) for a, b in quoted]
+    bare = re.sub(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", " ", text)
+    values += [_normal(float(n.replace(",", ""))) for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", bare)]
+    return values
+
+
+def _identifier_like(param: str) -> bool:
+    """A parameter name no user would say: one or two letters, snake_case or camelCase."""
+    return len(param) <= 2 or "_" in param or bool(re.search(r"[a-z][A-Z]", param))
+
+
+def _words(param: str) -> str:
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower()
+
+
+def _declared_unit(description: str) -> str | None:
+    if re.search(r"\bUSD\b|US dollars?", description):
+        return "USD"
+    for unit, pattern in VOLUME_WORDS.items():
+        if re.search(rf"\b{pattern}\b", description, re.IGNORECASE):
+            return unit
+    return None
+
+
+def _produced_unit(tool: str, arguments: dict[str, Any]) -> str | None:
+    """The unit of a value a call returns, when the call is a conversion."""
+    if "target_currency" in arguments:
+        return str(arguments["target_currency"]).upper()
+    match = re.search(r"_to_(\w+)$", tool)
+    if match:
+        for unit, pattern in VOLUME_WORDS.items():
+            if re.fullmatch(pattern, match.group(1)):
+                return unit
+    return None
+
+
+def _stated_unit(text: str, value: float) -> str | None:
+    """The unit the user wrote right after this amount (or, for a currency sign, before it), if any."""
+    for literal in {f"{float(value):g}", f"{float(value):,.2f}", f"{float(value):.1f}", str(value)}:
+        number = rf"(?<![\d.]){re.escape(literal)}(?![\d])"
+        for unit, pattern in {**CURRENCY_WORDS, **VOLUME_WORDS}.items():
+            if re.search(rf"{number}\s*(?:{pattern})(?![a-z])", text, re.IGNORECASE):
+                return unit
+        for unit, sign in CURRENCY_SIGNS.items():
+            if re.search(rf"{re.escape(sign)}\s?{number}", text):
+                return unit
+    return None
+
+
+@cache
+def _tool_specs(domains: tuple[str, ...]) -> dict[str, Any]:
+    from funreason_envs.domains import domain_class
+
+    return {tool.name: tool for name in domains for tool in domain_class(name).spec().tools}
+
+
+@cache
+def _tool_domains(domains: tuple[str, ...]) -> dict[str, str]:
+    return {name: spec.domain or "" for name, spec in _tool_specs(domains).items()}
