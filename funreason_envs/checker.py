@@ -64,13 +64,13 @@ class CheckReport:
     score: float
 
 
-def build_router(task: Task) -> ToolRouter:
-    """Fresh domain instances for a task's initial state, behind a router."""
+def build_router(task: Task, *, lenient: bool = False) -> ToolRouter:
+    """Fresh domain instances for a task's initial state, behind a router (`lenient`: see `ToolRouter`)."""
     instances = [
         domain_class(name)(task.initial_config.get(name, {}), long_context=task.long_context)
         for name in task.domains
     ]
-    return ToolRouter(instances)
+    return ToolRouter(instances, lenient=lenient)
 
 
 def router_state(router: ToolRouter) -> dict[str, dict[str, Any]]:
@@ -78,8 +78,8 @@ def router_state(router: ToolRouter) -> dict[str, dict[str, Any]]:
 
 
 def execute_ground_truth(task: Task) -> list[TurnOutcome]:
-    """Run a task's ground truth turn by turn on fresh instances."""
-    router = build_router(task)
+    """Run a task's ground truth turn by turn on fresh instances, running what bfcl-eval runs."""
+    router = build_router(task, lenient=True)
     outcomes = []
     for index in range(len(task.turns)):
         calls = task.turn_calls(index)
@@ -92,9 +92,9 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
     """Run recorded model outputs (per turn, per step, the decoded call strings) like bfcl-eval does.
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
-    undecodable string does when bfcl-eval evaluates it.
+    undecodable string does when bfcl-eval evaluates it. Mistyped calls run as they do in bfcl-eval.
     """
-    router = build_router(task)
+    router = build_router(task, lenient=True)
     outcomes = []
     for turn in response:
         results: list[str] = []

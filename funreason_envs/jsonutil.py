@@ -88,3 +88,56 @@ def read_resumable_jsonl(path: Path) -> list[Any]:
     if torn:
         path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
     return rows
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD (pairs are joined), so it can always be encoded."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
+    recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
+    if not _holds_surrogate(value):
+        return value
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    while stack:
+        item, target, key = stack.pop()
+        if isinstance(item, str):
+            target[key] = clean_text(item)
+        elif isinstance(item, dict):
+            copied: dict[Any, Any] = {}
+            target[key] = copied
+            for name, child in item.items():
+                name = clean_text(name) if isinstance(name, str) else name
+                copied[name] = None
+                stack.append((child, copied, name))
+        elif isinstance(item, (list, tuple)):
+            items: list[Any] = [None] * len(item)
+            target[key] = items
+            stack.extend((child, items, index) for index, child in enumerate(item))
+        else:
+            target[key] = item
+    return holder[0]
+
+
+def _holds_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if clean_text(item) is not item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
