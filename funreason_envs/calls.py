@@ -126,7 +126,7 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         arguments = {}
     elif isinstance(arguments, str):
         try:
-            arguments = json.loads(arguments)
+            arguments = scrub_surrogates(json.loads(arguments))
         except json.JSONDecodeError as exc:
             raise CallParseError(
                 f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -191,7 +191,7 @@ def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
             ) from None
         except (ValueError, RecursionError) as exc:  # an integer too long to read, nesting too deep
             raise CallParseError(f"{where}: cannot read the JSON: {exc}") from None
-        return _parse(decoded, order, where)
+        return _parse(scrub_surrogates(decoded), order, where)  # JSON escapes can spell lone surrogates
     return _parse_python(stripped, order, where)
 
 

@@ -6,9 +6,10 @@ results as a chat-style observation. Nothing an agent sends can raise out of `st
 actions and refused calls become error observations and leave the state untouched. Limits on what
 one call or action may do are in `funreason_envs.limits`.
 
-Gymnasium's contract is enforced: once a step returned `terminated` or `truncated` (free play truncates
-at the registered `max_episode_steps`), `step` raises `gymnasium.error.ResetNeeded` until `reset`. A
-`reset` with bad options raises `ConfigError` and leaves the env as it was, ready for the next reset.
+Gymnasium's contract is enforced more strictly than its own envs do (they only warn): once a step
+returned `terminated` or `truncated` (free play truncates after `max_steps` steps, 100 as registered),
+`step` raises `gymnasium.error.ResetNeeded` until `reset`. A `reset` with bad options raises
+`ConfigError` and leaves the env as it was, ready for the next reset.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         initial_config: per-domain initial state, keyed by domain id or bfcl-eval class name, in
             BFCL's `initial_config` shape. Missing domains start from their defaults.
         long_context: build the long-context variants (larger states and results) where a domain has one.
+        max_steps: steps per episode before it is truncated (`None`: no limit). `gym.make` registers 100;
+            its `max_episode_steps=` only adds a `TimeLimit` wrapper, which the env itself does not see.
         render_mode: `None` or `"ansi"` (the conversation so far, as text).
     """
 
@@ -50,8 +53,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         *,
         initial_config: Mapping[str, Any] | None = None,
         long_context: bool = False,
+        max_steps: int | None = None,
         render_mode: str | None = None,
     ) -> None:
+        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
+            raise ConfigError(f"max_steps must be a positive integer or None, got {max_steps!r:.40}")
+        self.max_steps = max_steps
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(f"render_mode {render_mode!r} is not supported; use None or 'ansi'")
         self.domains = resolve_domains(domains)
@@ -249,9 +256,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return 0.0, False
 
     def _truncated(self) -> bool:
-        """Free play truncates at the registered `max_episode_steps` (as Gymnasium's `TimeLimit` does)."""
-        limit = self.spec.max_episode_steps if self.spec is not None else None
-        return limit is not None and self._step_count >= limit
+        """Free play truncates after `max_steps` steps (as Gymnasium's `TimeLimit` would)."""
+        return self.max_steps is not None and self._step_count >= self.max_steps
 
     def _user_observation(self, text: str) -> dict[str, Any]:
         self.messages.append({"role": "user", "content": text})
