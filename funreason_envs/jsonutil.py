@@ -31,7 +31,7 @@ def to_jsonable(value: Any) -> Any:
         return value
     if kind is dict:
         return {
-            key if type(key) is str else str(key): item if type(item) in SCALARS else to_jsonable(item)
+            key if type(key) is str else _key_text(key): item if type(item) in SCALARS else to_jsonable(item)
             for key, item in value.items()
         }
     if kind is list or kind is tuple:
@@ -43,6 +43,13 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((to_jsonable(item) for item in value), key=repr)
     return value
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as text; a whole float reads as the int it equals (`{0.0: x} == {0: x}` in Python)."""
+    if type(key) is float and key.is_integer():
+        return str(int(key))
+    return str(key)
 
 
 def serialize_result(value: Any) -> str:
