@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import funreason_envs  # noqa: F401
+import funreason_envs
 from funreason_envs.registration import registered_env_ids
 
 ENV_IDS = [*registered_env_ids(), "FunReason/MultiTurn-v0:strict"]
@@ -102,9 +102,9 @@ def json_text(value: Any) -> str:
 
 @st.composite
 def hostile_actions(draw: st.DrawFn, env: Any) -> Any:
-    names = tool_names(env) + ["", "no_such_tool", "__import__", "eval"]
+    names = [*tool_names(env), "", "no_such_tool", "__import__", "eval"]
     name = draw(st.sampled_from(names) | surrogate_text)
-    params = parameter_names(env) + ["bogus"]
+    params = [*parameter_names(env), "bogus"]
     arguments = draw(st.dictionaries(st.sampled_from(params) | surrogate_text, values, max_size=3))
     call = {"name": name, "arguments": arguments}
     form = draw(st.integers(0, 8))
