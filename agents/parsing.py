@@ -18,6 +18,7 @@ from typing import Any
 
 from funreason_envs.calls import ParameterOrder, ToolCall, parse_calls
 from funreason_envs.errors import CallParseError
+from funreason_envs.jsonutil import clean_text
 
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
@@ -25,8 +26,10 @@ TOOL_CALL_OPEN = "<tool_call>"
 TOOL_CALL_CLOSE = "</tool_call>"
 # A block ends at its closing tag, at the next opening tag (a forgotten close), or at the end of the text.
 TOOL_CALL_BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|(?=<tool_call>)|\Z)", re.DOTALL)
-FENCE = re.compile(r"```[ \t]*[\w+-]*[ \t]*\n(.*?)```", re.DOTALL)
-WHOLE_FENCE = re.compile(r"\A```[ \t]*[\w+-]*[ \t]*\n?(.*?)\n?```\Z", re.DOTALL)
+# Fence openers: the language tag and the blanks around it are read without overlapping repeats
+# (`[ \t]*[\w+-]*[ \t]*` would backtrack quadratically over a long run of blanks).
+FENCE = re.compile(r"```[ \t]*(?:[\w+-]+[ \t]*)?\n(.*?)```", re.DOTALL)
+FENCE_TAG = re.compile(r"[ \t]*(?:[\w+-]+[ \t]*)?\n?")
 # Markers after which a model writes its calls: Llama-3.1's python tag, Mistral's tool-calls token.
 CALL_MARKERS = ("<|python_tag|>", "[TOOL_CALLS]")
 PYTHON_LIST = re.compile(r"\[\s*[A-Za-z_][\w.]*\s*\(")
@@ -53,8 +56,12 @@ class ParsedText:
 
 
 def parse_model_text(text: str, parameter_order: ParameterOrder | None = None) -> ParsedText:
-    """Take a model reply apart; `parameter_order` names positional arguments of Python-syntax calls."""
-    reasoning, rest = split_reasoning(text)
+    """Take a model reply apart; `parameter_order` names positional arguments of Python-syntax calls.
+
+    Lone surrogates in the reply are replaced (U+FFFD) here, where the text enters, so every record
+    made from it can be written as UTF-8 JSON.
+    """
+    reasoning, rest = split_reasoning(clean_text(text))
     try:
         content, calls = _extract_calls(rest, parameter_order or {})
     except CallParseError as exc:
@@ -77,18 +84,19 @@ def split_reasoning(text: str) -> tuple[str | None, str]:
         thoughts.append(text[:close])
         text = text[close + len(THINK_CLOSE) :]
     kept: list[str] = []
+    position = 0  # scanned by index, never by re-slicing the rest: linear in the text
     while True:
-        start = text.find(THINK_OPEN)
+        start = text.find(THINK_OPEN, position)
         if start == -1:
-            kept.append(text)
+            kept.append(text[position:])
             break
-        kept.append(text[:start])
+        kept.append(text[position:start])
         end = text.find(THINK_CLOSE, start)
         if end == -1:
             thoughts.append(text[start + len(THINK_OPEN) :])
             break
         thoughts.append(text[start + len(THINK_OPEN) : end])
-        text = text[end + len(THINK_CLOSE) :]
+        position = end + len(THINK_CLOSE)
     reasoning = "\n\n".join(part.strip() for part in thoughts if part.strip())
     return reasoning or None, "".join(kept)
 
@@ -210,9 +218,15 @@ def _json_values(text: str, where: str) -> list[Any]:
             raise CallParseError(
                 f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
+        except (ValueError, RecursionError) as exc:  # an integer too long to read, nesting too deep
+            raise CallParseError(f"{where}: cannot read the JSON: {exc}") from None
         values.append(value)
 
 
 def _unfence(text: str) -> str:
-    fenced = WHOLE_FENCE.match(text)
-    return fenced.group(1).strip() if fenced else text
+    """The inside of a text that is exactly one ``` fence (language tag optional), else the text."""
+    if len(text) < 6 or not (text.startswith("```") and text.endswith("```")):
+        return text
+    inner = text[3:-3]
+    tag = FENCE_TAG.match(inner)
+    return inner[tag.end() if tag else 0 :].strip()

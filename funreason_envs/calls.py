@@ -12,24 +12,34 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from funreason_envs.errors import CallParseError
-from funreason_envs.jsonutil import copy_json
+from funreason_envs.jsonutil import clean_text, copy_json, scrub_surrogates
+from funreason_envs.limits import (
+    MAX_ARGUMENT_DEPTH,
+    MAX_ARRAY_ITEMS,
+    MAX_CACHE_CHARS,
+    MAX_CACHED_TEXT_CHARS,
+    MAX_CALLS_PER_STEP,
+    MAX_INTEGER_DIGITS,
+    digits_exceed,
+)
 
 ParameterOrder = Mapping[str, Sequence[str]]
-# Arguments nested deeper than this are refused: no tool takes them, and they could exhaust the stack.
-MAX_ARGUMENT_DEPTH = 32
 
-HERMES_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
+# A block runs to its closing tag, the next opening tag (a forgotten close) or the end of the text; its
+# body is stripped afterwards (a `\s*` around the lazy body would match in quadratic time).
+HERMES_BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|(?=<tool_call>)|\Z)", re.DOTALL)
+JSON_SCALARS = (str, int, float, bool, type(None))
 # Keys of the structured forms; a single-key dict `{tool: {args}}` may not use them as the tool name.
 RESERVED_KEYS = frozenset(
     {"name", "arguments", "parameters", "function", "tool_calls", "role", "content", "id"}
 )
-CODE_FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
+FENCE_LANGUAGE = re.compile(r"[a-zA-Z0-9_-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +71,14 @@ def parse_calls(action: Any, parameter_order: ParameterOrder | None = None) -> l
     Python-syntax calls with positional arguments.
     """
     try:
-        return _parse(action, parameter_order or {}, "action")
+        calls = _parse(scrub_surrogates(action), parameter_order or {}, "action")
     except RecursionError:
         raise CallParseError("action: nested too deeply to be a tool call") from None
+    if len(calls) > MAX_CALLS_PER_STEP:
+        raise CallParseError(
+            f"action: {len(calls)} calls in one action; at most {MAX_CALLS_PER_STEP} are accepted"
+        )
+    return calls
 
 
 def _parse(action: Any, order: ParameterOrder, where: str) -> list[ToolCall]:
@@ -111,35 +126,50 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         arguments = {}
     elif isinstance(arguments, str):
         try:
-            arguments = json.loads(arguments)
+            arguments = scrub_surrogates(json.loads(arguments))
         except json.JSONDecodeError as exc:
             raise CallParseError(
                 f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
+        except (ValueError, RecursionError) as exc:  # e.g. an integer too long to read
+            raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
     if not isinstance(arguments, Mapping):
         raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
     if not all(isinstance(key, str) for key in arguments):
         raise CallParseError(f"{where}.arguments: argument names must be strings")
-    if _depth_exceeds(arguments, MAX_ARGUMENT_DEPTH):
-        raise CallParseError(f"{where}.arguments: nested deeper than {MAX_ARGUMENT_DEPTH} levels")
+    problem = argument_problem(arguments)
+    if problem is not None:
+        raise CallParseError(f"{where}.arguments: {problem}")
     return ToolCall(name, dict(arguments), call_id if isinstance(call_id, str) else None)
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether containers nest deeper than `limit` (checked without recursion)."""
-    stack = [(value, 0)]
+def argument_problem(value: Any, depth_limit: int = MAX_ARGUMENT_DEPTH) -> str | None:
+    """Why `value` is not acceptable argument data, or None: only JSON values (string keys), nested at
+    most `depth_limit` levels, arrays of at most `MAX_ARRAY_ITEMS` items, integers of at most
+    `MAX_INTEGER_DIGITS` digits. Checked without recursion and without converting integers to text."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, int):
+            if digits_exceed(item, MAX_INTEGER_DIGITS):
+                return f"an integer has more than {MAX_INTEGER_DIGITS} digits"
+            continue
+        if isinstance(item, JSON_SCALARS):
+            continue
         if isinstance(item, Mapping):
-            children = item.values()
+            if not all(isinstance(key, str) for key in item):
+                return "object keys must be strings"
+            children: Any = item.values()
         elif isinstance(item, (list, tuple)):
+            if len(item) > MAX_ARRAY_ITEMS:
+                return f"an array has {len(item)} items; at most {MAX_ARRAY_ITEMS} are accepted"
             children = item
         else:
-            continue
-        if depth >= limit:
-            return True
+            return f"a {type(item).__module__}.{type(item).__qualname__} is not JSON data; send plain values"
+        if depth >= depth_limit:
+            return f"nested deeper than {depth_limit} levels"
         stack.extend((child, depth + 1) for child in children)
-    return False
+    return None
 
 
 def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
@@ -147,11 +177,9 @@ def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
     if "<tool_call>" in stripped:
         calls: list[ToolCall] = []
         for index, match in enumerate(HERMES_BLOCK.finditer(stripped)):
-            calls.extend(_parse_text(match.group(1), order, f"{where} <tool_call> block {index + 1}"))
+            calls.extend(_parse_text(match.group(1).strip(), order, f"{where} <tool_call> block {index + 1}"))
         return calls
-    fenced = CODE_FENCE.match(stripped)
-    if fenced:
-        stripped = fenced.group(1).strip()
+    stripped = _unfence(stripped)
     if not stripped:
         raise CallParseError(f"{where}: empty text holds no tool call")
     if stripped[0] == "{" or (stripped[0] == "[" and _looks_like_json_list(stripped)):
@@ -161,8 +189,19 @@ def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
             raise CallParseError(
                 f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             ) from None
-        return _parse(decoded, order, where)
+        except (ValueError, RecursionError) as exc:  # an integer too long to read, nesting too deep
+            raise CallParseError(f"{where}: cannot read the JSON: {exc}") from None
+        return _parse(scrub_surrogates(decoded), order, where)  # JSON escapes can spell lone surrogates
     return _parse_python(stripped, order, where)
+
+
+def _unfence(text: str) -> str:
+    """The inside of a text wrapped in one ``` fence (with an optional language tag), else the text."""
+    if len(text) < 6 or not (text.startswith("```") and text.endswith("```")):
+        return text
+    inner = text[3:-3]
+    language = FENCE_LANGUAGE.match(inner)
+    return inner[language.end() if language else 0 :].strip()
 
 
 def _looks_like_json_list(text: str) -> bool:
@@ -188,12 +227,55 @@ class _RawCall:
     keywords: tuple[tuple[str, Any], ...]
 
 
-@lru_cache(maxsize=16384)
+class _TextCache:
+    """Raw calls by call text, least recently used first out, bounded by the characters it holds.
+
+    Texts longer than `MAX_CACHED_TEXT_CHARS` are never kept, so a few huge calls cannot pin memory;
+    a cached entry is counted as twice its text (the text and the values read from it).
+    """
+
+    def __init__(self, max_chars: int, max_text_chars: int) -> None:
+        self.max_chars = max_chars
+        self.max_text_chars = max_text_chars
+        self.chars = 0
+        self._entries: OrderedDict[str, tuple[_RawCall, ...]] = OrderedDict()
+
+    def get(self, text: str) -> tuple[_RawCall, ...] | None:
+        found = self._entries.get(text)
+        if found is not None:
+            self._entries.move_to_end(text)
+        return found
+
+    def put(self, text: str, calls: tuple[_RawCall, ...]) -> None:
+        if len(text) > self.max_text_chars or text in self._entries:
+            return
+        self._entries[text] = calls
+        self.chars += 2 * len(text)
+        while self.chars > self.max_chars:
+            evicted, _ = self._entries.popitem(last=False)
+            self.chars -= 2 * len(evicted)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.chars = 0
+
+
+_CALL_TEXT_CACHE = _TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+
+
 def _read_python(text: str) -> tuple[_RawCall, ...]:
     """Read Python call syntax into raw calls. Pure, so memoised: rollouts and checks repeat call strings.
 
     Cached values are never handed out: `_bind` copies them into fresh argument dicts.
     """
+    cached = _CALL_TEXT_CACHE.get(text)
+    if cached is None:
+        cached = _read_python_uncached(text)
+        _CALL_TEXT_CACHE.put(text, cached)
+    return cached
+
+
+def _read_python_uncached(text: str) -> tuple[_RawCall, ...]:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -229,8 +311,9 @@ def _raw_call(node: ast.expr, where: str) -> _RawCall:
         if keyword.arg is None:
             raise CallParseError(f"{label}: **kwargs unpacking is not allowed")
         keywords.append((keyword.arg, _literal(keyword.value, f"{label} argument {keyword.arg!r}")))
-    if _depth_exceeds([positional, [value for _, value in keywords]], MAX_ARGUMENT_DEPTH + 1):
-        raise CallParseError(f"{label}: arguments nested deeper than {MAX_ARGUMENT_DEPTH} levels")
+    problem = argument_problem([positional, [value for _, value in keywords]], MAX_ARGUMENT_DEPTH + 1)
+    if problem is not None:
+        raise CallParseError(f"{label}: arguments: {problem}")
     return _RawCall(label, name, positional, tuple(keywords))
 
 
@@ -262,7 +345,9 @@ def _literal(node: ast.expr, where: str) -> Any:
     """The value of a literal node; anything that would need evaluation is refused."""
     if isinstance(node, ast.Constant):
         value = node.value
-        if value is None or isinstance(value, (str, bool, int, float)):
+        if isinstance(value, str):
+            return clean_text(value)  # an escape such as "\ud800" can spell a lone surrogate
+        if value is None or isinstance(value, (bool, int, float)):
             return value
         raise CallParseError(f"{where}: {type(value).__name__} literals are not supported")
     if isinstance(node, (ast.List, ast.Tuple)):

@@ -35,8 +35,8 @@ class CheckOptions:
 
 
 def execute_ground_truth(task: Task) -> list[TurnOutcome]:
-    """Run a task's ground truth turn by turn on fresh instances."""
-    session = Session.for_task(task)
+    """Run a task's ground truth turn by turn on fresh instances, running what bfcl-eval runs."""
+    session = Session.for_task(task, lenient=True)
     for index in range(len(task.turns)):
         session.execute(task.turn_calls(index))
         session.end_turn()
@@ -47,9 +47,10 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
     """Run recorded model outputs (per turn, per step, the decoded call strings) like bfcl-eval does.
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
-    undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting.
+    undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting. Mistyped
+    calls run as they do in bfcl-eval.
     """
-    session = Session.for_task(task)
+    session = Session.for_task(task, lenient=True)
     for turn in response:
         steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
         for step in steps:

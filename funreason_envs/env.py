@@ -3,7 +3,13 @@
 An episode is a `Session`: fresh domain instances built from an initial config. Each `step` takes an
 action in any form `funreason_envs.calls` reads, executes the calls in the session, and returns the
 results as a chat-style observation. Nothing an agent sends can raise out of `step`: unreadable
-actions and refused calls become error observations and leave the state untouched.
+actions and refused calls become error observations and leave the state untouched. Limits on what
+one call or action may do are in `funreason_envs.limits`.
+
+Gymnasium's contract is enforced more strictly than its own envs do (they only warn): once a step
+returned `terminated` or `truncated` (free play truncates after `max_steps` steps, 100 as registered),
+`step` raises `gymnasium.error.ResetNeeded` until `reset`. A `reset` with bad options raises
+`ConfigError` and leaves the env as it was, ready for the next reset.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, resolve_domains
 from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
+from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
 from funreason_envs.session import Session
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
@@ -36,6 +43,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         initial_config: per-domain initial state, keyed by domain id or bfcl-eval class name, in
             BFCL's `initial_config` shape. Missing domains start from their defaults.
         long_context: build the long-context variants (larger states and results) where a domain has one.
+        max_steps: steps per episode before it is truncated (`None`: no limit). `gym.make` registers 100;
+            its `max_episode_steps=` only adds a `TimeLimit` wrapper, which the env itself does not see.
         render_mode: `None` or `"ansi"` (the conversation so far, as text).
     """
 
@@ -47,8 +56,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         *,
         initial_config: Mapping[str, Any] | None = None,
         long_context: bool = False,
+        max_steps: int | None = None,
         render_mode: str | None = None,
     ) -> None:
+        if max_steps is not None and (not isinstance(max_steps, int) or max_steps < 1):
+            raise ConfigError(f"max_steps must be a positive integer or None, got {max_steps!r:.40}")
+        self.max_steps = max_steps
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ConfigError(f"render_mode {render_mode!r} is not supported; use None or 'ansi'")
         self.domains = resolve_domains(domains)
@@ -63,6 +76,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
         self._step_count = 0
+        self._ended = False
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -102,20 +116,34 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Start an episode. Options: `initial_config`, `long_context`, `message` (the opening user text)."""
         super().reset(seed=seed)
+        if options is not None and not isinstance(options, Mapping):
+            raise ConfigError(f"reset options must be a dict, got {type(options).__name__}")
         options = dict(options or {})
         unknown = set(options) - self.reset_options()
         if unknown:
             raise ConfigError(
-                f"unknown reset option(s) {sorted(unknown)}; accepted: {sorted(self.reset_options())}"
+                f"unknown reset option(s) [{', '.join(sorted(map(repr, unknown)))}]; "
+                f"accepted: {sorted(self.reset_options())}"
             )
-        self._configure(options)
-        self.action_space.seed(int(self.np_random.integers(2**31)))
-        self._session = Session.for_domains(self.domains, self.initial_config, self.long_context)
-        self.messages = []
-        self.invalid_actions = 0
-        self._step_count = 0
-        self._start_episode()
-        observation = self._user_observation(self._opening_message(options))
+        saved = dict(vars(self))
+        try:
+            self._configure(options)
+            self.action_space.seed(int(self.np_random.integers(2**31)))
+            self._session = Session.for_domains(
+                self.domains, self.initial_config, self.long_context, lenient=self._lenient_calls()
+            )
+            self.messages = []
+            self.invalid_actions = 0
+            self._step_count = 0
+            self._ended = False
+            self._start_episode()
+            observation = self._user_observation(self._opening_message(options))
+        except Exception as exc:  # a bad option never leaves a half-built episode behind
+            vars(self).clear()
+            vars(self).update(saved)
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"reset options rejected: {type(exc).__name__}: {exc}") from None
         return observation, self._info()
 
     def reset_options(self) -> frozenset[str]:
@@ -127,7 +155,17 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         if "initial_config" in options:
             self.initial_config = self._normalise_config(options["initial_config"] or {})
         if "long_context" in options:
-            self.long_context = bool(options["long_context"])
+            if not isinstance(options["long_context"], bool):
+                raise ConfigError(
+                    f"options['long_context'] must be true or false, got {options['long_context']!r:.60}"
+                )
+            self.long_context = options["long_context"]
+        if options.get("message") is not None and not isinstance(options["message"], str):
+            raise ConfigError(f"options['message'] must be a string, got {type(options['message']).__name__}")
+
+    def _lenient_calls(self) -> bool:
+        """Hook: run mistyped calls as bfcl-eval does (BFCL scoring) instead of refusing them."""
+        return False
 
     def _start_episode(self) -> None:
         """Hook: set up episode state once the instances exist. Free play hides nothing."""
@@ -150,6 +188,13 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self._session is None:
             raise gym.error.ResetNeeded("call reset() before step()")
+        if self._ended:
+            raise gym.error.ResetNeeded("the episode has ended (terminated or truncated); call reset()")
+        result = self._step(scrub_surrogates(action))  # text enters here: no lone surrogate gets in
+        self._ended = result[2] or result[3]
+        return result
+
+    def _step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._step_count += 1
         if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
             self.messages.append(_assistant_text(action))
@@ -210,7 +255,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return 0.0, False
 
     def _truncated(self) -> bool:
-        return False
+        """Free play truncates after `max_steps` steps (as Gymnasium's `TimeLimit` would)."""
+        return self.max_steps is not None and self._step_count >= self.max_steps
 
     def _user_observation(self, text: str) -> dict[str, Any]:
         self.messages.append({"role": "user", "content": text})

@@ -95,17 +95,24 @@ def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
 
 
 class ToolRouter:
-    """Maps tool names to (instance, method) for a set of domain instances with unique tool names."""
+    """Maps tool names to (instance, method) for a set of domain instances with unique tool names.
 
-    def __init__(self, instances: Sequence[Domain]) -> None:
+    `lenient`: check only what a Python call would refuse (missing or unknown arguments) and run calls
+    with mistyped values as bfcl-eval does, for BFCL scoring; otherwise arguments must fit the schema.
+    """
+
+    def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
         self.instances = list(instances)
+        self.lenient = lenient
         self._build_routes()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"instances": self.instances}  # routes hold compiled closures; rebuilt on load
+        # routes hold compiled closures; rebuilt on load
+        return {"instances": self.instances, "lenient": self.lenient}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.instances = state["instances"]
+        self.lenient = state.get("lenient", False)
         self._build_routes()
 
     def _build_routes(self) -> None:
@@ -133,7 +140,8 @@ class ToolRouter:
             if route is not None:
                 raise UnknownToolError(f"tool {call.name!r} is not available at this point{hint}")
             raise UnknownToolError(f"unknown tool {call.name!r}{hint}")
-        problem = route[1].checker(call.arguments)
+        checker = route[1].lenient_checker if self.lenient else route[1].checker
+        problem = checker(call.arguments)
         if problem is not None:
             raise ArgumentError(f"{call.name}: {problem}")
         return route
@@ -149,7 +157,11 @@ class ToolRouter:
         except Exception as exc:  # a tool failing is an observation, never a crash
             return ToolResult(call, f"Error during execution: {exc}", "error")
         status: Status = "error" if type(value) is dict and "error" in value else "ok"
-        return ToolResult(call, serialize_result(value), status, value)
+        try:
+            content = serialize_result(value)
+        except Exception as exc:  # e.g. an integer too long to print: the call failed, the step goes on
+            return ToolResult(call, f"Error during execution: the result cannot be shown: {exc}", "error")
+        return ToolResult(call, content, status, value)
 
     def parse(self, action: Any) -> list[ToolCall]:
         """Parse an action with this router's parameter orders (for positional arguments)."""

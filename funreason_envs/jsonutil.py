@@ -31,7 +31,7 @@ def to_jsonable(value: Any) -> Any:
         return value
     if kind is dict:
         return {
-            key if type(key) is str else str(key): item if type(item) in SCALARS else to_jsonable(item)
+            key if type(key) is str else _key_text(key): item if type(item) in SCALARS else to_jsonable(item)
             for key, item in value.items()
         }
     if kind is list or kind is tuple:
@@ -43,6 +43,13 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((to_jsonable(item) for item in value), key=repr)
     return value
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as text; a whole float reads as the int it equals (`{0.0: x} == {0: x}` in Python)."""
+    if type(key) is float and key.is_integer():
+        return str(int(key))
+    return str(key)
 
 
 def serialize_result(value: Any) -> str:
@@ -82,3 +89,56 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
                 raise ConfigError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
             except RecursionError:
                 raise ConfigError(f"{path}:{number}: nested too deeply to read") from None
+
+
+def clean_text(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD (pairs are joined), so it can always be encoded."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
+    recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
+    if not _holds_surrogate(value):
+        return value
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    while stack:
+        item, target, key = stack.pop()
+        if isinstance(item, str):
+            target[key] = clean_text(item)
+        elif isinstance(item, dict):
+            copied: dict[Any, Any] = {}
+            target[key] = copied
+            for name, child in item.items():
+                name = clean_text(name) if isinstance(name, str) else name
+                copied[name] = None
+                stack.append((child, copied, name))
+        elif isinstance(item, (list, tuple)):
+            items: list[Any] = [None] * len(item)
+            target[key] = items
+            stack.extend((child, items, index) for index, child in enumerate(item))
+        else:
+            target[key] = item
+    return holder[0]
+
+
+def _holds_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if clean_text(item) is not item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False

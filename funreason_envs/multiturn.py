@@ -124,6 +124,9 @@ class MultiTurnEnv(ToolEnv):
         self.initial_config = self._normalise_config(task.initial_config)
         self.long_context = task.long_context
 
+    def _lenient_calls(self) -> bool:
+        return not self.strict  # BFCL scoring runs what bfcl-eval runs; strict mode refuses mistyped calls
+
     def _choose_task(self, choice: Any) -> Task:
         if choice is None:
             return self.tasks[int(self.np_random.integers(len(self.tasks)))]

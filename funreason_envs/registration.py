@@ -3,6 +3,11 @@
 One free-play env per registered domain (`FunReason/<Name>-v0`), `FunReason/MultiTurn-v0` for task sets,
 and `FunReason/Combined-v0`, which holds every domain registered when it is made (packaged or registered
 in code with `register_domain`).
+
+They are registered with `disable_env_checker=True`: Gymnasium's passive checker wrapper stays broken
+for good once a first `reset` raised (it then compares the next step with data it never recorded), and
+a `reset` with bad options raising `ConfigError` is part of this API. The test suite runs Gymnasium's
+full `check_env` on every env instead.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ def register_free_play(domain: str) -> None:
         gym.register(
             id=env_id(domain),
             entry_point="funreason_envs.env:ToolEnv",
-            kwargs={"domains": [domain]},
+            kwargs={"domains": [domain], "max_steps": FREE_PLAY_STEP_LIMIT},
             max_episode_steps=FREE_PLAY_STEP_LIMIT,
+            disable_env_checker=True,
         )
 
 
@@ -47,12 +53,15 @@ def register_envs() -> None:
         register_free_play(domain)
     multi_turn = f"{NAMESPACE}/MultiTurn-v0"
     if multi_turn not in gym.registry:
-        gym.register(id=multi_turn, entry_point="funreason_envs.multiturn:MultiTurnEnv")
+        gym.register(
+            id=multi_turn, entry_point="funreason_envs.multiturn:MultiTurnEnv", disable_env_checker=True
+        )
     combined = f"{NAMESPACE}/Combined-v0"
     if combined not in gym.registry:
         gym.register(
             id=combined,
             entry_point="funreason_envs.env:ToolEnv",
-            kwargs={"domains": "all"},
+            kwargs={"domains": "all", "max_steps": FREE_PLAY_STEP_LIMIT},
             max_episode_steps=FREE_PLAY_STEP_LIMIT,
+            disable_env_checker=True,
         )

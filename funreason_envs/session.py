@@ -28,25 +28,32 @@ class Session:
     `results` holds every call's result in order; `outcomes` one `TurnOutcome` per closed turn.
     """
 
-    def __init__(self, instances: Sequence[Domain]) -> None:
-        self.router = ToolRouter(instances)
+    def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
+        self.router = ToolRouter(instances, lenient=lenient)
         self.results: list[ToolResult] = []
         self.outcomes: list[TurnOutcome] = []
         self._turn_start = 0
 
     @classmethod
     def for_domains(
-        cls, domains: Iterable[str], initial_config: Mapping[str, Any], long_context: bool = False
+        cls,
+        domains: Iterable[str],
+        initial_config: Mapping[str, Any],
+        long_context: bool = False,
+        *,
+        lenient: bool = False,
     ) -> Session:
-        """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id)."""
-        return cls(
-            [domain_class(name)(initial_config.get(name, {}), long_context=long_context) for name in domains]
-        )
+        """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
+        `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
+        instances = [
+            domain_class(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
+        ]
+        return cls(instances, lenient=lenient)
 
     @classmethod
-    def for_task(cls, task: Task) -> Session:
+    def for_task(cls, task: Task, *, lenient: bool = False) -> Session:
         """Fresh instances in a task's initial state."""
-        return cls.for_domains(task.domains, task.initial_config, task.long_context)
+        return cls.for_domains(task.domains, task.initial_config, task.long_context, lenient=lenient)
 
     @classmethod
     def from_snapshot(cls, snapshot: bytes) -> Session:

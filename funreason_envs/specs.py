@@ -75,6 +75,17 @@ class ToolSpec(BaseModel):
         """
         return compile_schema({"additionalProperties": False, **self.parameters})
 
+    def compile_lenient_checker(self) -> Checker:
+        """A checker of what a Python call would refuse too: a missing required or an unknown argument.
+
+        Types, enums and bounds are not checked: bfcl-eval runs such calls, so BFCL scoring does too.
+        """
+        names = self.parameters.get("properties", {})
+        required = list(self.parameters.get("required", ()))
+        return compile_schema(
+            {"additionalProperties": False, "properties": {name: {} for name in names}, "required": required}
+        )
+
     def to_openai(self) -> dict[str, Any]:
         """An entry of OpenAI's `tools` list."""
         parameters = {

@@ -4,7 +4,6 @@ another turn, empty a turn), across BFCL's four multi-turn categories."""
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import pytest
@@ -13,10 +12,9 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.checker import check_task, execute_responses
 from funreason_envs.domains import domain_class
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task
-from tests.support.oracle import CATEGORIES, load_category, require_bfcl, supported
+from tests.support.oracle import CATEGORIES, bfcl_verdict, load_category, supported
 
 MUTATIONS = ("drop_call", "change_argument", "add_state_change", "move_call", "empty_turn")
-_names = itertools.count()
 
 
 def mutate(task, kind: str, rng: random.Random) -> list[list[list[str]]] | None:
@@ -69,18 +67,6 @@ def mutates(task, name: str) -> bool:
         if name in table:
             return table[name].spec.mutates_state
     return False
-
-
-def bfcl_verdict(entry, ground_truth, response) -> bool:
-    require_bfcl()
-    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_checker import multi_turn_checker
-
-    if len(response) != len(ground_truth):
-        return False
-    result = multi_turn_checker(
-        response, ground_truth, entry, entry["id"].rsplit("_", 1)[0], f"probe{next(_names)}"
-    )
-    return bool(result["valid"])
 
 
 @pytest.mark.parametrize("category", CATEGORIES)

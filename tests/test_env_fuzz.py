@@ -6,12 +6,12 @@ import json
 import os
 from pathlib import Path
 
-import gymnasium as gym
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import funreason_envs  # noqa: F401
+from funreason_envs.env import ToolEnv
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -48,9 +48,17 @@ def env(request):
             }
         }
     }
-    made = gym.make("FunReason/FileSystem-v0", initial_config={"file_system": config}).unwrapped
+    # Unwrapped and without the registered step limit: one env takes every example of a test.
+    made = ToolEnv("file_system", initial_config={"file_system": config})
     made.reset(seed=0)
     return made
+
+
+def live(env: ToolEnv) -> ToolEnv:
+    """The env, reset if an example ended its episode (a reply without calls ends free play)."""
+    if env._ended:
+        env.reset(seed=0)
+    return env
 
 
 def assert_refused_without_change(env, action):
@@ -66,6 +74,7 @@ def assert_refused_without_change(env, action):
 @SETTINGS
 @given(text=st.text(max_size=200))
 def test_random_strings(env, text):
+    live(env)
     before = env.state_dict()
     obs, *_ = env.step(text)
     assert env.observation_space.contains(obs)
@@ -76,6 +85,7 @@ def test_random_strings(env, text):
 @SETTINGS
 @given(value=json_values)
 def test_random_json(env, value):
+    live(env)
     before = env.state_dict()
     obs, *_ = env.step(json.dumps(value))
     assert env.observation_space.contains(obs)

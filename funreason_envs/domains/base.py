@@ -26,6 +26,7 @@ class ToolEntry:
     spec: ToolSpec
     function: Callable[..., Any]
     checker: Checker
+    lenient_checker: Checker  # only what Python itself would refuse (BFCL scoring runs the rest)
 
     @property
     def name(self) -> str:
@@ -136,7 +137,7 @@ def _build_tool_table(cls: type[Domain], _generation: int) -> dict[str, ToolEntr
                 f"differs from the method's {params}"
             )
             continue
-        table[tool.name] = ToolEntry(tool, function, tool.compile_checker())
+        table[tool.name] = ToolEntry(tool, function, tool.compile_checker(), tool.compile_lenient_checker())
     for extra in sorted(methods - set(spec.by_name)):
         problems.append(f"{source}: {extra}: -: method {cls.__name__}.{extra} has no spec entry")
     if problems:

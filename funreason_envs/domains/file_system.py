@@ -5,7 +5,9 @@ what a model observes: `pwd` includes the root's name, a moved directory keeps i
 parent links, and copying a directory shares its children with the original. The working directory
 is private: state checks compare only the tree. Two deliberate divergences: `echo` into a directory
 and copying or moving a directory into itself return clear errors (bfcl-eval crashes on the first and
-builds a cyclic tree on the second, which no later call could survive).
+builds a cyclic tree on the second, which no later call could survive). Like a real disk, the tree
+has limits (`MAX_DIRECTORY_DEPTH` levels, `MAX_TREE_NODES` entries): a call that would pass one is
+refused with an error and changes nothing. Pickling and copying flatten the tree, so they never recurse.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.filler import filler_text
+from funreason_envs.errors import ConfigError
+from funreason_envs.limits import MAX_DIRECTORY_DEPTH, MAX_TREE_NODES
 
 INVALID_NAME_CHARACTERS = '|/\\?%*:"><'
 # Files BFCL's long-context tasks read with tail/cat; their content is left unpadded (a BFCL fact).
@@ -121,6 +125,81 @@ def _tree_size(node: File | Directory) -> int:
     return sum(_tree_size(child) for child in node.contents.values())
 
 
+def _tree_problem(root: Directory) -> str | None:
+    """Why the tree under `root` is over a limit (counted as serialised, shared folders once per path;
+    a cycle shows as too deep), or None. Stops as soon as a limit is passed."""
+    count = 0
+    stack: list[tuple[Directory, int]] = [(root, 0)]
+    while stack:
+        directory, depth = stack.pop()
+        count += len(directory.contents)
+        if count > MAX_TREE_NODES:
+            return f"No space left on device (at most {MAX_TREE_NODES} entries)"
+        for child in directory.contents.values():
+            if isinstance(child, Directory):
+                if depth + 1 >= MAX_DIRECTORY_DEPTH:
+                    return f"File name too long (folders nest at most {MAX_DIRECTORY_DEPTH} levels)"
+                stack.append((child, depth + 1))
+    return None
+
+
+def _flatten(root: Directory, cwd: Directory) -> dict[str, Any]:
+    """The node graph (children mappings shared between folders and parent links included) as flat lists."""
+    nodes: list[File | Directory] = []
+    node_index: dict[int, int] = {}
+    mappings: list[dict[str, File | Directory]] = []
+    mapping_index: dict[int, int] = {}
+
+    def number(node: File | Directory) -> int:
+        if id(node) not in node_index:
+            node_index[id(node)] = len(nodes)
+            nodes.append(node)
+        return node_index[id(node)]
+
+    number(root)
+    number(cwd)
+    position = 0
+    while position < len(nodes):
+        node = nodes[position]
+        position += 1
+        if isinstance(node, Directory):
+            if node.parent is not None:
+                number(node.parent)
+            if id(node.contents) not in mapping_index:
+                mapping_index[id(node.contents)] = len(mappings)
+                mappings.append(node.contents)
+            for child in node.contents.values():
+                number(child)
+    encoded_nodes = [
+        ("f", node.name, node.content)
+        if isinstance(node, File)
+        else (
+            "d",
+            node.name,
+            -1 if node.parent is None else node_index[id(node.parent)],
+            mapping_index[id(node.contents)],
+        )
+        for node in nodes
+    ]
+    encoded_mappings = [[(name, node_index[id(child)]) for name, child in m.items()] for m in mappings]
+    return {"nodes": encoded_nodes, "mappings": encoded_mappings, "root": 0, "cwd": node_index[id(cwd)]}
+
+
+def _unflatten(flat: Mapping[str, Any]) -> tuple[Directory, Directory]:
+    """(root, cwd) rebuilt from `_flatten`'s lists, with the same sharing."""
+    nodes: list[File | Directory] = [
+        File(entry[1], entry[2]) if entry[0] == "f" else Directory(entry[1]) for entry in flat["nodes"]
+    ]
+    mappings = [{name: nodes[index] for name, index in entries} for entries in flat["mappings"]]
+    for node, entry in zip(nodes, flat["nodes"], strict=True):
+        if isinstance(node, Directory):
+            node.parent = None if entry[2] < 0 else nodes[entry[2]]  # type: ignore[assignment]
+            node.contents = mappings[entry[3]]
+    root, cwd = nodes[flat["root"]], nodes[flat["cwd"]]
+    assert isinstance(root, Directory) and isinstance(cwd, Directory)
+    return root, cwd
+
+
 def _valid_name(name: str) -> bool:
     return not any(character in name for character in INVALID_NAME_CHARACTERS)
 
@@ -137,18 +216,33 @@ class FileSystem(Domain):
         if tree:
             root_name, root_data = next(iter(tree.items()))
             self.root = Directory(root_name)
-            self._load_children(self.root, root_data.get("contents", {}))
+            self._load_children(self.root, root_data.get("contents", {}), 0)
+            problem = _tree_problem(self.root)
+            if problem is not None:
+                raise ConfigError(f"file_system root: the tree is too large: {problem}")
         else:
             self.root = Directory("/")
         self._cwd = self.root
 
-    def _load_children(self, directory: Directory, contents: Mapping[str, Any]) -> None:
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(vars(self))
+        state["_tree"] = _flatten(state.pop("root"), state.pop("_cwd"))
+        return state
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        state = dict(state)
+        self.root, self._cwd = _unflatten(state.pop("_tree"))
+        vars(self).update(state)
+
+    def _load_children(self, directory: Directory, contents: Mapping[str, Any], depth: int) -> None:
+        if depth >= MAX_DIRECTORY_DEPTH:
+            raise ConfigError(f"file_system root: folders nest deeper than {MAX_DIRECTORY_DEPTH} levels")
         has_subdirectory = False
         for name, node in contents.items():
             if node["type"] == "directory":
                 has_subdirectory = True
                 child = Directory(name, directory)
-                self._load_children(child, node.get("contents", {}))
+                self._load_children(child, node.get("contents", {}), depth + 1)
                 directory.contents[name] = child
             elif node["type"] == "file":
                 content = node.get("content", "")
@@ -241,6 +335,10 @@ class FileSystem(Domain):
         if dir_name in self._cwd.contents:
             return {"error": f"mkdir: cannot create directory '{dir_name}': File exists"}
         self._cwd.add_directory(dir_name)
+        problem = _tree_problem(self.root)
+        if problem is not None:
+            self._cwd.contents.pop(dir_name)
+            return {"error": f"mkdir: cannot create directory '{dir_name}': {problem}"}
         return None
 
     def touch(self, file_name: str) -> dict[str, str] | None:
@@ -249,6 +347,10 @@ class FileSystem(Domain):
         if file_name in self._cwd.contents:
             return {"error": f"touch: cannot touch '{file_name}': File exists"}
         self._cwd.add_file(file_name)
+        problem = _tree_problem(self.root)
+        if problem is not None:
+            self._cwd.contents.pop(file_name)
+            return {"error": f"touch: cannot touch '{file_name}': {problem}"}
         return None
 
     def echo(self, content: str, file_name: str | None = None) -> dict[str, str] | None:
@@ -355,6 +457,23 @@ class FileSystem(Domain):
         return self._transfer("cp", source, destination)
 
     def _transfer(self, verb: str, source: str, destination: str) -> dict[str, str]:
+        """`mv` and `cp` within the tree's limits: a transfer that would pass one is undone."""
+        target = self._cwd.contents.get(destination)
+        touched = [self._cwd] + ([target] if isinstance(target, Directory) else [])
+        saved = [(directory, list(directory.contents.items())) for directory in touched]
+        outcome = self._transfer_unchecked(verb, source, destination)
+        if "error" in outcome:
+            return outcome
+        problem = _tree_problem(self.root)
+        if problem is None:
+            return outcome
+        for directory, items in saved:  # in place: children mappings may be shared
+            directory.contents.clear()
+            directory.contents.update(items)
+        label = "move" if verb == "mv" else "copy"
+        return {"error": f"{verb}: cannot {label} '{source}' to '{destination}': {problem}"}
+
+    def _transfer_unchecked(self, verb: str, source: str, destination: str) -> dict[str, str]:
         """`mv` and `cp`: into an existing directory, or to a new name in the cwd."""
         moving = verb == "mv"
         label = "move" if moving else "copy"

@@ -17,6 +17,7 @@ from typing import Any
 import mpmath
 
 from funreason_envs.domains.base import Domain
+from funreason_envs.limits import MAX_PRECISION, MAX_RESULT_DIGITS, digits_exceed
 
 Result = dict[str, Any]
 
@@ -41,6 +42,23 @@ IMPERIAL_FACTORS: Mapping[tuple[str, str], float] = {
 NOT_NUMBERS = "Both inputs must be numbers"
 LIST_NOT_NUMBERS = "All elements in the list must be numbers"
 TOO_LARGE = "Conversion resulted in a value too large to represent"
+RESULT_TOO_LONG = f"The result would have more than {MAX_RESULT_DIGITS} digits"
+PRECISION_TOO_HIGH = f"Precision may be at most {MAX_PRECISION} digits"
+
+
+def _is_plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _power_too_long(base: Any, exponent: Any) -> bool:
+    """Whether an integer power would exceed `MAX_RESULT_DIGITS` digits (decided before computing it)."""
+    if not (_is_plain_int(base) and _is_plain_int(exponent)) or exponent <= 0 or abs(base) <= 1:
+        return False
+    return exponent > MAX_RESULT_DIGITS / math.log10(abs(base))  # int vs float: exact, never overflows
+
+
+def _precision_too_high(precision: Any) -> bool:
+    return isinstance(precision, (int, float)) and precision > MAX_PRECISION
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -93,6 +111,8 @@ class Math(Domain):
             return {"error": NOT_NUMBERS}
 
     def power(self, base: float, exponent: float) -> Result:
+        if _power_too_long(base, exponent):
+            return {"error": RESULT_TOO_LONG}
         try:
             return {"result": base**exponent}
         except TypeError:
@@ -105,6 +125,14 @@ class Math(Domain):
             return {"error": "Input must be a number"}
 
     def round_number(self, number: float, decimal_places: int = 0) -> Result:
+        # Python would build 10**-decimal_places first (minutes for a huge one); the answer is known.
+        if (
+            _is_plain_int(number)
+            and _is_plain_int(decimal_places)
+            and -decimal_places > MAX_RESULT_DIGITS
+            and not digits_exceed(number, MAX_RESULT_DIGITS)
+        ):
+            return {"result": 0}
         try:
             return {"result": round(number, decimal_places)}
         except TypeError:
@@ -121,6 +149,8 @@ class Math(Domain):
     # -- precision-controlled --------------------------------------------------------------------
 
     def logarithm(self, value: float, base: float, precision: int) -> Result:
+        if _precision_too_high(precision):
+            return {"error": PRECISION_TOO_HIGH}
         try:
             with mpmath.workdps(precision):
                 ratio = mpmath.log(value) / mpmath.log(base)
@@ -132,6 +162,8 @@ class Math(Domain):
         try:
             if number < 0:
                 return {"error": "Cannot calculate square root of a negative number"}
+            if _precision_too_high(precision):
+                return {"error": PRECISION_TOO_HIGH}
             context = Context()
             context.prec = precision
             return {"result": Decimal(number).sqrt(context)}

@@ -14,6 +14,7 @@ from typing import Any
 
 from funreason_envs.domains.base import Domain, config_value
 from funreason_envs.errors import ConfigError
+from funreason_envs.limits import MAX_MESSAGES
 
 Result = dict[str, Any]
 
@@ -32,6 +33,7 @@ DEFAULT_STATE: Mapping[str, Any] = {
 DEFAULT_RANDOM_SEED = 200191
 MESSAGE_ID_RANGE = (10000, 99999)
 NOT_LOGGED_IN = "No user is currently logged in."
+QUOTA_REACHED = f"Message quota reached: at most {MAX_MESSAGES} messages can be sent in one session."
 
 
 def _unpack(entry: Mapping[str, Any]) -> tuple[str, Any]:
@@ -73,7 +75,11 @@ class Messaging(Domain):
         return {"message_user_name": list(self.user_map)}
 
     def _new_message_id(self) -> int:
-        """A 5-digit id not handed out before, drawn from the episode's RNG and recorded."""
+        """A 5-digit id not handed out before, drawn from the episode's RNG and recorded.
+
+        Called only while fewer than `MAX_MESSAGES` of the 90,000 ids are taken, so a free one is found
+        after about one draw (bfcl-eval draws the same sequence and would loop forever once all are taken).
+        """
         low, high = MESSAGE_ID_RANGE
         candidate = self._rng.randint(low, high)
         while candidate in self.generated_ids:
@@ -123,6 +129,8 @@ class Messaging(Domain):
             return {"error": NOT_LOGGED_IN}
         if receiver_id not in self.user_map.values():
             return {"error": f"Receiver ID '{receiver_id}' not found."}
+        if len(self.generated_ids) >= MAX_MESSAGES:
+            return {"error": QUOTA_REACHED}
         message_id = self._new_message_id()
         self.inbox.append({receiver_id: message})
         self.message_count += 1

@@ -138,3 +138,16 @@ def paired_turns(category: str, long_context: bool) -> Iterator[tuple[str, Outco
         theirs = bfcl_execute(entry, turns, long_context=long_context)
         for index, (mine, their) in enumerate(zip(ours, theirs, strict=True)):
             yield f"{entry['id']} turn {index}", mine, their
+
+
+def bfcl_verdict(entry: dict[str, Any], ground_truth: list[list[str]], response: list[Any]) -> bool:
+    """bfcl-eval's own multi-turn verdict for decoded `response` steps (False on a turn-count mismatch)."""
+    require_bfcl()
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_checker import multi_turn_checker
+
+    if len(response) != len(ground_truth):
+        return False
+    result = multi_turn_checker(
+        response, ground_truth, entry, entry["id"].rsplit("_", 1)[0], f"probe{next(_run_counter)}"
+    )
+    return bool(result["valid"])
