@@ -17,9 +17,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.graph import extract_values
 from funreason_envs.synthesis.answers import say_value
-from funreason_envs.synthesis.language import QUOTED, third_person, words
+from funreason_envs.synthesis.language import third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.trace import Source, Step
 
@@ -30,49 +29,117 @@ if TYPE_CHECKING:
 SYNONYMS: dict[str, tuple[str, ...]] = {
     phrase: (phrase, *others)
     for phrase, others in {
-        "i'll call": ("I'll run", "I'm going to call", "let me call", "I'll use", "I should call"),
-        "first": ("beforehand", "up front", "to begin with", "at the start"),
-        "needs": ("requires", "expects", "has to have", "relies on"),
-        "the user": ("the person", "they", "the requester"),
-        "didn't mention it": ("never mentioned it", "left that out", "didn't say so"),
-        "so i'll": ("which means I'll", "therefore I'll", "so I will", "hence I'll"),
-        "i don't have": ("I lack", "I'm missing", "nothing gives me", "I haven't got"),
-        "comes first": ("has to run first", "goes before it", "must come earlier", "is step one"),
-        "is the call": ("is the right call", "fits", "is what I need", "does exactly that"),
-        "is the tool for it": ("fits that", "is made for this", "does that job", "covers it"),
-        "handles that": ("deals with that", "does that", "takes care of that", "covers that"),
+        "i'll call": (
+            "I'll run",
+            "I'm going to call",
+            "let me call",
+            "I'll use",
+            "I should call",
+            "I will invoke",
+        ),
+        "i'll use": ("I'll go with", "let me use", "I will rely on", "I'm picking"),
+        "needs": ("requires", "expects", "has to have", "relies on", "wants", "calls for"),
+        "the user": ("the person", "they", "the requester", "whoever is asking", "my user"),
+        "didn't mention it": ("never mentioned it", "left that out", "didn't say so", "skipped over it"),
+        "so i'll": ("which means I'll", "therefore I'll", "so I will", "hence I'll", "and so I'll"),
+        "i don't have": ("I lack", "I'm missing", "nothing gives me", "I haven't got", "I do not know"),
+        "comes first": ("has to run first", "goes before it", "must come earlier", "is step one", "leads"),
+        "is the call": ("is the right call", "fits", "is what I need", "does exactly that", "is the match"),
+        "is the tool for it": (
+            "fits that",
+            "is made for this",
+            "does that job",
+            "covers it",
+            "is built for it",
+        ),
+        "handles that": ("deals with that", "does that", "takes care of that", "covers that", "manages that"),
         "time to reply": ("I'll answer now", "time to write back", "I can respond", "over to the reply"),
-        "returned": ("gave back", "came back with", "answered with", "reported"),
+        "returned": ("gave back", "came back with", "answered with", "reported", "yielded", "produced"),
         "went through": ("ran fine", "completed", "worked as expected", "finished without complaint"),
-        "succeeded": ("was fine", "did its job", "reported no problem", "came back clean"),
-        "worked": ("went fine", "is done", "was accepted", "ran without error"),
-        "together": ("in parallel", "in one batch", "at the same time", "side by side"),
-        "in order": ("in sequence", "one after another", "in the order given"),
-        "earlier": ("before", "previously", "a while ago", "in a previous turn"),
-        "look it up": ("fetch it", "find it", "ask for it", "query it"),
-        "straight from": ("directly from", "taken from", "as given by", "copied from"),
+        "succeeded": ("was fine", "did its job", "reported no problem", "came back clean", "is through"),
+        "worked": ("went fine", "is done", "was accepted", "ran without error", "went OK"),
+        "together": ("in parallel", "in one batch", "at the same time", "side by side", "jointly"),
+        "in order": ("in sequence", "one after another", "in the order given", "sequentially"),
+        "look it up": ("fetch it", "find it", "ask for it", "query it", "retrieve it", "search for it"),
+        "straight from": ("directly from", "taken from", "as given by", "copied from", "lifted from"),
         "i'll pass it on": ("I'll hand it over", "I'll feed it in", "I'll use it", "I'll plug it in"),
-        "the request": ("the ask", "what was asked", "the message", "this request"),
-        "is everything": ("is all", "covers everything", "is the whole of what"),
-        "report back": ("summarise", "write the answer", "tell them", "wrap up"),
-        "i'll summarise": ("I'll sum up", "let me sum it up", "I'll write it up", "I'll recap"),
+        "the request": ("the ask", "what was asked", "the message", "this request", "the instruction"),
+        "report back": ("summarise", "write the answer", "tell them", "wrap up", "respond"),
         "should give it to me": ("will provide it", "can supply it", "returns it", "will hand it over"),
-        "takes care of it": ("sorts that out", "handles it", "makes it so", "fixes that"),
+        "takes care of it": ("sorts that out", "handles it", "makes it so", "fixes that", "deals with it"),
         "sets that up": ("arranges that", "prepares that", "makes that true", "gets that in place"),
-        "depends on": ("relies on", "builds on", "waits on", "needs"),
+        "depends on": ("relies on", "builds on", "waits on", "hinges on", "is downstream of"),
         "is how i get it": ("gets it for me", "provides it", "is where it comes from", "can fetch it"),
         "the order matters": ("order is important here", "sequence matters", "mind the order"),
         "so the job is to": ("so I have to", "the job:", "my task is to", "in short, I should"),
         "okay, i need to": ("right, I need to", "alright, I have to", "fine: I need to", "so, I must"),
-        "according to": ("per", "going by", "based on", "as reported by"),
-        "looking at": ("checking", "reading", "scanning", "inspecting"),
-        "shows": ("lists", "has", "contains", "gives"),
-        "plan:": ("plan of attack:", "steps:", "route:", "outline:"),
+        "according to": ("per", "going by", "based on", "as reported by", "judging by"),
+        "looking at": ("checking", "reading", "scanning", "inspecting", "going over"),
+        "plan:": ("plan of attack:", "steps:", "route:", "outline:", "approach:"),
+        "asked for": ("requested", "wanted", "asked about", "called for"),
+        "is fine": ("is OK", "works", "is safe", "is acceptable"),
+        "wants me to": ("would like me to", "needs me to", "is asking me to", "expects me to"),
+        "prepares things for": ("paves the way for", "sets the stage for", "readies the state for"),
     }.items()
 }
+OPEN, CLOSE = "\x02", "\x03"  # around phrases the rewording must not touch
+KEEP = re.compile(rf"({OPEN}[^{CLOSE}]*{CLOSE}|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
 VARIANTS = re.compile(
     r"(?<![\w'])(" + "|".join(re.escape(p) for p in sorted(SYNONYMS, key=len, reverse=True)) + r")(?![\w'])",
     re.IGNORECASE,
+)
+
+JOINERS = (
+    " and ",
+    ", then ",
+    ", after that ",
+    " and also ",
+    " plus ",
+    "; then ",
+    ", followed by ",
+    ", next ",
+)
+MARKERS = (
+    "Right,",
+    "Okay,",
+    "So",
+    "Good -",
+    "Then",
+    "Also,",
+    "Now",
+    "Next,",
+    "Fine,",
+    "Noted:",
+    "Hmm,",
+    "Well,",
+    "In that case",
+    "Given that,",
+    "With that,",
+    "At this point",
+    "Importantly,",
+    "Besides,",
+    "Note:",
+    "Alright,",
+    "Still,",
+    "Anyway,",
+    "As expected,",
+    "Good, and",
+    "Separately,",
+    "On top of that,",
+)
+
+# Ways to join a reason and an action: reason first, action first, or two sentences.
+SHAPES = (
+    "{reason}, so {action}.",
+    "since {reason}, {action}.",
+    "{action}, because {reason}.",
+    "{action}: {reason}.",
+    "{reason}; {action}.",
+    "because {reason}, {action}.",
+    "{reason}. So {action}.",
+    "{action} - {reason}.",
+    "given that {reason}, {action}.",
+    "{action}, as {reason}.",
 )
 
 LAYOUTS = ("plan", "stepwise", "result_first", "terse")
@@ -133,11 +200,19 @@ class ThoughtWriter:
         self.rng = rng
         self.layout = rng.choice(LAYOUTS)
         self.failures: list[tuple[Step, str]] = []
+        self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
+        self.said: set[str] = set()  # values already quoted in this attempt: said once, then referred to
 
     def pick(self, *options: str) -> str:
-        """One of the sentence shapes, with its common phrases swapped for equivalents (quotes untouched)."""
-        parts = QUOTED.split(self.rng.choice(options))
-        return "".join(part if i % 2 else VARIANTS.sub(self._vary, part) for i, part in enumerate(parts))
+        """One of the sentence shapes, with its common phrases swapped for equivalents; quotes and
+        protected phrases (the user's words, conditions) are left as they are."""
+        parts = KEEP.split(self.rng.choice(options))
+        text = "".join(part if i % 2 else VARIANTS.sub(self._vary, part) for i, part in enumerate(parts))
+        return text
+
+    def keep(self, text: str) -> str:
+        """Mark a phrase that must not be reworded."""
+        return f"{OPEN}{text}{CLOSE}"
 
     def _vary(self, match: re.Match[str]) -> str:
         found = match.group(0)
@@ -160,13 +235,13 @@ class ThoughtWriter:
             sentences.extend(self.why(step) for step in first)
         if len(first) > 1:
             sentences.append(self.parallel(first))
-        return join(sentences)
+        return self.join(sentences)
 
     def next_step(self, group: list[Step], done: list[tuple[Step, str]]) -> str:
         """Between calls: read what came back, carry values forward, explain the next call(s)."""
+        flows = [self.flow(step, param, source) for step in group for param, source in step.sources.items()]
         reading = [self.read(step, content) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
-        flows = [self.flow(step, param, source) for step in group for param, source in step.sources.items()]
         reasons = [] if self.layout == "plan" else [self.why(step) for step in group]
         if self.layout == "plan" and self.rng.random() < 0.5:
             reasons = [self.onward(group)]
@@ -175,7 +250,7 @@ class ThoughtWriter:
         parts = [*reading, *flows, *reasons] if self.layout != "stepwise" else [*flows, *reading, *reasons]
         if len(group) > 1:
             parts.append(self.parallel(group))
-        return join(parts)
+        return self.join(parts)
 
     def closing(self, done: list[tuple[Step, str]]) -> str:
         """After the last results: what they say, and why nothing is left to do."""
@@ -183,13 +258,16 @@ class ThoughtWriter:
         reading = [sentence for sentence in reading if sentence]
         if self.layout == "terse":
             reading = reading[-1:]
-        return join([*reading, self.finish()])
+        return self.join([*reading, self.finish()])
 
     # -- sentence kinds -------------------------------------------------------------------------
 
     def goal(self) -> str:
-        intents = [third_person(self.brief.speaker.intent(step)) for step in self.brief.stated]
+        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
         request = self.chain(intents)
+        self.said.update(
+            _short(value) for step in self.brief.stated for value in step.call.arguments.values()
+        )
         return self.pick(
             f"The user wants me to {request}.",
             f"So the job is to {request}.",
@@ -204,8 +282,20 @@ class ThoughtWriter:
     def chain(self, clauses: list[str]) -> str:
         if len(clauses) == 1:
             return clauses[0]
-        joiner = self.pick(" and ", ", then ", ", and after that ", " and also ")
-        return ", ".join(clauses[:-1]) + joiner + clauses[-1] if joiner == " and " else joiner.join(clauses)
+        joiner = self.rng.choice(JOINERS)
+        if joiner in (" and ", " plus "):
+            return ", ".join(clauses[:-1]) + joiner + clauses[-1]
+        return joiner.join(clauses)
+
+    def join(self, sentences: list[str]) -> str:
+        """Sentences in order, some opened with a discourse marker, as a person thinking would."""
+        out = []
+        for sentence in dict.fromkeys(sentence for sentence in sentences if sentence):
+            if out and self.rng.random() < 0.3:
+                marker = self.rng.choice(MARKERS)
+                sentence = f"{marker} {self.case_first(sentence, upper=False)}"
+            out.append(sentence)
+        return " ".join(out).replace(OPEN, "").replace(CLOSE, "")
 
     def plan(self, groups: list[list[Step]]) -> str:
         names = [" and ".join(step.name for step in group) for group in groups]
@@ -222,67 +312,132 @@ class ThoughtWriter:
     def _needs_explaining(self, step: Step) -> bool:
         return step not in self.brief.stated
 
+    def combine(self, reasons: list[str], actions: list[str]) -> str:
+        """A reason clause and an action clause, joined in one of several orders and connectives."""
+        reason, action = self.pick(*reasons), self.pick(*actions)
+        shape = self.rng.choice(SHAPES)
+        return self.case_first(shape.format(reason=reason, action=action), upper=True)
+
+    def case_first(self, text: str, upper: bool) -> str:
+        """Upper- or lower-case a sentence's first letter, unless the first word is a name (a tool, "I")."""
+        start = len(text) - len(text.lstrip(OPEN + CLOSE + " "))
+        word = re.match(r"[\w']*", text[start:]).group(0)  # type: ignore[union-attr]
+        if not word or word in self.names or word == "I" or word.startswith("I'") or not word.isalpha():
+            return text
+        if not upper and word[1:] != word[1:].lower():
+            return text
+        first = text[start].upper() if upper else text[start].lower()
+        return text[:start] + first + text[start + 1 :]
+
     def why(self, step: Step) -> str:
         """Why this call, now: it is asked for, it feeds a later call, or a later call needs its effect."""
         steps = self.brief.steps
         feeds = consumers(step, steps)
+        args = self.args(step)
+        name = step.name
         if feeds:
             later, param = feeds[0]
             what = words(param)
-            return self.pick(
-                f"{later.name} needs the {what}, which I don't have yet; {step.name}{self.args(step)} "
-                "should give it to me.",
-                f"Before {later.name} I need its {what}, and {step.name} is how I get it.",
-                f"The {what} for {later.name} isn't known, so {step.name}{self.args(step)} comes first.",
-                f"I can't fill in {later.name}'s {what} without looking it up: {step.name} first.",
-                f"To get the {what} that {later.name} takes, I'll call {step.name}{self.args(step)}.",
-                f"{step.name} will tell me the {what}; {later.name} depends on it.",
+            return self.combine(
+                [
+                    f"{later.name} takes a {what} I don't have yet",
+                    f"the {what} for {later.name} is still unknown",
+                    f"{later.name} can't run without its {what}",
+                    f"I have no {what} to give {later.name}",
+                    f"{later.name}'s {what} has to come from somewhere",
+                    f"nobody told me the {what} that {later.name} expects",
+                ],
+                [
+                    f"{name}{args} will produce it",
+                    f"I'll look it up with {name}{args}",
+                    f"{name}{args} is the way to find it",
+                    f"calling {name}{args} fetches it",
+                    f"{name}{args} returns exactly that",
+                    f"{name}{args} should tell me",
+                ],
             )
         link = enabled(step, steps)
         if link is not None:
             later, condition = link
-            state = condition_words(step.spec.domain, condition)
-            if step not in self.brief.stated:
-                return self.pick(
-                    f"The user didn't mention it, but {later.name} won't work unless {state}, so I'll "
-                    f"call {step.name} first.",
-                    f"{later.name} requires that {state}. Nothing so far makes sure of that, so "
-                    f"{step.name} has to run before it, even though it wasn't asked for.",
-                    f"One thing the request leaves out: {state} must hold before {later.name}. "
-                    f"{step.name} takes care of it.",
-                    f"Unasked, but necessary: {step.name}, because {later.name} only runs when {state}.",
-                    f"If I went straight to {later.name} it would fail, since it needs {state}; "
-                    f"{step.name} sets that up.",
+            state = self.keep(condition_words(step.spec.domain, condition))
+            unasked = step not in self.brief.stated
+            reasons = [
+                f"{later.name} works only if {state}",
+                f"{later.name} refuses to run unless {state}",
+                f"{later.name} has the precondition that {state}",
+                f"{later.name} would fail unless {state}",
+                f"for {later.name}, it must be true that {state}",
+            ]
+            if unasked:
+                asides = (
+                    "which the user never mentioned",
+                    "a step the request skips",
+                    "though nobody asked for it",
+                    "even if it was not requested",
+                    "and the request leaves that implicit",
                 )
-            return self.pick(
-                f"{step.name} goes first: besides being asked for, it makes sure {state}, and {later.name} "
-                "depends on that.",
-                f"The order matters: {later.name} works only if {state}, which {step.name} brings about.",
-                f"{step.name} before {later.name}, since the second one requires that {state}.",
+                reasons = [f"{reason}, {self.rng.choice(asides)}" for reason in reasons]
+            return self.combine(
+                reasons,
+                [
+                    f"{name}{args} makes that true",
+                    f"I'll call {name}{args} ahead of it",
+                    f"{name}{args} has to come first",
+                    f"{name}{args} gets that in place",
+                    f"{name}{args} is what brings it about",
+                ],
             )
         if step in self.brief.stated:
-            intent = third_person(self.brief.speaker.intent(step))
-            return self.pick(
-                f"{step.name}{self.args(step)} covers the part about how to {intent}.",
-                f"{step.name} is the call for the request to {intent}.",
-                f"{step.name} handles that{self.args(step)}.",
-                f"That part maps to {step.name}{self.args(step)}.",
-                f"{step.name} is the tool for it.",
-                f"To {intent}, I'll use {step.name}.",
+            intent = self.keep(third_person(self.brief.speaker.intent(step))) if not args else ""
+            if intent:
+                self.said.update(_short(value) for value in step.call.arguments.values())
+            reasons = (
+                [
+                    f"the request is to {intent}",
+                    f"they asked me to {intent}",
+                    f"one goal is to {intent}",
+                    f"I'm supposed to {intent}",
+                ]
+                if intent
+                else [
+                    "that is what was asked",
+                    "the request names it",
+                    "it is one of the goals",
+                    "that part is asked for",
+                ]
             )
-        return self.pick(
-            f"{step.name}{self.args(step)} prepares things for {self.brief.target.name}.",
-            f"I'll call {step.name} first so {self.brief.target.name} finds things as it expects.",
-            f"{self.brief.target.name} depends on the state {step.name} leaves behind, so that comes first.",
+            return self.combine(
+                reasons,
+                [
+                    f"{name}{args} does it",
+                    f"{name}{args} is the tool",
+                    f"I'll use {name}{args}",
+                    f"{name}{args} covers it",
+                    f"that maps to {name}{args}",
+                ],
+            )
+        target = self.brief.target.name
+        return self.combine(
+            [
+                f"{target} expects the state that {name} leaves behind",
+                f"{target} builds on what {name} changes",
+                f"{name} readies things for {target}",
+            ],
+            [f"{name}{args} goes first", f"I'll run {name}{args} before it", f"{name}{args} comes ahead"],
         )
 
     def args(self, step: Step) -> str:
-        """ " on 'a.txt'"-style mention of the call's user-given arguments (sometimes left out)."""
-        given = [value for param, value in step.call.arguments.items() if param not in step.sources]
-        shown = [say_value(value) if not isinstance(value, str) else repr(value) for value in given[:2]]
-        if not shown or self.rng.random() < 0.4:
+        """A mention of the call's user-given arguments (" with file name 'a.txt'"), sometimes left out."""
+        given = [
+            (param, _short(value))
+            for param, value in step.call.arguments.items()
+            if param not in step.sources and _short(value) not in self.said
+        ]
+        if not given or self.rng.random() < 0.2:
             return ""
-        return f" with {' and '.join(shown)}"
+        self.said.update(value for _, value in given[:3])
+        shown = [f"{words(param)} {value}" for param, value in given[:3]]
+        return self.pick(" with ", " on ", " using ", " for ", " given ") + self.chain(shown)
 
     def parallel(self, group: list[Step]) -> str:
         names = self.chain([step.name for step in group])
@@ -304,19 +459,19 @@ class ThoughtWriter:
         )
 
     def flow(self, step: Step, param: str, source: Source) -> str:
-        value = step.call.arguments.get(param)
-        shown = repr(value) if isinstance(value, str) else say_value(value)
+        shown = _short(step.call.arguments.get(param))
+        self.said.add(shown)
         producer = self.brief.speaker.steps.get((source.turn, source.index))
         what = words(param)
         if source.turn < self.brief.turn and producer is not None:
-            earlier = third_person(self.brief.speaker.refer(source))
+            earlier = self.keep(third_person(self.brief.speaker.refer(source)))
             return self.pick(
                 f"The {what} {shown} came back from {producer.name} earlier in the conversation "
                 f"({earlier}), so I don't need to look it up again.",
                 f"I already have the {what}: {shown}, from {earlier}, which {producer.name} returned "
                 "in an earlier turn.",
-                f"{earlier.capitalize()} is {shown}; {producer.name} gave me that before, so I'll reuse it "
-                f"for {step.name}.",
+                f"{self.case_first(earlier, upper=True)} is {shown}; {producer.name} gave me that before, "
+                f"so I'll reuse it for {step.name}.",
                 f"No lookup needed for the {what}: the earlier {producer.name} result already said {shown}.",
             )
         name = producer.name if producer is not None else "the last call"
@@ -362,21 +517,19 @@ class ThoughtWriter:
                 f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
                 f"{step.name} failed ({reason}). {action}",
             )
-        field, value = telling_field(step)
-        if field is None or self.rng.random() < 0.25:
-            return (
-                ""
-                if not final
-                else self.pick(
-                    f"{step.name} went through.", f"{step.name} worked.", f"{step.name} succeeded."
-                )
-            )
+        fields = [(key, value) for key, value in telling_fields(content) if value not in self.said]
+        self.said.update(value for _, value in fields)
+        if not fields:
+            return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
+        said = self.chain([f"{words(key)} {value}" for key, value in fields[: self.rng.choice((1, 2, 2, 3))]])
         return self.pick(
-            f"{step.name} returned {field} {value}.",
-            f"The result of {step.name} shows {field}: {value}.",
-            f"{step.name} says {field} is {value}.",
-            f"Looking at {step.name}'s output: {field} {value}.",
-            f"According to {step.name}, {field} = {value}.",
+            f"{step.name} returned {said}.",
+            f"The result of {step.name} shows {said}.",
+            f"{step.name} reports {said}.",
+            f"Looking at {step.name}'s output: {said}.",
+            f"According to {step.name}: {said}.",
+            f"From {step.name} I got {said}.",
+            f"{step.name} came back: {said}.",
         )
 
     def finish(self) -> str:
@@ -401,17 +554,17 @@ class ThoughtWriter:
         )
 
 
-def telling_field(step: Step) -> tuple[str | None, str]:
-    """The result field worth quoting (the one a later call used, else the first short one)."""
-    value = step.result.value
-    if not isinstance(value, dict) or not value:
-        return (None, "") if value is None else ("the result", say_value(value))
-    for produced in step.spec.produces:
-        key = produced.at.split(".")[0].rstrip("[]{}")
-        if key in value and extract_values(value, produced.at):
-            return key, _short(value[key])
-    key = next(iter(value))
-    return key, _short(value[key])
+def telling_fields(content: str) -> list[tuple[str, str]]:
+    """The fields of a result worth quoting, as (name, short value) pairs; [] for an empty result."""
+    try:
+        value = json.loads(content)
+    except (TypeError, ValueError):
+        value = content
+    if value is None or value in ("", [], {}):
+        return []
+    if not isinstance(value, dict):
+        return [("result", _short(value))]
+    return [(key, _short(item)) for key, item in value.items()]
 
 
 def _short(value: Any) -> str:
@@ -419,7 +572,3 @@ def _short(value: Any) -> str:
         return json.dumps(value)
     text = repr(value) if isinstance(value, str) else say_value(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def join(sentences: list[str]) -> str:
-    return " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
