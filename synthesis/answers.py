@@ -7,6 +7,7 @@ fields are rendered here (rounded numbers, short lists, "none" when empty), the 
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -16,7 +17,7 @@ from funreason_envs.synthesis.trace import Step
 
 LIST_LIMIT = 6
 TEXT_LIMIT = 200
-MPF = re.compile(r"^mpf\('([-+0-9.eE]+)'\)$")
+NUMBER_REPR = re.compile(r"(?:mpf|Decimal)\('([-+0-9.eE]+)'\)")  # math results printed as Python objects
 SECOND_PERSON = {"my": "your", "me": "you", "mine": "yours", "myself": "yourself", "i": "you"}
 SECOND_PERSON.update({"i'm": "you're", "i've": "you've", "i'd": "you'd"})
 WORD = re.compile(r"\b[A-Za-z']+\b")
@@ -30,7 +31,7 @@ def second_person(text: str) -> str:
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
         new = SECOND_PERSON.get(word.lower(), word)
-        return new.capitalize() if word[0].isupper() and new != word else new
+        return new.capitalize() if word[0].isupper() and word != "I" and new != word else new
 
     return "".join(part if i % 2 else WORD.sub(swap, part) for i, part in enumerate(parts))
 
@@ -50,9 +51,8 @@ def say_number(value: float) -> str:
 def say_value(value: Any) -> str:
     """Any result value as short text: numbers rounded, lists joined ("none" when empty), dicts as pairs."""
     if isinstance(value, str):
-        match = MPF.match(value.strip())
-        if match:
-            return say_number(float(match.group(1)))
+        if NUMBER_REPR.search(value):
+            return say_value(_literal(NUMBER_REPR.sub(r"\1", value.strip())))
         text = " / ".join(line.strip() for line in value.splitlines() if line.strip())
         return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
     if isinstance(value, (bool, int, float)):
@@ -65,7 +65,18 @@ def say_value(value: Any) -> str:
         return (
             "; ".join(f"{_key_words(str(key))}: {say_value(item)}" for key, item in value.items()) or "none"
         )
-    return str(value)
+    try:  # a number type of its own (Decimal)
+        return say_number(float(value))
+    except (TypeError, ValueError):
+        return say_value(str(value))  # e.g. a printed mpmath number
+
+
+def _literal(text: str) -> Any:
+    """A printed Python number, list or dict read back as a value (the text itself if it is none)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def _key_words(key: str) -> str:

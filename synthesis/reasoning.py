@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.synthesis.answers import say_value
+from funreason_envs.synthesis.answers import NUMBER_REPR, say_value
 from funreason_envs.synthesis.language import third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.trace import Source, Step
@@ -38,8 +38,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
             "I will invoke",
         ),
         "i'll use": ("I'll go with", "let me use", "I will rely on", "I'm picking"),
-        "needs": ("requires", "expects", "has to have", "relies on", "wants", "calls for"),
-        "the user": ("the person", "they", "the requester", "whoever is asking", "my user"),
+        "needs": ("requires", "expects", "relies on", "calls for"),
+        "the user": ("the person", "the requester", "whoever is asking", "my user"),
         "didn't mention it": ("never mentioned it", "left that out", "didn't say so", "skipped over it"),
         "so i'll": ("which means I'll", "therefore I'll", "so I will", "hence I'll", "and so I'll"),
         "i don't have": ("I lack", "I'm missing", "nothing gives me", "I haven't got", "I do not know"),
@@ -142,6 +142,32 @@ SHAPES = (
     "{action}, as {reason}.",
 )
 
+CONTRACTIONS = {
+    "I'll": "I will",
+    "I'm": "I am",
+    "don't": "do not",
+    "doesn't": "does not",
+    "didn't": "did not",
+    "can't": "cannot",
+    "won't": "will not",
+    "isn't": "is not",
+    "wasn't": "was not",
+    "that's": "that is",
+    "it's": "it is",
+    "haven't": "have not",
+    "shouldn't": "should not",
+    "They'd": "They would",
+    "What's": "What is",
+    "There's": "There is",
+    "I've": "I have",
+}
+CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(re.escape(c) for c in CONTRACTIONS) + r")(?![\w'])")
+
+
+def _expand(match: re.Match[str]) -> str:
+    return CONTRACTIONS[match.group(0)]
+
+
 LAYOUTS = ("plan", "stepwise", "result_first", "terse")
 
 # How a condition reads in a sentence; a domain without an entry uses its spec's description.
@@ -199,6 +225,7 @@ class ThoughtWriter:
         self.brief = brief
         self.rng = rng
         self.layout = rng.choice(LAYOUTS)
+        self.formal = rng.random() < 0.5  # half the turns think without contractions
         self.failures: list[tuple[Step, str]] = []
         self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
         self.said: set[str] = set()  # values already quoted in this attempt: said once, then referred to
@@ -226,13 +253,18 @@ class ThoughtWriter:
         """Before the first calls: the goal, then the plan or just the first step, per the layout."""
         first = groups[0]
         sentences: list[str] = []
-        if self.layout != "terse" or self.rng.random() < 0.3:
+        if self.rng.random() < (0.25 if self.layout == "terse" else 0.7):
             sentences.append(self.goal())
         if self.layout == "plan" and sum(len(group) for group in groups) > 1:
             sentences.append(self.plan(groups))
             sentences.extend(self.why(step) for step in first if self._needs_explaining(step))
         else:
             sentences.extend(self.why(step) for step in first)
+        sentences.extend(
+            self.flow(step, param, source) for step in first for param, source in step.sources.items()
+        )
+        if self.layout != "terse":
+            sentences.extend(self.ground(step) for step in first)
         if len(first) > 1:
             sentences.append(self.parallel(first))
         return self.join(sentences)
@@ -243,6 +275,7 @@ class ThoughtWriter:
         reading = [self.read(step, content) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
         reasons = [] if self.layout == "plan" else [self.why(step) for step in group]
+        reasons += [self.ground(step) for step in group] if self.layout != "terse" else []
         if self.layout == "plan" and self.rng.random() < 0.5:
             reasons = [self.onward(group)]
         if self.layout == "terse":
@@ -257,8 +290,59 @@ class ThoughtWriter:
         reading = [self.read(step, content, final=True) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
         if self.layout == "terse":
-            reading = reading[-1:]
+            failed = {step.name for step, _ in self.failures}
+            reading = [r for r in reading[:-1] if any(name in r for name in failed)] + reading[-1:]
         return self.join([*reading, self.finish()])
+
+    def declining(self, missing: str | None) -> tuple[str, str]:
+        """The reasoning and reply of a turn that cannot be acted on yet: a value only the user knows
+        is missing (`missing`, in words), or no shown tool can do the job."""
+        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
+        request = self.chain(intents)
+        if missing is not None:
+            reasoning = self.combine(
+                [
+                    f"the request never says which {missing}",
+                    f"the {missing} is missing from the message",
+                    f"I'd be guessing the {missing}",
+                    f"no result so far tells me the {missing}, and only the user knows it",
+                ],
+                [
+                    "I'll ask before changing anything",
+                    "asking is safer than acting on a guess",
+                    "the right move is a short question",
+                    "I should check with them first",
+                ],
+            )
+            reply = self.rng.choice(
+                (
+                    f"Happy to help. Which {missing} should I use?",
+                    f"Sure - which {missing} do you mean?",
+                    f"Could you tell me the {missing} first?",
+                    f"I can do that once I know the {missing}. Which one is it?",
+                )
+            )
+            return self.join([reasoning]), reply
+        reasoning = self.combine(
+            [
+                f"they want me to {request}, but none of the tools I have can do that",
+                f"no tool available here can {request}",
+                f"the job is to {request}, and my tools do not cover it",
+            ],
+            [
+                "I should say so rather than improvise",
+                "the honest answer is that I can't yet",
+                "I won't fake it with an unrelated call",
+            ],
+        )
+        reply = self.rng.choice(
+            (
+                "I can't do that with the tools I have right now.",
+                "None of my current tools can do that, sorry.",
+                "That is beyond the tools I have at the moment.",
+            )
+        )
+        return self.join([reasoning]), reply
 
     # -- sentence kinds -------------------------------------------------------------------------
 
@@ -295,7 +379,11 @@ class ThoughtWriter:
                 marker = self.rng.choice(MARKERS)
                 sentence = f"{marker} {self.case_first(sentence, upper=False)}"
             out.append(sentence)
-        return " ".join(out).replace(OPEN, "").replace(CLOSE, "")
+        text = " ".join(out)
+        if self.formal:
+            parts = KEEP.split(text)
+            text = "".join(p if i % 2 else CONTRACTION.sub(_expand, p) for i, p in enumerate(parts))
+        return text.replace(OPEN, "").replace(CLOSE, "")
 
     def plan(self, groups: list[list[Step]]) -> str:
         names = [" and ".join(step.name for step in group) for group in groups]
@@ -426,6 +514,45 @@ class ThoughtWriter:
             [f"{name}{args} goes first", f"I'll run {name}{args} before it", f"{name}{args} comes ahead"],
         )
 
+    def ground(self, step: Step) -> str:
+        """Where an argument's value comes from (the request, the kit's words for it) or why an
+        optional one is left at its default; said for one argument, when there is one to explain."""
+        properties = step.spec.parameters.get("properties", {})
+        display = self.brief.speaker.kits[step.spec.domain].phrases.display
+        given = [p for p in step.call.arguments if p not in step.sources]
+        defaults = [p for p in properties if p not in step.call.arguments and "default" in properties[p]]
+        if given and (not defaults or self.rng.random() < 0.7):
+            param = self.rng.choice(given)
+            value = step.call.arguments[param]
+            shown, what = _short(value), words(param)
+            meaning = display.get(f"{step.name}.{param}", {}).get(str(value))
+            if meaning:
+                return self.pick(
+                    f"For {step.name}, {what} {shown} stands for {self.keep(meaning)}.",
+                    f"In {step.name}'s terms, {self.keep(meaning)} is {what} {shown}.",
+                    f"{self.case_first(self.keep(meaning), upper=True)} translates to {what} {shown} "
+                    f"for {step.name}.",
+                )
+            return self.pick(
+                f"The {what} is {shown}, exactly as the user wrote it.",
+                f"{shown} goes in as the {what}; that comes from the message itself.",
+                f"For the {what} I'll pass {shown}, which the user supplied.",
+                f"The user gave {shown}, so that is the {what}.",
+                f"No guessing on the {what}: the request says {shown}.",
+                f"{step.name}'s {what} argument: {shown}, taken from what they said.",
+                f"Their message names {shown}; that fills the {what}.",
+            )
+        if defaults:
+            param = self.rng.choice(defaults)
+            default, what = properties[param]["default"], words(param)
+            return self.pick(
+                f"The {what} of {step.name} is optional; its default ({_short(default)}) is fine here.",
+                f"Nothing was said about the {what}, so I'll leave it at {_short(default)}.",
+                f"I won't set {what}: the default {_short(default)} matches the request.",
+                f"{step.name} would take a {what} too, but the default will do.",
+            )
+        return ""
+
     def args(self, step: Step) -> str:
         """A mention of the call's user-given arguments (" with file name 'a.txt'"), sometimes left out."""
         given = [
@@ -480,7 +607,7 @@ class ThoughtWriter:
             f"So the {what} is {shown} (from {name}).",
             f"From {name}'s result, {what} = {shown}; that goes into {step.name}.",
             f"{name} answered with {shown}; I'll pass it on as the {what}.",
-            f"Now I have the {what}: {shown}.",
+            f"Now I have the {what} from {name}: {shown}.",
             f"{step.name} can take {shown} as the {what}, straight from {name}.",
         )
 
@@ -533,24 +660,46 @@ class ThoughtWriter:
         )
 
     def finish(self) -> str:
+        """Why the turn is over: every goal has its result (or a failure the answer must report)."""
         goals = [step.name for step in self.brief.targets]
         names = self.chain(goals)
+        one = len(goals) == 1
         if self.failures:
             failed = self.chain([step.name for step, _ in self.failures])
-            return self.pick(
-                f"Everything has run, but {failed} failed, so my answer has to say so plainly.",
-                f"I'm done calling tools. Since {failed} didn't work, I'll explain that with the reason.",
-                f"Nothing more to call; the reply must report the failure of {failed}.",
+            return self.combine(
+                [
+                    f"{failed} failed",
+                    f"{failed} did not do what was asked",
+                    f"not everything went through ({failed} did not)",
+                    f"the result of {failed} is a failure",
+                ],
+                [
+                    "my answer has to say so plainly",
+                    "I'll explain that, with the reason it gave",
+                    "the reply must report the failure instead of claiming success",
+                    "I'll be upfront about it in the answer",
+                ],
             )
-        return self.pick(
-            f"That covers {names}, which is everything requested; time to reply.",
-            f"Nothing is left to call: {names} {'is' if len(goals) == 1 else 'are'} done.",
-            f"All requested parts are handled ({names}). I'll summarise.",
-            f"With {names} finished, the request is complete.",
-            "That was the last piece, so I can answer now.",
-            "Every part of the request has a result now. Writing the answer.",
-            f"{names} {'was' if len(goals) == 1 else 'were'} the point of the request, and "
-            f"{'it has' if len(goals) == 1 else 'they have'} run; I'll report back.",
+        return self.combine(
+            [
+                f"{names} {'has' if one else 'have'} run",
+                "every part of the request has a result now",
+                "no step is still waiting",
+                f"{names} {'was' if one else 'were'} the point of the request, and "
+                f"{'it is' if one else 'all are'} done",
+                "nothing else is needed",
+                f"the results of {names} answer what was asked",
+                "that was the last piece",
+            ],
+            [
+                "I can answer now",
+                "time to write the reply",
+                "I'll sum up what happened",
+                "the answer comes next",
+                "I'll report the results",
+                "all that's left is telling the user",
+                "I'll close with a short summary",
+            ],
         )
 
 
@@ -563,12 +712,20 @@ def telling_fields(content: str) -> list[tuple[str, str]]:
     if value is None or value in ("", [], {}):
         return []
     if not isinstance(value, dict):
-        return [("result", _short(value))]
-    return [(key, _short(item)) for key, item in value.items()]
+        return [("result", _short(value, rounded=True))]
+    return [(key, _short(item, rounded=True)) for key, item in value.items()]
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, rounded: bool = False) -> str:
+    """A value as quoted in the CoT: exact for arguments, rounded for results being read."""
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
-    text = repr(value) if isinstance(value, str) else say_value(value)
+    if isinstance(value, str) and re.fullmatch(r"[\w.@#/-]+", value) and not value.isalpha():
+        return value  # an id or file name reads fine bare
+    if isinstance(value, str) and not (rounded and NUMBER_REPR.search(value)):
+        text = repr(value)
+    elif isinstance(value, (int, float)) and not rounded:
+        text = json.dumps(value)
+    else:
+        text = say_value(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -15,7 +15,7 @@ from typing import Any
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.synthesis.answers import answer
-from funreason_envs.synthesis.language import third_person, vague_words, words
+from funreason_envs.synthesis.language import words
 from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.reasoning import ThoughtWriter, condition_words, consumers, enabled
 from funreason_envs.synthesis.record import AdvancedTool
@@ -216,21 +216,8 @@ class TemplateReasoner:
 
     def _decline(self) -> dict[str, Any]:
         brief = self.brief
-        request = " and then ".join(third_person(brief.speaker.intent(step)) for step in brief.stated)
-        if brief.kind == "vague" and brief.omit is not None:
-            param = brief.omit[1]
-            asked = vague_words(param).replace("the right ", "which ")
-            reasoning = (
-                f"The user wants me to act, but never says {asked}. "
-                "Guessing could change the wrong thing, so I'll ask first."
-            )
-            content = f"Happy to help. Which {words(param)} should I use?"
-        else:
-            reasoning = (
-                f"The user wants me to {request}. None of my tools can do that, "
-                "so I should say so rather than improvise."
-            )
-            content = "I can't do that with the tools I have right now."
+        missing = words(brief.omit[1]) if brief.kind == "vague" and brief.omit is not None else None
+        reasoning, content = self.writer.declining(missing)
         return {"role": "assistant", "content": content, "reasoning_content": reasoning}
 
 
