@@ -52,7 +52,7 @@ def say_value(value: Any) -> str:
     """Any result value as short text: numbers rounded, lists joined ("none" when empty), dicts as pairs."""
     if isinstance(value, str):
         if NUMBER_REPR.search(value):
-            return say_value(_literal(NUMBER_REPR.sub(r"\1", value.strip())))
+            return say_value(literal(NUMBER_REPR.sub(r"\1", value.strip())))
         text = " / ".join(line.strip() for line in value.splitlines() if line.strip())
         return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
     if isinstance(value, (bool, int, float)):
@@ -63,7 +63,12 @@ def say_value(value: Any) -> str:
         return join_items([say_value(item) for item in value])
     if isinstance(value, dict):
         return (
-            "; ".join(f"{_key_words(str(key))}: {say_value(item)}" for key, item in value.items()) or "none"
+            "; ".join(
+                f"{_key_words(str(key))}: {say_value(item)}"
+                for key, item in value.items()
+                if not is_empty(item)
+            )
+            or "none"
         )
     try:  # a number type of its own (Decimal)
         return say_number(float(value))
@@ -71,7 +76,7 @@ def say_value(value: Any) -> str:
         return say_value(str(value))  # e.g. a printed mpmath number
 
 
-def _literal(text: str) -> Any:
+def literal(text: str) -> Any:
     """A printed Python number, list or dict read back as a value (the text itself if it is none)."""
     try:
         return ast.literal_eval(text)
@@ -117,8 +122,10 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
         for key in PLACEHOLDER.findall(template)
     )
     data = payload(step)
+    keys = [key for key in PLACEHOLDER.findall(template) if key.startswith("result.")]
+    if usable and any(_at(step.result.value, key.removeprefix("result.")) is None for key in keys):
+        usable = False  # the line speaks of a field this result does not have
     if usable:
-        keys = [key for key in PLACEHOLDER.findall(template) if key.startswith("result.")]
         if template.startswith(EMPTY_LEADS) and (is_empty(data) or any(_empty_at(step, k) for k in keys)):
             return f"I found no {_what(step)}."
         text = fill(template, step, speaker)
@@ -150,7 +157,7 @@ def fill(template: str, step: Step, speaker: Speaker) -> str:
 
 
 def _at(value: Any, path: str) -> Any:
-    for key in path.split("."):
+    for key in filter(None, path.split(".")):  # "" is the whole result
         value = value.get(key) if isinstance(value, dict) else None
     return value
 
@@ -165,7 +172,11 @@ def _what(step: Step) -> str:
     if isinstance(value, dict) and len(value) == 1:
         return words(next(iter(value)))
     properties = step.spec.returns.get("properties", {})
-    return words(next(iter(properties))) if properties else "results"
+    if properties:
+        return words(next(iter(properties)))
+    return words(
+        re.sub(r"^(?:get|list|search|find)_", "", step.name)
+    )  # "get_tweet_comments" -> "tweet comments"
 
 
 def answer(steps: list[Step], contents: dict[tuple[int, int], str], speaker: Speaker) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.synthesis.answers import NUMBER_REPR, say_value
+from funreason_envs.synthesis.answers import NUMBER_REPR, literal, say_value
 from funreason_envs.synthesis.language import third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.trace import Source, Step
@@ -140,6 +140,14 @@ SHAPES = (
     "{action} - {reason}.",
     "given that {reason}, {action}.",
     "{action}, as {reason}.",
+    "{reason}, which is why {action}.",
+    "{reason} - hence {action}.",
+    "seeing that {reason}, {action}.",
+    "{action}; the reason: {reason}.",
+    "{action} (since {reason}).",
+    "as {reason}, {action}.",
+    "{reason}, and so {action}.",
+    "{reason}: {action}.",
 )
 
 CONTRACTIONS = {
@@ -245,7 +253,13 @@ class ThoughtWriter:
         found = match.group(0)
         options = SYNONYMS[found.lower()]
         chosen = self.rng.choice(options)
-        return chosen[0].upper() + chosen[1:] if found[0].isupper() else chosen
+        if chosen == options[0]:
+            return found
+        before = match.string[: match.start()].rstrip(OPEN + CLOSE + " ")
+        opens = not before or before.endswith((".", "!", "?", ":"))
+        if opens or chosen.startswith(("I ", "I'")):
+            return chosen[0].upper() + chosen[1:]
+        return chosen
 
     # -- the three moments ----------------------------------------------------------------------
 
@@ -402,7 +416,8 @@ class ThoughtWriter:
 
     def combine(self, reasons: list[str], actions: list[str]) -> str:
         """A reason clause and an action clause, joined in one of several orders and connectives."""
-        reason, action = self.pick(*reasons), self.pick(*actions)
+        reason = self.case_first(self.pick(*reasons), upper=False)
+        action = self.case_first(self.pick(*actions), upper=False)
         shape = self.rng.choice(SHAPES)
         return self.case_first(shape.format(reason=reason, action=action), upper=True)
 
@@ -526,7 +541,7 @@ class ThoughtWriter:
             value = step.call.arguments[param]
             shown, what = _short(value), words(param)
             meaning = display.get(f"{step.name}.{param}", {}).get(str(value))
-            if meaning:
+            if meaning and meaning.strip("'") != str(value):
                 return self.pick(
                     f"For {step.name}, {what} {shown} stands for {self.keep(meaning)}.",
                     f"In {step.name}'s terms, {self.keep(meaning)} is {what} {shown}.",
@@ -644,7 +659,13 @@ class ThoughtWriter:
                 f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
                 f"{step.name} failed ({reason}). {action}",
             )
-        fields = [(key, value) for key, value in telling_fields(content) if value not in self.said]
+        fields = [
+            (key, value)
+            for key, value in telling_fields(content)
+            if value not in self.said or len(value) <= 5  # a repeated true or 0 is still news
+        ]
+        # a stock confirmation sentence says less than an id or a number beside it
+        fields = [f for f in fields if not _stock(f[1])] or fields[:1]
         self.said.update(value for _, value in fields)
         if not fields:
             return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
@@ -708,12 +729,17 @@ def telling_fields(content: str) -> list[tuple[str, str]]:
     try:
         value = json.loads(content)
     except (TypeError, ValueError):
-        value = content
+        value = literal(content)  # some tools print Python lists
     if value is None or value in ("", [], {}):
         return []
     if not isinstance(value, dict):
         return [("result", _short(value, rounded=True))]
     return [(key, _short(item, rounded=True)) for key, item in value.items()]
+
+
+def _stock(text: str) -> bool:
+    """A canned confirmation in a result ("Message sent to 'USR005' successfully.")."""
+    return bool(re.search(r"successful|\bsuccess", text, re.IGNORECASE)) and len(text) > 20
 
 
 def _short(value: Any, rounded: bool = False) -> str:
