@@ -293,7 +293,8 @@ class ThoughtWriter:
         if self.layout == "plan" and self.rng.random() < 0.5:
             reasons = [self.onward(group)]
         if self.layout == "terse":
-            reading = reading[:1] if any(c for _, c in done if failure_reason(c)) else []
+            failed = {step.name for step, _ in self.failures}
+            reading = [sentence for sentence in reading if any(name in sentence for name in failed)]
         parts = [*reading, *flows, *reasons] if self.layout != "stepwise" else [*flows, *reading, *reasons]
         if len(group) > 1:
             parts.append(self.parallel(group))
@@ -643,7 +644,7 @@ class ThoughtWriter:
             quoted = content if len(content) <= 120 else content[:117] + "..."
             action = self.pick(
                 "I'll tell the user it failed rather than pretend otherwise.",
-                "I shouldn't report this as done; the user needs to know it didn't work.",
+                "I shouldn't report this as done; the user should know it didn't work.",
                 "No fix I can make alone would change that, so I'll report the failure and its reason.",
                 "Retrying with the same input would fail the same way, so the honest move is to report it.",
             )

@@ -135,7 +135,7 @@ def _missing_hint(step: Step, brief: TurnBrief) -> str:
     if feeds:
         later, param = feeds[0]
         return (
-            f"The {words(param)} passed to {later.name} was not looked up in this attempt; it has to come "
+            f"The {words(param)} argument of {later.name} was not looked up in this attempt; it has to come "
             f"from {step.name}'s result, so call {step.name} before {later.name}."
         )
     link = enabled(step, brief.steps)
