@@ -113,7 +113,7 @@ def is_empty(value: Any) -> bool:
 
 def report(step: Step, speaker: Speaker, content: str) -> str:
     """One sentence (or two) telling the user what this call did, from its actual result."""
-    reason = failure_reason(content, step.name)
+    reason = failure_reason(content, step.name, step.spec.mutates_state)
     if reason is not None:
         return failed(step, speaker, reason)
     template = speaker.kits[step.spec.domain].phrases.tool(step.name).done

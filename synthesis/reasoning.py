@@ -638,7 +638,7 @@ class ThoughtWriter:
 
     def read(self, step: Step, content: str, final: bool = False) -> str:
         """What a result says: a failure is named and acted on; a success quotes its telling field."""
-        reason = failure_reason(content, step.name)
+        reason = failure_reason(content, step.name, step.spec.mutates_state)
         if reason is not None:
             self.failures.append((step, reason))
             quoted = content if len(content) <= 120 else content[:117] + "..."

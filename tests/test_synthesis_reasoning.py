@@ -24,6 +24,9 @@ from funreason_envs.synthesis.verify import verify_sample
 ALL = Settings(seed=23, domains=tuple(kit_domains()))
 POSTING = Settings(seed=7, domains=("posting",))  # follows and unfollows that can fail
 VEHICLE = Settings(seed=5, domains=("vehicle",))  # engine starts that need the brake and the doors
+MUTATES = {
+    tool.name: tool.mutates_state for domain in kit_domains() for tool in domain_class(domain).spec().tools
+}
 FAILURE_WORDS = re.compile(r"fail|did not|didn't|not go through|broke|errored|rejected|problem", re.I)
 
 
@@ -89,9 +92,11 @@ def test_successful_results_are_not_failures(content):
     assert not result_failed(content)
 
 
-def test_a_login_status_look_up_is_an_answer_not_a_failure():
+def test_a_look_up_answering_false_is_information_not_a_failure():
     assert not result_failed('{"login_status": false}', "message_get_login_status")
+    assert not result_failed('{"verification_status": false}', changes_state=False)
     assert result_failed('{"login_status": false}', "message_login")
+    assert result_failed('{"error": "no such booking"}', changes_state=False)
 
 
 def test_failed_calls_are_told_as_failures_in_the_cot_and_the_answer():
@@ -99,7 +104,11 @@ def test_failed_calls_are_told_as_failures_in_the_cot_and_the_answer():
     for sample in built(POSTING, 40):
         assert verify_sample(sample) == []
         for turn in turns_of(sample):
-            failed = [m for m in turn if m["role"] == "tool" and result_failed(m["content"], m["name"])]
+            failed = [
+                m
+                for m in turn
+                if m["role"] == "tool" and result_failed(m["content"], m["name"], MUTATES[m["name"]])
+            ]
             if not failed:
                 continue
             failures += len(failed)

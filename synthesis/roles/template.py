@@ -211,7 +211,7 @@ class TemplateReasoner:
             for step in called
             if step in self.brief.stated
             or step in self.brief.targets
-            or result_failed(self.contents.get(step.key, ""), step.name)
+            or result_failed(self.contents.get(step.key, ""), step.name, step.spec.mutates_state)
         ]
 
     def _decline(self) -> dict[str, Any]:
