@@ -7,13 +7,13 @@ sample with any problem and the run report counts rejections per rule (`AUDIT_RU
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.record import Sample, TurnRecord
 
 Call = tuple[str, dict[str, Any]]
@@ -77,24 +77,6 @@ class Evidence:
         return [turn for turn in self.sample.turns if turn.kind in ACTING_KINDS]
 
 
-def failure_in(content: str, changes_state: bool = True) -> bool:
-    """Whether a tool result reports failure: an error, `success: false`, `Error...`, or (for a call
-    that changes state; a status query answering false is information) a false `*_status`."""
-    text = content.strip()
-    if text.lower().startswith("error"):
-        return True
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return False
-    if isinstance(value, str):
-        return value.lower().startswith("error")
-    if not isinstance(value, dict):
-        return False
-    statuses = [key for key in value if key.endswith("_status")] if changes_state else []
-    return "error" in value or any(value.get(key) is False for key in ["success", *statuses])
-
-
 def changes_state(tool: str, domains: tuple[str, ...]) -> bool:
     """Whether `tool` (of one of `domains`) changes state; unknown tools are assumed to."""
     spec = _tool_specs(domains).get(tool)
@@ -122,7 +104,7 @@ def failed_call(evidence: Evidence) -> list[str]:
     domains = tuple(evidence.sample.domains)
     for turn in evidence.acting():
         for (name, _), result in zip(evidence.calls(turn.index), evidence.results[turn.index], strict=False):
-            if not failure_in(result, changes_state(name, domains)):
+            if not result_failed(result, changes_state=changes_state(name, domains)):
                 continue
             if not turn.expects_failure:
                 problems.append(
@@ -133,7 +115,9 @@ def failed_call(evidence: Evidence) -> list[str]:
     messages = evidence.sample.messages
     for position, message in enumerate(messages):
         mutating = changes_state(message.get("name", ""), domains)
-        if message["role"] != "tool" or not failure_in(message.get("content") or "", mutating):
+        if message["role"] != "tool" or not result_failed(
+            message.get("content") or "", changes_state=mutating
+        ):
             continue
         following = next((m for m in messages[position + 1 :] if m["role"] != "tool"), None)
         if following is None or following["role"] != "assistant":

@@ -24,7 +24,8 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.synthesis.audit import FAILURE_WORDS, Call, changes_state, failure_in, undo_pairs
+from funreason_envs.synthesis.audit import FAILURE_WORDS, Call, changes_state, undo_pairs
+from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.tasks import Task
 
@@ -293,7 +294,9 @@ def _assistant_figures(corpus: Corpus, messages: list[dict[str, Any]], domains: 
         if message["role"] == "tool":
             corpus.tool_results += 1
             mutating = changes_state(message.get("name", ""), domains)
-            failed_pending = failed_pending or failure_in(message.get("content") or "", mutating)
+            failed_pending = failed_pending or result_failed(
+                message.get("content") or "", changes_state=mutating
+            )
         elif message["role"] == "assistant":
             reasoning = message.get("reasoning_content") or ""
             if reasoning:

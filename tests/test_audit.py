@@ -13,9 +13,9 @@ from funreason_envs.synthesis.audit import (
     AUDIT_RULES,
     audit_sample,
     evidence_for,
-    failure_in,
     undo_pairs,
 )
+from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.record import Sample
 
 DATA = Path(__file__).parent / "data" / "audit"
@@ -142,11 +142,11 @@ def test_echo_of_a_users_own_text_and_a_real_rename_pass():
 
 
 def test_failure_detection_and_undo_pairs():
-    assert failure_in('{"follow_status": false}')
-    assert failure_in('{"error": "No such file"}') and failure_in("Error: bad call")
-    assert failure_in('{"success": false, "message": "x"}')
-    assert not failure_in('{"login_status": false}', changes_state=False)  # a status query's answer
-    assert not failure_in('{"follow_status": true}') and not failure_in("[1, 2]")
+    assert result_failed('{"follow_status": false}')
+    assert result_failed('{"error": "No such file"}') and result_failed("Error: bad call")
+    assert result_failed('{"success": false, "message": "x"}')
+    assert not result_failed('{"login_status": false}', changes_state=False)  # a status query's answer
+    assert not result_failed('{"follow_status": true}') and not result_failed("[1, 2]")
     calls = [
         ("follow_user", {"username_to_follow": "ana"}),
         ("post_tweet", {"content": "hi"}),

@@ -14,7 +14,10 @@ from collections import Counter
 from typing import Any
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.synthesis.language import third_person, vague_words, words
+from funreason_envs.synthesis.answers import answer
+from funreason_envs.synthesis.language import words
+from funreason_envs.synthesis.outcomes import result_failed
+from funreason_envs.synthesis.reasoning import ThoughtWriter, condition_words, consumers, enabled
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.roles.base import TurnBrief
 from funreason_envs.synthesis.trace import Step
@@ -104,7 +107,7 @@ class TemplateRoles:
         skip = None
         if attempt == 0 and self.rng.random() < self.mistake_rate:
             skip = _skippable(brief.steps)
-        return TemplateReasoner(brief, skip)
+        return TemplateReasoner(brief, self.rng, skip)
 
     def critiquing(self, brief: TurnBrief, transcript: list[dict[str, Any]], problem: str) -> str:
         made = Counter(
@@ -113,34 +116,66 @@ class TemplateRoles:
         needed = Counter(step.name for step in brief.steps)
         for step in brief.steps:
             if made[step.name] < needed[step.name]:
-                return (
-                    f"The attempt never called {step.name}, but {_purpose(step, brief)}. "
-                    "Call it before the steps that depend on it."
-                )
+                return _missing_hint(step, brief)
+        failures = [
+            f"{message.get('name')} returned {message['content']}"
+            for message in transcript
+            if message.get("role") == "tool" and result_failed(message["content"], message.get("name"))
+        ]
+        noticed = f" Note that {failures[0]}: say that it failed." if failures else ""
         return (
             f"The calls did not reproduce the expected outcome ({problem}). "
-            "Check each argument against the request and the earlier results."
+            f"Check each argument against the request and the earlier results.{noticed}"
         )
 
 
-class TemplateReasoner:
-    """Answers a turn by walking its trace: one assistant step per group of calls that need no new result."""
+def _missing_hint(step: Step, brief: TurnBrief) -> str:
+    """A hint naming what the skipped call was for: a value a later call needs, or a condition."""
+    feeds = consumers(step, brief.steps)
+    if feeds:
+        later, param = feeds[0]
+        return (
+            f"The {words(param)} argument of {later.name} was not looked up in this attempt; it has to come "
+            f"from {step.name}'s result, so call {step.name} before {later.name}."
+        )
+    link = enabled(step, brief.steps)
+    if link is not None:
+        later, condition = link
+        return (
+            f"{later.name} needs {condition_words(step.spec.domain, condition)}, and nothing in the attempt "
+            f"made that true; {step.name} does, even if the user did not ask for it."
+        )
+    return f"The attempt never called {step.name}, which the request needs. Add it in the right place."
 
-    def __init__(self, brief: TurnBrief, skip: int | None = None) -> None:
+
+class TemplateReasoner:
+    """Answers a turn by walking its trace: one assistant step per group of calls that need no new result;
+    the chain of thought reads the results that actually came back (see `synthesis.reasoning`)."""
+
+    def __init__(self, brief: TurnBrief, rng: random.Random, skip: int | None = None) -> None:
         self.brief = brief
+        self.rng = rng
         self.groups = _groups([step for step in brief.steps if step.index != skip])
         self.position = 0
+        self.writer = ThoughtWriter(brief, rng)
+        self.contents: dict[tuple[int, int], str] = {}
 
     def reset(self, tools: list[dict[str, Any]], task: Any | None = None) -> None:
         self.position = 0
+        self.contents = {}
+        self.writer = ThoughtWriter(self.brief, self.rng)
 
     def act(self, observation: dict[str, Any]) -> dict[str, Any]:
         brief = self.brief
         if brief.kind in DECLINING_KINDS:
             return self._decline()
+        done = self._received(observation)
         if self.position < len(self.groups):
             group = self.groups[self.position]
-            reasoning = self._explain(group, first=self.position == 0)
+            if self.position == 0:
+                reasoning = self.writer.opening(self.groups)
+            else:
+                reasoning = self.writer.next_step(group, done)
             self.position += 1
             calls = [ToolCall(step.name, dict(step.call.arguments)) for step in group]
             tool_calls = [
@@ -152,46 +187,38 @@ class TemplateReasoner:
                 "reasoning_content": reasoning,
                 "tool_calls": tool_calls,
             }
-        names = " and ".join(dict.fromkeys(step.name for step in brief.stated))
-        reasoning = f"{names} succeeded, so everything the user asked for is done; I'll report the outcome."
-        content = " ".join(brief.speaker.done(step) for step in brief.stated)
+        reasoning = self.writer.closing(done)
+        content = answer(self._reported(), self.contents, brief.speaker)
         return {"role": "assistant", "content": content, "reasoning_content": reasoning}
+
+    def _received(self, observation: dict[str, Any]) -> list[tuple[Step, str]]:
+        """Pair the results that just arrived with the calls of the last group."""
+        if self.position == 0:
+            return []
+        group = self.groups[self.position - 1]
+        entries = observation.get("tool_results") or []
+        done = []
+        for step, entry in zip(group, entries, strict=False):
+            self.contents[step.key] = entry.get("content", "")
+            done.append((step, self.contents[step.key]))
+        return done
+
+    def _reported(self) -> list[Step]:
+        """The calls the user hears about: what they asked for, any failure, and unasked changes."""
+        called = [step for group in self.groups for step in group]
+        return [
+            step
+            for step in called
+            if step in self.brief.stated
+            or step in self.brief.targets
+            or result_failed(self.contents.get(step.key, ""), step.name, step.spec.mutates_state)
+        ]
 
     def _decline(self) -> dict[str, Any]:
         brief = self.brief
-        request = " and then ".join(third_person(brief.speaker.intent(step)) for step in brief.stated)
-        if brief.kind == "vague" and brief.omit is not None:
-            param = brief.omit[1]
-            asked = vague_words(param).replace("the right ", "which ")
-            reasoning = (
-                f"The user wants me to act, but never says {asked}. "
-                "Guessing could change the wrong thing, so I'll ask first."
-            )
-            content = f"Happy to help. Which {words(param)} should I use?"
-        else:
-            reasoning = (
-                f"The user wants me to {request}. None of my tools can do that, "
-                "so I should say so rather than improvise."
-            )
-            content = "I can't do that with the tools I have right now."
+        missing = words(brief.omit[1]) if brief.kind == "vague" and brief.omit is not None else None
+        reasoning, content = self.writer.declining(missing)
         return {"role": "assistant", "content": content, "reasoning_content": reasoning}
-
-    def _explain(self, group: list[Step], first: bool) -> str:
-        brief, speaker = self.brief, self.brief.speaker
-        sentences = []
-        if first:
-            request = " and then ".join(third_person(speaker.intent(step)) for step in brief.stated)
-            sentences.append(f"The user wants me to {request}.")
-        else:
-            for step in group:
-                for param, source in step.sources.items():
-                    if source.turn == brief.turn:
-                        value = step.call.arguments.get(param)
-                        sentences.append(
-                            f"From the last result, {third_person(speaker.refer(source))} is {value!r}."
-                        )
-        sentences.extend(_reason_for(step, brief) for step in group)
-        return " ".join(dict.fromkeys(sentences))
 
 
 def _groups(steps: list[Step]) -> list[list[Step]]:
@@ -207,44 +234,6 @@ def _groups(steps: list[Step]) -> list[list[Step]]:
     if current:
         groups.append(current)
     return groups
-
-
-def _consumers(step: Step, brief: TurnBrief) -> list[tuple[Step, str]]:
-    return [
-        (later, param)
-        for later in brief.steps
-        for param, source in later.sources.items()
-        if (source.turn, source.index) == step.key
-    ]
-
-
-def _purpose(step: Step, brief: TurnBrief) -> str:
-    consumers = _consumers(step, brief)
-    if consumers:
-        later, param = consumers[0]
-        return f"{later.name} needs its result for {words(param)}"
-    if step in brief.stated:
-        return "it is what the user asked for"
-    return f"it prepares the state for {brief.target.name}"
-
-
-def _action(step: Step) -> str:
-    """The first clause of a tool's description, as a verb phrase ("copy a file or directory ...")."""
-    text = re.split(r"[:;(]| - ", step.spec.description, maxsplit=1)[0].strip().rstrip(".,")
-    return text[0].lower() + text[1:] if text else step.name
-
-
-def _reason_for(step: Step, brief: TurnBrief) -> str:
-    action = _action(step)
-    if step in brief.stated:
-        return f"{step.name} does that: it will {action}."
-    consumers = _consumers(step, brief)
-    if consumers:
-        later, param = consumers[0]
-        return f"I don't have {later.name}'s {words(param)} argument yet; {step.name} will {action}."
-    context = brief.speaker.context(step)
-    where = f" ({context})" if context else ""
-    return f"First, {step.name}{where}: it will {action}."
 
 
 def _skippable(steps: list[Step]) -> int | None:

@@ -1,0 +1,186 @@
+"""Final answers a person would write: results in words, sensible numbers, honest failures.
+
+The kit's `done` line is used when it fits the call (every argument it names was given); result
+fields are rendered here (rounded numbers, short lists, "none" when empty), the user's "my" becomes
+"your", and a call whose result reports a failure is told as a failure with the reason it gave.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from funreason_envs.synthesis.language import PLACEHOLDER, QUOTED, Speaker, words
+from funreason_envs.synthesis.outcomes import failure_reason
+from funreason_envs.synthesis.trace import Step
+
+LIST_LIMIT = 6
+TEXT_LIMIT = 200
+NUMBER_REPR = re.compile(r"(?:mpf|Decimal)\('([-+0-9.eE]+)'\)")  # math results printed as Python objects
+SECOND_PERSON = {"my": "your", "me": "you", "mine": "yours", "myself": "yourself", "i": "you"}
+SECOND_PERSON.update({"i'm": "you're", "i've": "you've", "i'd": "you'd"})
+WORD = re.compile(r"\b[A-Za-z']+\b")
+EMPTY_LEADS = ("Here are", "Here is", "I found", "Matching lines")
+
+
+def second_person(text: str) -> str:
+    """A user's phrase retold to the user ("my new post" -> "your new post"); quotes stay as written."""
+    parts = QUOTED.split(text)
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        new = SECOND_PERSON.get(word.lower(), word)
+        return new.capitalize() if word[0].isupper() and word != "I" and new != word else new
+
+    return "".join(part if i % 2 else WORD.sub(swap, part) for i, part in enumerate(parts))
+
+
+def say_number(value: float) -> str:
+    """A number as a person writes it: no float noise, a few significant digits for small values."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    magnitude = abs(value)
+    digits = 2 if magnitude >= 1 else 4
+    text = f"{value:.{digits}f}" if magnitude >= 1 else f"{value:.{digits}g}"
+    return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+
+
+def say_value(value: Any) -> str:
+    """Any result value as short text: numbers rounded, lists joined ("none" when empty), dicts as pairs."""
+    if isinstance(value, str):
+        if NUMBER_REPR.search(value):
+            return say_value(literal(NUMBER_REPR.sub(r"\1", value.strip())))
+        text = " / ".join(line.strip() for line in value.splitlines() if line.strip())
+        return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
+    if isinstance(value, (bool, int, float)):
+        return say_number(value)
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return join_items([say_value(item) for item in value])
+    if isinstance(value, dict):
+        return (
+            "; ".join(
+                f"{_key_words(str(key))}: {say_value(item)}"
+                for key, item in value.items()
+                if not is_empty(item)
+            )
+            or "none"
+        )
+    try:  # a number type of its own (Decimal)
+        return say_number(float(value))
+    except (TypeError, ValueError):
+        return say_value(str(value))  # e.g. a printed mpmath number
+
+
+def literal(text: str) -> Any:
+    """A printed Python number, list or dict read back as a value (the text itself if it is none)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _key_words(key: str) -> str:
+    """A field name as words ("total_contacts" -> "total contacts"); ids and names stay as they are."""
+    return words(key) if re.fullmatch(r"[a-z]+(?:_[a-z]+)*|[a-z]+(?:[A-Z][a-z]*)+", key) else key
+
+
+def join_items(items: list[str]) -> str:
+    """ "a, b and c", cut after a few with a count of the rest; "none" for no items."""
+    if not items:
+        return "none"
+    if len(items) > LIST_LIMIT:
+        rest = len(items) - LIST_LIMIT + 1
+        items = [*items[: LIST_LIMIT - 1], f"{rest} more"]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def payload(step: Step) -> Any:
+    """The informative part of a result: the single field of a one-key dict, else the result."""
+    value = step.result.value
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value.values()))
+    return value
+
+
+def is_empty(value: Any) -> bool:
+    return value in ([], {}, "", None)
+
+
+def report(step: Step, speaker: Speaker, content: str) -> str:
+    """One sentence (or two) telling the user what this call did, from its actual result."""
+    reason = failure_reason(content, step.name, step.spec.mutates_state)
+    if reason is not None:
+        return failed(step, speaker, reason)
+    template = speaker.kits[step.spec.domain].phrases.tool(step.name).done
+    usable = template and all(
+        key.startswith("result.") or key in step.call.arguments or key in step.sources
+        for key in PLACEHOLDER.findall(template)
+    )
+    data = payload(step)
+    keys = [key for key in PLACEHOLDER.findall(template) if key.startswith("result.")]
+    if usable and any(_at(step.result.value, key.removeprefix("result.")) is None for key in keys):
+        usable = False  # the line speaks of a field this result does not have
+    if usable:
+        if template.startswith(EMPTY_LEADS) and (is_empty(data) or any(_empty_at(step, k) for k in keys)):
+            return f"I found no {_what(step)}."
+        text = fill(template, step, speaker)
+        if not keys and not step.spec.mutates_state and not is_empty(data) and isinstance(data, list):
+            text = text.rstrip(".") + ": " + say_value(data) + "."
+        return text
+    if is_empty(data):
+        return f"There are no {_what(step)}."
+    return f"{_what(step).capitalize()}: {say_value(data)}."
+
+
+def failed(step: Step, speaker: Speaker, reason: str) -> str:
+    """The failure, told plainly with what the tool said."""
+    tried = second_person(speaker.intent(step))
+    if reason.endswith("is false"):
+        reason = "the system reported that it did not go through"
+    return f"I tried to {tried}, but it failed: {reason.rstrip('.')}."
+
+
+def fill(template: str, step: Step, speaker: Speaker) -> str:
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key.startswith("result."):
+            return say_value(_at(step.result.value, key.removeprefix("result.")))
+        return second_person(speaker.argument(step, key))
+
+    text = " ".join(PLACEHOLDER.sub(replace, template).split())
+    return text[0].upper() + text[1:] if text else text
+
+
+def _at(value: Any, path: str) -> Any:
+    for key in filter(None, path.split(".")):  # "" is the whole result
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _empty_at(step: Step, key: str) -> bool:
+    return is_empty(_at(step.result.value, key.removeprefix("result.")))
+
+
+def _what(step: Step) -> str:
+    """What a listing tool returns, in words ("matching lines", "comments")."""
+    value = step.result.value
+    if isinstance(value, dict) and len(value) == 1:
+        return words(next(iter(value)))
+    properties = step.spec.returns.get("properties", {})
+    if properties:
+        return words(next(iter(properties)))
+    return words(
+        re.sub(r"^(?:get|list|search|find)_", "", step.name)
+    )  # "get_tweet_comments" -> "tweet comments"
+
+
+def answer(steps: list[Step], contents: dict[tuple[int, int], str], speaker: Speaker) -> str:
+    """The closing message: one report per step the user should hear about, in calling order."""
+    lines = [report(step, speaker, contents.get(step.key, step.result.content)) for step in steps]
+    lines = [line if line.endswith((".", "!", "?")) else line + "." for line in lines if line]
+    return " ".join(dict.fromkeys(lines))

@@ -1,0 +1,758 @@
+"""Chain-of-thought for the template reasoner, built from what each step of a turn really needs.
+
+Each sentence states a fact of the trace: which condition a call needs and which earlier call brings
+it about (the spec's requires/provides), which argument comes from which result (the data flows,
+this turn's or an earlier one's), what the last results say (a failure is noticed and acted on), and
+why the turn is done. A turn picks one of several layouts (plan first, step by step, result then next,
+terse), and every sentence kind has several shapes, so the reasoning varies in structure, not only in
+words. Tool descriptions are never quoted; the steps are derived, never read off the advanced tool.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from funreason_envs.domains import domain_class
+from funreason_envs.synthesis.answers import NUMBER_REPR, literal, say_value
+from funreason_envs.synthesis.language import third_person, words
+from funreason_envs.synthesis.outcomes import failure_reason
+from funreason_envs.synthesis.trace import Source, Step
+
+if TYPE_CHECKING:
+    from funreason_envs.synthesis.roles.base import TurnBrief
+
+# Equivalent wordings a sentence's common phrases are swapped for, so shapes multiply.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    phrase: (phrase, *others)
+    for phrase, others in {
+        "i'll call": (
+            "I'll run",
+            "I'm going to call",
+            "let me call",
+            "I'll use",
+            "I should call",
+            "I will invoke",
+        ),
+        "i'll use": ("I'll go with", "let me use", "I will rely on", "I'm picking"),
+        "needs": ("requires", "expects", "relies on", "calls for"),
+        "the user": ("the person", "the requester", "whoever is asking", "my user"),
+        "didn't mention it": ("never mentioned it", "left that out", "didn't say so", "skipped over it"),
+        "so i'll": ("which means I'll", "therefore I'll", "so I will", "hence I'll", "and so I'll"),
+        "i don't have": ("I lack", "I'm missing", "nothing gives me", "I haven't got", "I do not know"),
+        "comes first": ("has to run first", "goes before it", "must come earlier", "is step one", "leads"),
+        "is the call": ("is the right call", "fits", "is what I need", "does exactly that", "is the match"),
+        "is the tool for it": (
+            "fits that",
+            "is made for this",
+            "does that job",
+            "covers it",
+            "is built for it",
+        ),
+        "handles that": ("deals with that", "does that", "takes care of that", "covers that", "manages that"),
+        "time to reply": ("I'll answer now", "time to write back", "I can respond", "over to the reply"),
+        "returned": ("gave back", "came back with", "answered with", "reported", "yielded", "produced"),
+        "went through": ("ran fine", "completed", "worked as expected", "finished without complaint"),
+        "succeeded": ("was fine", "did its job", "reported no problem", "came back clean", "is through"),
+        "worked": ("went fine", "is done", "was accepted", "ran without error", "went OK"),
+        "together": ("in parallel", "in one batch", "at the same time", "side by side", "jointly"),
+        "in order": ("in sequence", "one after another", "in the order given", "sequentially"),
+        "look it up": ("fetch it", "find it", "ask for it", "query it", "retrieve it", "search for it"),
+        "straight from": ("directly from", "taken from", "as given by", "copied from", "lifted from"),
+        "i'll pass it on": ("I'll hand it over", "I'll feed it in", "I'll use it", "I'll plug it in"),
+        "the request": ("the ask", "what was asked", "the message", "this request", "the instruction"),
+        "report back": ("summarise", "write the answer", "tell them", "wrap up", "respond"),
+        "should give it to me": ("will provide it", "can supply it", "returns it", "will hand it over"),
+        "takes care of it": ("sorts that out", "handles it", "makes it so", "fixes that", "deals with it"),
+        "sets that up": ("arranges that", "prepares that", "makes that true", "gets that in place"),
+        "depends on": ("relies on", "builds on", "waits on", "hinges on", "is downstream of"),
+        "is how i get it": ("gets it for me", "provides it", "is where it comes from", "can fetch it"),
+        "the order matters": ("order is important here", "sequence matters", "mind the order"),
+        "so the job is to": ("so I have to", "the job:", "my task is to", "in short, I should"),
+        "okay, i need to": ("right, I need to", "alright, I have to", "fine: I need to", "so, I must"),
+        "according to": ("per", "going by", "based on", "as reported by", "judging by"),
+        "looking at": ("checking", "reading", "scanning", "inspecting", "going over"),
+        "plan:": ("plan of attack:", "steps:", "route:", "outline:", "approach:"),
+        "asked for": ("requested", "wanted", "asked about", "called for"),
+        "is fine": ("is OK", "works", "is safe", "is acceptable"),
+        "wants me to": ("would like me to", "needs me to", "is asking me to", "expects me to"),
+        "prepares things for": ("paves the way for", "sets the stage for", "readies the state for"),
+    }.items()
+}
+OPEN, CLOSE = "\x02", "\x03"  # around phrases the rewording must not touch
+KEEP = re.compile(rf"({OPEN}[^{CLOSE}]*{CLOSE}|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
+VARIANTS = re.compile(
+    r"(?<![\w'])(" + "|".join(re.escape(p) for p in sorted(SYNONYMS, key=len, reverse=True)) + r")(?![\w'])",
+    re.IGNORECASE,
+)
+
+JOINERS = (
+    " and ",
+    ", then ",
+    ", after that ",
+    " and also ",
+    " plus ",
+    "; then ",
+    ", followed by ",
+    ", next ",
+)
+MARKERS = (
+    "Right,",
+    "Okay,",
+    "So",
+    "Good -",
+    "Then",
+    "Also,",
+    "Now",
+    "Next,",
+    "Fine,",
+    "Noted:",
+    "Hmm,",
+    "Well,",
+    "In that case",
+    "Given that,",
+    "With that,",
+    "At this point",
+    "Importantly,",
+    "Besides,",
+    "Note:",
+    "Alright,",
+    "Still,",
+    "Anyway,",
+    "As expected,",
+    "Good, and",
+    "Separately,",
+    "On top of that,",
+)
+
+# Ways to join a reason and an action: reason first, action first, or two sentences.
+SHAPES = (
+    "{reason}, so {action}.",
+    "since {reason}, {action}.",
+    "{action}, because {reason}.",
+    "{action}: {reason}.",
+    "{reason}; {action}.",
+    "because {reason}, {action}.",
+    "{reason}. So {action}.",
+    "{action} - {reason}.",
+    "given that {reason}, {action}.",
+    "{action}, as {reason}.",
+    "{reason}, which is why {action}.",
+    "{reason} - hence {action}.",
+    "seeing that {reason}, {action}.",
+    "{action}; the reason: {reason}.",
+    "{action} (since {reason}).",
+    "as {reason}, {action}.",
+    "{reason}, and so {action}.",
+    "{reason}: {action}.",
+)
+
+CONTRACTIONS = {
+    "I'll": "I will",
+    "I'm": "I am",
+    "don't": "do not",
+    "doesn't": "does not",
+    "didn't": "did not",
+    "can't": "cannot",
+    "won't": "will not",
+    "isn't": "is not",
+    "wasn't": "was not",
+    "that's": "that is",
+    "it's": "it is",
+    "haven't": "have not",
+    "shouldn't": "should not",
+    "They'd": "They would",
+    "What's": "What is",
+    "There's": "There is",
+    "I've": "I have",
+}
+CONTRACTION = re.compile(r"(?<![\w'])(" + "|".join(re.escape(c) for c in CONTRACTIONS) + r")(?![\w'])")
+
+
+def _expand(match: re.Match[str]) -> str:
+    return CONTRACTIONS[match.group(0)]
+
+
+LAYOUTS = ("plan", "stepwise", "result_first", "terse")
+
+# How a condition reads in a sentence; a domain without an entry uses its spec's description.
+CONDITION_WORDS = {
+    "doors_locked": "all four doors are locked",
+    "brake_pressed": "the brake pedal is held down",
+    "engine_running": "the engine is running",
+    "travel_logged_in": "the travel account has a valid access token",
+    "travel_booking_on_record": "there is a booking on the account",
+    "posting_logged_in": "the social account is signed in",
+    "message_logged_in": "someone is logged in to the messaging app",
+    "message_inbox_not_empty": "the inbox holds at least one message",
+    "trading_logged_in": "the trading account is logged in",
+    "ticket_logged_in": "someone is logged in to the ticket system",
+    "file_here": "the file sits in the current directory",
+    "empty_folder_here": "an empty folder sits in the current directory",
+    "entry_here": "the entry sits in the current directory",
+}
+
+
+@cache
+def condition_words(domain: str, condition: str) -> str:
+    """A condition as a clause ("the brake pedal is held down")."""
+    if condition in CONDITION_WORDS:
+        return CONDITION_WORDS[condition]
+    description = domain_class(domain).spec().conditions.get(condition, words(condition))
+    clause = description.split(",")[0].strip().rstrip(".")
+    return clause[0].lower() + clause[1:] if clause else words(condition)
+
+
+def enabled(step: Step, steps: list[Step]) -> tuple[Step, str] | None:
+    """The first later call of the turn that needs a condition `step` brings about, and that condition."""
+    gives = set(step.spec.provides) | set(step.spec.may_provide)
+    for later in steps[step.index + 1 :]:
+        for condition in later.spec.requires:
+            if condition in gives:
+                return later, condition
+    return None
+
+
+def consumers(step: Step, steps: list[Step]) -> list[tuple[Step, str]]:
+    """Later calls of the turn that take a value from this call's result, with the parameter."""
+    return [
+        (later, param)
+        for later in steps
+        for param, source in later.sources.items()
+        if (source.turn, source.index) == step.key
+    ]
+
+
+class ThoughtWriter:
+    """Writes the reasoning of one attempt at a turn, message by message."""
+
+    def __init__(self, brief: TurnBrief, rng: random.Random) -> None:
+        self.brief = brief
+        self.rng = rng
+        self.layout = rng.choice(LAYOUTS)
+        self.formal = rng.random() < 0.5  # half the turns think without contractions
+        self.failures: list[tuple[Step, str]] = []
+        self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
+        self.said: set[str] = set()  # values already quoted in this attempt: said once, then referred to
+
+    def pick(self, *options: str) -> str:
+        """One of the sentence shapes, with its common phrases swapped for equivalents; quotes and
+        protected phrases (the user's words, conditions) are left as they are."""
+        parts = KEEP.split(self.rng.choice(options))
+        text = "".join(part if i % 2 else VARIANTS.sub(self._vary, part) for i, part in enumerate(parts))
+        return text
+
+    def keep(self, text: str) -> str:
+        """Mark a phrase that must not be reworded."""
+        return f"{OPEN}{text}{CLOSE}"
+
+    def _vary(self, match: re.Match[str]) -> str:
+        found = match.group(0)
+        options = SYNONYMS[found.lower()]
+        chosen = self.rng.choice(options)
+        if chosen == options[0]:
+            return found
+        before = match.string[: match.start()].rstrip(OPEN + CLOSE + " ")
+        opens = not before or before.endswith((".", "!", "?", ":"))
+        if opens or chosen.startswith(("I ", "I'")):
+            return chosen[0].upper() + chosen[1:]
+        return chosen
+
+    # -- the three moments ----------------------------------------------------------------------
+
+    def opening(self, groups: list[list[Step]]) -> str:
+        """Before the first calls: the goal, then the plan or just the first step, per the layout."""
+        first = groups[0]
+        sentences: list[str] = []
+        if self.rng.random() < (0.25 if self.layout == "terse" else 0.7):
+            sentences.append(self.goal())
+        if self.layout == "plan" and sum(len(group) for group in groups) > 1:
+            sentences.append(self.plan(groups))
+            sentences.extend(self.why(step) for step in first if self._needs_explaining(step))
+        else:
+            sentences.extend(self.why(step) for step in first)
+        sentences.extend(
+            self.flow(step, param, source) for step in first for param, source in step.sources.items()
+        )
+        if self.layout != "terse":
+            sentences.extend(self.ground(step) for step in first)
+        if len(first) > 1:
+            sentences.append(self.parallel(first))
+        return self.join(sentences)
+
+    def next_step(self, group: list[Step], done: list[tuple[Step, str]]) -> str:
+        """Between calls: read what came back, carry values forward, explain the next call(s)."""
+        flows = [self.flow(step, param, source) for step in group for param, source in step.sources.items()]
+        reading = [self.read(step, content) for step, content in done]
+        reading = [sentence for sentence in reading if sentence]
+        reasons = [] if self.layout == "plan" else [self.why(step) for step in group]
+        reasons += [self.ground(step) for step in group] if self.layout != "terse" else []
+        if self.layout == "plan" and self.rng.random() < 0.5:
+            reasons = [self.onward(group)]
+        if self.layout == "terse":
+            failed = {step.name for step, _ in self.failures}
+            reading = [sentence for sentence in reading if any(name in sentence for name in failed)]
+        parts = [*reading, *flows, *reasons] if self.layout != "stepwise" else [*flows, *reading, *reasons]
+        if len(group) > 1:
+            parts.append(self.parallel(group))
+        return self.join(parts)
+
+    def closing(self, done: list[tuple[Step, str]]) -> str:
+        """After the last results: what they say, and why nothing is left to do."""
+        reading = [self.read(step, content, final=True) for step, content in done]
+        reading = [sentence for sentence in reading if sentence]
+        if self.layout == "terse":
+            failed = {step.name for step, _ in self.failures}
+            reading = [r for r in reading[:-1] if any(name in r for name in failed)] + reading[-1:]
+        return self.join([*reading, self.finish()])
+
+    def declining(self, missing: str | None) -> tuple[str, str]:
+        """The reasoning and reply of a turn that cannot be acted on yet: a value only the user knows
+        is missing (`missing`, in words), or no shown tool can do the job."""
+        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
+        request = self.chain(intents)
+        if missing is not None:
+            reasoning = self.combine(
+                [
+                    f"the request never says which {missing}",
+                    f"the {missing} is missing from the message",
+                    f"I'd be guessing the {missing}",
+                    f"no result so far tells me the {missing}, and only the user knows it",
+                ],
+                [
+                    "I'll ask before changing anything",
+                    "asking is safer than acting on a guess",
+                    "the right move is a short question",
+                    "I should check with them first",
+                ],
+            )
+            reply = self.rng.choice(
+                (
+                    f"Happy to help. Which {missing} should I use?",
+                    f"Sure - which {missing} do you mean?",
+                    f"Could you tell me the {missing} first?",
+                    f"I can do that once I know the {missing}. Which one is it?",
+                )
+            )
+            return self.join([reasoning]), reply
+        reasoning = self.combine(
+            [
+                f"they want me to {request}, but none of the tools I have can do that",
+                f"no tool available here can {request}",
+                f"the job is to {request}, and my tools do not cover it",
+            ],
+            [
+                "I should say so rather than improvise",
+                "the honest answer is that I can't yet",
+                "I won't fake it with an unrelated call",
+            ],
+        )
+        reply = self.rng.choice(
+            (
+                "I can't do that with the tools I have right now.",
+                "None of my current tools can do that, sorry.",
+                "That is beyond the tools I have at the moment.",
+            )
+        )
+        return self.join([reasoning]), reply
+
+    # -- sentence kinds -------------------------------------------------------------------------
+
+    def goal(self) -> str:
+        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
+        request = self.chain(intents)
+        self.said.update(
+            _short(value) for step in self.brief.stated for value in step.call.arguments.values()
+        )
+        return self.pick(
+            f"The user wants me to {request}.",
+            f"So the job is to {request}.",
+            f"What's being asked: {request}.",
+            f"I'm asked to {request}.",
+            f"Request: {request}.",
+            f"They'd like me to {request}.",
+            f"The task here is to {request}.",
+            f"Okay, I need to {request}.",
+        )
+
+    def chain(self, clauses: list[str]) -> str:
+        if len(clauses) == 1:
+            return clauses[0]
+        joiner = self.rng.choice(JOINERS)
+        if joiner in (" and ", " plus "):
+            return ", ".join(clauses[:-1]) + joiner + clauses[-1]
+        return joiner.join(clauses)
+
+    def join(self, sentences: list[str]) -> str:
+        """Sentences in order, some opened with a discourse marker, as a person thinking would."""
+        out = []
+        for sentence in dict.fromkeys(sentence for sentence in sentences if sentence):
+            if out and self.rng.random() < 0.3:
+                marker = self.rng.choice(MARKERS)
+                sentence = f"{marker} {self.case_first(sentence, upper=False)}"
+            out.append(sentence)
+        text = " ".join(out)
+        if self.formal:
+            parts = KEEP.split(text)
+            text = "".join(p if i % 2 else CONTRACTION.sub(_expand, p) for i, p in enumerate(parts))
+        return text.replace(OPEN, "").replace(CLOSE, "")
+
+    def plan(self, groups: list[list[Step]]) -> str:
+        names = [" and ".join(step.name for step in group) for group in groups]
+        order = " -> ".join(names) if self.rng.random() < 0.3 else self.chain(names)
+        return self.pick(
+            f"Working backwards from what's needed, the order is {order}.",
+            f"Plan: {order}.",
+            f"That works out to {order}.",
+            f"The calls, in order: {order}.",
+            f"I'll go {order}.",
+            f"Sequence I have in mind: {order}.",
+        )
+
+    def _needs_explaining(self, step: Step) -> bool:
+        return step not in self.brief.stated
+
+    def combine(self, reasons: list[str], actions: list[str]) -> str:
+        """A reason clause and an action clause, joined in one of several orders and connectives."""
+        reason = self.case_first(self.pick(*reasons), upper=False)
+        action = self.case_first(self.pick(*actions), upper=False)
+        shape = self.rng.choice(SHAPES)
+        return self.case_first(shape.format(reason=reason, action=action), upper=True)
+
+    def case_first(self, text: str, upper: bool) -> str:
+        """Upper- or lower-case a sentence's first letter, unless the first word is a name (a tool, "I")."""
+        start = len(text) - len(text.lstrip(OPEN + CLOSE + " "))
+        word = re.match(r"[\w']*", text[start:]).group(0)  # type: ignore[union-attr]
+        if not word or word in self.names or word == "I" or word.startswith("I'") or not word.isalpha():
+            return text
+        if not upper and word[1:] != word[1:].lower():
+            return text
+        first = text[start].upper() if upper else text[start].lower()
+        return text[:start] + first + text[start + 1 :]
+
+    def why(self, step: Step) -> str:
+        """Why this call, now: it is asked for, it feeds a later call, or a later call needs its effect."""
+        steps = self.brief.steps
+        feeds = consumers(step, steps)
+        args = self.args(step)
+        name = step.name
+        if feeds:
+            later, param = feeds[0]
+            what = words(param)
+            return self.combine(
+                [
+                    f"{later.name} takes a {what} I don't have yet",
+                    f"the {what} for {later.name} is still unknown",
+                    f"{later.name} can't run without its {what}",
+                    f"I have no {what} to give {later.name}",
+                    f"{later.name}'s {what} has to come from somewhere",
+                    f"nobody told me the {what} that {later.name} expects",
+                ],
+                [
+                    f"{name}{args} will produce it",
+                    f"I'll look it up with {name}{args}",
+                    f"{name}{args} is the way to find it",
+                    f"calling {name}{args} fetches it",
+                    f"{name}{args} returns exactly that",
+                    f"{name}{args} should tell me",
+                ],
+            )
+        link = enabled(step, steps)
+        if link is not None:
+            later, condition = link
+            state = self.keep(condition_words(step.spec.domain, condition))
+            unasked = step not in self.brief.stated
+            reasons = [
+                f"{later.name} works only if {state}",
+                f"{later.name} refuses to run unless {state}",
+                f"{later.name} has the precondition that {state}",
+                f"{later.name} would fail unless {state}",
+                f"for {later.name}, it must be true that {state}",
+            ]
+            if unasked:
+                asides = (
+                    "which the user never mentioned",
+                    "a step the request skips",
+                    "though nobody asked for it",
+                    "even if it was not requested",
+                    "and the request leaves that implicit",
+                )
+                reasons = [f"{reason}, {self.rng.choice(asides)}" for reason in reasons]
+            return self.combine(
+                reasons,
+                [
+                    f"{name}{args} makes that true",
+                    f"I'll call {name}{args} ahead of it",
+                    f"{name}{args} has to come first",
+                    f"{name}{args} gets that in place",
+                    f"{name}{args} is what brings it about",
+                ],
+            )
+        if step in self.brief.stated:
+            intent = self.keep(third_person(self.brief.speaker.intent(step))) if not args else ""
+            if intent:
+                self.said.update(_short(value) for value in step.call.arguments.values())
+            reasons = (
+                [
+                    f"the request is to {intent}",
+                    f"they asked me to {intent}",
+                    f"one goal is to {intent}",
+                    f"I'm supposed to {intent}",
+                ]
+                if intent
+                else [
+                    "that is what was asked",
+                    "the request names it",
+                    "it is one of the goals",
+                    "that part is asked for",
+                ]
+            )
+            return self.combine(
+                reasons,
+                [
+                    f"{name}{args} does it",
+                    f"{name}{args} is the tool",
+                    f"I'll use {name}{args}",
+                    f"{name}{args} covers it",
+                    f"that maps to {name}{args}",
+                ],
+            )
+        target = self.brief.target.name
+        return self.combine(
+            [
+                f"{target} expects the state that {name} leaves behind",
+                f"{target} builds on what {name} changes",
+                f"{name} readies things for {target}",
+            ],
+            [f"{name}{args} goes first", f"I'll run {name}{args} before it", f"{name}{args} comes ahead"],
+        )
+
+    def ground(self, step: Step) -> str:
+        """Where an argument's value comes from (the request, the kit's words for it) or why an
+        optional one is left at its default; said for one argument, when there is one to explain."""
+        properties = step.spec.parameters.get("properties", {})
+        display = self.brief.speaker.kits[step.spec.domain].phrases.display
+        given = [p for p in step.call.arguments if p not in step.sources]
+        defaults = [p for p in properties if p not in step.call.arguments and "default" in properties[p]]
+        if given and (not defaults or self.rng.random() < 0.7):
+            param = self.rng.choice(given)
+            value = step.call.arguments[param]
+            shown, what = _short(value), words(param)
+            meaning = display.get(f"{step.name}.{param}", {}).get(str(value))
+            if meaning and meaning.strip("'") != str(value):
+                return self.pick(
+                    f"For {step.name}, {what} {shown} stands for {self.keep(meaning)}.",
+                    f"In {step.name}'s terms, {self.keep(meaning)} is {what} {shown}.",
+                    f"{self.case_first(self.keep(meaning), upper=True)} translates to {what} {shown} "
+                    f"for {step.name}.",
+                )
+            return self.pick(
+                f"The {what} is {shown}, exactly as the user wrote it.",
+                f"{shown} goes in as the {what}; that comes from the message itself.",
+                f"For the {what} I'll pass {shown}, which the user supplied.",
+                f"The user gave {shown}, so that is the {what}.",
+                f"No guessing on the {what}: the request says {shown}.",
+                f"{step.name}'s {what} argument: {shown}, taken from what they said.",
+                f"Their message names {shown}; that fills the {what}.",
+            )
+        if defaults:
+            param = self.rng.choice(defaults)
+            default, what = properties[param]["default"], words(param)
+            return self.pick(
+                f"The {what} of {step.name} is optional; its default ({_short(default)}) is fine here.",
+                f"Nothing was said about the {what}, so I'll leave it at {_short(default)}.",
+                f"I won't set {what}: the default {_short(default)} matches the request.",
+                f"{step.name} would take a {what} too, but the default will do.",
+            )
+        return ""
+
+    def args(self, step: Step) -> str:
+        """A mention of the call's user-given arguments (" with file name 'a.txt'"), sometimes left out."""
+        given = [
+            (param, _short(value))
+            for param, value in step.call.arguments.items()
+            if param not in step.sources and _short(value) not in self.said
+        ]
+        if not given or self.rng.random() < 0.2:
+            return ""
+        self.said.update(value for _, value in given[:3])
+        shown = [f"{words(param)} {value}" for param, value in given[:3]]
+        return self.pick(" with ", " on ", " using ", " for ", " given ") + self.chain(shown)
+
+    def parallel(self, group: list[Step]) -> str:
+        names = self.chain([step.name for step in group])
+        linked = [(step, enabled(step, group)) for step in group]
+        linked = [(step, link) for step, link in linked if link is not None]
+        if linked:
+            step, (later, _) = linked[0]
+            return self.pick(
+                f"Calls in one message run in order, so {step.name} will be done before {later.name} starts.",
+                f"I can send these together as long as {step.name} comes before {later.name}.",
+                f"One batch, in order: {names}.",
+            )
+        return self.pick(
+            f"None of these depend on each other, so {names} can go out together.",
+            f"{names} are independent of one another; I'll send them in one go.",
+            "No call here needs another's result, so they can run at once.",
+            "These don't wait on each other, so I'll batch them.",
+            f"{names} share no inputs or outputs; calling them together is fine.",
+        )
+
+    def flow(self, step: Step, param: str, source: Source) -> str:
+        shown = _short(step.call.arguments.get(param))
+        self.said.add(shown)
+        producer = self.brief.speaker.steps.get((source.turn, source.index))
+        what = words(param)
+        if source.turn < self.brief.turn and producer is not None:
+            earlier = self.keep(third_person(self.brief.speaker.refer(source)))
+            return self.pick(
+                f"The {what} {shown} came back from {producer.name} earlier in the conversation "
+                f"({earlier}), so I don't need to look it up again.",
+                f"I already have the {what}: {shown}, from {earlier}, which {producer.name} returned "
+                "in an earlier turn.",
+                f"{self.case_first(earlier, upper=True)} is {shown}; {producer.name} gave me that before, "
+                f"so I'll reuse it for {step.name}.",
+                f"No lookup needed for the {what}: the earlier {producer.name} result already said {shown}.",
+            )
+        name = producer.name if producer is not None else "the last call"
+        return self.pick(
+            f"{name} gave {shown}, and that is the {what} {step.name} needs.",
+            f"So the {what} is {shown} (from {name}).",
+            f"From {name}'s result, {what} = {shown}; that goes into {step.name}.",
+            f"{name} answered with {shown}; I'll pass it on as the {what}.",
+            f"Now I have the {what} from {name}: {shown}.",
+            f"{step.name} can take {shown} as the {what}, straight from {name}.",
+        )
+
+    def onward(self, group: list[Step]) -> str:
+        names = self.chain([step.name for step in group])
+        return self.pick(
+            f"Next: {names}.",
+            f"On to {names}.",
+            f"That unblocks {names}.",
+            f"Now {names} can run.",
+        )
+
+    def read(self, step: Step, content: str, final: bool = False) -> str:
+        """What a result says: a failure is named and acted on; a success quotes its telling field."""
+        reason = failure_reason(content, step.name, step.spec.mutates_state)
+        if reason is not None:
+            self.failures.append((step, reason))
+            quoted = content if len(content) <= 120 else content[:117] + "..."
+            action = self.pick(
+                "I'll tell the user it failed rather than pretend otherwise.",
+                "I shouldn't report this as done; the user should know it didn't work.",
+                "No fix I can make alone would change that, so I'll report the failure and its reason.",
+                "Retrying with the same input would fail the same way, so the honest move is to report it.",
+            )
+            if not final:
+                action += self.pick(
+                    " The remaining calls don't hinge on it, so I'll carry on with them.",
+                    " The rest of the request is separate, so I'll still do it.",
+                    "",
+                )
+            return self.pick(
+                f"{step.name} didn't go through: it returned {quoted}. {action}",
+                f"That failed. {step.name} says {quoted}. {action}",
+                f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
+                f"{step.name} failed ({reason}). {action}",
+            )
+        fields = [
+            (key, value)
+            for key, value in telling_fields(content)
+            if value not in self.said or len(value) <= 5  # a repeated true or 0 is still news
+        ]
+        # a stock confirmation sentence says less than an id or a number beside it
+        fields = [f for f in fields if not _stock(f[1])] or fields[:1]
+        self.said.update(value for _, value in fields)
+        if not fields:
+            return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
+        said = self.chain([f"{words(key)} {value}" for key, value in fields[: self.rng.choice((1, 2, 2, 3))]])
+        return self.pick(
+            f"{step.name} returned {said}.",
+            f"The result of {step.name} shows {said}.",
+            f"{step.name} reports {said}.",
+            f"Looking at {step.name}'s output: {said}.",
+            f"According to {step.name}: {said}.",
+            f"From {step.name} I got {said}.",
+            f"{step.name} came back: {said}.",
+        )
+
+    def finish(self) -> str:
+        """Why the turn is over: every goal has its result (or a failure the answer must report)."""
+        goals = [step.name for step in self.brief.targets]
+        names = self.chain(goals)
+        one = len(goals) == 1
+        if self.failures:
+            failed = self.chain([step.name for step, _ in self.failures])
+            return self.combine(
+                [
+                    f"{failed} failed",
+                    f"{failed} did not do what was asked",
+                    f"not everything went through ({failed} did not)",
+                    f"the result of {failed} is a failure",
+                ],
+                [
+                    "my answer has to say so plainly",
+                    "I'll explain that, with the reason it gave",
+                    "the reply must report the failure instead of claiming success",
+                    "I'll be upfront about it in the answer",
+                ],
+            )
+        return self.combine(
+            [
+                f"{names} {'has' if one else 'have'} run",
+                "every part of the request has a result now",
+                "no step is still waiting",
+                f"{names} {'was' if one else 'were'} the point of the request, and "
+                f"{'it is' if one else 'all are'} done",
+                "nothing else is needed",
+                f"the results of {names} answer what was asked",
+                "that was the last piece",
+            ],
+            [
+                "I can answer now",
+                "time to write the reply",
+                "I'll sum up what happened",
+                "the answer comes next",
+                "I'll report the results",
+                "all that's left is telling the user",
+                "I'll close with a short summary",
+            ],
+        )
+
+
+def telling_fields(content: str) -> list[tuple[str, str]]:
+    """The fields of a result worth quoting, as (name, short value) pairs; [] for an empty result."""
+    try:
+        value = json.loads(content)
+    except (TypeError, ValueError):
+        value = literal(content)  # some tools print Python lists
+    if value is None or value in ("", [], {}):
+        return []
+    if not isinstance(value, dict):
+        return [("result", _short(value, rounded=True))]
+    return [(key, _short(item, rounded=True)) for key, item in value.items()]
+
+
+def _stock(text: str) -> bool:
+    """A canned confirmation in a result ("Message sent to 'USR005' successfully.")."""
+    return bool(re.search(r"successful|\bsuccess", text, re.IGNORECASE)) and len(text) > 20
+
+
+def _short(value: Any, rounded: bool = False) -> str:
+    """A value as quoted in the CoT: exact for arguments, rounded for results being read."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, str) and re.fullmatch(r"[\w.@#/-]+", value) and not value.isalpha():
+        return value  # an id or file name reads fine bare
+    if isinstance(value, str) and not (rounded and NUMBER_REPR.search(value)):
+        text = repr(value)
+    elif isinstance(value, (int, float)) and not rounded:
+        text = json.dumps(value)
+    else:
+        text = say_value(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,319 @@
+"""The template reasoner's assistant side, on real synthesized samples: chain-of-thought built from
+conditions, data flows and the actual results; final answers in plain words; failed calls told as
+failures; critic hints that name the skipped call's purpose."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from typing import Any
+
+import pytest
+
+from funreason_envs.domains import domain_class
+from funreason_envs.synthesis.answers import say_number, say_value, second_person
+from funreason_envs.synthesis.kits import kit_domains
+from funreason_envs.synthesis.outcomes import failure_reason, result_failed
+from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
+from funreason_envs.synthesis.reasoning import CONDITION_WORDS
+from funreason_envs.synthesis.record import Sample
+from funreason_envs.synthesis.run import roles_factory
+from funreason_envs.synthesis.verify import verify_sample
+
+ALL = Settings(seed=23, domains=tuple(kit_domains()))
+POSTING = Settings(seed=7, domains=("posting",))  # follows and unfollows that can fail
+VEHICLE = Settings(seed=5, domains=("vehicle",))  # engine starts that need the brake and the doors
+MUTATES = {
+    tool.name: tool.mutates_state for domain in kit_domains() for tool in domain_class(domain).spec().tools
+}
+FAILURE_WORDS = re.compile(r"fail|did not|didn't|not go through|broke|errored|rejected|problem", re.I)
+
+
+@cache
+def built(settings: Settings, count: int) -> tuple[Sample, ...]:
+    """The samples a run would write; a walk that finds no goal is a rejection phase 3 never saw."""
+    factory = roles_factory("template", settings)
+    samples = []
+    for index in range(count):
+        try:
+            samples.append(SampleBuilder(index, settings, factory).build())
+        except Rejected as rejected:
+            assert rejected.reason == "phase1_no_walk", rejected  # the reasoner never fails a turn
+    assert len(samples) >= 0.8 * count
+    return tuple(samples)
+
+
+def assistant_texts(sample: Sample) -> list[str]:
+    return [
+        f"{m.get('reasoning_content') or ''} {m.get('content') or ''}"
+        for m in sample.messages
+        if m["role"] == "assistant"
+    ]
+
+
+def turns_of(sample: Sample) -> list[list[dict[str, Any]]]:
+    """The messages after each user message, up to the next one."""
+    turns: list[list[dict[str, Any]]] = []
+    for message in sample.messages[1:]:
+        if message["role"] == "user":
+            turns.append([])
+        else:
+            turns[-1].append(message)
+    return turns
+
+
+# -- failures ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"unfollow_status": false}',
+        '{"follow_status": false}',
+        '{"success": false}',
+        '{"login_status": false, "message": "User ID \'USR9\' not found."}',
+        '{"booking_status": false, "error": "Insufficient funds"}',
+        '{"error": "rm: cannot remove \'x\': No such file or directory"}',
+        '["Error: Login required to view the watchlist."]',
+        "Error: unknown tool",
+    ],
+)
+def test_failure_results_are_recognised(content):
+    assert result_failed(content)
+    assert failure_reason(content)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"follow_status": true}', '{"result": "\'a\' removed"}', "null", '{"matching_lines": []}', "[1, 2]"],
+)
+def test_successful_results_are_not_failures(content):
+    assert not result_failed(content)
+
+
+def test_a_look_up_answering_false_is_information_not_a_failure():
+    assert not result_failed('{"login_status": false}', "message_get_login_status")
+    assert not result_failed('{"verification_status": false}', changes_state=False)
+    assert result_failed('{"login_status": false}', "message_login")
+    assert result_failed('{"error": "no such booking"}', changes_state=False)
+
+
+def test_failed_calls_are_told_as_failures_in_the_cot_and_the_answer():
+    failures = 0
+    for sample in built(POSTING, 40):
+        assert verify_sample(sample) == []
+        for turn in turns_of(sample):
+            failed = [
+                m
+                for m in turn
+                if m["role"] == "tool" and result_failed(m["content"], m["name"], MUTATES[m["name"]])
+            ]
+            if not failed:
+                continue
+            failures += len(failed)
+            answer = turn[-1]
+            assert answer["role"] == "assistant" and not answer.get("tool_calls")
+            assert "failed" in answer["content"], answer["content"]
+            for message in failed:
+                position = turn.index(message)
+                following = next(m for m in turn[position:] if m["role"] == "assistant")
+                assert FAILURE_WORDS.search(following["reasoning_content"]), following["reasoning_content"]
+                assert message["name"] in following["reasoning_content"] + answer["content"]
+            assert not re.search(r"everything .* is done|succeeded, so", answer["reasoning_content"])
+    assert failures >= 3  # the seed was chosen so that failures happen
+
+
+# -- chain-of-thought -------------------------------------------------------------------------------
+
+
+def test_every_data_flow_value_is_named_where_it_is_used():
+    """A value taken from a result (this turn's or an earlier one's) is quoted in the CoT of the step
+    that uses it, next to the tool that produced it."""
+    checked = earlier = 0
+    for sample in built(ALL, 40):
+        calls_by_turn = sample.task.ground_truth
+        for record in sample.turns:
+            for flow in record.flows:
+                call = calls_by_turn[flow.target_turn][flow.target_call]
+                producer = calls_by_turn[flow.source_turn][flow.source_call].name
+                message = _message_calling(sample, flow.target_turn, call.name, call.arguments)
+                cot = message["reasoning_content"]
+                text = str(flow.value)[:40]  # long texts are quoted with an ellipsis
+                assert text in cot or repr(flow.value)[:40] in cot, (cot, flow)
+                assert producer in cot, (cot, producer)
+                checked += 1
+                earlier += flow.source_turn < flow.target_turn
+    assert checked > 30 and earlier > 5
+
+
+def _message_calling(sample: Sample, turn: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The assistant message of user turn `turn` that makes this call (a later turn may repeat it)."""
+    import json
+
+    starts = [index for index, message in enumerate(sample.messages) if message["role"] == "user"]
+    ends = [*starts[1:], len(sample.messages)]
+    for message in sample.messages[starts[turn] : ends[turn]]:
+        for call in message.get("tool_calls") or ():
+            if call["function"]["name"] == name and json.loads(call["function"]["arguments"]) == arguments:
+                return message
+    raise AssertionError(f"no call of {name} in turn {turn}")
+
+
+def test_prerequisite_conditions_are_explained():
+    """When a call is there only to make a later call possible (the brake before the engine), the
+    CoT says which condition the later call needs."""
+    explained = 0
+    for sample in built(VEHICLE, 30):
+        for message in sample.messages:
+            names = [call["function"]["name"] for call in message.get("tool_calls") or ()]
+            if "pressBrakePedal" in names and "startEngine" in _turn_calls(sample, message):
+                cot = message["reasoning_content"]
+                if CONDITION_WORDS["brake_pressed"] in cot:
+                    explained += 1
+                else:
+                    assert "pressBrakePedal" not in cot or "startEngine" in cot, cot
+    assert explained >= 3
+
+
+def _turn_calls(sample: Sample, message: dict[str, Any]) -> list[str]:
+    for turn in turns_of(sample):
+        if any(m is message for m in turn):
+            return [call["function"]["name"] for m in turn for call in m.get("tool_calls") or ()]
+    return []
+
+
+def test_cot_never_copies_a_tool_description_or_reveals_the_advanced_tool():
+    descriptions = {
+        tool.name: tool.description.split(":")[0].split("(")[0].strip().rstrip(".")
+        for domain in kit_domains()
+        for tool in domain_class(domain).spec().tools
+    }
+    for sample in built(ALL, 40):
+        advanced = {r.advanced_tool.name for r in sample.turns if r.advanced_tool is not None}
+        asked = ""
+        for message in sample.messages:
+            if message["role"] == "user":
+                asked += message["content"].lower()  # the user's own words may be retold
+            cot = (message.get("reasoning_content") or "").lower()
+            for description in descriptions.values():
+                copied = len(description) >= 25 and description.lower() in cot
+                assert not copied or description.lower() in asked, description
+            for name in advanced - {call.name for turn in sample.task.ground_truth for call in turn}:
+                assert name.lower() not in cot
+
+
+def skeleton(sentence: str, names: set[str]) -> str:
+    sentence = re.sub(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", "Q", sentence)
+    sentence = re.sub(r"\d+(\.\d+)?", "N", sentence)
+    out = []
+    for word in sentence.split():
+        core = word.strip(".,;:!?()")
+        if core and (core[0].isupper() or re.search(r"[\d_]", core) or core.lower() in names):
+            out.append("X")
+        else:
+            out.append(word.lower())
+    return " ".join(out)
+
+
+def test_cot_varies_in_structure_not_just_in_values():
+    sentences, names, openings = [], set(), Counter()
+    for sample in built(ALL, 40):
+        names |= {tool["function"]["name"].lower() for tool in sample.tools}
+        for message in sample.messages:
+            cot = message.get("reasoning_content") or ""
+            sentences += [s for s in re.split(r"(?<=[.!?])\s+", cot) if s]
+    skeletons = Counter(skeleton(sentence, names) for sentence in sentences)
+    top = sum(count for _, count in skeletons.most_common(20))
+    assert top / len(sentences) <= 0.2
+    # the old single closing line is gone, and no closing frame dominates
+    closings = Counter(
+        skeleton(re.split(r"(?<=[.!?])\s+", m["reasoning_content"])[-1], names)
+        for sample in built(ALL, 40)
+        for m in sample.messages
+        if m["role"] == "assistant" and not m.get("tool_calls") and m.get("reasoning_content")
+    )
+    assert closings.most_common(1)[0][1] / sum(closings.values()) < 0.1
+    openings.update(
+        skeleton(re.split(r"(?<=[.!?])\s+", m["reasoning_content"])[0], names)
+        for sample in built(ALL, 40)
+        for m in sample.messages
+        if m["role"] == "assistant" and m.get("tool_calls")
+    )
+    assert len(openings) > 0.5 * sum(openings.values())
+
+
+def test_the_same_seed_gives_the_same_reasoning():
+    factory = roles_factory("template", ALL)
+    assert SampleBuilder(3, ALL, factory).build().messages == built(ALL, 40)[3].messages
+
+
+# -- final answers ----------------------------------------------------------------------------------
+
+
+def test_final_answers_read_like_a_person_wrote_them():
+    checked_my = 0
+    answers = []
+    for settings, count in ((ALL, 40), (POSTING, 40), (VEHICLE, 30)):
+        for sample in built(settings, count):
+            for query, turn in zip(
+                [m["content"] for m in sample.messages if m["role"] == "user"], turns_of(sample), strict=True
+            ):
+                answer = turn[-1]["content"]
+                answers.append(answer)
+                for phrase in re.findall(r"\bmy ((?:new |latest )?[a-z]+)\b", query):
+                    if re.search(rf"\b{phrase}\b", answer):  # the user's "my X", retold, is "your X"
+                        assert not re.search(rf"\bmy {phrase}\b", answer), (query, answer)
+                        checked_my += 1
+    assert len(answers) > 300 and checked_my > 5
+    for answer in answers:
+        assert "mpf(" not in answer and "{" not in answer, answer  # no reprs or JSON dumps
+        assert not re.search(r"\bNone\b(?! of)", answer), answer
+        assert not re.search(r"\d\.\d{5,}", answer), answer  # no float noise
+        assert not re.search(r"Here (?:are|is)[^:.]*: none\b", answer), answer
+
+
+@pytest.mark.parametrize(
+    ("value", "spoken"),
+    [
+        (3.1916666666666664, "3.19"),
+        (38299.99999999999, "38300"),
+        (0.000123456, "0.0001235"),
+        (58500.0, "58500"),
+        (-2.2222, "-2.22"),
+        ("mpf('2.63275242')", "2.63"),
+        ([], "none"),
+        (["a", "b", "c"], "a, b and c"),
+        (list(range(9)), "0, 1, 2, 3, 4 and 4 more"),
+        ({"received_count": 3, "USR004": ["hi"]}, "received count: 3; USR004: hi"),
+    ],
+)
+def test_values_are_spoken_plainly(value, spoken):
+    assert (say_number(value) if isinstance(value, float) else say_value(value)) == spoken
+
+
+def test_the_users_words_are_turned_to_the_user():
+    assert second_person("the person my message about 'my plan' went to") == (
+        "the person your message about 'my plan' went to"
+    )
+    assert second_person("the one account I follow") == "the one account you follow"
+
+
+# -- the critic -------------------------------------------------------------------------------------
+
+
+def test_critic_hints_name_the_missing_call_and_what_it_was_for():
+    hints = [
+        (hint, record, sample)
+        for sample in built(ALL, 40)
+        for record in sample.turns
+        for hint in record.hints
+    ]
+    assert len(hints) >= 3
+    for hint, record, sample in hints:
+        calls = [call.name for call in sample.task.ground_truth[record.index]]
+        named = [name for name in calls if name in hint]
+        assert named, hint
+        assert re.search(r"result|needs|condition|look", hint), hint
+        if len(set(calls)) >= 3:
+            assert len(named) < len(set(calls)), hint  # a hint, not the whole plan
