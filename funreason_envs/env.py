@@ -19,6 +19,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.jsonutil import copy_json
+from funreason_envs.replies import normalize_reply
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
 
 RESET_OPTIONS = frozenset({"initial_config", "long_context", "message"})
@@ -145,6 +146,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         if self.router is None:
             raise gym.error.ResetNeeded("call reset() before step()")
         self._step_count += 1
+        try:
+            action = normalize_reply(action, self.router.parameter_order)
+        except CallParseError as exc:
+            return self._refuse(action, str(exc))
         if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
             self.messages.append(_assistant_text(action))
             observation, reward, terminated = self._on_reply(action)
