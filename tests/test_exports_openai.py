@@ -21,7 +21,7 @@ def tool_names(tools):
 
 
 def test_whole_rows_are_the_verified_conversations_with_tools(tmp_path):
-    rows = rows_of(tmp_path)
+    rows = rows_of(tmp_path, string_arguments=True)
     assert [row["sample_id"] for row in rows] == [sample.id for sample in samples()]
     for row, sample in zip(rows, samples(), strict=True):
         assert row["messages"] == sample.messages
@@ -36,7 +36,7 @@ def test_whole_rows_are_the_verified_conversations_with_tools(tmp_path):
 
 
 def test_prompt_completion_rows_train_one_turn_on_the_context_it_will_see(tmp_path):
-    rows = rows_of(tmp_path, split_turns=True)
+    rows = rows_of(tmp_path, split_turns=True, string_arguments=True)
     by_sample = {sample.id: sample for sample in samples()}
     assert len(rows) == sum(len(sample.task.turns) for sample in samples())
     for row in rows:
@@ -51,6 +51,26 @@ def test_prompt_completion_rows_train_one_turn_on_the_context_it_will_see(tmp_pa
         # the prompt is the conversation so far, only without earlier thinking
         stripped = [{k: v for k, v in m.items() if k != "reasoning_content"} for m in sample.messages]
         assert row["prompt"] == stripped[: len(row["prompt"])]
+
+
+@pytest.mark.parametrize("split_turns", [False, True])
+def test_arguments_are_objects_by_default_and_strings_on_request(tmp_path, split_turns):
+    objects = rows_of(tmp_path / "objects", split_turns=split_turns)
+    strings = rows_of(tmp_path / "strings", split_turns=split_turns, string_arguments=True)
+    calls = 0
+    for with_objects, with_strings in zip(objects, strings, strict=True):
+        for column in ("messages", "prompt", "completion"):
+            for ours, theirs in zip(with_objects.get(column, []), with_strings.get(column, []), strict=True):
+                for call, string_call in zip(
+                    ours.get("tool_calls") or [], theirs.get("tool_calls") or [], strict=True
+                ):
+                    assert isinstance(call["function"]["arguments"], dict)
+                    assert call["function"]["arguments"] == json.loads(string_call["function"]["arguments"])
+                    calls += 1
+                assert {k: v for k, v in ours.items() if k != "tool_calls"} == {
+                    k: v for k, v in theirs.items() if k != "tool_calls"
+                }
+    assert calls > 20
 
 
 def test_split_rows_show_held_out_tools_only_from_their_turn(tmp_path):

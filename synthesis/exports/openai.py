@@ -15,6 +15,10 @@ turn in one of two ways that trainers honour:
   turn's, as OpenAI's fine-tuning format reads it.
 Either way earlier turns lose `reasoning_content`, as Qwen3's template drops thinking before the
 last user query, so the trained turn sees the context it will see at inference.
+
+Tool-call `arguments` are JSON objects (what TRL's `parse_response` produces and what most chat
+templates iterate over); `string_arguments` keeps OpenAI's JSON strings. Loading the rows with HF
+`datasets` needs version 4.7 or later (schemas whose `type` is a string in one row and a list in another).
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from funreason_envs.synthesis.exports.base import ChatExporter, Row, Variant
-from funreason_envs.synthesis.exports.conversation import Message, tools_at, without_reasoning
+from funreason_envs.synthesis.exports.conversation import (
+    Message,
+    arguments_of,
+    tools_at,
+    without_reasoning,
+)
 from funreason_envs.synthesis.record import Sample
 
 
@@ -31,9 +40,19 @@ class OpenAIExporter(ChatExporter):
 
     name: ClassVar[str] = "openai"
     file: ClassVar[str] = "openai.jsonl"
-    option_keys: ClassVar[tuple[str, ...]] = (*ChatExporter.option_keys, "openai_loss_marking")
+    option_keys: ClassVar[tuple[str, ...]] = (
+        *ChatExporter.option_keys,
+        "openai_loss_marking",
+        "string_arguments",
+    )
 
     def render(self, sample: Sample, variant: Variant) -> list[Row]:
+        rows = self._rows(sample, variant)
+        if self.options.string_arguments:
+            return rows
+        return [{key: _with_object_arguments(value) for key, value in row.items()} for row in rows]
+
+    def _rows(self, sample: Sample, variant: Variant) -> list[Row]:
         if not self.options.split_turns:
             messages = variant.conversation.messages()
             return [{"messages": messages, "tools": tools_at(sample, None), **variant.row_meta(sample)}]
@@ -56,3 +75,20 @@ def _weighted(messages: list[Message], weight: int) -> list[Message]:
     return [
         {**message, "weight": weight} if message["role"] == "assistant" else message for message in messages
     ]
+
+
+def _with_object_arguments(value: object) -> object:
+    """A message list whose tool calls carry `arguments` as objects; any other column unchanged."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) and "role" in item for item in value):
+        return value
+    return [_message_with_object_arguments(message) for message in value]
+
+
+def _message_with_object_arguments(message: Message) -> Message:
+    if not message.get("tool_calls"):
+        return message
+    calls = [
+        {**call, "function": {**call["function"], "arguments": arguments_of(call)}}
+        for call in message["tool_calls"]
+    ]
+    return {**message, "tool_calls": calls}
