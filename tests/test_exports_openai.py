@@ -16,6 +16,13 @@ def rows_of(tmp_path, **options):
     return read_jsonl(tmp_path / "openai.jsonl")
 
 
+def as_exported(messages):
+    """The sample's messages as exported: a calling assistant message's null content becomes ""."""
+    return [
+        {**m, "content": ""} if m["role"] == "assistant" and m.get("content") is None else m for m in messages
+    ]
+
+
 def tool_names(tools):
     return [tool["function"]["name"] for tool in tools]
 
@@ -24,7 +31,7 @@ def test_whole_rows_are_the_verified_conversations_with_tools(tmp_path):
     rows = rows_of(tmp_path, string_arguments=True)
     assert [row["sample_id"] for row in rows] == [sample.id for sample in samples()]
     for row, sample in zip(rows, samples(), strict=True):
-        assert row["messages"] == sample.messages
+        assert row["messages"] == as_exported(sample.messages)
         assert row["id"] == sample.id and row["turn"] is None and row["error_tool_response"] is False
         assert tool_names(row["tools"]) == tool_names(sample.tools)
         assert all(tool["type"] == "function" and "parameters" in tool["function"] for tool in row["tools"])
@@ -43,14 +50,14 @@ def test_prompt_completion_rows_train_one_turn_on_the_context_it_will_see(tmp_pa
         sample = by_sample[row["sample_id"]]
         turn = read_conversation(sample).turns[row["turn"]]
         assert set(row) >= {"prompt", "completion", "tools"} and "messages" not in row
-        assert row["completion"] == [m for step in turn.steps for m in step.messages()]
+        assert row["completion"] == as_exported([m for step in turn.steps for m in step.messages()])
         assert row["completion"][-1]["role"] == "assistant" and not row["completion"][-1].get("tool_calls")
         assert row["prompt"][-1] == {"role": "user", "content": turn.user_text()}
         assert row["prompt"][0]["role"] == "system"
         assert not any("reasoning_content" in message for message in row["prompt"])
         # the prompt is the conversation so far, only without earlier thinking
         stripped = [{k: v for k, v in m.items() if k != "reasoning_content"} for m in sample.messages]
-        assert row["prompt"] == stripped[: len(row["prompt"])]
+        assert row["prompt"] == as_exported(stripped[: len(row["prompt"])])
 
 
 @pytest.mark.parametrize("split_turns", [False, True])

@@ -72,6 +72,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="openai/parquet: tool-call arguments as JSON strings (default: objects, as TRL expects)",
     )
     parser.add_argument(
+        "--one-call-per-message",
+        action="store_true",
+        help="openai/parquet: parallel calls as single-call steps (templates such as Llama 3.1's)",
+    )
+    parser.add_argument(
         "--sharegpt-template",
         help="sharegpt: your LLaMA-Factory template (qwen3, llama3, ...); sets the result separator",
     )
@@ -98,6 +103,7 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
         error_rows=args.error_rows,
         openai_loss_marking=args.openai_loss_marking,
         string_arguments=args.string_arguments,
+        one_call_per_message=args.one_call_per_message,
         bfcl_name=args.bfcl_name,
         **extra,
     )

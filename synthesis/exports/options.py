@@ -39,6 +39,7 @@ class ExportOptions:
         entries as multi-turn; long-context tasks go to `<name>_long_context`.
     string_arguments: `openai`/`parquet` tool-call `arguments` as JSON strings (OpenAI's wire format)
         instead of objects (what TRL's `parse_response` produces and most chat templates expect).
+    one_call_per_message: `openai`/`parquet` parallel calls as consecutive single-call steps (Llama 3.1/3.2).
     """
 
     split_turns: bool = False
@@ -47,6 +48,7 @@ class ExportOptions:
     sharegpt_result_separator: str = QWEN_RESULT_SEPARATOR
     bfcl_name: str = "multi_turn_synthesized"
     string_arguments: bool = False
+    one_call_per_message: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.error_rows <= 1.0:
