@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "evaluate an agent on task sets, or re-score recorded responses",
     ),
     "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
+    "serve": ("funreason_envs.commands.serve", "serve an env as an OpenEnv server (extra: openenv)"),
     "synthesize": (
         "funreason_envs.commands.synthesize",
         "synthesize verified multi-turn trajectories (FunReason-MT)",
