@@ -146,14 +146,16 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         if self.router is None:
             raise gym.error.ResetNeeded("call reset() before step()")
         self._step_count += 1
-        try:
-            action = normalize_reply(action, self.router.parameter_order)
-        except CallParseError as exc:
-            return self._refuse(action, str(exc))
+        action, unreadable = normalize_reply(action, self.router.parameter_order)
         if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
+            self.invalid_actions += (
+                unreadable is not None
+            )  # calls that do not decode end the turn, as in BFCL
             self.messages.append(_assistant_text(action))
             observation, reward, terminated = self._on_reply(action)
-            return observation, reward, terminated, self._truncated(), self._info()
+            info = self._info()
+            info["action_error"] = unreadable
+            return observation, reward, terminated, self._truncated(), info
         try:
             calls = self.router.parse(action)
         except CallParseError as exc:

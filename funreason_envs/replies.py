@@ -4,6 +4,8 @@ A model's message often carries its calls inside `content` (Hermes `<tool_call>`
 JSON) and its reasoning in `<think>` or `reasoning_content`. `normalize_reply` runs the same parser the agents
 use (`funreason_envs.agents.parsing`), so an env accepts what a model emits: calls become `tool_calls`,
 reasoning moves to `reasoning_content`, and text without calls stays a plain reply (which ends the turn).
+Text whose calls cannot be read is a reply too, as bfcl-eval ends a turn whose output does not decode;
+the reason is handed back so the env can count and show it.
 """
 
 from __future__ import annotations
@@ -13,30 +15,29 @@ from typing import Any
 
 from funreason_envs.agents.parsing import THINK_CLOSE, THINK_OPEN, parse_model_text, split_reasoning
 from funreason_envs.calls import ParameterOrder
-from funreason_envs.errors import CallParseError
 
 
-def normalize_reply(action: Any, parameter_order: ParameterOrder) -> Any:
-    """The action with calls and reasoning written in an assistant message's text made explicit.
+def normalize_reply(action: Any, parameter_order: ParameterOrder) -> tuple[Any, str | None]:
+    """The action with calls and reasoning written in an assistant message's text made explicit, and why
+    calls the text clearly holds could not be read (then the action is a plain reply), or None.
 
-    Returns anything that is not an assistant message (or call text with a `<think>` block) unchanged.
-    Raises `CallParseError` when the text clearly holds calls that cannot be read.
+    Anything that is not an assistant message (or call text with a `<think>` block) comes back unchanged.
     """
     if isinstance(action, str) and (THINK_OPEN in action or THINK_CLOSE in action):
         action = {"role": "assistant", "content": action}
     if not isinstance(action, Mapping) or action.get("role") != "assistant":
-        return action
+        return action, None
     text = message_text(action.get("content"))
     if text is None:
-        return action
+        return action, None
     if action.get("tool_calls"):
         reasoning, rest = split_reasoning(text)
-        return _message(action, rest.strip() or None, reasoning, action["tool_calls"])
+        return _message(action, rest.strip() or None, reasoning, action["tool_calls"]), None
     parsed = parse_model_text(text, parameter_order)
-    if parsed.error:
-        raise CallParseError(parsed.error)
     calls = [{"name": call.name, "arguments": call.arguments} for call in parsed.calls]
-    return _message(action, parsed.content or ("" if not calls else None), parsed.reasoning, calls)
+    return _message(
+        action, parsed.content or ("" if not calls else None), parsed.reasoning, calls
+    ), parsed.error
 
 
 def message_text(content: Any) -> str | None:

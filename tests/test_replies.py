@@ -6,7 +6,6 @@ import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401
-from funreason_envs.errors import CallParseError
 from funreason_envs.replies import normalize_reply
 
 TURN_0 = [
@@ -59,16 +58,22 @@ def test_reasoning_content_and_think_are_both_kept():
     assert env.unwrapped.messages[-2]["content"] is None
 
 
-def test_plain_text_ends_a_free_play_episode_and_unreadable_calls_are_refused():
+def test_plain_text_ends_a_free_play_episode():
     env = gym.make("FunReason/FileSystem-v0")
     env.reset(seed=0)
-    obs, _, terminated, _, info = env.step(
-        {"role": "assistant", "content": '<tool_call>{"name": "ls", "arguments": {</tool_call>'}
-    )
-    assert not terminated and obs["content"].startswith("Error:") and info["invalid_actions"] == 1
-    assert "invalid JSON" in info["action_error"]
-    _, _, terminated, _, _ = env.step({"role": "assistant", "content": "Nothing more to do."})
-    assert terminated
+    _, _, terminated, _, info = env.step({"role": "assistant", "content": "Nothing more to do."})
+    assert terminated and info["action_error"] is None and info["invalid_actions"] == 0
+
+
+def test_unreadable_calls_end_the_turn_as_in_bfcl_and_are_counted_and_named():
+    env = gym.make("FunReason/MultiTurn-v0")
+    env.reset(options={"task": "demo_file_system_0"})
+    broken = '<think>copy it</think><tool_call>{"name": "cd", "arguments": {</tool_call>'
+    obs, _, terminated, _, info = env.step({"role": "assistant", "content": broken})
+    assert obs["content"] == "Now tell me how many lines the original report has." and not terminated
+    assert info["invalid_actions"] == 1 and "invalid JSON" in info["action_error"]
+    assert info["check"]["turns"][0]["passed"] is False
+    assert env.unwrapped.messages[-2]["reasoning_content"] == "copy it"
 
 
 def test_a_call_string_with_a_think_block_is_read():
@@ -80,7 +85,7 @@ def test_a_call_string_with_a_think_block_is_read():
 
 def test_normalize_reply_leaves_other_actions_alone():
     call = {"name": "ls", "arguments": {}}
-    assert normalize_reply(call, {}) is call
-    assert normalize_reply("ls()", {}) == "ls()"
-    with pytest.raises(CallParseError):
-        normalize_reply({"role": "assistant", "content": "[cd(folder=)]"}, {})
+    assert normalize_reply(call, {}) == (call, None)
+    assert normalize_reply("ls()", {}) == ("ls()", None)
+    reply, problem = normalize_reply({"role": "assistant", "content": "[cd(folder=)]"}, {})
+    assert reply == {"role": "assistant", "content": "[cd(folder=)]"} and "invalid call syntax" in problem
