@@ -202,3 +202,17 @@ def trained_text(tokenizer, example):
         token for token, label in zip(example["input_ids"], example["labels"], strict=True) if label != -100
     ]
     return tokenizer.decode(ids)
+
+
+def test_split_rows_show_no_empty_thinking_in_history_with_the_stock_template(tmp_path, tokenizer):
+    """The README's advice for split rows: the stock Qwen3 template leaves earlier turns without thinking;
+    TRL's training template (what `assistant_only_loss=True` swaps in) writes empty blocks there."""
+    rows = [row for row in load_rows(exported(tmp_path, split_turns=True)) if row["turn"] > 0]
+    for row in rows:
+        messages = without_nulls(row["prompt"]) + without_nulls(row["completion"])
+        stock = tokenizer.apply_chat_template(messages, tools=row["tools"], tokenize=False)
+        training = tokenizer.apply_chat_template(
+            messages, tools=row["tools"], tokenize=False, chat_template=TEMPLATES["qwen3_training"]
+        )
+        assert "<think>\n\n</think>" not in stock
+        assert "<think>\n\n</think>" in training
