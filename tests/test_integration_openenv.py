@@ -128,3 +128,13 @@ def test_serve_arguments():
     assert env_kwargs(args) == {"domains": "trading,message"}
     with pytest.raises(ConfigError, match="--tasks"):
         env_kwargs(parser.parse_args(["serve", "--env", "FunReason/Math-v0", "--tasks", "demo"]))
+
+
+def test_an_unknown_env_or_a_missing_extra_is_one_clear_error():
+    from funreason_envs.errors import MissingDependencyError
+    from funreason_envs.integrations import require
+
+    with pytest.raises(ConfigError, match=r"unknown env 'FunReason/Nope-v0'; serve one of: .*MultiTurn-v0"):
+        create_server("FunReason/Nope-v0")
+    with pytest.raises(MissingDependencyError, match=r"pip install 'funreason-envs\[openenv\]'"):
+        require("no_such_module_for_funreason", "openenv")

@@ -19,6 +19,7 @@ from typing import Any
 
 import gymnasium as gym
 
+from funreason_envs.errors import ConfigError
 from funreason_envs.integrations import require
 
 require("openenv.core.env_server", "openenv")
@@ -108,7 +109,9 @@ class FunReasonEnvironment(Environment[AssistantMessage, ToolObservation, State]
 
 def environment_factory(env_id: str = DEFAULT_ENV, **env_kwargs: Any) -> Callable[[], FunReasonEnvironment]:
     """A factory of isolated instances of one FunReason env, as `create_app` takes it."""
-    gym.spec(env_id)  # an unknown id fails here, with Gymnasium's message, not in the first session
+    if env_id not in gym.registry:  # fail here, not in the first session
+        known = ", ".join(name for name in gym.registry if name.startswith("FunReason/"))
+        raise ConfigError(f"unknown env {env_id!r}; serve one of: {known}")
     return functools.partial(FunReasonEnvironment, env_id, **env_kwargs)
 
 
