@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "funreason_envs.commands.quality",
         "quality figures of synthesized data (optionally beside BFCL's multi_turn_base)",
     ),
+    "serve": ("funreason_envs.commands.serve", "serve an env as an OpenEnv server (extra: openenv)"),
     "synthesize": (
         "funreason_envs.commands.synthesize",
         "synthesize verified multi-turn trajectories (FunReason-MT)",

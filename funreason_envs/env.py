@@ -25,6 +25,7 @@ from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
+from funreason_envs.replies import normalize_reply
 from funreason_envs.session import Session
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
 from funreason_envs.tasks.model import Task
@@ -196,10 +197,16 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._step_count += 1
+        action, unreadable = normalize_reply(action, self._session.router.parameter_order)
         if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
+            self.invalid_actions += (
+                unreadable is not None
+            )  # calls that do not decode end the turn, as in BFCL
             self.messages.append(_assistant_text(action))
             observation, reward, terminated = self._on_reply(action)
-            return observation, reward, terminated, self._truncated(), self._info()
+            info = self._info()
+            info["action_error"] = unreadable
+            return observation, reward, terminated, self._truncated(), info
         try:
             calls = self._session.parse(action)
         except CallParseError as exc:

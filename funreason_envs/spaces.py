@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 from gymnasium import spaces
+from gymnasium.vector.utils import create_shared_memory, read_from_shared_memory, write_to_shared_memory
 
 from funreason_envs.calls import parse_calls
-from funreason_envs.errors import CallParseError
+from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.schema import Checker, sample_value
 from funreason_envs.specs import ToolSpec
 
@@ -18,6 +22,9 @@ OBSERVATION_KEYS = frozenset({"role", "content", "tool_results"})
 RESULT_KEYS = frozenset({"tool_call_id", "name", "content", "status"})
 RESULT_STATUSES = ("ok", "error", "invalid")
 SAMPLE_MESSAGES = ("Please list the files here.", "What changed?", "Carry on.", "Thanks, that is all.")
+# Room for one observation in `AsyncVectorEnv`'s shared memory (JSON, UTF-8), per sub-environment.
+SHARED_OBSERVATION_BYTES = 4 * 1024 * 1024
+LENGTH_BYTES = 8
 
 
 class MessageSpace(spaces.Space[dict]):
@@ -27,8 +34,14 @@ class MessageSpace(spaces.Space[dict]):
     each `{"tool_call_id", "name", "content", "status"}` with status "ok", "error" or "invalid".
     """
 
-    def __init__(self, seed: int | np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        seed: int | np.random.Generator | None = None,
+        *,
+        shared_memory_bytes: int = SHARED_OBSERVATION_BYTES,
+    ) -> None:
         super().__init__(shape=None, dtype=None, seed=seed)
+        self.shared_memory_bytes = shared_memory_bytes
 
     @property
     def is_np_flattenable(self) -> bool:
@@ -53,6 +66,67 @@ class MessageSpace(spaces.Space[dict]):
 
     def __repr__(self) -> str:
         return "MessageSpace()"
+
+
+# -- AsyncVectorEnv shared memory: one fixed-size slot per sub-environment holding the observation as JSON.
+
+
+@create_shared_memory.register(MessageSpace)
+def _create_message_memory(space: MessageSpace, n: int = 1, ctx: ModuleType = multiprocessing) -> Any:
+    return ctx.Array("B", n * (LENGTH_BYTES + space.shared_memory_bytes))
+
+
+@write_to_shared_memory.register(MessageSpace)
+def _write_message(space: MessageSpace, index: int, value: dict[str, Any], shared_memory: Any) -> None:
+    payload = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    if len(payload) > space.shared_memory_bytes:
+        raise ConfigError(
+            f"an observation of {len(payload)} bytes does not fit AsyncVectorEnv's shared memory "
+            f"({space.shared_memory_bytes} bytes per env); use AsyncVectorEnv(..., shared_memory=False)"
+        )
+    slot = LENGTH_BYTES + space.shared_memory_bytes
+    buffer = np.frombuffer(shared_memory.get_obj(), dtype=np.uint8)
+    start = index * slot
+    buffer[start : start + LENGTH_BYTES] = np.frombuffer(
+        len(payload).to_bytes(LENGTH_BYTES, "little"), np.uint8
+    )
+    buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + len(payload)] = np.frombuffer(payload, np.uint8)
+
+
+class SharedMessages(Sequence):
+    """A live view of the observations in shared memory, like the arrays Gymnasium reads for Box spaces.
+
+    Each item is decoded when read (None for a slot not written yet); a deep copy is a tuple of dicts.
+    """
+
+    def __init__(self, space: MessageSpace, shared_memory: Any, n: int) -> None:
+        self._buffer = np.frombuffer(shared_memory.get_obj(), dtype=np.uint8)
+        self._slot = LENGTH_BYTES + space.shared_memory_bytes
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._n)))
+        if not -self._n <= index < self._n:
+            raise IndexError(f"index {index} out of range for {self._n} environments")
+        start = (index % self._n) * self._slot
+        length = int.from_bytes(self._buffer[start : start + LENGTH_BYTES].tobytes(), "little")
+        payload = self._buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + length].tobytes()
+        return json.loads(payload.decode("utf-8")) if length else None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> tuple[dict[str, Any] | None, ...]:
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        return f"SharedMessages({list(self)!r})"
+
+
+@read_from_shared_memory.register(MessageSpace)
+def _read_messages(space: MessageSpace, shared_memory: Any, n: int = 1) -> SharedMessages:
+    return SharedMessages(space, shared_memory, n)
 
 
 def _is_result(item: Any) -> bool:

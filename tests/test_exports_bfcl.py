@@ -27,7 +27,7 @@ def export_bfcl(out, sample_list, **options):
     return stats
 
 
-def entries(out, category="synthesized"):
+def entries(out, category="multi_turn_synthesized"):
     questions = read_jsonl(out / "bfcl" / f"BFCL_v4_{category}.json")
     answers = read_jsonl(out / "bfcl" / "possible_answer" / f"BFCL_v4_{category}.json")
     assert [q["id"] for q in questions] == [a["id"] for a in answers]
@@ -38,7 +38,7 @@ def test_entries_have_bfcls_shape(tmp_path):
     stats = export_bfcl(tmp_path, samples())
     assert (stats.samples, stats.rows, sum(stats.skipped.values())) == (5, 10, 0)
     pairs = entries(tmp_path)
-    assert [q["id"] for q, _ in pairs] == [f"synthesized_{n}" for n in range(5)]
+    assert [q["id"] for q, _ in pairs] == [f"multi_turn_synthesized_{n}" for n in range(5)]
     assert [q["sample_id"] for q, _ in pairs] == [sample.id for sample in samples()]
     held_out, truth = pairs[1]
     assert held_out["question"] == [[{"role": "user", "content": "What is the last line of log.txt?"}], []]
@@ -55,10 +55,10 @@ def test_entries_have_bfcls_shape(tmp_path):
 
 def test_loaded_back_the_tasks_are_the_samples_tasks_and_replay_to_100_percent(tmp_path, capsys):
     export_bfcl(tmp_path, samples())
-    loaded = load_bfcl_tasks("synthesized", tmp_path / "bfcl")
+    loaded = load_bfcl_tasks("multi_turn_synthesized", tmp_path / "bfcl")
     for task, sample in zip(loaded, samples(), strict=True):
         original = sample.task
-        assert task.category == "synthesized" and not task.long_context
+        assert task.category == "multi_turn_synthesized" and not task.long_context
         assert task.domains == original.domains and task.initial_config == original.initial_config
         assert task.ground_truth == original.ground_truth and task.held_out == original.held_out
         expected_turns = [[] if i in original.held_out else turn for i, turn in enumerate(original.turns)]
@@ -67,7 +67,7 @@ def test_loaded_back_the_tasks_are_the_samples_tasks_and_replay_to_100_percent(t
     args = ["eval", "--tasks", "bfcl:synthesized", "--bfcl-data", str(tmp_path / "bfcl"), "--out", str(out)]
     assert main([*args, "--agent", "replay", "--quiet"]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["categories"]["synthesized"] == {
+    assert summary["categories"]["multi_turn_synthesized"] == {
         "total": 5,
         "passed": 5,
         "accuracy": 1.0,
@@ -91,16 +91,18 @@ def test_bfcl_evals_executor_and_checker_accept_the_files_and_agree_with_our_res
         final = {domains[name]: state for name, state in executed[-1][1].items()}
         assert final == sample.final_state, entry["id"]
         response = [[turn] if turn else [] for turn in truth]  # the ground truth as the model's answer
-        verdict = multi_turn_checker(response, truth, entry, "synthesized", f"export{next(_checker_runs)}")
+        verdict = multi_turn_checker(
+            response, truth, entry, "multi_turn_synthesized", f"export{next(_checker_runs)}"
+        )
         assert verdict["valid"], (entry["id"], verdict)
 
 
 def test_long_context_tasks_get_files_whose_ids_turn_long_context_on(tmp_path):
     export_bfcl(tmp_path, [*samples()[:1], long_context_sample()])
-    ((entry, _),) = entries(tmp_path, "synthesized_long_context")
-    assert entry["id"] == "synthesized_long_context_0" and entry["sample_id"] == "demo_long"
-    assert [q["id"] for q, _ in entries(tmp_path)] == ["synthesized_0"]
-    (task,) = load_bfcl_tasks("synthesized_long_context", tmp_path / "bfcl")
+    ((entry, _),) = entries(tmp_path, "multi_turn_synthesized_long_context")
+    assert entry["id"] == "multi_turn_synthesized_long_context_0" and entry["sample_id"] == "demo_long"
+    assert [q["id"] for q, _ in entries(tmp_path)] == ["multi_turn_synthesized_0"]
+    (task,) = load_bfcl_tasks("multi_turn_synthesized_long_context", tmp_path / "bfcl")
     assert task.long_context
     out = tmp_path / "eval"
     args = ["eval", "--tasks", "bfcl:synthesized_long_context", "--bfcl-data", str(tmp_path / "bfcl")]
@@ -139,7 +141,9 @@ def test_bfcl_eval_rewrites_tool_names_inside_strings_and_only_those(tmp_path):
             assert "_instance.cd(backup)" in written
 
 
-@pytest.mark.parametrize("name", ["my_long_context", "composite_set", "bad-name"])
+@pytest.mark.parametrize(
+    "name", ["multi_turn_my_long_context", "multi_turn_composite_set", "bad-name", "synthesized"]
+)
 def test_names_bfcl_would_misread_are_refused(name):
     with pytest.raises(ConfigError, match="bfcl_name"):
         ExportOptions(bfcl_name=name)
@@ -157,10 +161,13 @@ def test_public_state_helper_matches_our_layout():
 
 def test_a_custom_name_loads_only_from_a_folder_that_has_it(tmp_path):
     export_bfcl(tmp_path, samples()[:1])
-    assert [task.id for task in load_bfcl_tasks("synthesized", tmp_path / "bfcl")] == ["synthesized_0"]
+    expected = ["multi_turn_synthesized_0"]
+    assert [task.id for task in load_bfcl_tasks("synthesized", tmp_path / "bfcl")] == expected
+    assert [task.id for task in load_bfcl_tasks("multi_turn_synthesized", tmp_path / "bfcl")] == expected
     with pytest.raises(
-        ConfigError, match=r"unknown BFCL category 'synthesized'.*BFCL_v4_synthesized\.json.*"
+        ConfigError,
+        match=r"unknown BFCL category 'multi_turn_synthesized'.*BFCL_v4_multi_turn_synthesized\.json",
     ):
-        load_bfcl_tasks("synthesized")
+        load_bfcl_tasks("multi_turn_synthesized")
     with pytest.raises(ConfigError, match=r"bfcl:other: .*BFCL_v4_other\.json is missing"):
         load_bfcl_tasks("other", tmp_path / "bfcl")

@@ -16,15 +16,22 @@ def rows_of(tmp_path, **options):
     return read_jsonl(tmp_path / "openai.jsonl")
 
 
+def as_exported(messages):
+    """The sample's messages as exported: a calling assistant message's null content becomes ""."""
+    return [
+        {**m, "content": ""} if m["role"] == "assistant" and m.get("content") is None else m for m in messages
+    ]
+
+
 def tool_names(tools):
     return [tool["function"]["name"] for tool in tools]
 
 
 def test_whole_rows_are_the_verified_conversations_with_tools(tmp_path):
-    rows = rows_of(tmp_path)
+    rows = rows_of(tmp_path, string_arguments=True)
     assert [row["sample_id"] for row in rows] == [sample.id for sample in samples()]
     for row, sample in zip(rows, samples(), strict=True):
-        assert row["messages"] == sample.messages
+        assert row["messages"] == as_exported(sample.messages)
         assert row["id"] == sample.id and row["turn"] is None and row["error_tool_response"] is False
         assert tool_names(row["tools"]) == tool_names(sample.tools)
         assert all(tool["type"] == "function" and "parameters" in tool["function"] for tool in row["tools"])
@@ -36,21 +43,41 @@ def test_whole_rows_are_the_verified_conversations_with_tools(tmp_path):
 
 
 def test_prompt_completion_rows_train_one_turn_on_the_context_it_will_see(tmp_path):
-    rows = rows_of(tmp_path, split_turns=True)
+    rows = rows_of(tmp_path, split_turns=True, string_arguments=True)
     by_sample = {sample.id: sample for sample in samples()}
     assert len(rows) == sum(len(sample.task.turns) for sample in samples())
     for row in rows:
         sample = by_sample[row["sample_id"]]
         turn = read_conversation(sample).turns[row["turn"]]
         assert set(row) >= {"prompt", "completion", "tools"} and "messages" not in row
-        assert row["completion"] == [m for step in turn.steps for m in step.messages()]
+        assert row["completion"] == as_exported([m for step in turn.steps for m in step.messages()])
         assert row["completion"][-1]["role"] == "assistant" and not row["completion"][-1].get("tool_calls")
         assert row["prompt"][-1] == {"role": "user", "content": turn.user_text()}
         assert row["prompt"][0]["role"] == "system"
         assert not any("reasoning_content" in message for message in row["prompt"])
         # the prompt is the conversation so far, only without earlier thinking
         stripped = [{k: v for k, v in m.items() if k != "reasoning_content"} for m in sample.messages]
-        assert row["prompt"] == stripped[: len(row["prompt"])]
+        assert row["prompt"] == as_exported(stripped[: len(row["prompt"])])
+
+
+@pytest.mark.parametrize("split_turns", [False, True])
+def test_arguments_are_objects_by_default_and_strings_on_request(tmp_path, split_turns):
+    objects = rows_of(tmp_path / "objects", split_turns=split_turns)
+    strings = rows_of(tmp_path / "strings", split_turns=split_turns, string_arguments=True)
+    calls = 0
+    for with_objects, with_strings in zip(objects, strings, strict=True):
+        for column in ("messages", "prompt", "completion"):
+            for ours, theirs in zip(with_objects.get(column, []), with_strings.get(column, []), strict=True):
+                for call, string_call in zip(
+                    ours.get("tool_calls") or [], theirs.get("tool_calls") or [], strict=True
+                ):
+                    assert isinstance(call["function"]["arguments"], dict)
+                    assert call["function"]["arguments"] == json.loads(string_call["function"]["arguments"])
+                    calls += 1
+                assert {k: v for k, v in ours.items() if k != "tool_calls"} == {
+                    k: v for k, v in theirs.items() if k != "tool_calls"
+                }
+    assert calls > 20
 
 
 def test_split_rows_show_held_out_tools_only_from_their_turn(tmp_path):

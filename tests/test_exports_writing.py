@@ -18,7 +18,7 @@ ROW_FILES = {
     "openai": "openai.jsonl",
     "sharegpt": "sharegpt.jsonl",
     "hermes": "hermes.jsonl",
-    "bfcl": "bfcl/BFCL_v4_synthesized.json",
+    "bfcl": "bfcl/BFCL_v4_multi_turn_synthesized.json",
     "parquet": "parquet/rows.jsonl",
 }
 
@@ -91,7 +91,9 @@ def test_reusing_a_folder_with_other_options_or_foreign_files_is_refused(tmp_pat
         ConfigError, match=r"exported with split_turns=false; this run has split_turns=true; use the same"
     ):
         make_exporter("openai", tmp_path, ExportOptions(split_turns=True))
-    make_exporter("openai", tmp_path, ExportOptions(bfcl_name="other"))  # not an openai option: fine
+    make_exporter(
+        "openai", tmp_path, ExportOptions(bfcl_name="multi_turn_other")
+    )  # not an openai option: fine
     with (tmp_path / "openai.jsonl").open("a") as handle:
         handle.write("{}\n")
     with pytest.raises(ConfigError, match=r"openai.jsonl is .* bytes but the export ledger says"):

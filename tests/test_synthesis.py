@@ -115,7 +115,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_output(tmp_path):
     for name in (
         "samples.jsonl",
         "openai.jsonl",
-        "bfcl/BFCL_v4_synthesized.json",
-        "bfcl/possible_answer/BFCL_v4_synthesized.json",
+        "bfcl/BFCL_v4_multi_turn_synthesized.json",
+        "bfcl/possible_answer/BFCL_v4_multi_turn_synthesized.json",
     ):
         assert (killed / name).read_text() == (clean / name).read_text(), name

@@ -10,6 +10,7 @@ import sys
 from tqdm import tqdm
 
 from funreason_envs.errors import ConfigError
+from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
 from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.roles.backends import BackendSpec
 
@@ -86,6 +87,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         help="exports: share of samples that also get an error-tool-response row",
     )
+    parser.add_argument(
+        "--openai-loss-marking",
+        choices=("prompt_completion", "weight"),
+        default="prompt_completion",
+        help="openai split rows: TRL prompt/completion, or messages weighted 0/1 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--string-arguments",
+        action="store_true",
+        help="openai/parquet: tool-call arguments as JSON strings (default: objects, as TRL expects)",
+    )
+    parser.add_argument(
+        "--one-call-per-message",
+        action="store_true",
+        help="openai/parquet: parallel calls as single-call steps (templates such as Llama 3.1's)",
+    )
+    parser.add_argument(
+        "--sharegpt-template",
+        help="sharegpt: your LLaMA-Factory template (qwen3, llama3, ...); sets the result separator",
+    )
+    parser.add_argument(
+        "--sharegpt-result-separator",
+        help="sharegpt: text joining parallel calls' results in one observation (overrides the template's)",
+    )
+    parser.add_argument(
+        "--bfcl-name",
+        default="multi_turn_synthesized",
+        help="bfcl: files are BFCL_v4_<name>.json; must start with multi_turn_ (default %(default)s)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -101,6 +131,23 @@ def _export_names() -> tuple[str, ...]:
     return tuple(EXPORTERS)
 
 
+def export_options(args: argparse.Namespace) -> ExportOptions:
+    """The export options the command line asks for."""
+    separator = args.sharegpt_result_separator
+    if separator is None:
+        separator = result_separator_for(args.sharegpt_template) if args.sharegpt_template else None
+    extra = {"sharegpt_result_separator": separator} if separator is not None else {}
+    return ExportOptions(
+        split_turns=args.split_turns,
+        error_rows=args.error_rows,
+        openai_loss_marking=args.openai_loss_marking,
+        string_arguments=args.string_arguments,
+        one_call_per_message=args.one_call_per_message,
+        bfcl_name=args.bfcl_name,
+        **extra,
+    )
+
+
 def _turn_range(text: str) -> tuple[int, int]:
     low, _, high = text.partition("-")
     try:
@@ -114,7 +161,7 @@ def _turn_range(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
-    from funreason_envs.synthesis.exports import EXPORTERS, ExportOptions, export
+    from funreason_envs.synthesis.exports import EXPORTERS, export
     from funreason_envs.synthesis.kits import kit_domains
     from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
@@ -135,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     for name in formats:  # a missing optional package fails now, not after hours of synthesis
         EXPORTERS[name].check_dependencies()
     check_options(args)
-    options = ExportOptions(split_turns=args.split_turns, error_rows=args.error_rows)
+    options = export_options(args)
     low, high = _turn_range(args.turns)
     settings = Settings(
         seed=args.seed,

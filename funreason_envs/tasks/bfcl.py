@@ -68,11 +68,15 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 def load_bfcl_tasks(category: str, data_dir: str | Path | None = None) -> list[Task]:
     """All tasks of one BFCL multi-turn category, in file order.
 
-    With `data_dir`, any `BFCL_v4_<name>.json` there also loads as category `<name>` (an exported
-    synthetic set, say); a name containing `long_context` runs in long-context mode, as in bfcl-eval.
+    With `data_dir`, any `BFCL_v4_<name>.json` (or `BFCL_v4_multi_turn_<name>.json`) there also loads as
+    category `<name>` (`multi_turn_<name>`): an exported synthetic set, say; a name containing
+    `long_context` runs in long-context mode, as in bfcl-eval.
     """
-    if data_dir is not None and (Path(data_dir) / f"BFCL_v4_{category}.json").is_file():
-        folder = Path(data_dir)
+    local = [name for name in (category, f"multi_turn_{category}") if data_dir is not None]
+    found = [name for name in local if (Path(str(data_dir)) / f"BFCL_v4_{name}.json").is_file()]
+    if found:
+        category = found[0]
+        folder = Path(str(data_dir))
     elif data_dir is not None and f"multi_turn_{category.removeprefix('multi_turn_')}" not in CATEGORIES:
         raise BfclDataNotFound(
             f"bfcl:{category}: {Path(data_dir) / f'BFCL_v4_{category}.json'} is missing; "

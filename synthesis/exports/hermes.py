@@ -10,6 +10,10 @@ A whole-conversation row is `{"text"}` and keeps every turn's thinking (all turn
 split row is `{"prompt", "completion"}` (TRL's standard prompt-completion type): the prompt is the
 conversation before the turn plus its user message, with earlier turns' thinking dropped as Qwen3's
 template drops it, and the completion is the turn's assistant blocks and tool results.
+
+A row's `text` (or `completion`) ends with `<|im_end|>`, without the newline the template puts between
+blocks: TRL appends the EOS token to text that does not already end with it, which would give the last
+block a second end-of-turn token.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ class HermesExporter(ChatExporter):
             head = render_system(system, tools_at(sample, None))
             messages = [message for turn in conversation.turns for message in turn.messages()]
             body = render_messages(messages, think=True)
-            return [{"text": head + body, **variant.row_meta(sample)}]
+            return [{"text": (head + body).removesuffix("\n"), **variant.row_meta(sample)}]
         rows = []
         for index in variant.split_turns():
             turn = conversation.turns[index]
@@ -55,7 +59,7 @@ class HermesExporter(ChatExporter):
                 [*history, *turn.users], think=False
             )
             steps = [message for step in turn.steps for message in step.messages()]
-            completion = render_messages(steps, think=True)
+            completion = render_messages(steps, think=True).removesuffix("\n")
             rows.append({"prompt": prompt, "completion": completion, **variant.row_meta(sample, index)})
         return rows
 

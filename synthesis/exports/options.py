@@ -14,7 +14,13 @@ LOSS_MARKINGS = ("prompt_completion", "weight")
 # LLaMA-Factory's own joiner for several tool results in one observation (its OpenAI-format converter):
 # Qwen templates wrap an observation in one <tool_response> block, so this yields one block per result.
 QWEN_RESULT_SEPARATOR = "\n</tool_response>\n<tool_response>\n"
+# Templates whose observation slot is one Qwen <tool_response> block; every other template gets plain lines.
+QWEN_TEMPLATES = ("qwen", "qwen3", "qwen3_nothink", "qwen3_5", "qwen2_vl", "qwen3_vl", "qwen_omni")
+PLAIN_RESULT_SEPARATOR = "\n"
 BFCL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]*$")
+# bfcl-eval's loaders treat an entry as multi-turn (and attach the classes' function docs) only when its
+# id or category contains this.
+BFCL_MULTI_TURN = "multi_turn_"
 
 
 @dataclass(frozen=True)
@@ -29,15 +35,20 @@ class ExportOptions:
         conversational prompt-completion type, trained with completion-only loss) or "weight"
         (`messages` with `weight` 0/1 on assistant messages, as OpenAI's fine-tuning format).
     sharegpt_result_separator: joins the results of parallel calls into one `observation`.
-    bfcl_name: the `<name>` of `BFCL_v4_<name>.json` (default: the pipeline's task category); long-context
-        tasks go to `<name>_long_context`.
+    bfcl_name: the `<name>` of `BFCL_v4_<name>.json`; it starts with `multi_turn_` so bfcl-eval reads the
+        entries as multi-turn; long-context tasks go to `<name>_long_context`.
+    string_arguments: `openai`/`parquet` tool-call `arguments` as JSON strings (OpenAI's wire format)
+        instead of objects (what TRL's `parse_response` produces and most chat templates expect).
+    one_call_per_message: `openai`/`parquet` parallel calls as consecutive single-call steps (Llama 3.1/3.2).
     """
 
     split_turns: bool = False
     error_rows: float = 0.0
     openai_loss_marking: LossMarking = "prompt_completion"
     sharegpt_result_separator: str = QWEN_RESULT_SEPARATOR
-    bfcl_name: str = "synthesized"
+    bfcl_name: str = "multi_turn_synthesized"
+    string_arguments: bool = False
+    one_call_per_message: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.error_rows <= 1.0:
@@ -48,6 +59,11 @@ class ExportOptions:
             )
         if not BFCL_NAME.match(self.bfcl_name):
             raise ConfigError(f"bfcl_name {self.bfcl_name!r}: use letters, digits and underscores")
+        if not self.bfcl_name.startswith(BFCL_MULTI_TURN):
+            raise ConfigError(
+                f"bfcl_name {self.bfcl_name!r}: start it with {BFCL_MULTI_TURN!r} (e.g. "
+                f"'{BFCL_MULTI_TURN}{self.bfcl_name}'), or bfcl-eval will not read the entries as multi-turn"
+            )
         if "long_context" in self.bfcl_name or "composite" in self.bfcl_name:
             raise ConfigError(
                 f"bfcl_name {self.bfcl_name!r}: bfcl-eval turns on long context for any id containing "
@@ -59,6 +75,11 @@ class ExportOptions:
         """The named options as a dict (what an exporter records in its ledger)."""
         values = asdict(self)
         return {key: values[key] for key in keys}
+
+
+def result_separator_for(template: str) -> str:
+    """The sharegpt result separator suiting a LLaMA-Factory template (`qwen3`, `llama3`, ...)."""
+    return QWEN_RESULT_SEPARATOR if template in QWEN_TEMPLATES else PLAIN_RESULT_SEPARATOR
 
 
 @dataclass
