@@ -52,6 +52,11 @@ class TurnRecord(BaseModel):
     hints: list[str] = Field(default_factory=list)
     depth: int = 0  # longest dependency chain among this turn's calls
     flows: list[DataFlow] = Field(default_factory=list)
+    # Indexes into this turn's ground-truth calls; None means "not recorded by the generator".
+    goal_calls: list[int] | None = None  # the calls the user asked for as outcomes (the turn's goals)
+    stated_calls: list[int] | None = None  # prerequisite (non-goal) calls the user's text asks for
+    implicit_calls: list[int] | None = None  # prerequisite calls left for the assistant to infer
+    stated_reason: str | None = None  # why the user joins unrelated goals or undoes an action, if said
 
 
 class Sample(BaseModel):
@@ -66,4 +71,5 @@ class Sample(BaseModel):
     turns: list[TurnRecord]
     final_state: dict[str, Any]
     backend: str = "template"
+    persona: str | None = None  # the user's persona/backstory, when the first turn carries one
     metadata: dict[str, Any] = Field(default_factory=dict)
