@@ -29,7 +29,20 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December",
 )  # fmt: skip
+BARE = re.compile(r"^[A-Za-z0-9@#](?:[\w@#.\-]*\w)?$")
 SHORT_REFERENCE_RATE = 0.6
+# What a user calls a kind of value when pointing back at it ("that person from before").
+RESOURCE_NOUNS = {
+    "text": "text", "number": "number", "ticket_text": "ticket text", "stock_symbol": "stock",
+    "list_statistic": "figure", "tweet_id": "post", "order_id": "order", "money": "amount",
+    "directory_name": "folder", "booking_id": "booking", "ticket_id": "ticket", "posting_username": "account",
+    "open_order_id": "order", "cash_amount": "amount", "watchlist_symbol": "stock", "ratio": "result",
+    "message_receiver_id": "person", "message_user_id": "person", "message_contact_id": "person",
+    "message_user_name": "person", "measurement": "result", "fuel_level": "fuel level", "file_name": "file",
+    "computed_value": "result", "card_id": "card", "airport_code": "airport", "zipcode": "zip code",
+    "stock_price": "price", "power_value": "result", "magnitude": "result", "insurance_id": "insurance",
+    "gallons": "amount of fuel", "distance": "distance", "difference": "difference", "access_token": "token",
+}  # fmt: skip
 PERSON_RESOURCES = ("user", "name", "receiver", "author", "person", "contact")
 
 
@@ -105,7 +118,7 @@ class Speaker:
         ]
         if not producers or producers[-1].key != (source.turn, source.index):
             return None
-        thing = re.sub(r"\s+(id|name)$", "", words(source.resource)).strip() or "result"
+        thing = RESOURCE_NOUNS.get(source.resource) or re.sub(r"\s+(id|name)$", "", words(source.resource))
         options = [f"the {thing} you found earlier", f"that {thing} from before", f"the last {thing} you got"]
         if source.turn == voice.turn - 1:
             options += [f"the {thing} you just got", f"that {thing}", f"the {thing} from your last answer"]
@@ -200,6 +213,20 @@ def _earlier(phrase: str, rng: random.Random) -> str:
     return phrase + rng.choice((" from earlier", " you found earlier", " from before", " from above"))
 
 
+# A spec's third-person wording turned to a user's ("the logged-in user's tickets" -> "my tickets").
+SPEC_TO_USER = (
+    (r"\bthe logged-in user's\b", "my"),
+    (r"\bthe logged-in user (\w+ed)\b", r"I \1"),
+    (r"^tell whether a user is\b", "tell me whether I'm"),
+    (r"^tell whether\b", "tell me whether"),
+    (r"\bthe logged-in (user|account)\b", "me"),
+    (r"\bthe current user's\b", "my"),
+    (r"^return\b", "give me"),
+    (r"^report\b", "tell me"),
+    (r"^show\b", "show me"),
+)
+
+
 def spec_action(description: str) -> str:
     """The first clause of a tool description as a lower-case verb phrase ("copy a file ...")."""
     text = re.split(r"[:;(]| - |\. ", description, maxsplit=1)[0].strip().rstrip(".,")
@@ -209,7 +236,10 @@ def spec_action(description: str) -> str:
     first, _, rest = text.partition(" ")
     if first.endswith("s") and not first.endswith("ss") and rest:  # "Sends a message" -> "send a message"
         first = first[:-1]
-    return (first.lower() + (" " + rest if rest else "")).strip()
+    phrase = (first.lower() + (" " + rest if rest else "")).strip()
+    for said, meant in SPEC_TO_USER:
+        phrase = re.sub(said, meant, phrase)
+    return phrase
 
 
 def _fullest(templates: list[str], step: Step, omit: str | None = None) -> list[str]:
@@ -235,6 +265,8 @@ def speak_value(value: Any) -> str:
         date = ISO_DATE.match(value)
         if date is not None and 1 <= int(date.group(2)) <= 12:
             return natural_date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
+        if BARE.match(value) and (value[0].isupper() or any(c in value for c in "0123456789_@#.")):
+            return value  # a name, id, ticker or file name reads fine unquoted: Daniel, USR001, a.txt
         return f"'{value}'"
     if isinstance(value, bool):
         return "yes" if value else "no"

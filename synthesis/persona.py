@@ -24,7 +24,7 @@ OCCUPATIONS = (
 )  # fmt: skip
 INTRODUCTIONS = (
     "I'm {name}, {occupation}, and {backstory}.",
-    "Hi, {name} here. I work as {occupation_bare}, and {backstory}.",
+    "Hi, {name} here. I work as {occupation}, and {backstory}.",
     "As {occupation}, I don't have much time: {backstory}.",
     "My name is {name}; {backstory}.",
     "I'm {occupation}, and {backstory}.",
@@ -44,11 +44,9 @@ class Persona:
     def introduction(self, rng: random.Random) -> str:
         """A sentence or two the first user turn opens with."""
         template = rng.choice(INTRODUCTIONS)
-        bare = self.occupation.split(" ", 1)[1] if " " in self.occupation else self.occupation
         return template.format(
             name=self.name,
             occupation=self.occupation,
-            occupation_bare=bare,
             backstory=self.backstory,
             Backstory=self.backstory[0].upper() + self.backstory[1:],
         )
@@ -61,6 +59,6 @@ def draw_persona(kits: Mapping[str, DomainKit], titles: Mapping[str, str], rng: 
     """A persona for a conversation over these domains (the backstory comes from one of them)."""
     domain = rng.choice(sorted(kits))
     stories = kits[domain].phrases.backstories or (
-        f"I've been using the {titles[domain]} a lot lately and need a few things done",
+        f"I've been using the {titles[domain].lower()} a lot lately and need a few things done",
     )
     return Persona(rng.choice(FIRST_NAMES), rng.choice(OCCUPATIONS), rng.choice(stories))

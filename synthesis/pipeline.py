@@ -35,7 +35,7 @@ from funreason_envs.synthesis.persona import draw_persona
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.trace import Step, ValuePool
-from funreason_envs.synthesis.utterance import clarification
+from funreason_envs.synthesis.utterance import clarification, may_be_implicit
 from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
 
 EXPLORE_TRIES = 6
@@ -55,6 +55,7 @@ INVERSES = {
     )
 }  # fmt: skip
 LOGIN_WORDS = ("login", "authenticate")
+CONTINUITY_REDRAWS = 5
 SYSTEM_PROMPT = (
     "You are an assistant that works through tools: {titles}. Think step by step about what the user "
     "needs, call tools when they help (several at once when they do not depend on each other), use "
@@ -81,6 +82,7 @@ class Settings:
     max_attempts: int = 3
     mistake_rate: float = 0.2
     implicit_rate: float = 0.85  # share of state-changing prerequisites the user leaves unsaid
+    continuity: float = 0.9  # chance to redraw a later turn's goals when they use no earlier result
     typo_rate: float = 0.03  # share of user turns with one swapped-letter typo (never inside a value)
     id_prefix: str = "funreason_mt"
 
@@ -228,7 +230,10 @@ class SampleBuilder:
             for step in steps
             if step.index not in goals
             and step.spec.mutates_state
-            and self.rng.random() >= self.settings.implicit_rate
+            and (
+                not may_be_implicit(step, self.kits[step.spec.domain].phrases.implied)
+                or self.rng.random() >= self.settings.implicit_rate
+            )
         )
 
     def _answer(
@@ -282,7 +287,8 @@ class SampleBuilder:
         """
         problems = []
         failed: set[str] = set()  # goals that failed this turn are not drawn again
-        for _ in range(EXPLORE_TRIES):
+        redraws = 0
+        for _ in range(EXPLORE_TRIES + CONTINUITY_REDRAWS):
             situation = Situation.observe(self.instances, Situation(resources=self.situation.resources))
             if self.rng.random() < self.settings.discover_rate:
                 # Count only what earlier results produced as at hand: ids must be looked up first
@@ -315,9 +321,22 @@ class SampleBuilder:
                     del steps[kept:]
                     situation = situation_kept
             steps, goals = self._prune(steps, goals, snapshot)
+            if self._redraw_for_continuity(turn, steps, redraws):
+                redraws += 1
+                self._restore(snapshot, turn)
+                continue
             self.situation = situation
             return steps, tuple(goals)
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
+
+    def _redraw_for_continuity(self, turn: int, steps: list[Step], redraws: int) -> bool:
+        """Whether to walk again because this later turn uses nothing an earlier turn produced (so most
+        turns build on the conversation, as a user's follow-ups do)."""
+        if turn == 0 or redraws >= CONTINUITY_REDRAWS:
+            return False
+        if any(source.turn < turn for step in steps for source in step.sources.values()):
+            return False
+        return self.rng.random() < self.settings.continuity
 
     def _choose_target(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
@@ -333,7 +352,7 @@ class SampleBuilder:
         names = [
             name
             for name in self.graph.tools
-            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent
+            if self._speakable_goal(name)
             and name not in called
             and name not in failed
             and not (any(word in name.lower() for word in LOGIN_WORDS) and name in logged)
@@ -352,6 +371,12 @@ class SampleBuilder:
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
+
+    def _speakable_goal(self, name: str) -> bool:
+        """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
+        goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
+        phrases = self.kits[self.graph.tool(name).domain].phrases
+        return bool(phrases.tool(name).intent) or name not in phrases.tools
 
     def _walk(
         self, turn: int, target: str, steps: list[Step], used: set[Any], situation: Situation

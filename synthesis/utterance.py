@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from funreason_envs.synthesis.language import QUOTED, Speaker, Voice
+from funreason_envs.synthesis.synonyms import vary
 from funreason_envs.synthesis.trace import Step
 
 # A request around one verb phrase; "{v}" is the phrase, "?" marks a question.
@@ -86,6 +87,7 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     details = speaker.kits[brief.target.spec.domain].phrases.details
     if details and rng.random() < DETAIL_RATE:
         text += " " + rng.choice(details)
+    text = vary(text, rng)
     if rng.random() < speaker.typo_rate:
         text = typo(text, rng)
     return text
@@ -126,7 +128,8 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
     for step in brief.steps:
         if step in brief.stated or (brief.omit and brief.omit[0] == step.index):
             continue
-        known = [param for param in step.call.arguments if _user_knows(step, param)]
+        implied = speaker.kits[step.spec.domain].phrases.implied
+        known = [param for param in step.call.arguments if _user_knows(step, param, implied)]
         unsaid = [p for p in known if not _said(speaker.literal(step, p), request + " ".join(sentences))]
         if not unsaid:
             continue
@@ -140,13 +143,34 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
     return sentences
 
 
-def _user_knows(step: Step, param: str) -> bool:
-    """A value only the user can supply: a free string that no earlier result produced (credentials,
-    names, ids the user holds); enum choices and numbers of a prerequisite are the assistant's to infer."""
+def _user_knows(step: Step, param: str, implied: tuple[str, ...] = ()) -> bool:
+    """A value only the user can supply, said as a fact when its step is implicit: a free string no
+    earlier result produced (credentials, names, ids the user holds); the settings of an `implied`
+    tool and non-string settings are the assistant's to infer."""
+    return free_string(step, param) and step.name not in implied
+
+
+def free_string(step: Step, param: str) -> bool:
+    """A string argument the user states (not taken from an earlier result, not an enum choice)."""
     if param in step.sources:
         return False
     schema = step.spec.parameters.get("properties", {}).get(param, {})
     return schema.get("type") == "string" and "enum" not in schema
+
+
+def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
+    """Whether a state-changing prerequisite can go unsaid: its settings follow from the goal (an
+    `implied` tool), or each input is a credential-like string (said as a fact) or a flag. A content
+    the user writes (a message, a post) or an amount they choose always needs the step said."""
+    if step.name in implied:
+        return True
+    for param, value in step.call.arguments.items():
+        if param in step.sources or isinstance(value, bool):
+            continue
+        kinds = step.spec.consumed.get(param, ())
+        if not free_string(step, param) or "text" in kinds or len(str(value).split()) > 2:
+            return False
+    return True
 
 
 def _said(spoken: str, text: str) -> bool:
@@ -161,7 +185,8 @@ def uncovered(brief: Any, request: str) -> str:
         for param in step.call.arguments:
             if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
                 continue
-            if step not in brief.stated and not _user_knows(step, param):
+            implied = speaker.kits[step.spec.domain].phrases.implied
+            if step not in brief.stated and not _user_knows(step, param, implied):
                 continue  # an implicit prerequisite's setting is for the assistant to work out
             spoken = speaker.literal(step, param)
             clause = f"the {speaker.noun(step, param)} should be {spoken}"

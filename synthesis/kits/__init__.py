@@ -7,7 +7,8 @@ per tool, an `intent` (the goal, as an imperative clause), a `context` (how its 
 mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource)
 and `done` (a closing line built from the arguments and the result); `display` maps literal values
 of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
-persona, optional irrelevant detail, and the words a user has for a parameter; all are optional.
+persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
+user never spells out when they are only a means (their settings follow from the goal); all optional.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Phrasebook:
     backstories: tuple[str, ...] = ()  # clauses a persona's story is drawn from ("I'm moving offices")
     details: tuple[str, ...] = ()  # irrelevant details a user may add ("The printer is broken again.")
     nouns: Mapping[str, str] = field(default_factory=dict)  # "tool.param" or "param" -> how users call it
+    implied: tuple[str, ...] = ()  # tools whose settings follow from the goal (press the brake: fully)
 
     def tool(self, name: str) -> ToolPhrases:
         return self.tools.get(name, ToolPhrases())
@@ -105,6 +107,7 @@ def load_phrasebook(domain: str) -> Phrasebook:
         tuple(data.get("backstories", ())),
         tuple(data.get("details", ())),
         dict(data.get("nouns", {})),
+        tuple(data.get("implied", ())),
     )
 
 
