@@ -1,8 +1,8 @@
 """Interchangeable wordings a user turn may take, so the same goal is not always said the same way.
 
 Each entry lists phrases that mean the same thing in a request; one of them replaces another at random.
-Only words outside quoted values are touched, and only swaps that keep the tool's meaning (never write
-for print, never rename for move).
+Only words outside quoted and bare values (ids, handles, file names) are touched, and only swaps that
+keep the tool's meaning (never write for print, never rename for move).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("delete", "remove", "get rid of", "erase"),
     ("create", "make", "set up"),
     ("work out", "calculate", "compute", "figure out"),
-    ("list", "go through", "run through"),
-    ("find", "look up", "track down", "locate"),
+    ("list", "give me a list of"),
+    ("find", "look up", "locate"),
     ("search", "look through", "dig through"),
     ("the latest", "the newest", "the most recent"),
     ("everything", "all of it", "the whole lot"),
@@ -28,7 +28,6 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("for me", "on my behalf"),
     ("update", "change", "edit"),
     ("close", "shut", "wrap up"),
-    ("add", "put"),
     ("book", "reserve"),
     ("cancel", "call off"),
     ("I need you to", "I want you to", "I'd need you to", "I'm asking you to"),
@@ -41,6 +40,9 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("Great", "Brilliant", "Lovely", "Excellent"),
 )
 SYNONYM_RATE = 0.6
+# A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
+BEFORE = r"(?<![\w'#@./-])"
+AFTER = r"(?![\w'#@/-]|\.\w)"
 QUOTED = re.compile(r"((?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
 
 
@@ -48,7 +50,7 @@ def _alternatives() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     """One pattern over every phrase (longest first), so a swapped-in phrase is never swapped again."""
     groups = {phrase: group for group in GROUPS for phrase in group}
     ordered = sorted(groups, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w'])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w'])")
+    pattern = re.compile(BEFORE + "(" + "|".join(re.escape(p) for p in ordered) + ")" + AFTER)
     return pattern, groups
 
 

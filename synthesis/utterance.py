@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from funreason_envs.synthesis.language import QUOTED, Speaker, Voice
-from funreason_envs.synthesis.synonyms import vary
+from funreason_envs.synthesis.synonyms import AFTER, BEFORE, vary
 from funreason_envs.synthesis.trace import Step
 
 # A request around one verb phrase; "{v}" is the phrase, "?" marks a question.
@@ -56,8 +56,8 @@ DETAIL_RATE = 0.15
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
-    r"\b(please|could|would|should|thanks|really|there|about|after|before|which|again|everything|"
-    r"something|through|right|today|moment|finished|possible|afterwards|hoping|chance|while)\b"
+    BEFORE + r"(please|could|would|should|thanks|really|there|about|after|before|which|again|everything|"
+    r"something|through|right|today|moment|finished|possible|afterwards|hoping|chance|while)" + AFTER
 )
 
 
