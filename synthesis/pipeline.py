@@ -309,9 +309,11 @@ class SampleBuilder:
             goals.append(len(steps) - 1)
             if self.rng.random() < self.settings.second_goal_rate:
                 checkpoint, kept, situation_kept = pickle.dumps(self.instances), len(steps), situation
-                second = self._choose_target(turn, steps, failed)
                 try:
+                    second = self._choose_target(turn, steps, failed)
                     situation = self._walk(turn, second, steps, used, situation)
+                    if not _belongs(steps, kept, turn):
+                        raise _DeadEnd(f"{second} is unrelated to the turn's first goal")
                     goals.append(len(steps) - 1)
                 except (WalkError, _DeadEnd):
                     self._reload(checkpoint)
@@ -542,6 +544,18 @@ class SampleBuilder:
 
 class _DeadEnd(Exception):
     """A walk could not continue (no arguments, a failed call, too long)."""
+
+
+def _belongs(steps: list[Step], first_part: int, turn: int) -> bool:
+    """Whether the goal walked to after `steps[:first_part]` belongs with the first: same domain, or it
+    takes a value the first part of this turn produced."""
+    if steps[-1].spec.domain in {step.spec.domain for step in steps[:first_part]}:
+        return True
+    return any(
+        source.turn == turn and source.index < first_part
+        for step in steps[first_part:]
+        for source in step.sources.values()
+    )
 
 
 def _state(instances: list[Domain]) -> dict[str, Any]:

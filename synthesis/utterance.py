@@ -77,19 +77,18 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     finally:
         speaker.voice = None
     text = " ".join([request, *extras])
-    text += uncovered(brief, text)
+    text = vary(text + uncovered(brief, text), rng)
+    if rng.random() < speaker.typo_rate:
+        text = typo(text, rng)
     if brief.turn == 0 and speaker.persona is not None and rng.random() < INTRO_RATE:
         text = f"{speaker.persona.introduction(rng)} {text}"
         speaker.introduced = True
     elif brief.turn > 0 and brief.kind != "clarification" and rng.random() < FOLLOW_UP_RATE:
-        template = rng.choice(FOLLOW_UPS)
+        template = vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     details = speaker.kits[brief.target.spec.domain].phrases.details
     if details and rng.random() < DETAIL_RATE:
         text += " " + rng.choice(details)
-    text = vary(text, rng)
-    if rng.random() < speaker.typo_rate:
-        text = typo(text, rng)
     return text
 
 
