@@ -82,6 +82,8 @@ class Speaker:
         display = self._phrases(step).display.get(f"{step.name}.{param}")
         if display is not None and str(value) in display:
             return display[str(value)]
+        if f"{step.name}.{param}" in self._phrases(step).money and isinstance(value, (int, float)):
+            return "$" + speak_value(value)
         return speak_value(value)
 
     def refer(self, source: Source) -> str:

@@ -8,7 +8,8 @@ mentioned when it is only a means), `refer` (how a user points at a value it pro
 and `done` (a closing line built from the arguments and the result); `display` maps literal values
 of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
 persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
-user never spells out when they are only a means (their settings follow from the goal); all optional.
+user never spells out when they are only a means (their settings follow from the goal); `money` lists
+the parameters that are US-dollar amounts; all optional.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Phrasebook:
     details: tuple[str, ...] = ()  # irrelevant details a user may add ("The printer is broken again.")
     nouns: Mapping[str, str] = field(default_factory=dict)  # "tool.param" or "param" -> how users call it
     implied: tuple[str, ...] = ()  # tools whose settings follow from the goal (press the brake: fully)
+    money: tuple[str, ...] = ()  # "tool.param" amounts in US dollars, said as "$500"
 
     def tool(self, name: str) -> ToolPhrases:
         return self.tools.get(name, ToolPhrases())
@@ -108,6 +110,7 @@ def load_phrasebook(domain: str) -> Phrasebook:
         tuple(data.get("details", ())),
         dict(data.get("nouns", {})),
         tuple(data.get("implied", ())),
+        tuple(data.get("money", ())),
     )
 
 
