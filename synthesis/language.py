@@ -212,7 +212,7 @@ def _earlier(phrase: str, rng: random.Random) -> str:
     """A reference to an earlier turn's result, marked as such ("that ticket I opened")."""
     if phrase.startswith("the ") and rng.random() < 0.7:
         return rng.choice(("that ", "the same ")) + phrase[4:]
-    return phrase + rng.choice((" from earlier", " you found earlier", " from before", " from above"))
+    return phrase + rng.choice((" from earlier", " from before"))
 
 
 # A spec's third-person wording turned to a user's ("the logged-in user's tickets" -> "my tickets").

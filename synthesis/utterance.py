@@ -22,7 +22,7 @@ REQUESTS = (
     "{V}.", "Please {v}.", "I'd like you to {v}.", "I need you to {v}.", "Go ahead and {v}.",
     "{V}, please.", "Help me out and {v}.", "Would you {v} for me?", "Could you {v}?", "Can you {v}?",
     "Any chance you could {v}?", "Is it possible to {v}?", "Mind if I ask you to {v}?",
-    "Could you please {v}?", "I was hoping you could {v}.", "When you get a moment, {v}.",
+    "I was hoping you could {v}.", "When you get a moment, {v}.",
     "What I need is for you to {v}.", "Can I get you to {v}?",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
@@ -83,7 +83,12 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     if brief.turn == 0 and speaker.persona is not None and rng.random() < INTRO_RATE:
         text = f"{speaker.persona.introduction(rng)} {text}"
         speaker.introduced = True
-    elif brief.turn > 0 and brief.kind != "clarification" and rng.random() < FOLLOW_UP_RATE:
+    elif (
+        brief.turn > 0
+        and ":" not in text[:40]
+        and brief.kind != "clarification"
+        and rng.random() < FOLLOW_UP_RATE
+    ):
         template = vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     details = speaker.kits[brief.target.spec.domain].phrases.details
@@ -134,12 +139,21 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
             continue
         context = speaker.context(step)
         if context and all(_said(speaker.literal(step, p), context) for p in unsaid):
-            sentences.append(_capital(context.strip("()")) + ".")
+            sentences.append(_context_sentence(context.strip("()"), rng))
             continue
         facts = [f"my {speaker.noun(step, p)} is {speaker.literal(step, p)}" for p in unsaid]
         joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
         sentences.append(rng.choice(FACTS).format(f=joined, F=_capital(joined)))
     return sentences
+
+
+def _context_sentence(context: str, rng: random.Random) -> str:
+    """A means-step's context as a sentence: "inside 'notes'" -> "This is all inside 'notes'."."""
+    if re.match(r"(in|inside|under|at|within)\b", context):
+        return rng.choice(("This is all {c}.", "Everything I mean is {c}.", "We're working {c}.")).format(
+            c=context
+        )
+    return _capital(context) + "."
 
 
 def _user_knows(step: Step, param: str, implied: tuple[str, ...] = ()) -> bool:
