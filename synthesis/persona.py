@@ -15,12 +15,16 @@ from funreason_envs.synthesis.kits import DomainKit
 FIRST_NAMES = (
     "Amara", "Ben", "Chiara", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivo", "Jonas", "Kemi", "Leo",
     "Mina", "Noor", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tomás", "Uma", "Vik", "Wen", "Yara",
+    "Aiko", "Bruno", "Carmen", "Dmitri", "Esther", "Felix", "Greta", "Hugo", "Imani", "Jae", "Kofi", "Lucía",
 )  # fmt: skip
 OCCUPATIONS = (
     "a nurse on night shifts", "a high-school teacher", "a freelance designer", "a junior accountant",
     "a graduate student", "a small-business owner", "a software tester", "a project manager",
     "a retired engineer", "a sales rep who travels a lot", "a lab technician", "a journalist",
     "a restaurant manager", "a physiotherapist", "an architect", "a data analyst",
+    "a paramedic", "a bookshop owner", "a civil servant", "a wedding photographer", "a pharmacist",
+    "a university lecturer", "a plumber who runs his own business", "a translator", "a museum guide",
+    "an HR coordinator", "a veterinary nurse", "a bus driver",
 )  # fmt: skip
 INTRODUCTIONS = (
     "I'm {name}, {occupation}, and {backstory}.",
@@ -30,6 +34,10 @@ INTRODUCTIONS = (
     "I'm {occupation}, and {backstory}.",
     "{Backstory}, so bear with me.",
     "Quick background: I'm {name}, and {backstory}.",
+    "{name} here, {occupation}. {Backstory}.",
+    "Some context: {backstory}.",
+    "Hello! I'm {name}. {Backstory}, and I could use a hand.",
+    "I work as {occupation}; {backstory}.",
 )
 
 
