@@ -269,7 +269,7 @@ def speak_value(value: Any) -> str:
             return natural_date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
         if BARE.match(value) and (value[0].isupper() or any(c in value for c in "0123456789_@#.")):
             return value  # a name, id, ticker or file name reads fine unquoted: Daniel, USR001, a.txt
-        return f"'{value}'"
+        return f'"{value}"' if "'" in value else f"'{value}'"  # "Tuesday's update" keeps its apostrophe
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:

@@ -26,7 +26,8 @@ REFERENCE = re.compile(
     r"|\byou just\b|\byou found\b|\bearlier\b|\babove\b",
     re.IGNORECASE,
 )
-LOGIN_WORDS = re.compile(r"\b(log|logged|sign|signed) (me )?(in|into)\b|\bauthenticat", re.IGNORECASE)
+# Asking to log in (not "whether I am logged in", which is a status question).
+LOGIN_WORDS = re.compile(r"\b(log|sign) (me )?(in|into)\b|\bauthenticat", re.IGNORECASE)
 
 
 def build(index: int, settings: Settings) -> Sample:
@@ -60,12 +61,15 @@ def test_most_prerequisites_are_left_implicit_and_logins_are_not_spelled_out(sam
     for sample in samples:
         for turn in sample.turns:
             calls = sample.task.ground_truth[turn.index]
+            said = turn.query  # with the request a clarification or a revealed tool completes
+            if turn.kind in ("clarification", "held_out_reveal"):
+                said = sample.turns[turn.index - 1].query + " " + said
             for index in turn.implicit_calls or ():
                 call = calls[index]
                 if "login" in call.name or call.name.startswith("authenticate"):
                     # the user gives what only they know, and not the step
-                    assert not LOGIN_WORDS.search(turn.query), turn.query
-                    assert all(str(value) in turn.query for value in call.arguments.values() if value)
+                    assert not LOGIN_WORDS.search(said), said
+                    assert all(str(value) in said for value in call.arguments.values() if value)
                     checked += 1
     assert checked >= 3
 

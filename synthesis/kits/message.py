@@ -65,11 +65,11 @@ NEW_MESSAGES = (
     "Do you still have the spare charger?",
     "The server maintenance starts at midnight.",
     "Please send me the final numbers by Friday.",
-    "I'll cover your shift on Saturday.",
+    "I will cover your shift on Saturday.",
     "The printer on the third floor is fixed.",
     "Remember to book the room for the workshop.",
     "Happy birthday! Cake is in the kitchen.",
-    "Can you forward me the supplier's address?",
+    "Can you forward me the address of the supplier?",
     "Parking is closed tomorrow, take the bus.",
     "The new hire starts on Monday morning.",
 )

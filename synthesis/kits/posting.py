@@ -100,8 +100,8 @@ REPLIES = (
     "Saving this for later.",
     "You nailed it.",
     "Need the recipe, please!",
-    "Well done, that's huge.",
-    "Can't wait to hear more.",
+    "Well done, that is huge.",
+    "Cannot wait to hear more.",
 )
 HANDLES = (
     "maya_runs",

@@ -50,7 +50,7 @@ EXTRA_DETAILS = (
     "Several colleagues report the same problem.",
     "This blocks the quarterly report.",
     "Happy to provide screenshots if needed.",
-    "It started right after Tuesday's update.",
+    "It started right after the update on Tuesday.",
     "Restarting only helps for about an hour.",
     "My manager needs this fixed before the audit.",
     "It only happens on the office network.",
