@@ -24,6 +24,10 @@ REQUESTS = (
     "Any chance you could {v}?", "Is it possible to {v}?", "Mind if I ask you to {v}?",
     "I was hoping you could {v}.", "When you get a moment, {v}.",
     "What I need is for you to {v}.", "Can I get you to {v}?",
+    "Do me a favour and {v}.", "Would it be possible for you to {v}?", "Next on my list: {v}.",
+    "My request is simple: {v}.", "If you have a second, {v}.",
+    "Think you could {v}?", "Would you mind if we {v}?", "Right, {v}.", "Okay, so {v}, please.",
+    "How about you {v}?", "First thing today: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
 # (without its final mark), "{v}" the second phrase.
@@ -33,6 +37,8 @@ JOINS = (
     "{w} — and while you're at it, {v}.", "{w}. Next, {v}.", "{w}, and afterwards {v}.",
     "{w}. Could you also {v}?", "{w}. With that in place, {v}.", "{w}. Then, if it all went fine, {v}.",
     "{w}. When you're done with that, please {v}.", "{w}, followed by this: {v}.",
+    "{w}. As soon as that works, {v}.", "{w}. The second thing: {v}.", "{w}, and after that {v}.",
+    "{w}. That done, {v}.", "{w}. Straight after, {v}.", "{w}. On top of that, {v}.",
 )  # fmt: skip
 # Openers of a later turn that point back at what just happened (one clause with the request).
 LISTS = (
@@ -47,7 +53,8 @@ FOLLOW_UPS = (
 )  # fmt: skip
 FACTS = (
     "{F}.", "In case you need it, {f}.", "For the record, {f}.", "You'll need my details: {f}.",
-    "If it asks, {f}.", "Just so you know, {f}.", "({F}.)",
+    "If it asks, {f}.", "Just so you know, {f}.", "({F}.)", "Oh, and {f}, if that matters.",
+    "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
 )  # fmt: skip
 UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
 QUESTION_RATE = 0.35
@@ -141,7 +148,8 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
         if context and all(_said(speaker.literal(step, p), context) for p in unsaid):
             sentences.append(_context_sentence(context.strip("()"), rng))
             continue
-        facts = [f"my {speaker.noun(step, p)} is {speaker.literal(step, p)}" for p in unsaid]
+        form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+        facts = [form.format(n=speaker.noun(step, p), v=speaker.literal(step, p)) for p in unsaid]
         joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
         sentences.append(rng.choice(FACTS).format(f=joined, F=_capital(joined)))
     return sentences
