@@ -144,7 +144,10 @@ class Speaker:
         templates = self._usable(step, self._phrases(step).tool(step.name).intent)
         if not templates:
             return self._from_spec(step, omit)
-        template = self.rng.choice(_fullest(templates, step, omit))
+        candidates = _fullest(templates, step, omit)
+        if omit is not None:  # leave the value out where a sentence can end without it
+            candidates = [t for t in candidates if re.search(rf"\{{{omit}\}}\s*(,|$)", t)] or candidates
+        template = self.rng.choice(candidates)
         if omit is not None:
             template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
         return self.fill(template, step)

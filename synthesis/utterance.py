@@ -230,7 +230,7 @@ def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) 
             f"Oh, right. It's {spoken}.",
             f"My bad, I meant {spoken}.",
             f"The {noun}? Use {spoken}.",
-            f"{_capital(spoken)}, sorry about that.",
+            f"It's {spoken}, sorry about that.",
             f"Use {spoken} — that's the {noun} I had in mind.",
             f"Good catch, the {noun} should be {spoken}.",
             f"I left that out, didn't I? It's {spoken}.",
@@ -266,4 +266,7 @@ def _lower(text: str) -> str:
 
 
 def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:] if text and not _quoted_start(text) else text
+    """The first letter upper-cased, unless the text opens with a value (quoted or bare: jdoe_2, a.txt)."""
+    if re.match(r"[a-z][a-z']*(?![\w@#./-])", text):
+        return text[:1].upper() + text[1:]
+    return text
