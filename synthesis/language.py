@@ -21,9 +21,11 @@ from funreason_envs.synthesis.trace import Source, Step
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
-    r"(?:,?\s+\w+ed)?(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
 )
 RESULT_LIMIT = 240
+# Words before an argument that let a sentence end without it ("send it to {x}" -> "send it").
+CUTTABLE = r"\b(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|know|saying)\s+"
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -145,11 +147,16 @@ class Speaker:
         if not templates:
             return self._from_spec(step, omit)
         candidates = _fullest(templates, step, omit)
-        if omit is not None:  # leave the value out where a sentence can end without it
-            candidates = [t for t in candidates if re.search(rf"\{{{omit}\}}\s*(,|$)", t)] or candidates
-        template = self.rng.choice(candidates)
-        if omit is not None:
-            template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
+        if omit is None:
+            return self.fill(self.rng.choice(candidates), step)
+        # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
+        # elsewhere say that something is missing ("split 40 into some number of parts").
+        ending = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
+        if ending:
+            template = DANGLING.sub("", self.rng.choice(ending).replace("{" + omit + "}", "")).strip()
+            template = re.sub(r"\b(log|sign)$", r"\1 in", template)
+        else:
+            template = self.rng.choice(candidates).replace("{" + omit + "}", f"some {self.noun(step, omit)}")
         return self.fill(template, step)
 
     def _from_spec(self, step: Step, omit: str | None) -> str:
