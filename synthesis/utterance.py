@@ -26,7 +26,7 @@ REQUESTS = (
     "What I need is for you to {v}.", "Can I get you to {v}?",
     "Do me a favour and {v}.", "Would it be possible for you to {v}?", "Next on my list: {v}.",
     "My request is simple: {v}.", "If you have a second, {v}.",
-    "Think you could {v}?", "Would you mind if we {v}?", "Right, {v}.", "Okay, so {v}, please.",
+    "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
     "How about you {v}?", "First thing today: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
