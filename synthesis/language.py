@@ -12,6 +12,7 @@ import json
 import random
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.synthesis.kits import DomainKit
@@ -20,9 +21,31 @@ from funreason_envs.synthesis.trace import Source, Step
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
-    r"(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
 )
 RESULT_LIMIT = 240
+# Words before an argument that let a sentence end without it ("send it to {x}" -> "send it").
+CUTTABLE = r"\b(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|know|saying)\s+"
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+)  # fmt: skip
+BARE = re.compile(r"^[A-Za-z0-9@#](?:[\w@#.\-]*\w)?$")
+SHORT_REFERENCE_RATE = 0.6
+# What a user calls a kind of value when pointing back at it ("that person from before").
+RESOURCE_NOUNS = {
+    "text": "text", "number": "number", "ticket_text": "ticket text", "stock_symbol": "stock",
+    "list_statistic": "figure", "tweet_id": "post", "order_id": "order", "money": "amount",
+    "directory_name": "folder", "booking_id": "booking", "ticket_id": "ticket", "posting_username": "account",
+    "open_order_id": "order", "cash_amount": "amount", "watchlist_symbol": "stock", "ratio": "result",
+    "message_receiver_id": "person", "message_user_id": "person", "message_contact_id": "person",
+    "message_user_name": "person", "measurement": "result", "fuel_level": "fuel level", "file_name": "file",
+    "computed_value": "result", "card_id": "card", "airport_code": "airport", "zipcode": "zip code",
+    "stock_price": "price", "power_value": "result", "magnitude": "result", "insurance_id": "insurance",
+    "gallons": "amount of fuel", "distance": "distance", "difference": "difference", "access_token": "token",
+}  # fmt: skip
+PERSON_RESOURCES = ("user", "name", "receiver", "author", "person", "contact")
 
 
 class Speaker:
@@ -34,6 +57,12 @@ class Speaker:
         self.kits = kits
         self.steps = steps
         self.rng = rng
+        self.persona: Any = None  # the conversation's `Persona`, set by the pipeline
+        self.typo_rate = 0.0
+        self.introduced = False  # the persona has introduced themselves in a user turn
+        # While a user query is being written: its turn, and the steps it already named (their results
+        # can then be called "it"); None otherwise (the assistant's side keeps full references).
+        self.voice: Voice | None = None
 
     def _phrases(self, step: Step) -> Any:
         return self.kits[step.spec.domain].phrases
@@ -55,14 +84,51 @@ class Speaker:
         display = self._phrases(step).display.get(f"{step.name}.{param}")
         if display is not None and str(value) in display:
             return display[str(value)]
+        if f"{step.name}.{param}" in self._phrases(step).money and isinstance(value, (int, float)):
+            return "$" + speak_value(value)
         return speak_value(value)
 
     def refer(self, source: Source) -> str:
         producer = self.steps[(source.turn, source.index)]
+        voice = self.voice
+        outer = voice is not None and not voice.nested
+        if outer and producer.key in voice.named and self.rng.random() < 0.75:
+            return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
+        if outer and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
+            short = self._short_reference(source, voice)
+            if short is not None:
+                return short
         template = self._phrases(producer).tool(producer.name).refer.get(source.resource)
         if template is None:  # the sampler only draws flows the kit can refer to
             return f"the {words(source.resource)} from before"
-        return self.fill(template, producer)
+        if voice is None:
+            return self.fill(template, producer)
+        voice.nested += 1
+        try:
+            phrase = self.fill(template, producer)
+        finally:
+            voice.nested -= 1
+        if outer and source.turn < voice.turn:
+            phrase = _earlier(phrase, self.rng)
+        return phrase
+
+    def _short_reference(self, source: Source, voice: Voice) -> str | None:
+        """A short pointer to an earlier turn's result ("the booking you just made", "that file from
+        before") when it is unambiguous: the producer is the latest earlier step giving that resource."""
+        producers = [
+            step
+            for key, step in sorted(self.steps.items())
+            if key[0] < voice.turn and any(p.resource == source.resource for p in step.spec.produces)
+        ]
+        if not producers or producers[-1].key != (source.turn, source.index):
+            return None
+        thing = RESOURCE_NOUNS.get(source.resource) or re.sub(r"\s+(id|name)$", "", words(source.resource))
+        options = [f"the {thing} you found earlier", f"that {thing} from before", f"the last {thing} you got"]
+        if source.turn == voice.turn - 1:
+            options += [f"the {thing} you just got", f"that {thing}", f"the {thing} from your last answer"]
+        if len(producers) == 1:
+            options.append(f"the same {thing} as before")
+        return self.rng.choice(options)
 
     def fill(self, template: str, step: Step) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -79,12 +145,43 @@ class Speaker:
         """The step as a goal, e.g. "copy 'a.txt' to 'backup'"; `omit` leaves one argument unsaid."""
         templates = self._usable(step, self._phrases(step).tool(step.name).intent)
         if not templates:
-            shown = ", ".join(f"{words(p)} {self.argument(step, p)}" for p in step.call.arguments)
-            return f"run {words(step.name)}" + (f" with {shown}" if shown else "")
-        template = self.rng.choice(_fullest(templates, step, omit))
-        if omit is not None:
-            template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
+            return self._from_spec(step, omit)
+        candidates = _fullest(templates, step, omit)
+        if omit is None:
+            return self.fill(self.rng.choice(candidates), step)
+        # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
+        # elsewhere say that something is missing ("split 40 into some number of parts").
+        ending = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
+        if ending:
+            template = DANGLING.sub("", self.rng.choice(ending).replace("{" + omit + "}", "")).strip()
+            template = re.sub(r"\b(log|sign)$", r"\1 in", template)
+        else:
+            template = self.rng.choice(candidates).replace("{" + omit + "}", f"some {self.noun(step, omit)}")
         return self.fill(template, step)
+
+    def _from_spec(self, step: Step, omit: str | None) -> str:
+        """A goal worded from the spec alone (no phrasebook entry): the description's first clause as a
+        verb phrase, and each argument with the words a user has for it."""
+        action = spec_action(step.spec.description) or f"use {words(step.name)}"
+        given = [
+            f"{self.noun(step, param)} {self.argument(step, param)}"
+            for param in step.call.arguments
+            if param != omit
+        ]
+        if not given:
+            return action
+        joined = given[0] if len(given) == 1 else ", ".join(given[:-1]) + " and " + given[-1]
+        return f"{action}, with {joined}"
+
+    def noun(self, step: Step, param: str) -> str:
+        """What a user calls a parameter ("file", "person"): the kit's word, else the parameter's name
+        as words without a trailing "id"."""
+        nouns = self._phrases(step).nouns
+        found = nouns.get(f"{step.name}.{param}") or nouns.get(param)
+        if found:
+            return found
+        spoken = re.sub(r"\s+id$", "", words(param)).strip()
+        return spoken if len(spoken) > 1 else "number"
 
     def context(self, step: Step) -> str | None:
         """How a means-step's user-given inputs are mentioned (e.g. "inside 'reports'"), if it has any."""
@@ -112,6 +209,51 @@ class Speaker:
         return self.fill(template, step)
 
 
+@dataclass
+class Voice:
+    """The state of a user query being written: its turn and the steps it already named."""
+
+    turn: int
+    named: set[tuple[int, int]] = field(default_factory=set)
+    nested: int = 0  # > 0 while rendering the inside of another reference
+
+
+def _earlier(phrase: str, rng: random.Random) -> str:
+    """A reference to an earlier turn's result, marked as such ("that ticket I opened")."""
+    if phrase.startswith("the ") and rng.random() < 0.7:
+        return rng.choice(("that ", "the same ")) + phrase[4:]
+    return phrase + rng.choice((" from earlier", " from before"))
+
+
+# A spec's third-person wording turned to a user's ("the logged-in user's tickets" -> "my tickets").
+SPEC_TO_USER = (
+    (r"\bthe logged-in user's\b", "my"),
+    (r"\bthe logged-in user (\w+ed)\b", r"I \1"),
+    (r"^tell whether a user is\b", "tell me whether I'm"),
+    (r"^tell whether\b", "tell me whether"),
+    (r"\bthe logged-in (user|account)\b", "me"),
+    (r"\bthe current user's\b", "my"),
+    (r"^return\b", "give me"),
+    (r"^report\b", "tell me"),
+    (r"^show\b", "show me"),
+)
+
+
+def spec_action(description: str) -> str:
+    """The first clause of a tool description as a lower-case verb phrase ("copy a file ...")."""
+    text = re.split(r"[:;(]| - |\. ", description, maxsplit=1)[0].strip().rstrip(".,")
+    text = re.sub(r"^(this (tool|function|api) )?(?:is used to |will |allows you to )", "", text, flags=re.I)
+    if not text:
+        return ""
+    first, _, rest = text.partition(" ")
+    if first.endswith("s") and not first.endswith("ss") and rest:  # "Sends a message" -> "send a message"
+        first = first[:-1]
+    phrase = (first.lower() + (" " + rest if rest else "")).strip()
+    for said, meant in SPEC_TO_USER:
+        phrase = re.sub(said, meant, phrase)
+    return phrase
+
+
 def _fullest(templates: list[str], step: Step, omit: str | None = None) -> list[str]:
     """The templates that mention the most of the call's arguments (fewer leftovers to append)."""
 
@@ -129,16 +271,30 @@ def words(name: str) -> str:
 
 
 def speak_value(value: Any) -> str:
-    """A literal as a user would write it in a request."""
+    """A literal as a user would write it in a request: dates in words ("March 4th 2026"), whole
+    floats without ".0"."""
     if isinstance(value, str):
-        return f"'{value}'"
+        date = ISO_DATE.match(value)
+        if date is not None and 1 <= int(date.group(2)) <= 12:
+            return natural_date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
+        if BARE.match(value) and (value[0].isupper() or any(c in value for c in "0123456789_@#.")):
+            return value  # a name, id, ticker or file name reads fine unquoted: Daniel, USR001, a.txt
+        return f'"{value}"' if "'" in value else f"'{value}'"  # "Tuesday's update" keeps its apostrophe
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, list):
         return ", ".join(speak_value(item) for item in value) or "nothing"
     if isinstance(value, dict):
         return ", ".join(f"{key} {speak_value(item)}" for key, item in value.items())
     return str(value)
+
+
+def natural_date(year: int, month: int, day: int) -> str:
+    """ "December 24th 2026"."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{MONTHS[month - 1]} {day}{suffix} {year}"
 
 
 def speak_result(result: Any, path: str) -> str:

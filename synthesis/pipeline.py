@@ -30,15 +30,32 @@ from funreason_envs.session import Session
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.guided import guided_chain
 from funreason_envs.synthesis.kits import DomainKit, kit_for
-from funreason_envs.synthesis.language import Speaker, words
+from funreason_envs.synthesis.language import Speaker
+from funreason_envs.synthesis.persona import draw_persona
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.trace import Step, ValuePool
+from funreason_envs.synthesis.utterance import clarification, may_be_implicit
 from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
 
 EXPLORE_TRIES = 6
 CALL_TRIES = 3
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
+EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
+# Goal pairs where the second takes back the first (within a turn, or in the very next turn).
+INVERSES = {
+    frozenset(pair)
+    for pair in (
+        ("follow_user", "unfollow_user"), ("send_message", "delete_message"),
+        ("book_flight", "cancel_booking"),
+        ("place_order", "cancel_order"), ("add_to_watchlist", "remove_stock_from_watchlist"),
+        ("mkdir", "rmdir"), ("touch", "rm"), ("pressBrakePedal", "releaseBrakePedal"),
+        ("fund_account", "withdraw_funds"), ("trading_login", "trading_logout"), ("ticket_login", "logout"),
+        ("create_ticket", "close_ticket"), ("post_tweet", "retweet"),
+    )
+}  # fmt: skip
+LOGIN_WORDS = ("login", "authenticate")
+CONTINUITY_REDRAWS = 8
 SYSTEM_PROMPT = (
     "You are an assistant that works through tools: {titles}. Think step by step about what the user "
     "needs, call tools when they help (several at once when they do not depend on each other), use "
@@ -64,6 +81,9 @@ class Settings:
     discover_rate: float = 0.8
     max_attempts: int = 3
     mistake_rate: float = 0.2
+    implicit_rate: float = 0.85  # share of state-changing prerequisites the user leaves unsaid
+    continuity: float = 0.97  # chance to redraw a later turn's goals when they use no earlier result
+    typo_rate: float = 0.03  # share of user turns with one swapped-letter typo (never inside a value)
     id_prefix: str = "funreason_mt"
     audit: bool = True  # reject samples the label audit (synthesis/audit.py) finds problems in
 
@@ -122,8 +142,12 @@ class SampleBuilder:
         self.roles = roles_factory(self.rng)
         self.situation = Situation.observe(self.session.instances)
         self.targeted: Counter[str] = Counter()
-        titles = ", ".join(domain_class(name).spec().title for name in self.domains)
-        self.system_prompt = SYSTEM_PROMPT.format(titles=titles)
+        titles = {name: domain_class(name).spec().title for name in self.domains}
+        self.system_prompt = SYSTEM_PROMPT.format(titles=", ".join(titles.values()))
+        self.persona = draw_persona(self.kits, titles, self.rng)
+        self.speaker.persona = self.persona
+        self.speaker.typo_rate = settings.typo_rate
+        self.last_goals: set[str] = set()
 
     # -- the whole sample ------------------------------------------------------------------------
 
@@ -153,7 +177,16 @@ class SampleBuilder:
         start_state = Session.from_snapshot(snapshot).state()
         truth = TurnOutcome([step.result.content for step in steps], self.session.state(), True)
         tools = [spec.to_openai() for spec in self.session.specs()]
-        brief = TurnBrief(turn, steps, self.speaker, tools=tools, history=list(history), target_indices=goals)
+        stated = self._stated_prerequisites(steps, goals)
+        brief = TurnBrief(
+            turn,
+            steps,
+            self.speaker,
+            tools=tools,
+            history=list(history),
+            target_indices=goals,
+            stated_prerequisites=stated,
+        )
         brief.advanced_tool = self.roles.tooling(brief)
         made: list[_Turn] = []
         nothing = TurnOutcome([], start_state, False)
@@ -162,7 +195,7 @@ class SampleBuilder:
             vague.query = self.roles.querying(vague)
             made.append(self._answer(vague, snapshot, nothing, results, []))
             brief = replace(brief, turn=turn + 1, kind="clarification", hints=[])
-            brief.query = self._clarification(steps, omit)
+            brief.query = clarification(self.speaker, steps[omit[0]], omit[1], self.rng)
             _renumber(steps, turn + 1, self.steps)
         elif kind == "held_out" and not any(
             s.name == steps[-1].name for k, s in self.steps.items() if k[0] < turn
@@ -189,7 +222,22 @@ class SampleBuilder:
         made.append(final)
         for index in goals:
             self.targeted[steps[index].name] += 1
+        self.last_goals = {steps[index].name for index in goals}
         return made
+
+    def _stated_prerequisites(self, steps: list[Step], goals: tuple[int, ...]) -> tuple[int, ...]:
+        """The state-changing means-steps the user will ask for; the rest (a share of `implicit_rate`,
+        and every look-up) are left for the assistant to infer from the goal."""
+        return tuple(
+            step.index
+            for step in steps
+            if step.index not in goals
+            and step.spec.mutates_state
+            and (
+                not may_be_implicit(step, self.kits[step.spec.domain].phrases.implied)
+                or self.rng.random() >= self.settings.implicit_rate
+            )
+        )
 
     def _answer(
         self, brief: TurnBrief, snapshot: bytes, truth: TurnOutcome, earlier: list[str], steps: list[Step]
@@ -197,6 +245,14 @@ class SampleBuilder:
         outcome = guided_chain(brief, self.roles, snapshot, truth, earlier, self.settings.max_attempts)
         if not outcome.passed:
             raise Rejected("phase3_failed", f"turn {brief.turn}: {outcome.problem}")
+        goal_indices = {step.index for step in brief.targets}
+        fed = {(s.turn, s.index) for step in steps for s in step.sources.values()}
+        prerequisites = [
+            step.index
+            for step in steps
+            if step.index not in goal_indices and (step.spec.mutates_state or step.key in fed)
+        ]
+        stated = {step.index for step in brief.stated}
         record = TurnRecord(
             index=brief.turn,
             kind=brief.kind,  # type: ignore[arg-type]
@@ -219,6 +275,9 @@ class SampleBuilder:
                 for param, source in step.sources.items()
             ],
             writers=self._writers(brief),
+            goal_calls=sorted(goal_indices) if steps else [],
+            stated_calls=[index for index in prerequisites if index in stated],
+            implicit_calls=[index for index in prerequisites if index not in stated],
         )
         return _Turn(brief.query, outcome.messages, steps, record)
 
@@ -241,7 +300,8 @@ class SampleBuilder:
         """
         problems = []
         failed: set[str] = set()  # goals that failed this turn are not drawn again
-        for _ in range(EXPLORE_TRIES):
+        redraws = 0
+        for _ in range(EXPLORE_TRIES + CONTINUITY_REDRAWS):
             situation = Situation.observe(
                 self.session.instances, Situation(resources=self.situation.resources)
             )
@@ -252,8 +312,9 @@ class SampleBuilder:
             steps: list[Step] = []
             used: set[Any] = set()
             goals: list[int] = []
-            target = self._choose_target(steps, failed)
+            target = ""
             try:
+                target = self._choose_target(turn, steps, failed)
                 situation = self._walk(turn, target, steps, used, situation)
             except (WalkError, _DeadEnd) as exc:
                 problems.append(f"{target}: {exc}")
@@ -263,9 +324,11 @@ class SampleBuilder:
             goals.append(len(steps) - 1)
             if self.rng.random() < self.settings.second_goal_rate:
                 checkpoint, kept, situation_kept = self.session.snapshot(), len(steps), situation
-                second = self._choose_target(steps, failed)
                 try:
+                    second = self._choose_target(turn, steps, failed)
                     situation = self._walk(turn, second, steps, used, situation)
+                    if not _belongs(steps, kept, turn):
+                        raise _DeadEnd(f"{second} is unrelated to the turn's first goal")
                     goals.append(len(steps) - 1)
                 except (WalkError, _DeadEnd):
                     self._reload(checkpoint)
@@ -275,31 +338,62 @@ class SampleBuilder:
                     del steps[kept:]
                     situation = situation_kept
             steps, goals = self._prune(steps, goals, snapshot)
+            if self._redraw_for_continuity(turn, steps, redraws):
+                redraws += 1
+                self._restore(snapshot, turn)
+                continue
             self.situation = situation
             return steps, tuple(goals)
         raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
 
-    def _choose_target(self, steps: list[Step], failed: set[str]) -> str:
+    def _redraw_for_continuity(self, turn: int, steps: list[Step], redraws: int) -> bool:
+        """Whether to walk again because this later turn uses nothing an earlier turn produced (so most
+        turns build on the conversation, as a user's follow-ups do)."""
+        if turn == 0 or redraws >= CONTINUITY_REDRAWS:
+            return False
+        if any(source.turn < turn for step in steps for source in step.sources.values()):
+            return False
+        return self.rng.random() < self.settings.continuity
+
+    def _choose_target(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal tool. Favoured: tools with more needs, tools not targeted yet, tools that can take
-        a value an earlier result produced (a data flow the user can point at), and, for a second goal
-        in the same turn, tools that take something this turn already produced."""
+        a value an earlier result produced (a data flow the user can point at; more so from an earlier
+        turn, so later turns build on earlier ones). A second goal of the same turn belongs with the
+        first: same domain or fed by this turn, and never its undo. Never: a login already done in an
+        earlier turn, or the undo of the previous turn's goal."""
         called = {step.name for step in steps}
+        domains = {step.spec.domain for step in steps}
+        logged = {key_step.name for key, key_step in self.steps.items() if key[0] < turn}
+        fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
+        undone = called | self.last_goals
         names = [
             name
             for name in self.graph.tools
-            if self.kits[self.graph.tool(name).domain].phrases.tool(name).intent
+            if self._speakable_goal(name)
             and name not in called
             and name not in failed
+            and not (any(word in name.lower() for word in LOGIN_WORDS) and name in logged)
+            and not any(frozenset((name, other)) in INVERSES for other in undone)
+            and (not steps or self.graph.tool(name).domain in domains or name in fed)
         ]
-        fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
+        if not names:
+            raise _DeadEnd("no goal fits with the turn so far")
         speakable = self.pool.speakable(self.kits)
+        earlier = self.pool.speakable(self.kits, before_turn=turn)
         weights = []
         for name in names:
             takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
             weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self.targeted[name])
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
+            weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
+
+    def _speakable_goal(self, name: str) -> bool:
+        """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
+        goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
+        phrases = self.kits[self.graph.tool(name).domain].phrases
+        return bool(phrases.tool(name).intent) or name not in phrases.tools
 
     def _walk(
         self, turn: int, target: str, steps: list[Step], used: set[Any], situation: Situation
@@ -415,18 +509,6 @@ class SampleBuilder:
                 return step.index, self.rng.choice(options)
         return None
 
-    def _clarification(self, steps: list[Step], omit: tuple[int, str]) -> str:
-        step = steps[omit[0]]
-        spoken = self.speaker.literal(step, omit[1])
-        verb = "are" if isinstance(step.call.arguments[omit[1]], list) else "is"
-        return self.rng.choice(
-            [
-                f"Sorry, I should have said: the {words(omit[1])} {verb} {spoken}.",
-                f"Oh right: use {spoken} for the {words(omit[1])}.",
-                f"It's {spoken}.",
-            ]
-        )
-
     # -- bookkeeping -----------------------------------------------------------------------------
 
     def _depth(self, step: Step) -> int:
@@ -468,12 +550,25 @@ class SampleBuilder:
             tools=[spec.to_openai() for spec in self.session.specs() if spec.name not in hidden_at_start],
             turns=[made.record for made in turns],
             final_state=self.session.state(),
+            persona=self.persona.describe() if self.speaker.introduced else None,
             metadata={"index": self.index},
         )
 
 
 class _DeadEnd(Exception):
     """A walk could not continue (no arguments, a failed call, too long)."""
+
+
+def _belongs(steps: list[Step], first_part: int, turn: int) -> bool:
+    """Whether the goal walked to after `steps[:first_part]` belongs with the first: same domain, or it
+    takes a value the first part of this turn produced."""
+    if steps[-1].spec.domain in {step.spec.domain for step in steps[:first_part]}:
+        return True
+    return any(
+        source.turn == turn and source.index < first_part
+        for step in steps[first_part:]
+        for source in step.sources.values()
+    )
 
 
 def _renumber(steps: list[Step], turn: int, registry: dict[tuple[int, int], Step]) -> None:

@@ -77,12 +77,17 @@ class ValuePool:
         """Resource types some earlier result produced."""
         return {resource for resource, offers in self._offers.items() if offers}
 
-    def speakable(self, kits: Any) -> set[str]:
-        """Resource types with an offer a user could point at (its producer's kit can refer to it)."""
+    def speakable(self, kits: Any, before_turn: int | None = None) -> set[str]:
+        """Resource types with an offer a user could point at (its producer's kit can refer to it),
+        optionally only among offers made before turn `before_turn`."""
         return {
             resource
             for resource, offers in self._offers.items()
-            if any(resource in kits[o.step.spec.domain].phrases.tool(o.step.name).refer for o in offers)
+            if any(
+                resource in kits[o.step.spec.domain].phrases.tool(o.step.name).refer
+                and (before_turn is None or o.step.turn < before_turn)
+                for o in offers
+            )
         }
 
     def forget_step(self, step: Step) -> None:

@@ -129,8 +129,9 @@ def test_failed_calls_are_told_as_failures_in_the_cot_and_the_answer():
 
 def test_every_data_flow_value_is_named_where_it_is_used():
     """A value taken from a result (this turn's or an earlier one's) is quoted in the CoT of the step
-    that uses it, next to the tool that produced it."""
-    checked = earlier = 0
+    that uses it, next to the tool that produced it. A passing attempt may leave out a read-only look-up
+    whose result the conversation already holds (BFCL's check accepts it); those calls are counted."""
+    checked = earlier = skipped = 0
     for sample in built(ALL, 40):
         calls_by_turn = sample.task.ground_truth
         for record in sample.turns:
@@ -138,16 +139,22 @@ def test_every_data_flow_value_is_named_where_it_is_used():
                 call = calls_by_turn[flow.target_turn][flow.target_call]
                 producer = calls_by_turn[flow.source_turn][flow.source_call].name
                 message = _message_calling(sample, flow.target_turn, call.name, call.arguments)
+                if message is None:
+                    assert not MUTATES[call.name], (sample.id, call)
+                    skipped += 1
+                    continue
                 cot = message["reasoning_content"]
                 text = str(flow.value)[:40]  # long texts are quoted with an ellipsis
                 assert text in cot or repr(flow.value)[:40] in cot, (cot, flow)
                 assert producer in cot, (cot, producer)
                 checked += 1
                 earlier += flow.source_turn < flow.target_turn
-    assert checked > 30 and earlier > 5
+    assert checked > 30 and earlier > 5 and skipped <= 0.05 * checked
 
 
-def _message_calling(sample: Sample, turn: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+def _message_calling(
+    sample: Sample, turn: int, name: str, arguments: dict[str, Any]
+) -> dict[str, Any] | None:
     """The assistant message of user turn `turn` that makes this call (a later turn may repeat it)."""
     import json
 
@@ -157,7 +164,7 @@ def _message_calling(sample: Sample, turn: int, name: str, arguments: dict[str, 
         for call in message.get("tool_calls") or ():
             if call["function"]["name"] == name and json.loads(call["function"]["arguments"]) == arguments:
                 return message
-    raise AssertionError(f"no call of {name} in turn {turn}")
+    return None
 
 
 def test_prerequisite_conditions_are_explained():

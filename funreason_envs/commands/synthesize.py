@@ -75,6 +75,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="share of turns whose tool is revealed only later (default %(default)s)",
     )
     parser.add_argument(
+        "--implicit-rate",
+        type=float,
+        default=defaults.implicit_rate,
+        help="share of state-changing prerequisites the user leaves for the assistant to infer "
+        "(default %(default)s)",
+    )
+    parser.add_argument(
+        "--typo-rate",
+        type=float,
+        default=defaults.typo_rate,
+        help="share of user turns with one typo, never inside a value (default %(default)s)",
+    )
+    parser.add_argument(
         "--max-attempts",
         type=int,
         default=defaults.max_attempts,
@@ -192,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
         max_domains=args.max_domains,
         vague_rate=args.vague_rate,
         held_out_rate=args.held_out_rate,
+        implicit_rate=args.implicit_rate,
+        typo_rate=args.typo_rate,
         max_attempts=args.max_attempts,
         audit=not args.no_audit,
     )

@@ -6,7 +6,10 @@ how people talk about its tools (`phrases`, a JSON file beside the kit module). 
 per tool, an `intent` (the goal, as an imperative clause), a `context` (how its user-given inputs are
 mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource)
 and `done` (a closing line built from the arguments and the result); `display` maps literal values
-of a parameter to words (`"wc.mode": {"l": "lines"}`).
+of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
+persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
+user never spells out when they are only a means (their settings follow from the goal); `money` lists
+the parameters that are US-dollar amounts; all optional.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ class Phrasebook:
     asides: tuple[str, ...] = ()
     persona: str = ""
     display: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "tool.param" -> literal -> words
+    backstories: tuple[str, ...] = ()  # clauses a persona's story is drawn from ("I'm moving offices")
+    details: tuple[str, ...] = ()  # irrelevant details a user may add ("The printer is broken again.")
+    nouns: Mapping[str, str] = field(default_factory=dict)  # "tool.param" or "param" -> how users call it
+    implied: tuple[str, ...] = ()  # tools whose settings follow from the goal (press the brake: fully)
+    money: tuple[str, ...] = ()  # "tool.param" amounts in US dollars, said as "$500"
 
     def tool(self, name: str) -> ToolPhrases:
         return self.tools.get(name, ToolPhrases())
@@ -91,6 +99,11 @@ def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook
         tuple(data.get("asides", ())),
         data.get("persona", ""),
         {key: dict(value) for key, value in data.get("display", {}).items()},
+        tuple(data.get("backstories", ())),
+        tuple(data.get("details", ())),
+        dict(data.get("nouns", {})),
+        tuple(data.get("implied", ())),
+        tuple(data.get("money", ())),
     )
 
 

@@ -58,6 +58,20 @@ NEW_MESSAGES = (
     "Latest quarter performance has been well.",
     "Please call me when you are free.",
     "The meeting room is booked for Monday.",
+    "I left the signed contract on your desk.",
+    "Could you review my slides before Thursday?",
+    "The client wants to push the launch by a week.",
+    "Lunch is on me if we finish early.",
+    "Do you still have the spare charger?",
+    "The server maintenance starts at midnight.",
+    "Please send me the final numbers by Friday.",
+    "I will cover your shift on Saturday.",
+    "The printer on the third floor is fixed.",
+    "Remember to book the room for the workshop.",
+    "Happy birthday! Cake is in the kitchen.",
+    "Can you forward me the address of the supplier?",
+    "Parking is closed tomorrow, take the bus.",
+    "The new hire starts on Monday morning.",
 )
 LOGGED_IN_SHARE = 0.2
 ACCOUNT_HOLDERS = 2  # the first people of a workspace log in; the others are whom they write to

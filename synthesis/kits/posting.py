@@ -75,6 +75,16 @@ FRESH_POSTS = (
     "Reading a great book about the history of maps.",
     "Spring cleaning done, the apartment feels twice as big.",
     "Our team shipped the release a day early.",
+    "Finally finished my first half marathon!",
+    "The farmers market had the best peaches today.",
+    "Learning to play the ukulele, day three.",
+    "Sunset over the harbour never gets old.",
+    "Volunteered at the animal shelter this morning.",
+    "New bike, new routes, same coffee stop.",
+    "Our bakery turns five this week, thank you all!",
+    "Rainy day, good tea, long novel.",
+    "Planted tomatoes on the balcony, fingers crossed.",
+    "Just passed my driving test on the second try.",
 )
 FRESH_TAGS = ("#weekend", "#life", "#news", "#community", "#goals", "#thankful", "#update")
 REPLIES = (
@@ -85,6 +95,13 @@ REPLIES = (
     "Count me in next time.",
     "Great progress, keep going!",
     "So inspiring.",
+    "Wow, what a view!",
+    "Happy for you!",
+    "Saving this for later.",
+    "You nailed it.",
+    "Need the recipe, please!",
+    "Well done, that is huge.",
+    "Cannot wait to hear more.",
 )
 HANDLES = (
     "maya_runs",

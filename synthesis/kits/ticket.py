@@ -38,12 +38,24 @@ NOTES = (
     "Replaced the faulty part.",
     "Credited the account and sent a confirmation.",
     "Reset the settings to the defaults; working again.",
+    "Swapped the docking station; the screens work again.",
+    "Cleared the cache and re-synced the mailbox.",
+    "Updated the firmware on the badge reader.",
+    "Refund issued; it should arrive within five days.",
+    "Moved the share to a faster server.",
+    "Re-enrolled the device in the VPN profile.",
 )
 EXTRA_DETAILS = (
     "It happens every day around noon.",
     "Several colleagues report the same problem.",
     "This blocks the quarterly report.",
     "Happy to provide screenshots if needed.",
+    "It started right after the update on Tuesday.",
+    "Restarting only helps for about an hour.",
+    "My manager needs this fixed before the audit.",
+    "It only happens on the office network.",
+    "I already tried logging out and back in.",
+    "The error code on screen is E-204.",
 )
 STATUSES = ("Open", "Open", "In Progress", "Resolved", "Closed")
 NEW_STATUSES = ("In Progress", "On Hold", "Urgent", "Open")

@@ -32,6 +32,9 @@ class TurnBrief:
     history: list[dict[str, Any]] = field(default_factory=list)  # the conversation before this turn
     hints: list[str] = field(default_factory=list)
     target_indices: tuple[int, ...] = ()  # the goals of the turn (default: the last step)
+    # Means-steps the user's text asks for (the rest are implicit: the assistant must infer them);
+    # None: every state-changing means-step is stated.
+    stated_prerequisites: tuple[int, ...] | None = None
 
     @property
     def targets(self) -> list[Step]:
@@ -40,9 +43,12 @@ class TurnBrief:
 
     @property
     def stated(self) -> list[Step]:
-        """Steps the user must ask for: the goals, and every means-step that changes state (a user
-        cannot be expected to guess an unrequested change), in calling order."""
+        """Steps the user's text asks for, in calling order: the goals and the stated prerequisites
+        (by default every state-changing means-step; the pipeline leaves most of them implicit)."""
         goals = set(self.target_indices or (len(self.steps) - 1,))
+        if self.stated_prerequisites is not None:
+            goals |= set(self.stated_prerequisites)
+            return [step for step in self.steps if step.index in goals]
         return [step for step in self.steps if step.index in goals or step.spec.mutates_state]
 
     @property

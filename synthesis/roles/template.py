@@ -9,7 +9,6 @@ fetches a value) at a given rate; the critic then names the skipped step and the
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from typing import Any
 
@@ -21,6 +20,7 @@ from funreason_envs.synthesis.reasoning import ThoughtWriter, condition_words, c
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.roles.base import TurnBrief
 from funreason_envs.synthesis.trace import Step
+from funreason_envs.synthesis.utterance import compose_query
 
 DECLINING_KINDS = ("vague", "held_out_wait")
 
@@ -61,45 +61,7 @@ class TemplateRoles:
         )
 
     def querying(self, brief: TurnBrief) -> str:
-        speaker = brief.speaker
-        intents = []
-        for step in brief.stated:
-            omit = brief.omit[1] if brief.omit and brief.omit[0] == step.index else None
-            intents.append(speaker.intent(step, omit=omit))
-        request = intents[0] + "".join(f", and then {intent}" for intent in intents[1:])
-        contexts = []
-        for step in brief.steps:
-            if step in brief.stated or (brief.omit and brief.omit[0] == step.index):
-                continue
-            context = speaker.context(step)
-            if context and context not in request and context not in contexts:
-                contexts.append(context)
-        if contexts:
-            request += " " + ", then ".join(contexts)
-        request = request[0].upper() + request[1:] + "."
-        request += self._uncovered(brief, request)
-        phrases = speaker.kits[brief.target.spec.domain].phrases
-        parts = []
-        if phrases.openers and self.rng.random() < 0.5:
-            parts.append(self.rng.choice(phrases.openers))
-        parts.append(request)
-        if phrases.asides and self.rng.random() < 0.4:
-            parts.append(self.rng.choice(phrases.asides))
-        return " ".join(parts)
-
-    def _uncovered(self, brief: TurnBrief, request: str) -> str:
-        """Mention user-known values no phrase carried, so the query stays solvable."""
-        missing = []
-        for step in brief.steps:
-            for param in step.call.arguments:
-                if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
-                    continue
-                spoken = brief.speaker.literal(step, param)
-                clause = f"{words(param)} {spoken}"
-                stated = re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request) if spoken else True
-                if not stated and clause not in missing:
-                    missing.append(clause)
-        return f" Use {', '.join(missing)}." if missing else ""
+        return compose_query(brief, self.rng)
 
     # -- phase 3 ---------------------------------------------------------------------------------
 
@@ -216,7 +178,9 @@ class TemplateReasoner:
 
     def _decline(self) -> dict[str, Any]:
         brief = self.brief
-        missing = words(brief.omit[1]) if brief.kind == "vague" and brief.omit is not None else None
+        missing = None
+        if brief.kind == "vague" and brief.omit is not None:
+            missing = brief.speaker.noun(brief.steps[brief.omit[0]], brief.omit[1])
         reasoning, content = self.writer.declining(missing)
         return {"role": "assistant", "content": content, "reasoning_content": reasoning}
 

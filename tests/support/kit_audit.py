@@ -49,7 +49,7 @@ def spoken_patterns(value: Any) -> list[re.Pattern[str]]:
         spellings = {repr(value), str(value)}
         if float(value).is_integer():
             spellings.add(str(int(value)))
-        return [re.compile(rf"(?<![\d.-]){re.escape(text)}(?!\d)") for text in spellings]
+        return [re.compile(rf"(?<![\d.-]){re.escape(text)}(?!\.?\d)") for text in spellings]
     text = str(value)
     return [re.compile(re.escape(text))] if sum(char.isalnum() for char in text) >= 2 else []
 
@@ -62,14 +62,20 @@ def _user_text(sample: Sample, index: int) -> str:
     return f"{lead} {record.query}"
 
 
-def _literals(sample: Sample, index: int) -> list[tuple[str, str, Any]]:
-    """(tool, parameter, value) of the turn's arguments that no earlier result supplied."""
-    flowed = {(flow.target_call, flow.argument) for flow in sample.turns[index].flows}
+def _literals(sample: Sample, index: int, said_only: bool = False) -> list[tuple[str, str, Any]]:
+    """(tool, parameter, value) of the turn's arguments that no earlier result supplied; `said_only`
+    keeps, of a prerequisite the user left implicit, only the strings they alone know (credentials,
+    names): its other settings are for the assistant to infer."""
+    record = sample.turns[index]
+    flowed = {(flow.target_call, flow.argument) for flow in record.flows}
+    implicit = set(record.implicit_calls or ()) if said_only else set()
+    implied = {tool for domain in sample.domains for tool in kit_for(domain).phrases.implied}
     return [
         (call.name, param, value)
         for position, call in enumerate(sample.task.ground_truth[index])
         for param, value in call.arguments.items()
         if (position, param) not in flowed
+        and (position not in implicit or (isinstance(value, str) and call.name not in implied))
     ]
 
 
@@ -106,7 +112,7 @@ def unstated_values(samples: list[Sample]) -> list[str]:
             if record.kind in LEADING_KINDS:
                 continue
             text = _user_text(sample, index)
-            for tool, param, argument in _literals(sample, index):
+            for tool, param, argument in _literals(sample, index, said_only=True):
                 words = display.get(f"{tool}.{param}", {})
                 for value in _scalars(argument):
                     if str(value) in words:

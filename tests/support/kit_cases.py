@@ -145,9 +145,10 @@ KIT_CASES: dict[str, KitCase] = {
     # get_user_id: people ask to message, delete or log in by name; the id look-up is the implicit step
     "message": KitCase(
         frozenset({"get_user_id"}),
-        run=(10, 0),
-        # 60 samples give 2.24 calls per acting turn and 70% of acting turns with a data flow
-        minimums=_figures("message", 2.0, 0.6),
+        run=(20, 0),
+        # 20 samples (seed 0, after the label audit) give 59% of acting turns with a flow (logins are not
+        # repeated and a turn never deletes what it just sent); 100 (seed 3) give 2.33 calls and 72%
+        minimums=_figures("message", 2.0, 0.55),
         sourced=_sourced_numbers,
         unstated=kit_audit.unstated_values,
         mixed=(("message,file_system", 6, 1, False, True),),

@@ -229,7 +229,9 @@ def unstated_values(
 ) -> list[str]:
     """Arguments a user must know (not taken from an earlier result) that the user never said in the
     turn's request: its own text, plus the text before it when it answers a question or a wait.
-    `says(tool, parameter, value, text)` decides whether the text states the value."""
+    `says(tool, parameter, value, text)` decides whether the text states the value. The settings of a
+    prerequisite the user left implicit (the brake's pedal position) are the assistant's to infer; of
+    its strings, only those of a tool the kit marks `implied` are: credentials must still be said."""
     missing = []
     for sample in samples:
         for position, record in enumerate(sample.turns):
@@ -239,8 +241,12 @@ def unstated_values(
             if position and sample.turns[position - 1].kind in ("vague", "held_out_wait"):
                 said = sample.turns[position - 1].query + " " + said
             flowed = {(flow.target_call, flow.argument) for flow in record.flows}
+            implicit = set(record.implicit_calls or ())
+            implied = {tool for domain in sample.domains for tool in kit_for(domain).phrases.implied}
             for index, call in enumerate(sample.task.ground_truth[record.index]):
                 for param, value in call.arguments.items():
+                    if index in implicit and (call.name in implied or not isinstance(value, str)):
+                        continue
                     if (index, param) not in flowed and not says(call.name, param, value, said):
                         missing.append(f"{sample.id} turn {record.index}: {call.name}.{param}={value!r}")
     return missing

@@ -1,0 +1,70 @@
+"""Interchangeable wordings a user turn may take, so the same goal is not always said the same way.
+
+Each entry lists phrases that mean the same thing in a request; one of them replaces another at random.
+Only words outside quoted and bare values (ids, handles, file names) are touched, and only swaps that
+keep the tool's meaning (never write for print, never rename for move).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("show me", "let me see", "pull up", "bring up", "display"),
+    ("tell me", "let me know", "find out for me"),
+    ("give me", "get me", "hand me"),
+    ("check", "double-check", "look into", "verify"),
+    ("delete", "remove", "get rid of", "erase"),
+    ("create", "set up"),
+    ("work out", "calculate", "compute", "figure out"),
+    ("list", "give me a list of"),
+    ("find", "look up", "locate"),
+    ("search", "look through", "dig through"),
+    ("the latest", "the newest", "the most recent"),
+    ("everything", "all of it", "the whole lot"),
+    ("right now", "straight away", "now", "as soon as you can"),
+    ("my account", "my profile"),
+    ("for me", "on my behalf"),
+    ("update", "change", "edit"),
+    ("book", "reserve"),
+    ("cancel", "call off"),
+    ("I need you to", "I want you to", "I'd need you to", "I'm asking you to"),
+    ("Could you", "Would you be able to", "Could you possibly", "Would you kindly"),
+    ("Can you", "Are you able to", "Can you quickly"),
+    ("After that", "Afterwards", "Later on", "Right after", "Following that"),
+    ("Once that's done", "When that's finished", "As soon as that's through", "Once it's done"),
+    ("Thanks for that", "Thank you for that", "Much appreciated", "Cheers for that"),
+    ("Okay, good", "Alright, good", "Nice", "Good stuff"),
+    ("Great", "Brilliant", "Lovely", "Excellent"),
+)
+SYNONYM_RATE = 0.6
+# A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
+BEFORE = r"(?<![\w'#@./-])"
+AFTER = r"(?![\w'#@/-]|\.\w)"
+QUOTED = re.compile(r"((?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
+
+
+def _alternatives() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One pattern over every phrase (longest first), so a swapped-in phrase is never swapped again."""
+    groups = {phrase: group for group in GROUPS for phrase in group}
+    ordered = sorted(groups, key=len, reverse=True)
+    pattern = re.compile(BEFORE + "(" + "|".join(re.escape(p) for p in ordered) + ")" + AFTER)
+    return pattern, groups
+
+
+PATTERN, GROUP_OF = _alternatives()
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """The text with some phrases swapped for an equivalent one (quoted values untouched)."""
+    parts = QUOTED.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = PATTERN.sub(lambda m: _swap(m.group(0), rng), parts[index])
+    return "".join(parts)
+
+
+def _swap(found: str, rng: random.Random) -> str:
+    if rng.random() >= SYNONYM_RATE:
+        return found
+    return rng.choice(GROUP_OF[found])

@@ -1,0 +1,272 @@
+"""A small grammar for user turns: goals realized as requests or questions, joined the way people join
+them, with the persona, references back to earlier turns, values only the user knows, optional detail
+and the odd typo.
+
+The goal clauses come from `Speaker.intent` (phrasebook templates, or the spec when a tool has none); this
+module decides the turn's structure around them. Prerequisites the user does not state (`TurnBrief.stated`
+leaves them out) contribute only the values the user alone knows, as facts ("my username is 'yuki_t'").
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from funreason_envs.synthesis.language import QUOTED, Speaker, Voice
+from funreason_envs.synthesis.synonyms import AFTER, BEFORE, vary
+from funreason_envs.synthesis.trace import Step
+
+# A request around one verb phrase; "{v}" is the phrase, "?" marks a question.
+REQUESTS = (
+    "{V}.", "Please {v}.", "I'd like you to {v}.", "I need you to {v}.", "Go ahead and {v}.",
+    "{V}, please.", "Help me out and {v}.", "Would you {v} for me?", "Could you {v}?", "Can you {v}?",
+    "Any chance you could {v}?", "Is it possible to {v}?", "Mind if I ask you to {v}?",
+    "I was hoping you could {v}.", "When you get a moment, {v}.",
+    "What I need is for you to {v}.", "Can I get you to {v}?",
+    "Do me a favour and {v}.", "Would it be possible for you to {v}?", "Next on my list: {v}.",
+    "My request is simple: {v}.", "If you have a second, {v}.",
+    "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
+    "How about you {v}?", "First thing today: {v}.",
+)  # fmt: skip
+# Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
+# (without its final mark), "{v}" the second phrase.
+JOINS = (
+    "{w}, then {v}.", "{w}. After that, {v}.", "{w}. Once that's done, {v}.", "{w} before you {v}.",
+    "{w}; when that's finished, {v}.", "{w}. I'd also like you to {v}.", "{w}, and once you have, {v}.",
+    "{w} — and while you're at it, {v}.", "{w}. Next, {v}.", "{w}, and afterwards {v}.",
+    "{w}. Could you also {v}?", "{w}. With that in place, {v}.", "{w}. Then, if it all went fine, {v}.",
+    "{w}. When you're done with that, please {v}.", "{w}, followed by this: {v}.",
+    "{w}. As soon as that works, {v}.", "{w}. The second thing: {v}.", "{w}, and after that {v}.",
+    "{w}. That done, {v}.", "{w}. Straight after, {v}.", "{w}. On top of that, {v}.",
+)  # fmt: skip
+# Openers of a later turn that point back at what just happened (one clause with the request).
+LISTS = (
+    "First {l}.", "A few things, in this order: {l}.", "Could you {l}?", "Please {l}.", "I need you to {l}.",
+    "Here's the plan: {l}.", "{L}.", "Can you {l}, in that order?",
+)  # fmt: skip
+FOLLOW_UPS = (
+    "Now that that's done, {r}", "Thanks for that. {R}", "Following up on that, {r}", "Okay, good. {R}",
+    "Building on what you just did, {r}", "That looks right. {R}", "Perfect, that helps. {R}",
+    "Great, so with that sorted, {r}", "Alright, next thing related to that: {r}",
+    "Got it, thanks. {R}", "Since you're already in there, {r}",
+)  # fmt: skip
+FACTS = (
+    "{F}.", "In case you need it, {f}.", "For the record, {f}.", "You'll need my details: {f}.",
+    "If it asks, {f}.", "Just so you know, {f}.", "({F}.)", "Oh, and {f}, if that matters.",
+    "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
+)  # fmt: skip
+UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
+QUESTION_RATE = 0.35
+FOLLOW_UP_RATE = 0.45
+DETAIL_RATE = 0.15
+INTRO_RATE = 0.85
+# Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
+TYPO_WORDS = re.compile(
+    BEFORE + r"(please|could|would|should|thanks|really|there|about|after|before|which|again|everything|"
+    r"something|through|right|today|moment|finished|possible|afterwards|hoping|chance|while)" + AFTER
+)
+
+
+def compose_query(brief: Any, rng: random.Random) -> str:
+    """The user's text for a turn (a `TurnBrief`): goals, the facts of unstated prerequisites, the context
+    of means-steps, and the conversational frame."""
+    speaker: Speaker = brief.speaker
+    speaker.voice = Voice(brief.turn)
+    try:
+        phrases = []
+        for step in brief.stated:
+            omit = brief.omit[1] if brief.omit and brief.omit[0] == step.index else None
+            phrases.append(speaker.intent(step, omit=omit))
+            speaker.voice.named.add(step.key)
+        request = _join(phrases, rng)
+        extras = _facts(brief, speaker, rng, request)
+    finally:
+        speaker.voice = None
+    text = " ".join([request, *extras])
+    text = vary(text + uncovered(brief, text), rng)
+    if rng.random() < speaker.typo_rate:
+        text = typo(text, rng)
+    if brief.turn == 0 and speaker.persona is not None and rng.random() < INTRO_RATE:
+        text = f"{speaker.persona.introduction(rng)} {text}"
+        speaker.introduced = True
+    elif (
+        brief.turn > 0
+        and ":" not in text[:40]
+        and brief.kind != "clarification"
+        and rng.random() < FOLLOW_UP_RATE
+    ):
+        template = vary(rng.choice(FOLLOW_UPS), rng)
+        text = template.format(r=_lower(text), R=text)
+    details = speaker.kits[brief.target.spec.domain].phrases.details
+    if details and rng.random() < DETAIL_RATE:
+        text += " " + rng.choice(details)
+    return text
+
+
+def _quoted_start(text: str) -> bool:
+    return text[:1] in "'\""
+
+
+def _wrap(phrase: str, rng: random.Random, question: bool | None = None) -> str:
+    """One verb phrase as a request or a question."""
+    pool = REQUESTS if question is None else [t for t in REQUESTS if t.endswith("?") == question]
+    template = rng.choice(pool)
+    return template.format(v=phrase, V=_capital(phrase))
+
+
+def _join(phrases: list[str], rng: random.Random) -> str:
+    """Verb phrases in calling order as one request: one phrase wrapped, two joined, more listed."""
+    question = rng.random() < QUESTION_RATE
+    if len(phrases) == 1:
+        return _wrap(phrases[0], rng, question)
+    if len(phrases) == 2:
+        first = _wrap(phrases[0], rng, question if rng.random() < 0.5 else False)
+        template = rng.choice(JOINS)
+        if first.endswith("?"):
+            return f"{first} {rng.choice(('Then', 'After that,', 'Once that is done,'))} {phrases[1]}."
+        return template.format(w=first.rstrip("."), v=phrases[1])
+    last = rng.choice((", and finally ", ", and last of all ", " and "))
+    listed = ", ".join(phrases[:-1]) + last + phrases[-1]
+    template = rng.choice(LISTS)
+    return template.format(l=listed, L=_capital(listed))
+
+
+def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> list[str]:
+    """Sentences for what only the user knows that the stated goals did not carry: the context phrases of
+    means-steps, or plain facts ("my user id is 'USR001'") for the inputs of unstated prerequisites."""
+    sentences: list[str] = []
+    for step in brief.steps:
+        if step in brief.stated or (brief.omit and brief.omit[0] == step.index):
+            continue
+        implied = speaker.kits[step.spec.domain].phrases.implied
+        known = [param for param in step.call.arguments if _user_knows(step, param, implied)]
+        unsaid = [p for p in known if not _said(speaker.literal(step, p), request + " ".join(sentences))]
+        if not unsaid:
+            continue
+        context = speaker.context(step)
+        if context and all(_said(speaker.literal(step, p), context) for p in unsaid):
+            sentences.append(_context_sentence(context.strip("()"), rng))
+            continue
+        form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+        facts = [form.format(n=speaker.noun(step, p), v=speaker.literal(step, p)) for p in unsaid]
+        joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+        sentences.append(rng.choice(FACTS).format(f=joined, F=_capital(joined)))
+    return sentences
+
+
+def _context_sentence(context: str, rng: random.Random) -> str:
+    """A means-step's context as a sentence: "inside 'notes'" -> "This is all inside 'notes'."."""
+    if re.match(r"(in|inside|under|at|within)\b", context):
+        return rng.choice(("This is all {c}.", "Everything I mean is {c}.", "We're working {c}.")).format(
+            c=context
+        )
+    return _capital(context) + "."
+
+
+def _user_knows(step: Step, param: str, implied: tuple[str, ...] = ()) -> bool:
+    """A value only the user can supply, said as a fact when its step is implicit: a free string no
+    earlier result produced (credentials, names, ids the user holds); the settings of an `implied`
+    tool and non-string settings are the assistant's to infer."""
+    return free_string(step, param) and step.name not in implied
+
+
+def free_string(step: Step, param: str) -> bool:
+    """A string argument the user states (not taken from an earlier result, not an enum choice)."""
+    if param in step.sources:
+        return False
+    schema = step.spec.parameters.get("properties", {}).get(param, {})
+    return schema.get("type") == "string" and "enum" not in schema
+
+
+def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
+    """Whether a state-changing prerequisite can go unsaid: its settings follow from the goal (an
+    `implied` tool), or each input is a credential-like string (said as a fact) or a flag. A content
+    the user writes (a message, a post) or an amount they choose always needs the step said."""
+    if step.name in implied:
+        return True
+    for param, value in step.call.arguments.items():
+        if param in step.sources or isinstance(value, bool):
+            continue
+        kinds = step.spec.consumed.get(param, ())
+        if not free_string(step, param) or "text" in kinds or len(str(value).split()) > 2:
+            return False
+    return True
+
+
+def _said(spoken: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", text)) if spoken else True
+
+
+def uncovered(brief: Any, request: str) -> str:
+    """Mention user-known values no phrase carried, so the query stays solvable."""
+    speaker: Speaker = brief.speaker
+    missing = []
+    for step in brief.steps:
+        for param in step.call.arguments:
+            if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
+                continue
+            implied = speaker.kits[step.spec.domain].phrases.implied
+            if step not in brief.stated and not _user_knows(step, param, implied):
+                continue  # an implicit prerequisite's setting is for the assistant to work out
+            spoken = speaker.literal(step, param)
+            clause = f"the {speaker.noun(step, param)} should be {spoken}"
+            if not _said(spoken, request) and clause not in missing:
+                missing.append(clause)
+    if not missing:
+        return ""
+    joined = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    return " " + brief.speaker.rng.choice(UNCOVERED).format(m=joined, M=_capital(joined))
+
+
+def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) -> str:
+    """The user's answer to "which ...?": the value left out, in a user's words."""
+    spoken = speaker.literal(step, param)
+    noun = speaker.noun(step, param)
+    verb = "are" if isinstance(step.call.arguments.get(param), list) else "is"
+    return rng.choice(
+        (
+            f"Sorry, I forgot to say: the {noun} {verb} {spoken}.",
+            f"Oh, right. It's {spoken}.",
+            f"My bad, I meant {spoken}.",
+            f"The {noun}? Use {spoken}.",
+            f"It's {spoken}, sorry about that.",
+            f"Use {spoken} — that's the {noun} I had in mind.",
+            f"Good catch, the {noun} should be {spoken}.",
+            f"I left that out, didn't I? It's {spoken}.",
+        )
+    )
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """Swap two letters in one ordinary word outside quoted values (never inside a value a call needs)."""
+    parts = QUOTED.split(text)
+    spots = [
+        (index, match)
+        for index, part in enumerate(parts)
+        if index % 2 == 0
+        for match in TYPO_WORDS.finditer(part)
+    ]
+    if not spots:
+        return text
+    index, match = rng.choice(spots)
+    word = match.group(0)
+    at = rng.randrange(1, len(word) - 2)
+    swapped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    part = parts[index]
+    parts[index] = part[: match.start()] + swapped + part[match.end() :]
+    return "".join(parts)
+
+
+def _lower(text: str) -> str:
+    """A sentence continued after an opener ("Please ..." -> "please ..."; "I ..." stays)."""
+    if _quoted_start(text) or re.match(r"I\b", text):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _capital(text: str) -> str:
+    """The first letter upper-cased, unless the text opens with a value (quoted or bare: jdoe_2, a.txt)."""
+    if re.match(r"[a-z][a-z']*(?![\w@#./-])", text):
+        return text[:1].upper() + text[1:]
+    return text
