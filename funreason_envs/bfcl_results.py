@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from funreason_envs.errors import ConfigError
+from funreason_envs.jsonutil import read_jsonl
 
 RESULT_SUFFIX = "_result.json"
 MAX_STEP_CHARS = 200_000  # a step longer than this is not a call list a model meant; it is dropped
@@ -51,7 +51,7 @@ def read_responses(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"--responses {path}: no such file or folder")
     responses: dict[str, Any] = {}
     for file in files:
-        for number, row in _rows(file):
+        for number, row in read_jsonl(file):
             where = f"{file}:{number}"
             if not isinstance(row, dict) or not isinstance(row.get("id"), str) or "result" not in row:
                 raise ConfigError(f'{where}: each line needs "id" (a string) and "result"')
@@ -62,24 +62,6 @@ def read_responses(path: str | Path) -> dict[str, Any]:
             except BadRow as exc:
                 raise ConfigError(f"{where} ({row['id']}): {exc}") from None
     return responses
-
-
-def _rows(file: Path) -> Iterator[tuple[int, Any]]:
-    try:
-        data = file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read ({exc.strerror or exc})") from None
-    for number, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{file}:{number}: invalid JSON: {exc.msg}") from None
-        except RecursionError:
-            raise ConfigError(f"{file}:{number}: nested too deeply to read") from None
 
 
 def decode_result(result: Any) -> Any:

@@ -12,7 +12,7 @@ import pytest
 from funreason_envs.synthesis.exports import ExportOptions, export
 from funreason_envs.synthesis.exports.options import QWEN_RESULT_SEPARATOR, result_separator_for
 from tests.support.synthesis_samples import samples
-from tests.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
+from tests.support.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
 
 TEMPLATES = trl_templates()
 # Templates with no tool role or tool calls at all, or vision templates wanting content parts: no

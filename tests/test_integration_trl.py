@@ -17,7 +17,7 @@ from funreason_envs.integrations.trl import (
     tool_method,
 )
 from funreason_envs.tasks import load_tasks
-from tests.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
+from tests.support.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
 
 ALL_TOOLS = [tool for name in domain_names() for tool in domain_class(name).spec().tools]
 

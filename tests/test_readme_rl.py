@@ -18,7 +18,7 @@ from funreason_envs.synthesis.exports import export
 from tests.support.openai_server import ScriptedServer, completion
 from tests.support.oracle import require_bfcl
 from tests.support.synthesis_samples import samples
-from tests.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
+from tests.support.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -172,7 +172,7 @@ def test_unreadable_rows_name_the_file_and_the_row(tmp_path):
         read_responses(deep)
     binary = tmp_path / "binary.json"
     binary.write_bytes(b'{"id": "\xff"}\n')
-    with pytest.raises(ConfigError, match=r"binary.json: not UTF-8"):
+    with pytest.raises(ConfigError, match=r"binary.json:1: not UTF-8"):
         read_responses(binary)
 
 

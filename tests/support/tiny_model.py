@@ -34,20 +34,26 @@ def file_system_tools() -> list[dict[str, Any]]:
     return info["tools"]
 
 
-def build_tiny_model(folder: Path) -> Path:
-    """Save a tiny model and tools-aware tokenizer, trained on the file-system tool specs, to `folder`."""
-    corpus = [json.dumps(tool) for tool in file_system_tools()]
-    corpus += ['<tool_call>{"name": "ls", "arguments": {}}</tool_call>', "Done. notes.md says one two three."]
+def byte_bpe(corpus: list[str], vocab_size: int, special_tokens: list[str]) -> Tokenizer:
+    """A byte-level BPE trained on `corpus` in memory (no downloads), with `special_tokens` first."""
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=600,
-        special_tokens=SPECIAL_TOKENS,
+        vocab_size=vocab_size,
+        special_tokens=special_tokens,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
     bpe.train_from_iterator(corpus, trainer)
+    return bpe
+
+
+def build_tiny_model(folder: Path) -> Path:
+    """Save a tiny model and tools-aware tokenizer, trained on the file-system tool specs, to `folder`."""
+    corpus = [json.dumps(tool) for tool in file_system_tools()]
+    corpus += ['<tool_call>{"name": "ls", "arguments": {}}</tool_call>', "Done. notes.md says one two three."]
+    bpe = byte_bpe(corpus, 600, SPECIAL_TOKENS)
     tokenizer = PreTrainedTokenizerFast(
         tokenizer_object=bpe,
         eos_token="<|end|>",

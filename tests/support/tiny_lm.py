@@ -26,19 +26,11 @@ def trl_templates() -> dict[str, str]:
 
 def tiny_tokenizer(chat_template: str, eos_token: str = "<|im_end|>"):
     """A fast tokenizer over bytes with Qwen's special tokens and `chat_template`."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=400,
-        special_tokens=SPECIAL_TOKENS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    bpe.train_from_iterator(CORPUS, trainer)
+    from tests.support.tiny_model import byte_bpe
+
+    bpe = byte_bpe(CORPUS, 400, SPECIAL_TOKENS)
     tokenizer = PreTrainedTokenizerFast(
         tokenizer_object=bpe,
         eos_token=eos_token,
