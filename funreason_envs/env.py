@@ -23,6 +23,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, resolve_domains
 from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
+from funreason_envs.frozen import FrozenList, thaw
 from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
 from funreason_envs.session import Session
@@ -75,6 +76,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.invalid_actions = 0
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
+        self._shown_tools: FrozenList = FrozenList()  # info["tools"]: one shared read-only list
         self._step_count = 0
         self._ended = False
 
@@ -177,7 +179,9 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.hidden_tools = set(hidden)
         shown = [name for name in session.tool_names if name not in self.hidden_tools]
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        self.action_space.set_tools(session.specs(shown))
+        specs = session.specs(shown)
+        self.action_space.set_tools(specs)
+        self._shown_tools = FrozenList(spec.openai_shared for spec in specs)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         if options.get("message"):
@@ -263,9 +267,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return Observation.user(text)
 
     def _visible_tools(self) -> list[dict[str, Any]]:
-        session = self.session
-        names = [name for name in session.tool_names if name not in self.hidden_tools]
-        return [spec.to_openai() for spec in session.specs(names)]
+        """The visible tools in OpenAI format: the same read-only object until the set changes."""
+        if self._session is None:
+            raise gym.error.ResetNeeded("call reset() first: there is no episode yet")
+        return self._shown_tools
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         return {
@@ -290,7 +295,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             domains=list(self.domains),
             reason="agent_error" if error else None,
             messages=list(self.messages),
-            tools=self._visible_tools(),
+            tools=thaw(self._visible_tools()),
             steps=self._step_count,
             invalid_actions=self.invalid_actions,
             truncated=self._truncated(),
