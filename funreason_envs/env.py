@@ -77,6 +77,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
         self._shown_tools: FrozenList = FrozenList()  # info["tools"]: one shared read-only list
+        self._shown_names: tuple[str, ...] | None = None  # the names in it (None: not set yet)
         self._step_count = 0
         self._ended = False
 
@@ -179,6 +180,9 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.hidden_tools = set(hidden)
         shown = [name for name in session.tool_names if name not in self.hidden_tools]
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
+        if tuple(shown) == self._shown_names:
+            return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
+        self._shown_names = tuple(shown)
         specs = session.specs(shown)
         self.action_space.set_tools(specs)
         self._shown_tools = FrozenList(spec.openai_shared for spec in specs)
