@@ -24,7 +24,8 @@ def test_tools_are_the_same_object_until_a_reveal_changes_them():
     assert after_call["tools"] is first["tools"]
     _, _, _, _, revealed = env.step(DONE)
     assert revealed["tools"] is not first["tools"]
-    assert {t["function"]["name"] for t in revealed["tools"]} - {t["function"]["name"] for t in first["tools"]}
+    names = [{tool["function"]["name"] for tool in info["tools"]} for info in (first, revealed)]
+    assert names[1] - names[0]
 
 
 def test_tools_equal_the_specs_openai_form_and_cannot_be_changed():
