@@ -96,7 +96,11 @@ class TemplateRoles:
                     continue
                 spoken = brief.speaker.literal(step, param)
                 clause = f"{words(param)} {spoken}"
-                stated = re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request) if spoken else True
+                stated = (  # the substring test first: compiling a pattern per value dominated synthesis
+                    spoken in request and re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request)
+                    if spoken
+                    else True
+                )
                 if not stated and clause not in missing:
                     missing.append(clause)
         return f" Use {', '.join(missing)}." if missing else ""
