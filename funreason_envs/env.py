@@ -23,12 +23,13 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, resolve_domains
 from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
-from funreason_envs.frozen import FrozenList, thaw
+from funreason_envs.frozen import thaw
 from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
 from funreason_envs.session import Session
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
 from funreason_envs.tasks.model import Task
+from funreason_envs.tool_list import ToolList, tool_list
 from funreason_envs.trajectory import Trajectory
 
 RESET_OPTIONS = frozenset({"initial_config", "long_context", "message"})
@@ -76,7 +77,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.invalid_actions = 0
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
-        self._shown_tools: FrozenList = FrozenList()  # info["tools"]: one shared read-only list
+        self._shown_tools: ToolList = ToolList()  # info["tools"]: one shared read-only list
         self._shown_names: tuple[str, ...] | None = None  # the names in it (None: not set yet)
         self._step_count = 0
         self._ended = False
@@ -185,7 +186,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self._shown_names = tuple(shown)
         specs = session.specs(shown)
         self.action_space.set_tools(specs)
-        self._shown_tools = FrozenList(spec.openai_shared for spec in specs)
+        self._shown_tools = tool_list(specs)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         if options.get("message"):

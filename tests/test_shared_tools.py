@@ -73,3 +73,26 @@ def test_replayed_task_reuses_its_ground_truth_with_identical_verdicts():
         checks.append(info["check"])
     assert checks[0] == checks[1] and checks[0]["turns"][0]["reason"] == "instance_state_mismatch"
     assert len(env.unwrapped._ground_cache) == 1
+
+
+def test_packaged_tools_pickle_as_names_and_arrive_equal_and_shared():
+    env = gym.make("FunReason/Combined-v0")
+    _, info = env.reset(seed=0)
+    data = pickle.dumps(info["tools"])
+    assert len(data) < len(pickle.dumps(list(info["tools"]))) / 5  # names, not schemas
+    first, second = pickle.loads(data), pickle.loads(data)
+    assert first == info["tools"] and first is second
+    with pytest.raises(TypeError, match="read-only"):
+        first[0]["function"]["description"] = "changed"
+
+
+def test_tools_of_a_domain_registered_in_code_pickle_in_full():
+    from funreason_envs.domains.registry import domain_spec
+    from funreason_envs.tool_list import ToolList, tool_list
+
+    packaged, outside = domain_spec("math").tools[:2]
+    tools = tool_list([packaged, outside.model_copy(update={"domain": "not_packaged"})])
+    data = pickle.dumps(tools)
+    assert b"not_packaged" not in data and outside.description.encode() in data  # the schemas travel
+    restored = pickle.loads(data)
+    assert restored == tools and isinstance(restored, FrozenList) and not isinstance(restored, ToolList)
