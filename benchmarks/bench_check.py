@@ -59,8 +59,8 @@ def main() -> int:
     entries = load_entries()
     run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
     python = sys.version.split()[0]
-    print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} interleaved passes", end="")
-    print(f", Python {python}")
+    print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes", end="")
+    print(f" (interleaved), Python {python}")
     ours, theirs = interleaved([run_ours, run_bfcl], entries, args.repeat)
     ours_rate, theirs_rate = len(entries) / statistics.median(ours), len(entries) / statistics.median(theirs)
     print(f"median pass: ours {ours_rate:>8,.0f} entries/s   bfcl-eval {theirs_rate:>8,.0f} entries/s")
