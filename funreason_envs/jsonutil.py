@@ -130,16 +130,6 @@ def scrub_surrogates(value: Any) -> Any:
 
 
 def _holds_surrogate(value: Any) -> bool:
-    if type(value) is str:
-        return clean_text(value) is not value
-    try:  # JSON-shaped actions (the usual case): one C-level pass instead of a Python walk
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return _walk_holds_surrogate(value)
-    return clean_text(text) is not text
-
-
-def _walk_holds_surrogate(value: Any) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
