@@ -9,7 +9,6 @@ fetches a value) at a given rate; the critic then names the skipped step and the
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from typing import Any
 
@@ -96,11 +95,7 @@ class TemplateRoles:
                     continue
                 spoken = brief.speaker.literal(step, param)
                 clause = f"{words(param)} {spoken}"
-                stated = (  # the substring test first: compiling a pattern per value dominated synthesis
-                    spoken in request and re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", request)
-                    if spoken
-                    else True
-                )
+                stated = _stands_alone(spoken, request) if spoken else True
                 if not stated and clause not in missing:
                     missing.append(clause)
         return f" Use {', '.join(missing)}." if missing else ""
@@ -247,3 +242,22 @@ def _skippable(steps: list[Step]) -> int | None:
         if step.key in producers:
             return step.index
     return None
+
+
+def _is_word_char(char: str) -> bool:
+    """A letter, digit, underscore or apostrophe: what `\\w` or `'` matches in a `re` pattern."""
+    return char.isalnum() or char in "_'"
+
+
+def _stands_alone(text: str, request: str) -> bool:
+    """`text` occurs in `request` with no word character or apostrophe right before or after it
+    (as `(?<![\\w'])text(?![\\w'])` would find, without compiling a pattern per value)."""
+    start = request.find(text)
+    while start != -1:
+        end = start + len(text)
+        if (start == 0 or not _is_word_char(request[start - 1])) and (
+            end == len(request) or not _is_word_char(request[end])
+        ):
+            return True
+        start = request.find(text, start + 1)
+    return False
