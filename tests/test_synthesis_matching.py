@@ -1,11 +1,12 @@
-"""The template roles' coverage check finds a value standing alone exactly as the regular expression
-`(?<![\\w'])value(?![\\w'])` would (it replaced one compiled per value)."""
+"""Text matching made cheaper in synthesis finds exactly what the regular expressions did: the template
+roles' coverage check, and the audit's unit check (whose substring shortcut must respect IGNORECASE)."""
 
 from __future__ import annotations
 
 import random
 import re
 
+from funreason_envs.synthesis.audit import _stated_unit
 from funreason_envs.synthesis.roles.template import _stands_alone
 
 
@@ -25,3 +26,11 @@ def test_examples():
     assert not _stands_alone("Bob", "Bob's car")
     assert _stands_alone("Bob", "ask Bob, then x")
     assert not _stands_alone("x", "'x")
+
+
+def test_stated_unit_reads_amounts_in_any_case_and_only_whole():
+    assert _stated_unit("send 1E+06 USD now", 1e6) == "USD"
+    assert _stated_unit("pay €12.5 today", 12.5) == "EUR"
+    assert _stated_unit("fill 3 litres", 3) == "liter"
+    assert _stated_unit("send 112.5 euros", 12.5) is None
+    assert _stated_unit("nothing here", 7) is None
