@@ -71,7 +71,7 @@ class Episode:
             self.done = True
             return
         new_view = _view(self.info["tools"], self.task, self.tool_view)
-        if new_view != self.shown:
+        if new_view is not self.shown and new_view != self.shown:
             self.shown = new_view
             self.agent.update_tools(self.shown)
 

@@ -16,7 +16,7 @@ import itertools
 import statistics
 import sys
 
-from common import Entry, Pass, load_entries, prepare_bfcl, timed
+from common import Entry, Pass, interleaved, load_entries, prepare_bfcl
 
 from funreason_envs.checker import check_task, execute_responses
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task
@@ -59,8 +59,9 @@ def main() -> int:
     entries = load_entries()
     run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
     python = sys.version.split()[0]
-    print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes, Python {python}")
-    ours, theirs = timed(run_ours, entries, args.repeat), timed(run_bfcl, entries, args.repeat)
+    print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes", end="")
+    print(f" (interleaved), Python {python}")
+    ours, theirs = interleaved([run_ours, run_bfcl], entries, args.repeat)
     ours_rate, theirs_rate = len(entries) / statistics.median(ours), len(entries) / statistics.median(theirs)
     print(f"median pass: ours {ours_rate:>8,.0f} entries/s   bfcl-eval {theirs_rate:>8,.0f} entries/s")
     print(f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)")

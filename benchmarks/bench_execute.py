@@ -18,7 +18,7 @@ import itertools
 import statistics
 import sys
 
-from common import Entry, Pass, load_entries, peak_rss_mb, prepare_bfcl, retained, timed
+from common import Entry, Pass, interleaved, load_entries, peak_rss_mb, prepare_bfcl, retained
 
 from funreason_envs.session import Session
 
@@ -56,9 +56,10 @@ def main() -> int:
     calls = sum(len(turn) for _, turns, _ in entries for turn in turns)
     run_bfcl = bfcl_runner()
     python = sys.version.split()[0]
-    print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} passes, Python {python}")
+    print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} interleaved passes", end="")
+    print(f", Python {python}")
 
-    ours, theirs = timed(run_ours, entries, args.repeat), timed(run_bfcl, entries, args.repeat)
+    ours, theirs = interleaved([run_ours, run_bfcl], entries, args.repeat)
     ours_rate, theirs_rate = calls / statistics.median(ours), calls / statistics.median(theirs)
     first_ours, first_theirs = calls / ours[0], calls / theirs[0]
     print(f"first pass:  ours {first_ours:>9,.0f} calls/s   bfcl-eval {first_theirs:>9,.0f} calls/s")

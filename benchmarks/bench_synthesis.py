@@ -2,7 +2,10 @@
 and, with the `openai` backend against a local chat-completions server that answers after a fixed
 delay, how request throughput grows with concurrency (ideal: concurrency / delay).
 
-    python benchmarks/bench_synthesis.py [--num 40] [--delay 0.05] [--concurrency 1,2,4,8]
+    python benchmarks/bench_synthesis.py [--num 40] [--fresh 300] [--delay 0.05] [--concurrency 1,2,4,8]
+
+First, what a user sees: `funreason synthesize --num 300` timed from a fresh process (imports, set-up
+and writing included) with 1 and 2 workers.
 
 The server is the tests' stand-in model (it plays all four roles), so no real model is needed.
 """
@@ -10,6 +13,7 @@ The server is the tests' stand-in model (it plays all four roles), so no real mo
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +37,18 @@ def template_rate(num: int, workers: int) -> tuple[float, int]:
         start = time.perf_counter()
         folder = synthesize(num, settings, out, workers=workers, progress=False)
         return len(folder.samples) / (time.perf_counter() - start), len(folder.samples)
+
+
+def fresh_process_rate(num: int, workers: int) -> float:
+    """Verified trajectories per second of `funreason synthesize` run in a new process, wall clock."""
+    with tempfile.TemporaryDirectory() as out:
+        command = [sys.executable, "-m", "funreason_envs.cli", "synthesize", "--num", str(num)]
+        command += ["--out", out, "--workers", str(workers), "--quiet"]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        written = sum(1 for _ in (Path(out) / "samples.jsonl").open())
+        return written / seconds
 
 
 def served_rate(num: int, delay: float, workers: int) -> tuple[float, float]:
@@ -66,7 +82,14 @@ def main() -> int:
         "--delay", type=float, default=0.05, help="server reply delay in seconds (default 0.05)"
     )
     parser.add_argument("--concurrency", default="1,2,4,8", help="worker counts for the served backend")
+    parser.add_argument("--fresh", type=int, default=300, help="trajectories per fresh-process run (0: skip)")
     args = parser.parse_args()
+    for workers in (1, 2) if args.fresh else ():
+        rate = fresh_process_rate(args.fresh, workers)
+        print(
+            f"funreason synthesize --num {args.fresh} --workers {workers}, fresh process: "
+            f"{rate:.1f} verified trajectories/s ({rate / workers:.1f} per worker)"
+        )
     for workers in (1, 2):
         rate, written = template_rate(args.num, workers)
         print(

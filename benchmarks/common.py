@@ -51,6 +51,16 @@ def timed(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
     return seconds
 
 
+def interleaved(runs: list[Pass], entries: list[Entry], repeat: int) -> list[list[float]]:
+    """Seconds of each pass of each run, passes alternating between the runs (a busy machine's load
+    then falls on both sides alike)."""
+    seconds: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeat):
+        for run, taken in zip(runs, seconds, strict=True):
+            taken.extend(timed(run, entries, 1))
+    return seconds
+
+
 def retained(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
     """Traced memory (MB) still allocated after each pass, relative to before the first."""
     gc.collect()

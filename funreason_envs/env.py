@@ -23,12 +23,14 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, resolve_domains
 from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
+from funreason_envs.frozen import thaw
 from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
 from funreason_envs.replies import normalize_reply
 from funreason_envs.session import Session
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
 from funreason_envs.tasks.model import Task
+from funreason_envs.tool_list import ToolList, tool_list
 from funreason_envs.trajectory import Trajectory
 
 RESET_OPTIONS = frozenset({"initial_config", "long_context", "message"})
@@ -76,6 +78,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.invalid_actions = 0
         self.visible_tools: set[str] | None = None  # None: every tool may be called
         self.hidden_tools: set[str] = set()
+        self._shown_tools: ToolList = ToolList()  # info["tools"]: one shared read-only list
+        self._shown_names: tuple[str, ...] | None = None  # the names in it (None: not set yet)
         self._step_count = 0
         self._ended = False
 
@@ -178,7 +182,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.hidden_tools = set(hidden)
         shown = [name for name in session.tool_names if name not in self.hidden_tools]
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        self.action_space.set_tools(session.specs(shown))
+        if tuple(shown) == self._shown_names:
+            return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
+        self._shown_names = tuple(shown)
+        specs = session.specs(shown)
+        self.action_space.set_tools(specs)
+        self._shown_tools = tool_list(specs)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         if options.get("message"):
@@ -270,9 +279,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return Observation.user(text)
 
     def _visible_tools(self) -> list[dict[str, Any]]:
-        session = self.session
-        names = [name for name in session.tool_names if name not in self.hidden_tools]
-        return [spec.to_openai() for spec in session.specs(names)]
+        """The visible tools in OpenAI format: the same read-only object until the set changes."""
+        if self._session is None:
+            raise gym.error.ResetNeeded("call reset() first: there is no episode yet")
+        return self._shown_tools
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         return {
@@ -297,7 +307,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             domains=list(self.domains),
             reason="agent_error" if error else None,
             messages=list(self.messages),
-            tools=self._visible_tools(),
+            tools=thaw(self._visible_tools()),
             steps=self._step_count,
             invalid_actions=self.invalid_actions,
             truncated=self._truncated(),

@@ -25,6 +25,7 @@ from funreason_envs.trajectory import Trajectory, TurnRecord
 RewardMode = Literal["final", "turn", "partial"]
 REWARD_MODES = ("final", "turn", "partial")
 BFCL_STEP_LIMIT = 20
+GROUND_CACHE_SIZE = 1024  # tasks whose ground-truth outcomes an env keeps (RL replays the same tasks)
 
 
 class MultiTurnEnv(ToolEnv):
@@ -74,6 +75,7 @@ class MultiTurnEnv(ToolEnv):
         self._turn = 0
         self._verdicts: list[TurnVerdict] = []
         self._report: CheckReport | None = None
+        self._ground_cache: dict[str, tuple[Task, list[TurnOutcome]]] = {}
 
     # -- the episode, readable once reset() has started one ----------------------------------------
 
@@ -144,12 +146,24 @@ class MultiTurnEnv(ToolEnv):
 
     def _start_episode(self) -> None:
         self._turn = 0
-        self._ground = execute_ground_truth(self.task)
+        self._ground = self._ground_truth(self.task)
         self._turn_steps = 0
         self._verdicts = []
         self._report = None
         self._force_terminated = False
         self._reveal_tools()
+
+    def _ground_truth(self, task: Task) -> list[TurnOutcome]:
+        """The task's ground-truth outcomes, executed once per task object and then reused (read-only:
+        the checker only compares them); the oldest entry is dropped past `GROUND_CACHE_SIZE` tasks."""
+        cached = self._ground_cache.get(task.id)
+        if cached is not None and cached[0] is task:
+            return cached[1]
+        ground = execute_ground_truth(task)
+        if len(self._ground_cache) >= GROUND_CACHE_SIZE:
+            del self._ground_cache[next(iter(self._ground_cache))]
+        self._ground_cache[task.id] = (task, ground)
+        return ground
 
     def _reveal_tools(self) -> None:
         self.set_hidden_tools(self.task.revealed_by(self._turn), enforce=self.strict)

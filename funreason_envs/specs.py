@@ -18,6 +18,7 @@ import jsonschema
 from pydantic import BaseModel, ConfigDict, Field
 
 from funreason_envs.errors import SpecError
+from funreason_envs.frozen import freeze
 from funreason_envs.schema import Checker, UnsupportedSchemaError, compile_schema
 
 SPEC_PACKAGE = "funreason_envs.api_specs"
@@ -97,6 +98,11 @@ class ToolSpec(BaseModel):
             "type": "function",
             "function": {"name": self.name, "description": self.description, "parameters": parameters},
         }
+
+    @cached_property
+    def openai_shared(self) -> dict[str, Any]:
+        """`to_openai()` built once and read-only (a `FrozenDict`): what envs put in `info["tools"]`."""
+        return freeze(self.to_openai())
 
     def to_bfcl(self) -> dict[str, Any]:
         """A function doc in BFCL's dialect (`dict`/`float` types, `None` defaults as the string "None")."""

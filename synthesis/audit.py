@@ -383,6 +383,8 @@ def _produced_unit(tool: str, arguments: dict[str, Any]) -> str | None:
 def _stated_unit(text: str, value: float) -> str | None:
     """The unit the user wrote right after this amount (or, for a currency sign, before it), if any."""
     for literal in {f"{float(value):g}", f"{float(value):,.2f}", f"{float(value):.1f}", str(value)}:
+        if literal not in text and not any(char.isalpha() for char in literal):
+            continue  # digits and signs must occur verbatim (no case to ignore): skip compiling per value
         number = rf"(?<![\d.]){re.escape(literal)}(?![\d])"
         for unit, pattern in {**CURRENCY_WORDS, **VOLUME_WORDS}.items():
             if re.search(rf"{number}\s*(?:{pattern})(?![a-z])", text, re.IGNORECASE):

@@ -195,7 +195,26 @@ def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
 
 
 def _said(spoken: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w']){re.escape(spoken)}(?![\w'])", text)) if spoken else True
+    return stands_alone(spoken, text) if spoken else True
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, digit, underscore or apostrophe: what `\\w` or `'` matches in a `re` pattern."""
+    return char.isalnum() or char in "_'"
+
+
+def stands_alone(text: str, request: str) -> bool:
+    """`text` occurs in `request` with no word character or apostrophe right before or after it
+    (as `(?<![\\w'])text(?![\\w'])` would find, without compiling a pattern per value)."""
+    start = request.find(text)
+    while start != -1:
+        end = start + len(text)
+        if (start == 0 or not is_word_char(request[start - 1])) and (
+            end == len(request) or not is_word_char(request[end])
+        ):
+            return True
+        start = request.find(text, start + 1)
+    return False
 
 
 def uncovered(brief: Any, request: str) -> str:
