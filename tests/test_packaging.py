@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from funreason_envs.specs import load_domain_spec, spec_domains
+from funreason_envs.synthesis.kits import kit_domains
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ def test_wheel_contains_packages_and_spec_files(tmp_path):
     assert "funreason_envs/synthesis/prompts/reasoning.md" in names
     for domain in spec_domains():
         assert f"funreason_envs/api_specs/{domain}.json" in names
+    for domain in kit_domains():
         assert f"funreason_envs/synthesis/kits/{domain}.json" in names
     for module in ("__init__", "base", "ledger", "openai", "sharegpt", "hermes", "bfcl", "parquet", "faults"):
         assert f"funreason_envs/synthesis/exports/{module}.py" in names

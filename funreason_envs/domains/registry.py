@@ -65,6 +65,21 @@ def domain_names() -> list[str]:
     return list(entries())
 
 
+def combinable_domain_names() -> list[str]:
+    """The registered domains in order, minus any whose tool names an earlier one already uses.
+
+    Alternative backends of one BFCL suite (the memory backends share `core_memory_add` and the
+    like) never meet in one env; "all" keeps the first of them, and each stays selectable by name.
+    """
+    kept, taken = [], set()
+    for name in domain_names():
+        tools = {tool.name for tool in domain_spec(name).tools}
+        if not tools & taken:
+            kept.append(name)
+            taken |= tools
+    return kept
+
+
 @cache
 def _builtin_bfcl_names() -> dict[str, str]:
     return {entry.bfcl_class: name for name, entry in builtin_entries().items() if entry.bfcl_class}
@@ -106,12 +121,12 @@ def domain_spec(name: str) -> DomainSpec:
 def resolve_domains(names: str | list[str] | tuple[str, ...]) -> list[str]:
     """Normalise a domain selection ("all", "a,b", a list, BFCL class names) to domain ids.
 
-    "all" means every registered domain, including those registered in code.
+    "all" means every registered domain that can share an env with the others (`combinable_domain_names`).
     """
     items = names.split(",") if isinstance(names, str) else list(names)
     items = [item.strip() for item in items if item.strip()]
     if items == ["all"]:
-        return domain_names()
+        return combinable_domain_names()
     if not items:
         raise ConfigError("no domain given; pass one or more of: " + ", ".join(entries()))
     return list(dict.fromkeys(domain_entry(item).name for item in items))

@@ -8,7 +8,7 @@ from functools import cached_property
 import networkx as nx
 
 from funreason_envs.domains.base import Domain
-from funreason_envs.domains.registry import domain_names, domain_spec
+from funreason_envs.domains.registry import combinable_domain_names, domain_names, domain_spec
 from funreason_envs.errors import ConfigError
 from funreason_envs.graph.build import annotation_graph, check_unique_tools, dependency_graph
 from funreason_envs.graph.model import Reason, Requirement
@@ -35,12 +35,12 @@ class ApiGraph:
 
     @classmethod
     def from_domains(cls, domains: str | Iterable[str] = "all") -> ApiGraph:
-        """The graph of registered domains: "all", "a,b" or a list of domain ids."""
+        """The graph of registered domains: "all" (those that combine), "a,b" or a list of domain ids."""
         known = domain_names()
         names = domains.split(",") if isinstance(domains, str) else list(domains)
         names = [name.strip() for name in names if name.strip()]
         if names == ["all"]:
-            names = known
+            names = combinable_domain_names()
         unknown = [name for name in names if name not in known]
         if unknown or not names:
             raise ConfigError(

@@ -258,6 +258,51 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
         ),
         {("get_tweet", "mention", "mentions[]"): ["@kim"]},
     ),
+    "memory_kv": ProduceCase(
+        (
+            Setup(
+                {"core_memory": {"first_name": "Michael"}, "archival_memory": {"home_city": "Seattle"}},
+                (
+                    "core_memory_retrieve(key='first_name')",
+                    "core_memory_list_keys()",
+                    "archival_memory_retrieve(key='home_city')",
+                    "archival_memory_list_keys()",
+                ),
+            ),
+        ),
+        {
+            ("core_memory_retrieve", "memory_text", "value"): ["Michael"],
+            ("core_memory_list_keys", "memory_key", "keys[]"): ["first_name"],
+            ("archival_memory_retrieve", "memory_text", "value"): ["Seattle"],
+            ("archival_memory_list_keys", "memory_key", "keys[]"): ["home_city"],
+        },
+    ),
+    "memory_rec_sum": ProduceCase(
+        (Setup({"memory": "Michael, 35, Seattle."}, ("memory_retrieve()",)),),
+        {("memory_retrieve", "summary_text", "memory_content"): ["Michael, 35, Seattle."]},
+    ),
+    "memory_vector": ProduceCase(
+        (
+            Setup(
+                {},
+                (
+                    "core_memory_add(text='Michael lives in Seattle.')",
+                    "core_memory_retrieve(query='Where does Michael live?')",
+                    "core_memory_retrieve_all()",
+                    "archival_memory_add(text='Michael is 35.')",
+                    "archival_memory_retrieve(query='age', top_k=1)",
+                    "archival_memory_retrieve_all()",
+                ),
+            ),
+        ),
+        {
+            ("core_memory_add", "memory_entry_id", "id"): [0],
+            ("core_memory_retrieve", "memory_text", "result[].text"): ["Michael lives in Seattle."],
+            ("core_memory_retrieve_all", "memory_entry_id", "result[].id"): [0],
+            ("archival_memory_retrieve", "memory_entry_id", "result[].id"): [0],
+            ("archival_memory_retrieve_all", "memory_text", "result[].text"): ["Michael is 35."],
+        },
+    ),
     "ticket": ProduceCase(
         (
             Setup(
@@ -379,6 +424,11 @@ WALK_CASES: dict[str, WalkCase] = {
         ("message", "message,file_system"),
         frozenset({"message_login", "send_message", "delete_message", "search_messages"}),
     ),
+    "memory_kv": WalkCase(("memory_kv",), frozenset({"core_memory_retrieve", "archival_memory_remove"})),
+    "memory_rec_sum": WalkCase(("memory_rec_sum",), frozenset({"memory_replace"})),
+    "memory_vector": WalkCase(
+        ("memory_vector",), frozenset({"core_memory_update", "archival_memory_remove"})
+    ),
     "posting": WalkCase(("posting",), min_targets=6),
     "ticket": WalkCase(("ticket",), min_targets=6),
     "trading": WalkCase(
@@ -472,6 +522,21 @@ class SessionCase:
 
 
 SESSION_CASES: dict[str, SessionCase] = {
+    "memory_kv": SessionCase(
+        {"core_memory": {"user_name": "Ada"}},
+        "[core_memory_add(key='pet', value='a cat'), archival_memory_add(key='city', value='Oslo')]",
+        "[core_memory_key_search(query='pet name'), core_memory_replace(key='pet', value='a dog')]",
+    ),
+    "memory_rec_sum": SessionCase(
+        {"memory": "User: Ada. "},
+        "memory_append(text='Lives in Oslo.')",
+        "[memory_retrieve(), memory_clear()]",
+    ),
+    "memory_vector": SessionCase(
+        {"core_memory": {"next_id": 1, "store": {"0": "The user is called Ada."}}},
+        "[core_memory_add(text='Ada keeps a cat.'), archival_memory_add(text='Ada lives in Oslo.')]",
+        "[core_memory_retrieve(query='What pet?'), core_memory_update(vec_id=1, new_text='Ada has a dog.')]",
+    ),
     "file_system": SessionCase(FS_TREE, "[cd(folder='docs'), touch(file_name='c.txt')]", "[ls(), du()]"),
     "math": SessionCase({}, "add(a=1, b=2)", "logarithm(value=10, base=3, precision=30)"),
     "message": SessionCase(
@@ -513,6 +578,20 @@ class MissingIdCase:
 
 
 MISSING_ID_CASES: dict[str, MissingIdCase] = {
+    "memory_kv": MissingIdCase(
+        {"core_memory": {"user_name": "Ada"}},
+        (
+            "core_memory_retrieve(key='age')",
+            "archival_memory_remove(key='age')",
+            "core_memory_replace('x', 'y')",
+        ),
+        '{"error": "Key not found."}',
+    ),
+    "memory_vector": MissingIdCase(
+        {"core_memory": {"next_id": 1, "store": {"0": "The user is called Ada."}}},
+        ("core_memory_remove(vec_id=7)", "core_memory_update(vec_id=7, new_text='x')"),
+        '{"error": "ID 7 not present in store."}',
+    ),
     "posting": MissingIdCase(
         posting_account,
         (
