@@ -16,12 +16,14 @@ from funreason_envs.errors import (
     UnknownToolError,
 )
 from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.forksafe import install as _install_fork_hook
 from funreason_envs.registration import register_envs
 from funreason_envs.session import Session
 from funreason_envs.specs import DomainSpec, ToolSpec, load_domain_spec, load_spec_file
 
 __version__ = "0.1.0"
 
+_install_fork_hook()
 register_envs()
 
 __all__ = [
