@@ -21,7 +21,7 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.checker import TurnOutcome
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.registry import registry_version
-from funreason_envs.errors import FunReasonError
+from funreason_envs.errors import SampleRejected
 from funreason_envs.executor import ToolResult
 from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
@@ -34,6 +34,7 @@ from funreason_envs.synthesis.language import Speaker
 from funreason_envs.synthesis.persona import draw_persona
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import Step, ValuePool
 from funreason_envs.synthesis.utterance import clarification, may_be_implicit
 from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
@@ -62,39 +63,6 @@ SYSTEM_PROMPT = (
     "earlier results instead of asking for them, ask when something essential is missing, and answer "
     "briefly once the request is done."
 )
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Knobs of the pipeline; together with the seed they fix every sample."""
-
-    seed: int = 0
-    domains: tuple[str, ...] = ()
-    min_turns: int = 3
-    max_turns: int = 4
-    max_domains: int = 2
-    vague_rate: float = 0.05
-    held_out_rate: float = 0.03
-    gather: float = 0.9
-    max_calls_per_turn: int = 8
-    second_goal_rate: float = 0.9
-    discover_rate: float = 0.8
-    max_attempts: int = 3
-    mistake_rate: float = 0.2
-    implicit_rate: float = 0.85  # share of state-changing prerequisites the user leaves unsaid
-    continuity: float = 0.97  # chance to redraw a later turn's goals when they use no earlier result
-    typo_rate: float = 0.03  # share of user turns with one swapped-letter typo (never inside a value)
-    id_prefix: str = "funreason_mt"
-    audit: bool = True  # reject samples the label audit (synthesis/audit.py) finds problems in
-
-
-class Rejected(FunReasonError):
-    """A sample could not be completed; `reason` says at which phase."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 def graph_for(domains: tuple[str, ...]) -> ApiGraph:
@@ -244,7 +212,7 @@ class SampleBuilder:
     ) -> _Turn:
         outcome = guided_chain(brief, self.roles, snapshot, truth, earlier, self.settings.max_attempts)
         if not outcome.passed:
-            raise Rejected("phase3_failed", f"turn {brief.turn}: {outcome.problem}")
+            raise SampleRejected("phase3_failed", f"turn {brief.turn}: {outcome.problem}")
         goal_indices = {step.index for step in brief.targets}
         fed = {(s.turn, s.index) for step in steps for s in step.sources.values()}
         prerequisites = [
@@ -344,7 +312,7 @@ class SampleBuilder:
                 continue
             self.situation = situation
             return steps, tuple(goals)
-        raise Rejected("phase1_no_walk", "; ".join(problems[-3:]))
+        raise SampleRejected("phase1_no_walk", "; ".join(problems[-3:]))
 
     def _redraw_for_continuity(self, turn: int, steps: list[Step], redraws: int) -> bool:
         """Whether to walk again because this later turn uses nothing an earlier turn produced (so most
