@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' st
 
 from funreason_envs.domains import domain_names
 from funreason_envs.synthesis.kits import kit_domains
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from tests.support.llm_stand_in import SETTINGS, stand_in
 from tests.support.openai_server import Scripted, ScriptedServer
 

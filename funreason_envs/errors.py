@@ -61,3 +61,12 @@ class BackendUnavailableError(BackendError):
 
 class BackendRequestError(BackendError):
     """The server rejected the request (another 4xx) or sent a reply that cannot be used."""
+
+
+class SampleRejected(FunReasonError):
+    """Synthesis could not complete a sample; `reason` names the phase (e.g. `phase1_no_walk`)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail

@@ -21,12 +21,13 @@ from typing import Any
 from tqdm import tqdm
 
 from funreason_envs import writer
-from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError
+from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError, SampleRejected
 from funreason_envs.synthesis.audit import audit_sample
-from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
+from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.backends import BackendSpec
 from funreason_envs.synthesis.roles.base import Roles
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 
 SAMPLES_FILE = "samples.jsonl"
@@ -66,7 +67,7 @@ def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, 
 
     try:
         sample = SampleBuilder(index, settings, tracked).build()
-    except Rejected as exc:
+    except SampleRejected as exc:
         return rejected(exc.reason, exc.detail)
     except (BackendError, ConfigError, MissingDependencyError):
         raise  # an unreachable model or a bad option stops the run with its own one-line message

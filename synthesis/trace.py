@@ -99,3 +99,70 @@ class ValuePool:
         """Drop what steps of `turn` and later produced (their calls were undone)."""
         for resource, offers in self._offers.items():
             self._offers[resource] = [offer for offer in offers if offer.step.turn < turn]
+
+
+class StepLog:
+    """Every ground-truth call of the conversation so far, by `(turn, index)`, and the values they produced.
+
+    `steps` is one dict for the whole sample (the speaker reads it to word references); calls taken
+    back are forgotten here and in the pool together.
+    """
+
+    def __init__(self) -> None:
+        self.steps: dict[tuple[int, int], Step] = {}
+        self.pool = ValuePool()
+
+    def add(self, step: Step) -> None:
+        self.steps[step.key] = step
+        self.pool.add(step)
+
+    def forget(self, step: Step) -> None:
+        """Drop one step (its call was taken back)."""
+        self.steps.pop(step.key, None)
+        self.pool.forget_step(step)
+
+    def forget_turn(self, turn: int) -> None:
+        """Drop the steps of `turn` and later (their calls were undone)."""
+        for key in [key for key in self.steps if key[0] >= turn]:
+            del self.steps[key]
+        self.pool.forget_turn(turn)
+
+    def names_before(self, turn: int) -> set[str]:
+        """The tools called in turns before `turn`."""
+        return {step.name for key, step in self.steps.items() if key[0] < turn}
+
+    def reindex(self, kept: list[Step]) -> None:
+        """Number a turn's kept steps 0, 1, ... in order (some were pruned), with the sources that
+        point at them."""
+        position_of = {step.key: position for position, step in enumerate(kept)}
+        for step in kept:
+            for param, source in list(step.sources.items()):
+                if (source.turn, source.index) in position_of:
+                    step.sources[param] = Source(
+                        source.turn, position_of[(source.turn, source.index)], source.resource
+                    )
+        for step in kept:
+            self.steps.pop(step.key, None)
+        for position, step in enumerate(kept):
+            step.index = position
+            self.steps[step.key] = step
+
+    def move(self, steps: list[Step], turn: int) -> None:
+        """Move a turn's steps to a later turn index (a vague or held-out turn came first)."""
+        old = steps[0].turn
+        for step in steps:
+            self.steps.pop(step.key, None)
+            for param, source in list(step.sources.items()):
+                if source.turn == old:
+                    step.sources[param] = Source(turn, source.index, source.resource)
+            step.turn = turn
+            self.steps[step.key] = step
+
+    def depth(self, step: Step) -> int:
+        """Length of the longest chain of data flows ending at this step."""
+        deepest = 0
+        for source in step.sources.values():
+            producer = self.steps.get((source.turn, source.index))
+            if producer is not None:
+                deepest = max(deepest, self.depth(producer))
+        return deepest + 1

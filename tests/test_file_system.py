@@ -7,6 +7,7 @@ import json
 import pytest
 
 from funreason_envs.domains.file_system import LONG_CONTEXT_EXTRA_FILES, LONG_CONTEXT_PADDING, FileSystem
+from tests.support.session_checks import Transcript
 from tests.support.session_checks import results as run
 
 
@@ -16,17 +17,15 @@ def fs(fs_config):
 
 
 def test_navigation_and_pwd(fs):
-    assert run(fs, "pwd()") == ['{"current_working_directory": "/workspace"}']
-    assert run(fs, "cd(folder='document/')") == ['{"current_working_directory": "document"}']
-    assert run(fs, "pwd()") == ['{"current_working_directory": "/workspace/document"}']
-    assert run(fs, "cd(folder='..')") == ["{}"]
-    assert run(fs, "cd(folder='..')") == [
-        '{"error": "Current directory is already the root. Cannot go back."}'
-    ]
-    assert run(fs, "cd(folder='a/b')") == [
-        '{"error": "cd: a/b: Unsupported path. Only one folder level at a time is supported."}'
-    ]
-    assert run(fs, "cd(folder='missing')") == ['{"error": "cd: \'missing\': No such file or directory"}']
+    Transcript(fs).expect(r"""
+        pwd() -> {"current_working_directory": "/workspace"}
+        cd(folder='document/') -> {"current_working_directory": "document"}
+        pwd() -> {"current_working_directory": "/workspace/document"}
+        cd(folder='..') -> {}
+        cd(folder='..') -> {"error": "Current directory is already the root. Cannot go back."}
+        cd(folder='a/b') -> {"error": "cd: a/b: Unsupported path. Only one folder level at a time is supported."}
+        cd(folder='missing') -> {"error": "cd: 'missing': No such file or directory"}
+        """)  # noqa: E501
 
 
 def test_ls_hides_dot_files_unless_asked(fs):
@@ -35,39 +34,33 @@ def test_ls_hides_dot_files_unless_asked(fs):
 
 
 def test_create_and_refuse_bad_names(fs):
-    assert run(fs, "mkdir(dir_name='new')") == ["None"]
-    assert run(fs, "mkdir(dir_name='new')") == [
-        '{"error": "mkdir: cannot create directory \'new\': File exists"}'
-    ]
-    assert run(fs, "mkdir(dir_name='a*b')") == [
-        '{"error": "mkdir: cannot create directory \'a*b\': Invalid character"}'
-    ]
-    assert run(fs, "touch(file_name='x.txt')") == ["None"]
-    assert run(fs, "touch(file_name='x.txt')") == ['{"error": "touch: cannot touch \'x.txt\': File exists"}']
-    assert run(fs, "touch(file_name='a/b')") == [
-        '{"error": "touch: cannot touch \'a/b\': Invalid character"}'
-    ]
+    Transcript(fs).expect(r"""
+        mkdir(dir_name='new') -> None
+        mkdir(dir_name='new') -> {"error": "mkdir: cannot create directory 'new': File exists"}
+        mkdir(dir_name='a*b') -> {"error": "mkdir: cannot create directory 'a*b': Invalid character"}
+        touch(file_name='x.txt') -> None
+        touch(file_name='x.txt') -> {"error": "touch: cannot touch 'x.txt': File exists"}
+        touch(file_name='a/b') -> {"error": "touch: cannot touch 'a/b': Invalid character"}
+        """)
 
 
 def test_echo_writes_prints_and_fails(fs):
-    assert run(fs, "echo(content='hi')") == ['{"terminal_output": "hi"}']
-    assert run(fs, "echo(content='hi', file_name='log.txt')") == ["None"]
-    assert run(fs, "cat(file_name='log.txt')") == ['{"file_content": "hi"}']
-    assert run(fs, "echo(content='hi', file_name='nope.txt')") == [
-        '{"error": "echo: cannot write to \'nope.txt\': No such file"}'
-    ]
-    assert run(fs, "echo(content='hi', file_name='a|b')") == [
-        '{"error": "echo: cannot write to \'a|b\': Invalid character"}'
-    ]
-    assert run(fs, "echo(content='hi', file_name='archive')") == [
-        '{"error": "echo: cannot write to \'archive\': Is a directory"}'
-    ]
+    Transcript(fs).expect(r"""
+        echo(content='hi') -> {"terminal_output": "hi"}
+        echo(content='hi', file_name='log.txt') -> None
+        cat(file_name='log.txt') -> {"file_content": "hi"}
+        echo(content='hi', file_name='nope.txt') -> {"error": "echo: cannot write to 'nope.txt': No such file"}
+        echo(content='hi', file_name='a|b') -> {"error": "echo: cannot write to 'a|b': Invalid character"}
+        echo(content='hi', file_name='archive') -> {"error": "echo: cannot write to 'archive': Is a directory"}
+        """)  # noqa: E501
 
 
 def test_cat_failures(fs):
-    assert run(fs, "cat(file_name='archive')") == ['{"error": "cat: \'archive\': Is a directory"}']
-    assert run(fs, "cat(file_name='nope')") == ['{"error": "cat: \'nope\': No such file or directory"}']
-    assert run(fs, "cat(file_name='a?')") == ['{"error": "cat: \'a?\': Invalid character"}']
+    Transcript(fs).expect(r"""
+        cat(file_name='archive') -> {"error": "cat: 'archive': Is a directory"}
+        cat(file_name='nope') -> {"error": "cat: 'nope': No such file or directory"}
+        cat(file_name='a?') -> {"error": "cat: 'a?': Invalid character"}
+        """)
 
 
 def test_find(fs):
@@ -80,27 +73,21 @@ def test_find(fs):
 
 def test_text_tools_and_their_failures(fs):
     run(fs, "cd(folder='document')")
-    assert run(fs, "wc(file_name='notes.md', mode='w')") == ['{"count": 3, "type": "words"}']
-    assert run(fs, "wc(file_name='report.txt')") == ['{"count": 3, "type": "lines"}']
-    assert run(fs, "wc(file_name='notes.md', mode='c')") == ['{"count": 13, "type": "characters"}']
-    assert run(fs, "wc(file_name='notes.md', mode='x')") == ['{"error": "wc: invalid mode \'x\'"}']
-    assert run(fs, "wc(file_name='nope')") == ['{"error": "wc: nope: No such file or directory"}']
-    assert run(fs, "sort('report.txt')") == ['{"sorted_content": "alpha line\\nbeta line\\ngamma budget"}']
-    assert run(fs, "sort(file_name='nope')") == ['{"error": "sort: nope: No such file or directory"}']
-    assert run(fs, "grep(file_name='report.txt', pattern='line')") == [
-        '{"matching_lines": ["beta line", "alpha line"]}'
-    ]
-    assert run(fs, "grep(file_name='nope', pattern='x')") == [
-        '{"error": "grep: nope: No such file or directory"}'
-    ]
-    assert run(fs, "tail(file_name='report.txt', lines=1)") == ['{"last_lines": "gamma budget"}']
-    assert run(fs, "tail(file_name='nope')") == ['{"error": "tail: nope: No such file or directory"}']
-    assert run(fs, "diff(file_name1='report.txt', file_name2='notes.md')") == [
-        '{"diff_lines": "- beta line\\n+ one two three"}'
-    ]
-    assert run(fs, "diff(file_name1='report.txt', file_name2='nope')") == [
-        '{"error": "diff: report.txt or nope: No such file or directory"}'
-    ]
+    Transcript(fs).expect(r"""
+        wc(file_name='notes.md', mode='w') -> {"count": 3, "type": "words"}
+        wc(file_name='report.txt') -> {"count": 3, "type": "lines"}
+        wc(file_name='notes.md', mode='c') -> {"count": 13, "type": "characters"}
+        wc(file_name='notes.md', mode='x') -> {"error": "wc: invalid mode 'x'"}
+        wc(file_name='nope') -> {"error": "wc: nope: No such file or directory"}
+        sort('report.txt') -> {"sorted_content": "alpha line\nbeta line\ngamma budget"}
+        sort(file_name='nope') -> {"error": "sort: nope: No such file or directory"}
+        grep(file_name='report.txt', pattern='line') -> {"matching_lines": ["beta line", "alpha line"]}
+        grep(file_name='nope', pattern='x') -> {"error": "grep: nope: No such file or directory"}
+        tail(file_name='report.txt', lines=1) -> {"last_lines": "gamma budget"}
+        tail(file_name='nope') -> {"error": "tail: nope: No such file or directory"}
+        diff(file_name1='report.txt', file_name2='notes.md') -> {"diff_lines": "- beta line\n+ one two three"}
+        diff(file_name1='report.txt', file_name2='nope') -> {"error": "diff: report.txt or nope: No such file or directory"}
+        """)  # noqa: E501
 
 
 def test_tail_zero_lines_returns_everything_as_bfcl_does(fs):
@@ -108,26 +95,20 @@ def test_tail_zero_lines_returns_everything_as_bfcl_does(fs):
 
 
 def test_du(fs):
-    assert run(fs, "du()") == ['{"disk_usage": "59 bytes"}']
-    assert run(fs, "du(human_readable=True)") == ['{"disk_usage": "59.00 B"}']
+    Transcript(fs).expect(r"""
+        du() -> {"disk_usage": "59 bytes"}
+        du(human_readable=True) -> {"disk_usage": "59.00 B"}
+        """)
 
 
 def test_mv_and_its_failures(fs):
-    assert run(fs, "mv(source='log.txt', destination='archive')") == [
-        "{\"result\": \"'log.txt' moved to 'archive/log.txt'\"}"
-    ]
-    assert run(fs, "mv(source='log.txt', destination='archive')") == [
-        '{"error": "mv: cannot move \'log.txt\': No such file or directory"}'
-    ]
-    assert run(fs, "mv(source='document', destination='a/b')") == [
-        '{"error": "mv: path not allowed in destination. Provide only a file or directory name."}'
-    ]
-    assert run(fs, "mv(source='document', destination='.hidden')") == [
-        "{\"error\": \"mv: cannot move 'document' to '.hidden': Not a directory\"}"
-    ]
-    assert run(fs, "mv(source='document', destination='docs')") == [
-        "{\"result\": \"'document' moved to 'docs'\"}"
-    ]
+    Transcript(fs).expect(r"""
+        mv(source='log.txt', destination='archive') -> {"result": "'log.txt' moved to 'archive/log.txt'"}
+        mv(source='log.txt', destination='archive') -> {"error": "mv: cannot move 'log.txt': No such file or directory"}
+        mv(source='document', destination='a/b') -> {"error": "mv: path not allowed in destination. Provide only a file or directory name."}
+        mv(source='document', destination='.hidden') -> {"error": "mv: cannot move 'document' to '.hidden': Not a directory"}
+        mv(source='document', destination='docs') -> {"result": "'document' moved to 'docs'"}
+        """)  # noqa: E501
     run(fs, "touch(file_name='log.txt')")
     assert run(fs, "mv(source='log.txt', destination='archive')") == [
         "{\"error\": \"mv: cannot move 'log.txt' to 'archive/log.txt': File exists\"}"
@@ -135,25 +116,15 @@ def test_mv_and_its_failures(fs):
 
 
 def test_cp_and_its_failures(fs):
-    assert run(fs, "cp(source='log.txt', destination='archive')") == [
-        "{\"result\": \"'log.txt' copied to 'archive/log.txt'\"}"
-    ]
-    # BFCL raises here (its existence check looks up 'archive/log.txt'); the message is kept.
-    assert run(fs, "cp(source='log.txt', destination='archive')") == [
-        "Error during execution: File 'log.txt' already exists in directory 'archive'."
-    ]
-    assert run(fs, "cp(source='nope', destination='x')") == [
-        '{"error": "cp: cannot copy \'nope\': No such file or directory"}'
-    ]
-    assert run(fs, "cp(source='log.txt', destination='.hidden')") == [
-        "{\"error\": \"cp: cannot copy 'log.txt' to '.hidden': Not a directory\"}"
-    ]
-    assert run(fs, "cp(source='log.txt', destination='x/y')") == [
-        '{"error": "cp: path not allowed in destination. Provide only a file or directory name."}'
-    ]
-    assert run(fs, "cp(source='log.txt', destination='copy.txt')") == [
-        "{\"result\": \"'log.txt' copied to 'copy.txt'\"}"
-    ]
+    Transcript(fs).expect(r"""
+        cp(source='log.txt', destination='archive') -> {"result": "'log.txt' copied to 'archive/log.txt'"}
+        # BFCL raises here (its existence check looks up 'archive/log.txt'); the message is kept.
+        cp(source='log.txt', destination='archive') -> Error during execution: File 'log.txt' already exists in directory 'archive'.
+        cp(source='nope', destination='x') -> {"error": "cp: cannot copy 'nope': No such file or directory"}
+        cp(source='log.txt', destination='.hidden') -> {"error": "cp: cannot copy 'log.txt' to '.hidden': Not a directory"}
+        cp(source='log.txt', destination='x/y') -> {"error": "cp: path not allowed in destination. Provide only a file or directory name."}
+        cp(source='log.txt', destination='copy.txt') -> {"result": "'log.txt' copied to 'copy.txt'"}
+        """)  # noqa: E501
 
 
 def test_copied_directory_shares_children_like_bfcl(fs):
@@ -167,20 +138,14 @@ def test_copied_directory_shares_children_like_bfcl(fs):
 
 
 def test_rm_and_rmdir(fs):
-    assert run(fs, "rmdir(dir_name='document')") == [
-        '{"error": "rmdir: cannot remove \'document\': Directory not empty"}'
-    ]
-    assert run(fs, "rmdir(dir_name='log.txt')") == [
-        '{"error": "rmdir: cannot remove \'log.txt\': Not a directory"}'
-    ]
-    assert run(fs, "rmdir(dir_name='nope')") == [
-        '{"error": "rmdir: cannot remove \'nope\': No such file or directory"}'
-    ]
-    assert run(fs, "rmdir(dir_name='archive')") == ['{"result": "\'archive\' removed"}']
-    assert run(fs, "rm(file_name='document')") == ['{"result": "\'document\' removed"}']
-    assert run(fs, "rm(file_name='document')") == [
-        '{"error": "rm: cannot remove \'document\': No such file or directory"}'
-    ]
+    Transcript(fs).expect(r"""
+        rmdir(dir_name='document') -> {"error": "rmdir: cannot remove 'document': Directory not empty"}
+        rmdir(dir_name='log.txt') -> {"error": "rmdir: cannot remove 'log.txt': Not a directory"}
+        rmdir(dir_name='nope') -> {"error": "rmdir: cannot remove 'nope': No such file or directory"}
+        rmdir(dir_name='archive') -> {"result": "'archive' removed"}
+        rm(file_name='document') -> {"result": "'document' removed"}
+        rm(file_name='document') -> {"error": "rm: cannot remove 'document': No such file or directory"}
+        """)
 
 
 def test_state_dict_round_trips_and_hides_the_cwd(fs, fs_config):
@@ -210,10 +175,8 @@ def test_long_context_pads_files_and_fills_leaf_folders(fs_config):
 
 def test_copying_or_moving_a_folder_into_itself_is_refused(fs):
     before = fs.state_dict()
-    assert run(fs, "cp(source='archive', destination='archive')") == [
-        "{\"error\": \"cp: cannot copy 'archive' into itself, 'archive/archive'\"}"
-    ]
-    assert run(fs, "mv(source='archive', destination='archive')") == [
-        "{\"error\": \"mv: cannot move 'archive' into itself, 'archive/archive'\"}"
-    ]
+    Transcript(fs).expect(r"""
+        cp(source='archive', destination='archive') -> {"error": "cp: cannot copy 'archive' into itself, 'archive/archive'"}
+        mv(source='archive', destination='archive') -> {"error": "mv: cannot move 'archive' into itself, 'archive/archive'"}
+        """)  # noqa: E501
     assert fs.state_dict() == before

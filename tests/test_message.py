@@ -12,6 +12,7 @@ import pytest
 from funreason_envs.domains.message import Messaging
 from funreason_envs.jsonutil import serialize_result
 from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import Transcript
 from tests.support.session_checks import result as run
 
 NOT_LOGGED_IN = '{"error": "No user is currently logged in."}'
@@ -86,11 +87,11 @@ def test_message_ids_follow_the_seeded_rng():
 
 
 def test_users_and_ids(workspace):
-    assert run(workspace, "list_users()") == '{"user_list": ["John", "Jane", "Alice"]}'
-    assert run(workspace, "get_user_id(user='Jane')") == '{"user_id": "USR002"}'
-    assert (
-        run(workspace, "get_user_id('Nobody')") == '{"error": "User \'Nobody\' not found in the workspace."}'
-    )
+    Transcript(workspace).expect(r"""
+        list_users() -> {"user_list": ["John", "Jane", "Alice"]}
+        get_user_id(user='Jane') -> {"user_id": "USR002"}
+        get_user_id('Nobody') -> {"error": "User 'Nobody' not found in the workspace."}
+        """)
 
 
 def test_add_contact_takes_the_next_id_and_refuses_duplicates(workspace):
@@ -113,10 +114,10 @@ def test_add_contact_with_a_taken_id_fails_but_still_counts():
 
 def test_login_and_status():
     domain = Messaging()
-    assert run(domain, "message_get_login_status()") == '{"login_status": false}'
-    assert run(domain, "message_login(user_id='USR999')") == (
-        '{"login_status": false, "message": "User ID \'USR999\' not found."}'
-    )
+    Transcript(domain).expect(r"""
+        message_get_login_status() -> {"login_status": false}
+        message_login(user_id='USR999') -> {"login_status": false, "message": "User ID 'USR999' not found."}
+        """)
     assert domain.current_user is None
     assert run(domain, "message_login('USR002')") == (
         '{"login_status": true, "message": "User \'USR002\' logged in successfully."}'
@@ -179,10 +180,10 @@ def test_view_messages_groups_every_entry_by_receiver(workspace):
 
 
 def test_search_ignores_case(workspace):
-    assert run(workspace, "search_messages(keyword='file')") == (
-        '{"results": [{"receiver_id": "USR003", "message": "Please review the FILE."}]}'
-    )
-    assert run(workspace, "search_messages('nothing like this')") == '{"results": []}'
+    Transcript(workspace).expect(r"""
+        search_messages(keyword='file') -> {"results": [{"receiver_id": "USR003", "message": "Please review the FILE."}]}
+        search_messages('nothing like this') -> {"results": []}
+        """)  # noqa: E501
 
 
 def test_search_over_non_text_messages_fails_like_bfcl():

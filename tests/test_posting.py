@@ -12,7 +12,7 @@ from funreason_envs.domains.posting import Posting
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolRouter
 from tests.support.domain_cases import posting_account, tweet
-from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import Transcript, bfcl_script_differences
 from tests.support.session_checks import results as run
 
 
@@ -71,13 +71,15 @@ def test_bad_tweet_configs_are_named(tweets, message):
 
 def test_authentication():
     domain = Posting()
-    assert run(domain, "posting_get_login_status()") == ['{"login_status": false}']
-    assert run(domain, "authenticate_twitter(username='john', password='wrong')") == [
-        '{"authentication_status": false}'
-    ]
+    Transcript(domain).expect(r"""
+        posting_get_login_status() -> {"login_status": false}
+        authenticate_twitter(username='john', password='wrong') -> {"authentication_status": false}
+        """)
     assert domain.authenticated is False
-    assert run(domain, "authenticate_twitter('john', 'john123')") == ['{"authentication_status": true}']
-    assert run(domain, "posting_get_login_status()") == ['{"login_status": true}']
+    Transcript(domain).expect(r"""
+        authenticate_twitter('john', 'john123') -> {"authentication_status": true}
+        posting_get_login_status() -> {"login_status": true}
+        """)
     # A later failed attempt does not log the user out.
     run(domain, "authenticate_twitter(username='john', password='wrong')")
     assert domain.authenticated is True
@@ -104,12 +106,10 @@ def test_tools_that_need_a_login_refuse_without_one(config, call, action):
 
 
 def test_post_tweet_uses_and_advances_the_counter(posting):
-    assert run(posting, "post_tweet(content='Hello', tags=['#hi'])") == [
-        '{"id": 6, "username": "ana", "content": "Hello", "tags": ["#hi"], "mentions": []}'
-    ]
-    assert run(posting, "post_tweet('Again', [], ['@ben'])") == [
-        '{"id": 7, "username": "ana", "content": "Again", "tags": [], "mentions": ["@ben"]}'
-    ]
+    Transcript(posting).expect(r"""
+        post_tweet(content='Hello', tags=['#hi']) -> {"id": 6, "username": "ana", "content": "Hello", "tags": ["#hi"], "mentions": []}
+        post_tweet('Again', [], ['@ben']) -> {"id": 7, "username": "ana", "content": "Again", "tags": [], "mentions": ["@ben"]}
+        """)  # noqa: E501
     assert posting.tweet_counter == 8
     assert run(posting, "get_tweet(7)") == [
         '{"id": 7, "username": "ana", "content": "Again", "tags": [], "mentions": ["@ben"]}'
@@ -136,8 +136,10 @@ def test_tweets_do_not_alias_the_callers_lists(posting):
 
 
 def test_retweet_once(posting):
-    assert run(posting, "retweet(tweet_id=1)") == ['{"retweet_status": "Successfully retweeted"}']
-    assert run(posting, "retweet(tweet_id=1)") == ['{"retweet_status": "Already retweeted"}']
+    Transcript(posting).expect(r"""
+        retweet(tweet_id=1) -> {"retweet_status": "Successfully retweeted"}
+        retweet(tweet_id=1) -> {"retweet_status": "Already retweeted"}
+        """)
     assert posting.retweets == {"ben": [0], "ana": [1]}
 
 
@@ -153,21 +155,21 @@ def test_mention_extends_and_fails_like_bfcl_on_a_tweet_without_mentions(posting
 
 
 def test_follow_list_and_unfollow(posting):
-    assert run(posting, "follow_user(username_to_follow='ben')") == ['{"follow_status": false}']
-    assert run(posting, "follow_user(username_to_follow='cy')") == ['{"follow_status": true}']
-    assert run(posting, "list_all_following()") == ['{"following_list": ["ben", "cy"]}']
-    assert run(posting, "unfollow_user(username_to_unfollow='zed')") == ['{"unfollow_status": false}']
-    assert run(posting, "unfollow_user(username_to_unfollow='ben')") == ['{"unfollow_status": true}']
+    Transcript(posting).expect(r"""
+        follow_user(username_to_follow='ben') -> {"follow_status": false}
+        follow_user(username_to_follow='cy') -> {"follow_status": true}
+        list_all_following() -> {"following_list": ["ben", "cy"]}
+        unfollow_user(username_to_unfollow='zed') -> {"unfollow_status": false}
+        unfollow_user(username_to_unfollow='ben') -> {"unfollow_status": true}
+        """)
     assert posting.following_list == ["cy"]
 
 
 def test_reading_and_search(posting):
-    assert run(posting, "get_user_tweets(username='ben')") == [
-        "[{'id': 1, 'username': 'ben', 'content': 'New fitness gear review', 'tags': ['#Gear'], "
-        "'mentions': []}, {'id': 5, 'username': 'ben', 'content': 'Coffee time', 'tags': ['#fitness'], "
-        "'mentions': []}]"
-    ]
-    assert run(posting, "get_user_tweets(username='nobody')") == ["[]"]
+    Transcript(posting).expect(r"""
+        get_user_tweets(username='ben') -> [{'id': 1, 'username': 'ben', 'content': 'New fitness gear review', 'tags': ['#Gear'], 'mentions': []}, {'id': 5, 'username': 'ben', 'content': 'Coffee time', 'tags': ['#fitness'], 'mentions': []}]
+        get_user_tweets(username='nobody') -> []
+        """)  # noqa: E501
     # Text matches case-insensitively as a substring; tags only as a whole tag.
     assert [t["id"] for t in posting.search_tweets("FITNESS")] == [1]
     assert [t["id"] for t in posting.search_tweets("#FITNESS")] == [0, 5]
@@ -175,13 +177,11 @@ def test_reading_and_search(posting):
 
 
 def test_user_stats(posting):
-    assert run(posting, "get_user_stats(username='ana')") == [
-        '{"tweet_count": 1, "following_count": 1, "retweet_count": 0}'
-    ]
-    # Following counts are only known for the account's own user.
-    assert run(posting, "get_user_stats(username='ben')") == [
-        '{"tweet_count": 2, "following_count": 0, "retweet_count": 1}'
-    ]
+    Transcript(posting).expect(r"""
+        get_user_stats(username='ana') -> {"tweet_count": 1, "following_count": 1, "retweet_count": 0}
+        # Following counts are only known for the account's own user.
+        get_user_stats(username='ben') -> {"tweet_count": 2, "following_count": 0, "retweet_count": 1}
+        """)
 
 
 def test_scripted_session_matches_bfcl(config):

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from funreason_envs.cli import main
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.quality import (
     bfcl_base_quality,
     bfcl_quality,
@@ -24,6 +23,7 @@ from funreason_envs.synthesis.quality import (
 )
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.tasks import GroundTruthCall, Task
 
 

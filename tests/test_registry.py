@@ -20,9 +20,9 @@ from funreason_envs.errors import ConfigError, SpecError
 from funreason_envs.graph import ApiGraph
 from funreason_envs.specs import spec_domains
 from funreason_envs.synthesis.kits import kit_domains, kit_for
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 
 TOY = "toy_notebook"

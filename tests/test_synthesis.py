@@ -7,9 +7,10 @@ import json
 import pytest
 
 from funreason_envs.cli import main
-from funreason_envs.synthesis.pipeline import SampleBuilder, Settings
+from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import load_samples, roles_factory, synthesize
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 
 SETTINGS = Settings(seed=3, domains=("file_system",))

@@ -12,13 +12,15 @@ from typing import Any
 import pytest
 
 from funreason_envs.domains import domain_class
+from funreason_envs.errors import SampleRejected
 from funreason_envs.synthesis.answers import say_number, say_value, second_person
 from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.outcomes import failure_reason, result_failed
-from funreason_envs.synthesis.pipeline import Rejected, SampleBuilder, Settings
+from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.reasoning import CONDITION_WORDS
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import roles_factory
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 
 ALL = Settings(seed=23, domains=tuple(kit_domains()))
@@ -38,7 +40,7 @@ def built(settings: Settings, count: int) -> tuple[Sample, ...]:
     for index in range(count):
         try:
             samples.append(SampleBuilder(index, settings, factory).build())
-        except Rejected as rejected:
+        except SampleRejected as rejected:
             assert rejected.reason == "phase1_no_walk", rejected  # the reasoner never fails a turn
     assert len(samples) >= 0.8 * count
     return tuple(samples)

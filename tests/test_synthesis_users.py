@@ -11,11 +11,13 @@ import re
 import pytest
 
 from funreason_envs.synthesis import pipeline
+from funreason_envs.synthesis.goals import INVERSES
 from funreason_envs.synthesis.kits import Phrasebook, kit_domains, kit_for
-from funreason_envs.synthesis.pipeline import INVERSES, SampleBuilder, Settings
+from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.backends import BackendSpec
 from funreason_envs.synthesis.run import make_sample, roles_factory
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 from tests.support.kit_audit import unstated_values
 

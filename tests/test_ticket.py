@@ -11,7 +11,7 @@ import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.errors import ConfigError
 from tests.support.domain_cases import ticket, ticket_desk
-from tests.support.session_checks import bfcl_script_differences
+from tests.support.session_checks import Transcript, bfcl_script_differences
 from tests.support.session_checks import results as run
 
 
@@ -45,26 +45,26 @@ def test_a_ticket_queue_that_is_not_a_list_is_named():
 
 def test_login_status_and_logout():
     domain = TicketQueue()
-    assert run(domain, "ticket_get_login_status()") == ['{"login_status": false}']
-    assert run(domain, "logout()") == ['{"success": false}']
-    assert run(domain, "ticket_login(username='', password='x')") == ['{"success": false}']
-    assert run(domain, "ticket_login(username='mia', password='')") == ['{"success": false}']
+    Transcript(domain).expect(r"""
+        ticket_get_login_status() -> {"login_status": false}
+        logout() -> {"success": false}
+        ticket_login(username='', password='x') -> {"success": false}
+        ticket_login(username='mia', password='') -> {"success": false}
+        """)
     assert domain.current_user is None
-    assert run(domain, "ticket_login('mia', 'any')") == ['{"success": true}']
-    assert run(domain, "ticket_get_login_status()") == ['{"login_status": true}']
-    assert run(domain, "logout()") == ['{"success": true}']
+    Transcript(domain).expect(r"""
+        ticket_login('mia', 'any') -> {"success": true}
+        ticket_get_login_status() -> {"login_status": true}
+        logout() -> {"success": true}
+        """)
     assert domain.current_user is None
 
 
 def test_create_ticket_uses_and_advances_the_counter(desk):
-    assert run(desk, "create_ticket(title='Printer', description='Jammed', priority=5)") == [
-        '{"id": 5, "title": "Printer", "description": "Jammed", "status": "Open", "priority": 5, '
-        '"created_by": "mia"}'
-    ]
-    assert run(desk, "create_ticket('Defaults')") == [
-        '{"id": 6, "title": "Defaults", "description": "", "status": "Open", "priority": 1, '
-        '"created_by": "mia"}'
-    ]
+    Transcript(desk).expect(r"""
+        create_ticket(title='Printer', description='Jammed', priority=5) -> {"id": 5, "title": "Printer", "description": "Jammed", "status": "Open", "priority": 5, "created_by": "mia"}
+        create_ticket('Defaults') -> {"id": 6, "title": "Defaults", "description": "", "status": "Open", "priority": 1, "created_by": "mia"}
+        """)  # noqa: E501
     assert desk.ticket_counter == 7 and len(desk.ticket_queue) == 7
 
 
@@ -82,33 +82,26 @@ def test_create_ticket_failures(desk):
 
 
 def test_get_ticket_finds_integer_and_string_ids(desk):
-    assert run(desk, "get_ticket(4)") == [
-        '{"id": 4, "title": "Issue 4", "description": "", "status": "Resolved", "priority": 2, '
-        '"created_by": "mia", "resolution": "Rebooted"}'
-    ]
-    assert run(desk, "get_ticket(ticket_id='ticket_001')") == [
-        '{"id": "ticket_001", "issue": "Imported", "status": "Open", "created_by": "ops"}'
-    ]
+    Transcript(desk).expect(r"""
+        get_ticket(4) -> {"id": 4, "title": "Issue 4", "description": "", "status": "Resolved", "priority": 2, "created_by": "mia", "resolution": "Rebooted"}
+        get_ticket(ticket_id='ticket_001') -> {"id": "ticket_001", "issue": "Imported", "status": "Open", "created_by": "ops"}
+        """)  # noqa: E501
 
 
 def test_close_ticket(desk):
-    assert run(desk, "close_ticket(ticket_id='ticket_001')") == [
-        '{"status": "Ticket ticket_001 has been closed successfully."}'
-    ]
-    assert run(desk, "close_ticket(ticket_id=2)") == ['{"error": "Ticket with ID 2 is already closed."}']
+    Transcript(desk).expect(r"""
+        close_ticket(ticket_id='ticket_001') -> {"status": "Ticket ticket_001 has been closed successfully."}
+        close_ticket(ticket_id=2) -> {"error": "Ticket with ID 2 is already closed."}
+        """)
 
 
 def test_resolve_ticket(desk):
-    assert run(desk, "resolve_ticket(ticket_id=4, resolution='again')") == [
-        '{"error": "Ticket with ID 4 is already resolved."}'
-    ]
-    # Only the exact status "Resolved" counts as resolved; a closed ticket can be resolved.
-    assert run(desk, "resolve_ticket(3, 'done')") == [
-        '{"status": "Ticket 3 has been resolved successfully."}'
-    ]
-    assert run(desk, "resolve_ticket(2, 'late')") == [
-        '{"status": "Ticket 2 has been resolved successfully."}'
-    ]
+    Transcript(desk).expect(r"""
+        resolve_ticket(ticket_id=4, resolution='again') -> {"error": "Ticket with ID 4 is already resolved."}
+        # Only the exact status "Resolved" counts as resolved; a closed ticket can be resolved.
+        resolve_ticket(3, 'done') -> {"status": "Ticket 3 has been resolved successfully."}
+        resolve_ticket(2, 'late') -> {"status": "Ticket 2 has been resolved successfully."}
+        """)
     assert desk.ticket_queue[1]["status"] == "Resolved" and desk.ticket_queue[1]["resolution"] == "late"
 
 
@@ -121,13 +114,11 @@ def test_edit_ticket(desk):
 
 def test_edit_ticket_refuses_unknown_fields_and_changes_nothing(desk):
     before = desk.state_dict()
-    assert run(desk, "edit_ticket(ticket_id=1, updates={'owner': 'x', 'title': 'y'})") == [
-        '{"error": "Invalid fields for update: owner"}'
-    ]
-    # Several unknown fields are listed in the order given (bfcl-eval's order follows set hashing).
-    assert run(desk, "edit_ticket(ticket_id=1, updates={'zeta': 1, 'alpha': 2, 'id': 3})") == [
-        '{"error": "Invalid fields for update: zeta, alpha, id"}'
-    ]
+    Transcript(desk).expect(r"""
+        edit_ticket(ticket_id=1, updates={'owner': 'x', 'title': 'y'}) -> {"error": "Invalid fields for update: owner"}
+        # Several unknown fields are listed in the order given (bfcl-eval's order follows set hashing).
+        edit_ticket(ticket_id=1, updates={'zeta': 1, 'alpha': 2, 'id': 3}) -> {"error": "Invalid fields for update: zeta, alpha, id"}
+        """)  # noqa: E501
     assert desk.state_dict() == before
 
 

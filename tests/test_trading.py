@@ -11,6 +11,7 @@ import pytest
 from funreason_envs.domains import trading
 from funreason_envs.domains.trading import DEFAULT_STATE, Trading
 from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import Transcript
 from tests.support.session_checks import result as one
 from tests.support.session_checks import results as run
 
@@ -128,14 +129,14 @@ def test_stamps_do_not_depend_on_the_local_time_zone(monkeypatch):
 
 
 def test_login_logout_and_status(guest):
-    assert one(guest, "trading_get_login_status()") == '{"status": false}'
-    assert one(guest, "trading_logout()") == '{"status": "No user is currently logged in"}'
-    assert (
-        one(guest, "trading_login(username='ann', password='pw')") == '{"status": "Logged in successfully"}'
-    )
-    assert one(guest, "trading_login('ann', 'pw')") == '{"status": "Already logged in"}'
-    assert one(guest, "trading_get_login_status()") == '{"status": true}'
-    assert one(guest, "trading_logout()") == '{"status": "Logged out successfully"}'
+    Transcript(guest).expect(r"""
+        trading_get_login_status() -> {"status": false}
+        trading_logout() -> {"status": "No user is currently logged in"}
+        trading_login(username='ann', password='pw') -> {"status": "Logged in successfully"}
+        trading_login('ann', 'pw') -> {"status": "Already logged in"}
+        trading_get_login_status() -> {"status": true}
+        trading_logout() -> {"status": "Logged out successfully"}
+        """)
     assert guest.authenticated is False
 
 
@@ -161,38 +162,30 @@ def test_every_login_guard(guest):
 
 
 def test_clock_and_symbol_lookup(guest):
-    assert one(guest, "get_current_time()") == '{"current_time": "10:30 AM"}'
-    assert one(guest, "get_symbol_by_name(name='Quasar Ltd.')") == '{"symbol": "QUAS"}'
-    assert one(guest, "get_symbol_by_name(name='Gorilla')") == '{"symbol": "GORI"}'
-    assert one(guest, "get_symbol_by_name(name='apple')") == '{"symbol": "Stock not found"}'
+    Transcript(guest).expect(r"""
+        get_current_time() -> {"current_time": "10:30 AM"}
+        get_symbol_by_name(name='Quasar Ltd.') -> {"symbol": "QUAS"}
+        get_symbol_by_name(name='Gorilla') -> {"symbol": "GORI"}
+        get_symbol_by_name(name='apple') -> {"symbol": "Stock not found"}
+        """)
 
 
 def test_stock_info_and_unknown_symbol(guest):
-    assert one(guest, "get_stock_info('ZETA')") == (
-        '{"price": 22.09, "percent_change": -0.05, "volume": 0.789, "MA(5)": 22.12, "MA(20)": 22.34}'
-    )
-    assert one(guest, "get_stock_info(symbol='XYZ')") == '{"error": "Stock with symbol \'XYZ\' not found."}'
+    Transcript(guest).expect(r"""
+        get_stock_info('ZETA') -> {"price": 22.09, "percent_change": -0.05, "volume": 0.789, "MA(5)": 22.12, "MA(20)": 22.34}
+        get_stock_info(symbol='XYZ') -> {"error": "Stock with symbol 'XYZ' not found."}
+        """)  # noqa: E501
 
 
 def test_sectors_filter_and_price_alerts(guest):
-    assert one(guest, "get_available_stocks(sector='Automobile')") == '{"stock_list": ["TSLA", "F", "GM"]}'
-    assert one(guest, "get_available_stocks(sector='Energy')") == '{"stock_list": []}'
-    assert (
-        one(
-            guest,
-            "filter_stocks_by_price(stocks=['AAPL', 'GOOG', 'NEPT', 'F'], min_price=88.34, max_price=300)",
-        )
-        == '{"filtered_stocks": ["AAPL", "NEPT"]}'
-    )
-    assert one(guest, "filter_stocks_by_price(stocks=['F', 'ZETA'], min_price=0, max_price=30)") == (
-        '{"filtered_stocks": ["F", "ZETA"]}'
-    )
-    assert one(guest, "notify_price_change(stocks=['NVDA', 'TSLA', 'QUAS', 'NOPE'], threshold=0.12)") == (
-        '{"notification": "Stocks NVDA, TSLA have significant price changes."}'
-    )
-    assert one(guest, "notify_price_change(stocks=['QUAS'], threshold=1)") == (
-        '{"notification": "No significant price changes in the selected stocks."}'
-    )
+    Transcript(guest).expect(r"""
+        get_available_stocks(sector='Automobile') -> {"stock_list": ["TSLA", "F", "GM"]}
+        get_available_stocks(sector='Energy') -> {"stock_list": []}
+        filter_stocks_by_price(stocks=['AAPL', 'GOOG', 'NEPT', 'F'], min_price=88.34, max_price=300) -> {"filtered_stocks": ["AAPL", "NEPT"]}
+        filter_stocks_by_price(stocks=['F', 'ZETA'], min_price=0, max_price=30) -> {"filtered_stocks": ["F", "ZETA"]}
+        notify_price_change(stocks=['NVDA', 'TSLA', 'QUAS', 'NOPE'], threshold=0.12) -> {"notification": "Stocks NVDA, TSLA have significant price changes."}
+        notify_price_change(stocks=['QUAS'], threshold=1) -> {"notification": "No significant price changes in the selected stocks."}
+        """)  # noqa: E501
 
 
 # -- orders --------------------------------------------------------------------------------------------
@@ -236,14 +229,12 @@ def test_place_order_failures(bot):
 
 
 def test_order_details_and_cancel_failures(bot):
-    assert one(bot, "get_order_details(order_id=99)") == (
-        '{"error": "Order with ID 99 not found.Here is the list of orders_id: [12345, 12446]"}'
-    )
-    assert one(bot, "cancel_order(order_id=99)") == '{"error": "Order with ID 99 not found."}'
-    assert one(bot, "cancel_order(order_id=12345)") == (
-        '{"error": "Can\'t cancel order 12345. Order is already completed."}'
-    )
-    assert one(bot, "cancel_order(12446)") == '{"order_id": 12446, "status": "Cancelled"}'
+    Transcript(bot).expect(r"""
+        get_order_details(order_id=99) -> {"error": "Order with ID 99 not found.Here is the list of orders_id: [12345, 12446]"}
+        cancel_order(order_id=99) -> {"error": "Order with ID 99 not found."}
+        cancel_order(order_id=12345) -> {"error": "Can't cancel order 12345. Order is already completed."}
+        cancel_order(12446) -> {"order_id": 12446, "status": "Cancelled"}
+        """)  # noqa: E501
     assert bot.orders[12446]["status"] == "Cancelled"
 
 
@@ -256,18 +247,14 @@ def test_order_history_lists_ids(bot):
 
 
 def test_account_info_and_funding_failures(bot):
-    assert one(bot, "get_account_info()") == (
-        '{"account_id": 12345, "balance": 10000.0, "binding_card": 1974202140965533}'
-    )
-    assert one(bot, "fund_account(amount=0)") == '{"error": "Funding amount must be positive."}'
-    assert one(bot, "fund_account(amount=25.5)") == (
-        '{"status": "Account funded successfully", "new_balance": 10025.5}'
-    )
-    assert one(bot, "withdraw_funds(amount=-1)") == '{"error": "Transaction amount must be positive."}'
-    assert one(bot, "withdraw_funds(amount=20000)") == '{"error": "Insufficient funds for withdrawal."}'
-    assert one(bot, "withdraw_funds(amount=25.5)") == (
-        '{"status": "Withdrawal successful", "new_balance": 10000.0}'
-    )
+    Transcript(bot).expect(r"""
+        get_account_info() -> {"account_id": 12345, "balance": 10000.0, "binding_card": 1974202140965533}
+        fund_account(amount=0) -> {"error": "Funding amount must be positive."}
+        fund_account(amount=25.5) -> {"status": "Account funded successfully", "new_balance": 10025.5}
+        withdraw_funds(amount=-1) -> {"error": "Transaction amount must be positive."}
+        withdraw_funds(amount=20000) -> {"error": "Insufficient funds for withdrawal."}
+        withdraw_funds(amount=25.5) -> {"status": "Withdrawal successful", "new_balance": 10000.0}
+        """)
 
 
 def test_withdrawal_needs_an_open_market():
@@ -287,29 +274,25 @@ def test_transaction_history_filters_by_date_and_rejects_bad_dates():
     assert one(bot, "get_transaction_history('2024-09-01', '2024-09-02')") == (
         f'{{"transaction_history": [{record}]}}'
     )
-    assert one(bot, "get_transaction_history(end_date='2024-09-01')") == '{"transaction_history": []}'
-    assert one(bot, "get_transaction_history(start_date='2024/01/01')") == (
-        "Error during execution: time data '2024/01/01' does not match format '%Y-%m-%d'"
-    )
-    assert one(bot, "get_transaction_history(end_date='2024-01-01x')") == (
-        "Error during execution: unconverted data remains: x"
-    )
+    Transcript(bot).expect(r"""
+        get_transaction_history(end_date='2024-09-01') -> {"transaction_history": []}
+        get_transaction_history(start_date='2024/01/01') -> Error during execution: time data '2024/01/01' does not match format '%Y-%m-%d'
+        get_transaction_history(end_date='2024-01-01x') -> Error during execution: unconverted data remains: x
+        """)  # noqa: E501
 
 
 # -- watchlist -----------------------------------------------------------------------------------------
 
 
 def test_watchlist_add_get_remove(bot):
-    assert one(bot, "add_to_watchlist(stock='AAPL')") == '{"watchlist": ["NVDA", "AAPL"]}'
-    assert one(bot, "add_to_watchlist(stock='AAPL')") == '{"watchlist": ["NVDA", "AAPL"]}'
-    assert one(bot, "add_to_watchlist(stock='XYZ')") == '{"watchlist": ["NVDA", "AAPL"]}'
-    assert one(bot, "get_watchlist()") == '{"watchlist": ["NVDA", "AAPL"]}'
-    assert one(bot, "remove_stock_from_watchlist(symbol='NVDA')") == (
-        '{"status": "Stock NVDA removed from watchlist successfully."}'
-    )
-    assert one(bot, "remove_stock_from_watchlist(symbol='NVDA')") == (
-        '{"error": "Stock NVDA not found in watchlist."}'
-    )
+    Transcript(bot).expect(r"""
+        add_to_watchlist(stock='AAPL') -> {"watchlist": ["NVDA", "AAPL"]}
+        add_to_watchlist(stock='AAPL') -> {"watchlist": ["NVDA", "AAPL"]}
+        add_to_watchlist(stock='XYZ') -> {"watchlist": ["NVDA", "AAPL"]}
+        get_watchlist() -> {"watchlist": ["NVDA", "AAPL"]}
+        remove_stock_from_watchlist(symbol='NVDA') -> {"status": "Stock NVDA removed from watchlist successfully."}
+        remove_stock_from_watchlist(symbol='NVDA') -> {"error": "Stock NVDA not found in watchlist."}
+        """)  # noqa: E501
     assert bot.watch_list == ["AAPL"]
 
 

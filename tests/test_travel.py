@@ -18,6 +18,7 @@ from funreason_envs.domains.travel import (
 )
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
+from tests.support.session_checks import Transcript
 from tests.support.session_checks import result as run
 
 PUBLIC_ATTRIBUTES = {
@@ -135,10 +136,10 @@ def test_login_status():
 
 
 def test_budget_fiscal_year(travel):
-    assert run(travel, "get_budget_fiscal_year()") == '{"budget_fiscal_year": "2018"}'
-    assert run(travel, "get_budget_fiscal_year(lastModifiedAfter='2020-01-01T00:00:00')") == (
-        '{"budget_fiscal_year": "2018"}'
-    )
+    Transcript(travel).expect(r"""
+        get_budget_fiscal_year() -> {"budget_fiscal_year": "2018"}
+        get_budget_fiscal_year(lastModifiedAfter='2020-01-01T00:00:00') -> {"budget_fiscal_year": "2018"}
+        """)
 
 
 def test_set_budget_limit(travel):
@@ -195,11 +196,11 @@ def test_register_credit_card_and_failures(travel):
 
 
 def test_credit_card_balance(travel):
-    assert run(travel, "get_credit_card_balance('tok', 'main')") == '{"card_balance": 2000.0}'
-    assert run(travel, "get_credit_card_balance('tok', 'nope')") == (
-        "{\"error\": \"Card not registered. Here are a list of card_id's: ['main', 'nobalance']\"}"
-    )
-    assert run(travel, "get_credit_card_balance('bad', 'main')") == '{"error": "Invalid access token"}'
+    Transcript(travel).expect(r"""
+        get_credit_card_balance('tok', 'main') -> {"card_balance": 2000.0}
+        get_credit_card_balance('tok', 'nope') -> {"error": "Card not registered. Here are a list of card_id's: ['main', 'nobalance']"}
+        get_credit_card_balance('bad', 'main') -> {"error": "Invalid access token"}
+        """)  # noqa: E501
     travel.token_expires_in = 0
     assert run(travel, "get_credit_card_balance('tok', 'main')") == '{"error": "Token expired"}'
 
@@ -215,8 +216,10 @@ def test_airports_and_cities(travel):
     listed = run(travel, "list_all_airports()")
     assert listed == str(list(AIRPORTS)) and listed.startswith("['RMS', 'SBK'")
     assert len(AIRPORTS) == 23
-    assert run(travel, "get_nearest_airport_by_city('Crescent Hollow')") == '{"nearest_airport": "CRH"}'
-    assert run(travel, "get_nearest_airport_by_city('Atlantis')") == '{"nearest_airport": "Unknown"}'
+    Transcript(travel).expect(r"""
+        get_nearest_airport_by_city('Crescent Hollow') -> {"nearest_airport": "CRH"}
+        get_nearest_airport_by_city('Atlantis') -> {"nearest_airport": "Unknown"}
+        """)
 
 
 @pytest.mark.parametrize(
@@ -236,12 +239,10 @@ def test_flight_cost_rule(travel, route, day, travel_class, cost):
 
 
 def test_flight_cost_failures_are_execution_errors(travel):
-    assert run(travel, "get_flight_cost('LAX', 'LHR', '2024-12-15', 'economy')") == (
-        "Error during execution: No available route for the given airports."
-    )
-    assert run(travel, "get_flight_cost('SFO', 'LAX', '2024-12-15', 'coach')") == (
-        "Error during execution: Invalid travel class. Options are: economy, business, first."
-    )
+    Transcript(travel).expect(r"""
+        get_flight_cost('LAX', 'LHR', '2024-12-15', 'economy') -> Error during execution: No available route for the given airports.
+        get_flight_cost('SFO', 'LAX', '2024-12-15', 'coach') -> Error during execution: Invalid travel class. Options are: economy, business, first.
+        """)  # noqa: E501
 
 
 def test_book_flight_charges_card_and_records_booking(travel):
@@ -313,10 +314,12 @@ def test_retrieve_invoice(travel):
             "transaction_id": "t-1",
         }
     }
-    assert run(travel, "retrieve_invoice('tok')") == '{"error": "Booking not found"}'
-    assert run(travel, "retrieve_invoice('bad', 'bk1')") == '{"error": "Invalid access token"}'
-    # A config booking without the invoice fields fails the way bfcl-eval does (a missing key).
-    assert run(travel, "retrieve_invoice('tok', 'partial')") == "Error during execution: 'travel_date'"
+    Transcript(travel).expect(r"""
+        retrieve_invoice('tok') -> {"error": "Booking not found"}
+        retrieve_invoice('bad', 'bk1') -> {"error": "Invalid access token"}
+        # A config booking without the invoice fields fails the way bfcl-eval does (a missing key).
+        retrieve_invoice('tok', 'partial') -> Error during execution: 'travel_date'
+        """)
     travel.token_expires_in = 0
     assert run(travel, "retrieve_invoice('tok', 'bk1')") == '{"error": "Token expired"}'
 
@@ -393,12 +396,12 @@ def test_contact_customer_support(travel):
 
 
 def test_exchange_rates(travel):
-    assert run(travel, "compute_exchange_rate('USD', 'EUR', 100)") == '{"exchanged_value": 80.0}'
-    assert run(travel, "compute_exchange_rate('USD', 'JPY', 3)") == '{"exchanged_value": 330.0}'
-    assert run(travel, "compute_exchange_rate('RMB', 'USD', 100)") == '{"exchanged_value": 14.29}'
-    assert run(travel, "compute_exchange_rate('EUR', 'GBP', 100)") == (
-        "Error during execution: No available exchange rate for the given currencies."
-    )
+    Transcript(travel).expect(r"""
+        compute_exchange_rate('USD', 'EUR', 100) -> {"exchanged_value": 80.0}
+        compute_exchange_rate('USD', 'JPY', 3) -> {"exchanged_value": 330.0}
+        compute_exchange_rate('RMB', 'USD', 100) -> {"exchanged_value": 14.29}
+        compute_exchange_rate('EUR', 'GBP', 100) -> Error during execution: No available exchange rate for the given currencies.
+        """)  # noqa: E501
     assert run(travel, "compute_exchange_rate('USD', 'USD', 1)").startswith("Error during execution")
 
 

@@ -19,6 +19,7 @@ from funreason_envs.domains.vehicle import (
 from funreason_envs.executor import ToolRouter
 from funreason_envs.jsonutil import copy_json
 from tests.support.oracle import public_state, require_bfcl
+from tests.support.session_checks import Transcript
 from tests.support.session_checks import result as one
 from tests.support.session_checks import results as run
 
@@ -86,9 +87,11 @@ def test_start_engine_refuses_a_negative_fuel_level():
 
 def test_fill_fuel_tank_and_its_failures():
     car = Vehicle({"fuelLevel": 10.5})
-    assert one(car, "fillFuelTank(fuelAmount=30)") == '{"fuelLevel": 40.5}'
-    assert one(car, "fillFuelTank(fuelAmount=-1)") == '{"error": "Fuel amount cannot be negative."}'
-    assert one(car, "fillFuelTank(fuelAmount=9.6)") == '{"error": "Cannot fill gas above the tank capacity."}'
+    Transcript(car).expect(r"""
+        fillFuelTank(fuelAmount=30) -> {"fuelLevel": 40.5}
+        fillFuelTank(fuelAmount=-1) -> {"error": "Fuel amount cannot be negative."}
+        fillFuelTank(fuelAmount=9.6) -> {"error": "Cannot fill gas above the tank capacity."}
+        """)
     assert car.fuelLevel == 40.5
     assert one(car, "fillFuelTank(fuelAmount=9.5)") == '{"fuelLevel": 50.0}'
     below_empty = Vehicle({"fuelLevel": -5.0})
@@ -100,8 +103,10 @@ def test_fill_fuel_tank_and_its_failures():
 
 def test_drive_feasibility_uses_twenty_miles_per_gallon():
     car = Vehicle({"fuelLevel": 10.0})
-    assert one(car, "estimate_drive_feasibility_by_mileage(distance=200.0)") == '{"canDrive": true}'
-    assert one(car, "estimate_drive_feasibility_by_mileage(distance=200.5)") == '{"canDrive": false}'
+    Transcript(car).expect(r"""
+        estimate_drive_feasibility_by_mileage(distance=200.0) -> {"canDrive": true}
+        estimate_drive_feasibility_by_mileage(distance=200.5) -> {"canDrive": false}
+        """)
 
 
 # -- doors, lights, climate, status ------------------------------------------------------------
@@ -137,8 +142,10 @@ def test_lock_doors_reports_an_unknown_door_after_updating_the_ones_before_it():
 
 def test_headlights():
     car = Vehicle()
-    assert one(car, "setHeadlights(mode='on')") == '{"headlightStatus": "on"}'
-    assert one(car, "setHeadlights(mode='auto')") == '{"headlightStatus": "off"}'
+    Transcript(car).expect(r"""
+        setHeadlights(mode='on') -> {"headlightStatus": "on"}
+        setHeadlights(mode='auto') -> {"headlightStatus": "off"}
+        """)
     assert car.headLightStatus == "off"
     assert one(car, "setHeadlights(mode='dim')") == '{"error": "Invalid headlight mode."}'
 
@@ -189,43 +196,31 @@ def test_door_status_result_is_not_the_live_state():
 
 def test_parking_brake():
     car = Vehicle()
-    assert one(car, "activateParkingBrake(mode='engage')") == (
-        '{"parkingBrakeStatus": "engaged", "_parkingBrakeForce": 500.0, "_slopeAngle": 10.0}'
-    )
-    assert one(car, "activateParkingBrake(mode='release')") == (
-        '{"parkingBrakeStatus": "released", "_parkingBrakeForce": 0.0, "_slopeAngle": 10.0}'
-    )
-    assert one(car, "displayCarStatus('parkingBrake')") == (
-        '{"parkingBrakeStatus": "released", "parkingBrakeForce": 0.0, "slopeAngle": 10.0}'
-    )
-    assert one(car, "activateParkingBrake(mode='hold')") == '{"error": "Invalid mode"}'
+    Transcript(car).expect(r"""
+        activateParkingBrake(mode='engage') -> {"parkingBrakeStatus": "engaged", "_parkingBrakeForce": 500.0, "_slopeAngle": 10.0}
+        activateParkingBrake(mode='release') -> {"parkingBrakeStatus": "released", "_parkingBrakeForce": 0.0, "_slopeAngle": 10.0}
+        displayCarStatus('parkingBrake') -> {"parkingBrakeStatus": "released", "parkingBrakeForce": 0.0, "slopeAngle": 10.0}
+        activateParkingBrake(mode='hold') -> {"error": "Invalid mode"}
+        """)  # noqa: E501
 
 
 def test_brake_pedal_press_release_and_range():
     car = Vehicle()
-    assert one(car, "pressBrakePedal(pedalPosition=0.25)") == (
-        '{"brakePedalStatus": "pressed", "brakePedalForce": 250.0}'
-    )
-    assert (
-        one(car, "pressBrakePedal(pedalPosition=0)")
-        == '{"brakePedalStatus": "released", "brakePedalForce": 0.0}'
-    )
+    Transcript(car).expect(r"""
+        pressBrakePedal(pedalPosition=0.25) -> {"brakePedalStatus": "pressed", "brakePedalForce": 250.0}
+        pressBrakePedal(pedalPosition=0) -> {"brakePedalStatus": "released", "brakePedalForce": 0.0}
+        """)
     assert car.brakePedalStatus == "released"
-    assert (
-        one(car, "pressBrakePedal(pedalPosition=1.5)")
-        == '{"error": "Pedal position must be between 0 and 1."}'
-    )
-    assert (
-        one(car, "pressBrakePedal(pedalPosition=-0.1)")
-        == '{"error": "Pedal position must be between 0 and 1."}'
-    )
+    Transcript(car).expect(r"""
+        pressBrakePedal(pedalPosition=1.5) -> {"error": "Pedal position must be between 0 and 1."}
+        pressBrakePedal(pedalPosition=-0.1) -> {"error": "Pedal position must be between 0 and 1."}
+        """)
     one(car, "pressBrakePedal(pedalPosition=1)")
     # An integer position keeps an integer force, which the status shows without a decimal point.
-    assert (
-        one(car, "displayCarStatus('brakePedal')")
-        == '{"brakePedalStatus": "pressed", "brakePedalForce": 1000}'
-    )
-    assert one(car, "releaseBrakePedal()") == '{"brakePedalStatus": "released", "brakePedalForce": 0.0}'
+    Transcript(car).expect(r"""
+        displayCarStatus('brakePedal') -> {"brakePedalStatus": "pressed", "brakePedalForce": 1000}
+        releaseBrakePedal() -> {"brakePedalStatus": "released", "brakePedalForce": 0.0}
+        """)
     assert car.brakePedalStatus == "released"
 
 
@@ -240,15 +235,11 @@ def test_cruise_control_needs_the_engine_and_a_valid_speed():
         '{"error": "Invalid speed"}'
     )
     assert car.distanceToNextVehicle == 80.0 and car.cruiseStatus == "inactive"  # the gap is kept anyway
-    assert one(car, "setCruiseControl(speed=125, activate=True, distanceToNextVehicle=80)") == (
-        '{"error": "Invalid speed"}'
-    )
-    assert one(car, "setCruiseControl(65, True, 100)") == (
-        '{"cruiseStatus": "active", "currentSpeed": 65.0, "distanceToNextVehicle": 100.0}'
-    )
-    assert one(car, "setCruiseControl(speed=63, activate=False, distanceToNextVehicle=40.0)") == (
-        '{"cruiseStatus": "inactive", "currentSpeed": 63.0, "distanceToNextVehicle": 40.0}'
-    )
+    Transcript(car).expect(r"""
+        setCruiseControl(speed=125, activate=True, distanceToNextVehicle=80) -> {"error": "Invalid speed"}
+        setCruiseControl(65, True, 100) -> {"cruiseStatus": "active", "currentSpeed": 65.0, "distanceToNextVehicle": 100.0}
+        setCruiseControl(speed=63, activate=False, distanceToNextVehicle=40.0) -> {"cruiseStatus": "inactive", "currentSpeed": 63.0, "distanceToNextVehicle": 40.0}
+        """)  # noqa: E501
     assert car.cruiseStatus == "inactive" and car.distanceToNextVehicle == 40.0
 
 
@@ -278,14 +269,14 @@ def test_weather_services():
 
 def test_zipcodes_and_distances():
     car = Vehicle()
-    assert one(car, "get_zipcode_based_on_city(city='Crescent Hollow')") == '{"zipcode": "69238"}'
-    assert one(car, "get_zipcode_based_on_city('Atlantis')") == '{"zipcode": "00000"}'
-    assert one(car, "estimate_distance(cityA='83214', cityB='74532')") == '{"distance": 750.0}'
-    assert one(car, "estimate_distance(cityA='74532', cityB='83214')") == '{"distance": 750.0}'
-    assert one(car, "estimate_distance(cityA='08540', cityB='94704')") == '{"distance": 2550.0}'
-    assert one(car, "estimate_distance(cityA='83214', cityB='83214')") == (
-        '{"error": "distance not found in database."}'
-    )
+    Transcript(car).expect(r"""
+        get_zipcode_based_on_city(city='Crescent Hollow') -> {"zipcode": "69238"}
+        get_zipcode_based_on_city('Atlantis') -> {"zipcode": "00000"}
+        estimate_distance(cityA='83214', cityB='74532') -> {"distance": 750.0}
+        estimate_distance(cityA='74532', cityB='83214') -> {"distance": 750.0}
+        estimate_distance(cityA='08540', cityB='94704') -> {"distance": 2550.0}
+        estimate_distance(cityA='83214', cityB='83214') -> {"error": "distance not found in database."}
+        """)
 
 
 def test_navigation_log_and_unit_conversions():
@@ -294,9 +285,11 @@ def test_navigation_log_and_unit_conversions():
         '{"status": "Navigating to 2107 Channing Way, Berkeley, CA"}'
     )
     assert car.destination == "2107 Channing Way, Berkeley, CA"
-    assert one(car, "display_log(messages=['a', 'b'])") == '{"log": ["a", "b"]}'
-    assert one(car, "liter_to_gallon(liter=1)") == '{"gallon": 0.264172}'
-    assert one(car, "gallon_to_liter(gallon=1.0)") == '{"liter": 3.78541}'
+    Transcript(car).expect(r"""
+        display_log(messages=['a', 'b']) -> {"log": ["a", "b"]}
+        liter_to_gallon(liter=1) -> {"gallon": 0.264172}
+        gallon_to_liter(gallon=1.0) -> {"liter": 3.78541}
+        """)
 
 
 # -- config, state and the RNG -----------------------------------------------------------------
@@ -317,13 +310,10 @@ def test_config_keys_including_the_renamed_and_private_ones():
     car = Vehicle(config)
     assert car.engine_state == "running"
     assert car.remainingUnlockedDoors == 1  # recounted from doorStatus, as bfcl-eval does
-    assert one(car, "displayCarStatus('parkingBrake')") == (
-        '{"parkingBrakeStatus": "released", "parkingBrakeForce": 100.0, "slopeAngle": 20.0}'
-    )
-    assert (
-        one(car, "displayCarStatus('brakePedal')")
-        == '{"brakePedalStatus": "pressed", "brakePedalForce": 1000.0}'
-    )
+    Transcript(car).expect(r"""
+        displayCarStatus('parkingBrake') -> {"parkingBrakeStatus": "released", "parkingBrakeForce": 100.0, "slopeAngle": 20.0}
+        displayCarStatus('brakePedal') -> {"brakePedalStatus": "pressed", "brakePedalForce": 1000.0}
+        """)  # noqa: E501
     state = car.state_dict()
     assert not {"parkingBrakeForce", "slopeAngle", "brakePedalForce", "random_seed"} & set(state)
     assert state["destination"] == "Rivermist"
@@ -351,11 +341,15 @@ def test_public_state_is_exactly_bfcls(config):
 
 def test_seeded_readings_are_bfcls_and_share_one_generator():
     car = Vehicle()
-    assert one(car, "get_current_speed()") == '{"currentSpeed": 111.92365689097284}'
-    assert one(car, "get_outside_temperature_from_google()") == '{"outsideTemperature": 31.29968928699752}'
+    Transcript(car).expect(r"""
+        get_current_speed() -> {"currentSpeed": 111.92365689097284}
+        get_outside_temperature_from_google() -> {"outsideTemperature": 31.29968928699752}
+        """)
     seeded = Vehicle({"random_seed": 7})
-    assert one(seeded, "get_outside_temperature_from_google()") == '{"outsideTemperature": 6.191638241658119}'
-    assert one(seeded, "get_current_speed()") == '{"currentSpeed": 18.10190087094023}'
+    Transcript(seeded).expect(r"""
+        get_outside_temperature_from_google() -> {"outsideTemperature": 6.191638241658119}
+        get_current_speed() -> {"currentSpeed": 18.10190087094023}
+        """)
 
 
 def test_same_seed_same_readings_and_pickling_keeps_the_generator():

@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.settings import Settings
 
 EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
 

@@ -14,10 +14,10 @@ from typing import Any
 from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolRouter
 from funreason_envs.synthesis.kits import kit_for
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from tests.support.oracle import bfcl_execute
 
 # A turn whose calls are answered in the next turn: that turn's user text is part of the request.

@@ -13,10 +13,10 @@ from typing import Any
 
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.language import speak_value
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from tests.support import kit_audit, kit_checks
 
 

@@ -19,10 +19,10 @@ from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.language import PLACEHOLDER
-from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
 from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import ValuePool
 from tests.support.condition_checks import independent_check
 from tests.support.oracle import bfcl_execute

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from funreason_envs.synthesis.pipeline import Settings
+from funreason_envs.synthesis.settings import Settings
 from tests.support.openai_server import completion
 
 SETTINGS = Settings(

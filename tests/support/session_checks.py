@@ -1,5 +1,6 @@
-"""Session-level checks a domain's behaviour tests share: repeatable sessions, pickled copies that carry
-their state, and scripted sessions compared with bfcl-eval. Each returns what it found."""
+"""Session-level checks a domain's behaviour tests share: transcripts of calls and their expected results,
+repeatable sessions, pickled copies that carry their state, and scripted sessions compared with bfcl-eval.
+Each returns what it found."""
 
 from __future__ import annotations
 
@@ -24,6 +25,31 @@ def result(instance: Domain, text: str) -> str:
     """The result string of the one call in `text`, run on `instance`."""
     (content,) = results(instance, text)
     return content
+
+
+class Transcript:
+    """The calls a test makes on one domain instance, written as data: `Transcript(fs).expect(text)`."""
+
+    def __init__(self, instance: Domain) -> None:
+        self.instance = instance
+
+    def expect(self, text: str) -> None:
+        """Run `text`'s calls in order and fail naming every line whose result differs.
+
+        One call a line, `call -> result`, the result string exactly as the tool returns it (one result
+        per line); blank lines and lines starting with `#` are skipped.
+        """
+        differences = []
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            call, _, expected = line.partition(" -> ")
+            got = results(self.instance, call)
+            if got != [expected]:
+                differences.append(f"{call}\n  expected {[expected]}\n  got      {got}")
+        if differences:
+            raise AssertionError("transcript differs:\n" + "\n".join(differences))
 
 
 def repeat_problems(domain: str, config: dict[str, Any], script: str) -> list[str]:

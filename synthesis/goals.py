@@ -1,0 +1,106 @@
+"""Phase 1's choice of goals: which tool a user turn is about.
+
+Favoured: tools with more needs, tools not targeted yet, tools that can take a value an earlier
+result produced (a data flow the user can point at; more so from an earlier turn, so later turns
+build on earlier ones). Never: a goal that undoes another of the turn or the previous turn's, or a
+login already done in an earlier turn.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+from funreason_envs.graph import ApiGraph
+from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.trace import Step, StepLog
+
+FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
+EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
+# Goal pairs where the second takes back the first (within a turn, or in the very next turn).
+INVERSES = {
+    frozenset(pair)
+    for pair in (
+        ("follow_user", "unfollow_user"), ("send_message", "delete_message"),
+        ("book_flight", "cancel_booking"),
+        ("place_order", "cancel_order"), ("add_to_watchlist", "remove_stock_from_watchlist"),
+        ("mkdir", "rmdir"), ("touch", "rm"), ("pressBrakePedal", "releaseBrakePedal"),
+        ("fund_account", "withdraw_funds"), ("trading_login", "trading_logout"), ("ticket_login", "logout"),
+        ("create_ticket", "close_ticket"), ("post_tweet", "retweet"),
+    )
+}  # fmt: skip
+LOGIN_WORDS = ("login", "authenticate")
+
+
+class DeadEnd(Exception):
+    """A walk could not continue (no goal fits, no arguments, a failed call, too long)."""
+
+
+class GoalChooser:
+    """Draws goal tools, remembering how often each was targeted and the previous turn's goals."""
+
+    def __init__(
+        self, graph: ApiGraph, kits: Mapping[str, DomainKit], log: StepLog, rng: random.Random
+    ) -> None:
+        self.graph = graph
+        self.kits = kits
+        self.log = log
+        self.rng = rng
+        self._targeted: Counter[str] = Counter()
+        self._last_goals: set[str] = set()
+
+    def choose(self, turn: int, steps: list[Step], failed: set[str]) -> str:
+        """A goal for `turn` after `steps` (a second goal belongs with the first: same domain or fed by
+        this turn, and never its undo); raises `DeadEnd` when none fits."""
+        called = {step.name for step in steps}
+        domains = {step.spec.domain for step in steps}
+        logged = self.log.names_before(turn)
+        fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
+        undone = called | self._last_goals
+        names = [
+            name
+            for name in self.graph.tools
+            if self._speakable(name)
+            and name not in called
+            and name not in failed
+            and not (any(word in name.lower() for word in LOGIN_WORDS) and name in logged)
+            and not any(frozenset((name, other)) in INVERSES for other in undone)
+            and (not steps or self.graph.tool(name).domain in domains or name in fed)
+        ]
+        if not names:
+            raise DeadEnd("no goal fits with the turn so far")
+        speakable = self.log.pool.speakable(self.kits)
+        earlier = self.log.pool.speakable(self.kits, before_turn=turn)
+        weights = []
+        for name in names:
+            takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+            weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self._targeted[name])
+            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
+            weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
+            weights.append(weight)
+        return self.rng.choices(names, weights)[0]
+
+    def reached(self, goals: Iterable[Step]) -> None:
+        """Record a turn's goals: they are targeted less from now on, and the next turn does not undo them."""
+        names = [step.name for step in goals]
+        self._targeted.update(names)
+        self._last_goals = set(names)
+
+    def _speakable(self, name: str) -> bool:
+        """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
+        goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
+        phrases = self.kits[self.graph.tool(name).domain].phrases
+        return bool(phrases.tool(name).intent) or name not in phrases.tools
+
+
+def belongs(steps: list[Step], first_part: int, turn: int) -> bool:
+    """Whether the goal walked to after `steps[:first_part]` belongs with the first: same domain, or it
+    takes a value the first part of this turn produced."""
+    if steps[-1].spec.domain in {step.spec.domain for step in steps[:first_part]}:
+        return True
+    return any(
+        source.turn == turn and source.index < first_part
+        for step in steps[first_part:]
+        for source in step.sources.values()
+    )

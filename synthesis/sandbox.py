@@ -1,0 +1,81 @@
+"""The live domains phase 1 calls into, and the snapshots that let it take calls back.
+
+A walk may fail half-way, a call may fail, a second goal may not fit, a pruned call must be shown
+to change nothing: each time the sandbox returns to an earlier snapshot. After a restore the
+instances are new objects, so readers look them up through `by_id` (kept up to date in place).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from funreason_envs.calls import ToolCall
+from funreason_envs.domains.base import Domain
+from funreason_envs.executor import ToolResult
+from funreason_envs.jsonutil import copy_json
+from funreason_envs.session import Session
+from funreason_envs.specs import ToolSpec
+from funreason_envs.synthesis.trace import Step
+
+
+class Sandbox:
+    """The domain instances of one sample while it is made; `turn_start` is the turn's first snapshot."""
+
+    def __init__(self, domains: list[str], initial_config: Mapping[str, Any]) -> None:
+        self._session = Session.for_domains(domains, copy_json(initial_config))
+        self.by_id: dict[str, Domain] = {}
+        self._adopt(self._session)
+        self.turn_start = self.checkpoint()
+
+    @property
+    def instances(self) -> list[Domain]:
+        return self._session.instances
+
+    def state(self) -> dict[str, dict[str, Any]]:
+        return self._session.state()
+
+    def specs(self) -> list[ToolSpec]:
+        return self._session.specs()
+
+    def begin_turn(self) -> None:
+        """Remember the domains as they are now: the state a turn's walk and its attempts start from."""
+        self.turn_start = self.checkpoint()
+
+    def checkpoint(self) -> bytes:
+        return self._session.snapshot()
+
+    def restore(self, snapshot: bytes | None = None) -> None:
+        """Go back to `snapshot` (by default the start of the turn)."""
+        self._adopt(Session.from_snapshot(self.turn_start if snapshot is None else snapshot))
+
+    def start_state(self) -> dict[str, dict[str, Any]]:
+        """The public state at the start of the turn."""
+        return Session.from_snapshot(self.turn_start).state()
+
+    def attempt(self, call: ToolCall) -> ToolResult:
+        """Run one call; a failed call is taken back (its result is still returned)."""
+        before = self.checkpoint()
+        [result] = self._session.execute([call])
+        # Keep a copy: tools may return live state objects that later calls change.
+        result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
+        if not result.ok:
+            self.restore(before)
+        return result
+
+    def replays(self, steps: list[Step]) -> bool:
+        """Whether `steps`, run from the start of the turn, give the same results and end state; if so
+        the sandbox continues from that replay (its private state follows the replayed calls only)."""
+        trial = Session.from_snapshot(self.turn_start)
+        for step in steps:
+            if trial.execute([step.call])[0].content != step.result.content:
+                return False
+        if trial.state() != self._session.state():
+            return False
+        self._adopt(trial)
+        return True
+
+    def _adopt(self, session: Session) -> None:
+        self._session = session
+        self.by_id.clear()
+        self.by_id.update({type(instance).name: instance for instance in session.instances})

@@ -1,0 +1,29 @@
+"""The knobs of a synthesis run; together with the seed they fix every sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of the pipeline; together with the seed they fix every sample."""
+
+    seed: int = 0
+    domains: tuple[str, ...] = ()
+    min_turns: int = 3
+    max_turns: int = 4
+    max_domains: int = 2
+    vague_rate: float = 0.05
+    held_out_rate: float = 0.03
+    gather: float = 0.9
+    max_calls_per_turn: int = 8
+    second_goal_rate: float = 0.9
+    discover_rate: float = 0.8
+    max_attempts: int = 3
+    mistake_rate: float = 0.2
+    implicit_rate: float = 0.85  # share of state-changing prerequisites the user leaves unsaid
+    continuity: float = 0.97  # chance to redraw a later turn's goals when they use no earlier result
+    typo_rate: float = 0.03  # share of user turns with one swapped-letter typo (never inside a value)
+    id_prefix: str = "funreason_mt"
+    audit: bool = True  # reject samples the label audit (synthesis/audit.py) finds problems in
