@@ -17,9 +17,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from funreason_envs.agentic_check import answer_report
 from funreason_envs.agents.base import Agent
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
-from funreason_envs.bfcl_results import read_responses
+from funreason_envs.bfcl_results import FinalReply, read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
@@ -105,6 +106,8 @@ def rescore(
 
 
 def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Trajectory:
+    if task.answers is not None:
+        return _rescore_answer(task, response)
     if not isinstance(response, list):
         return Trajectory(
             id=task.id,
@@ -130,6 +133,32 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
         reason=report.reason,
         reward=1.0 if report.passed else 0.0,
         turns=turns,
+        metadata={"rescored": True},
+    )
+
+
+def _rescore_answer(task: Task, response: Any) -> Trajectory:
+    """An agentic question, scored as bfcl-eval does: a one-turn row's final reply names an answer."""
+    if not isinstance(response, FinalReply) or response.turns != 1:
+        return Trajectory(
+            id=task.id,
+            category=task.category,
+            domains=task.domains,
+            passed=False,
+            score=0.0,
+            reason="inference_error",
+            error="the recorded result is not one turn of steps",
+        )
+    report = answer_report(len(task.turns), response.text, task.answers or [])
+    return Trajectory(
+        id=task.id,
+        category=task.category,
+        domains=task.domains,
+        passed=report.passed,
+        score=report.score,
+        reason=report.reason,
+        reward=1.0 if report.passed else 0.0,
+        turns=[TurnRecord.of(verdict, {}) for verdict in report.turns],
         metadata={"rescored": True},
     )
 

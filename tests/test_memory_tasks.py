@@ -20,7 +20,7 @@ from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task, load_tasks
 from funreason_envs.tasks.bfcl import bfcl_data_dir
 from funreason_envs.tasks.bfcl_memory import first_questions, memory_content_text, memory_prompts
-from tests.support.oracle import require_bfcl
+from tests.support.oracle import bfcl_model_utils, require_bfcl
 
 
 @pytest.fixture(scope="module")
@@ -59,29 +59,10 @@ def test_answers_and_user_turns_come_from_bfcl_evals_files(kv_tasks):
     assert len(first.turns) == len(first.ground_truth) and not any(first.ground_truth)
 
 
-def _without_code_parsers() -> None:
-    """bfcl-eval's model utilities import its Java and JavaScript call parsers, which need tree-sitter (in
-    tests/oracle-requirements.txt; unused by memory prompts): without it, stand-ins take their place."""
-    import importlib.util
-    import sys
-    import types
-
-    if importlib.util.find_spec("tree_sitter") is not None:
-        return
-    for language in ("java", "js"):
-        name = f"bfcl_eval.model_handler.parser.{language}_parser"
-        if name not in sys.modules:
-            stand_in = types.ModuleType(name)
-            setattr(stand_in, f"parse_{'java' if language == 'java' else 'javascript'}_function_call", None)
-            sys.modules[name] = stand_in
-
-
 def _bfcl_prompt(backend: str, scenario: str, snapshot: dict[str, Any], question: bool) -> str:
     """bfcl-eval's own system prompt for a memory episode starting from `snapshot` (kv and rec_sum)."""
-    require_bfcl()
-    _without_code_parsers()
+    utils = bfcl_model_utils()
     from bfcl_eval.constants.default_prompts import ADDITIONAL_SYSTEM_PROMPT_FOR_AGENTIC_RESPONSE_FORMAT
-    from bfcl_eval.model_handler.utils import add_memory_instruction_system_prompt
 
     if backend == "kv":
         from bfcl_eval.eval_checker.multi_turn_eval.func_source_code.memory_kv import MemoryAPI_kv
@@ -96,7 +77,7 @@ def _bfcl_prompt(backend: str, scenario: str, snapshot: dict[str, Any], question
     first = [{"role": "user", "content": "q"}]
     if question:
         first.insert(0, {"role": "system", "content": ADDITIONAL_SYSTEM_PROMPT_FOR_AGENTIC_RESPONSE_FORMAT})
-    turns = add_memory_instruction_system_prompt([first], f"memory_{backend}", scenario, api)
+    turns = utils.add_memory_instruction_system_prompt([first], f"memory_{backend}", scenario, api)
     return turns[0][0]["content"]
 
 
