@@ -21,7 +21,7 @@ from funreason_envs.tasks import Task
 ENTRY_CHARS = {"kv": 2000, "vector": 2000, "rec_sum": 900}  # per conversation; rec_sum shares 10,000
 TOP_K = 3
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z][a-z0-9]*")  # words start with a letter (numbers alone match too much)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|my|me|we|our|mine)\b", re.IGNORECASE)
 _STOP = frozenset(
     re.findall(

@@ -205,7 +205,7 @@ def test_summary_counts_prerequisites_apart_from_scored_categories():
 def test_the_reference_agent_keeps_informative_sentences_under_snake_case_keys():
     text = informative_sentences(["Well, hello there. I'm 35 and live in Seattle. Nice weather."], 30)
     assert text == "I'm 35 and live in Seattle."
-    assert key_for("I'm 35, living in Seattle!", "note_0") == "note_0_m_35_living_seattle"
+    assert key_for("I'm 35, living in Seattle!", "note_0") == "note_0_m_living_seattle"
 
 
 def test_the_reference_agent_without_carried_memory_does_not_know(kv_tasks):
