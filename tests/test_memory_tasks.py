@@ -235,3 +235,27 @@ def test_eval_plays_prerequisites_then_questions_and_a_rerun_resumes(tmp_path, c
     assert _eval(out, "bfcl:memory_kv,bfcl:memory_rec_sum") == 0
     assert [json.loads(line)["id"] for line in (out / "results.jsonl").read_text().splitlines()] == order
     assert json.loads((out / "summary.json").read_text()) == summary
+
+
+def test_a_carried_vector_memory_is_searched_by_meaning_in_the_question():
+    tasks = load_tasks("bfcl:memory_vector")
+    by_id = _by_id(tasks)
+    carry = MemoryCarry(_prompts())
+    memory = {
+        "core_memory": {"next_id": 1, "store": {"0": "The user is called Michael."}},
+        "archival_memory": {
+            "next_id": 3,
+            "store": {"0": "Michael lives in Seattle.", "2": "He drinks strawberry matcha lattes."},
+        },
+    }
+    row = {"id": "memory_vector_prereq_9-customer-9", "turns": [{"state": {"memory_vector": memory}}]}
+    carry.record(by_id["memory_vector_prereq_9-customer-9"], row)
+    question = carry.prepare(by_id["memory_vector_3-customer-3"])
+    assert json.dumps({"0": "The user is called Michael."}, indent=4) in (question.system_prompt or "")
+    env = MultiTurnEnv(tasks)
+    env.reset(options={"task": question})
+    observation, *_ = env.step("archival_memory_retrieve(query='favourite coffee drink', top_k=1)")
+    found = json.loads(observation["content"])["result"]
+    assert [item["id"] for item in found] == [2]
+    assert _reply(env, "{'answer': 'strawberry matcha', 'context': 'from memory'}") == (1.0, True)
+    assert env.state_dict()["memory_vector"] == memory
