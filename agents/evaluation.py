@@ -17,9 +17,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from funreason_envs.agentic_check import answer_report
 from funreason_envs.agents.base import Agent
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
-from funreason_envs.bfcl_results import read_responses
+from funreason_envs.bfcl_results import FinalReply, read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
@@ -44,18 +45,21 @@ def evaluate(
     progress: bool = True,
     act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
+    retry_failed: bool = True,
 ) -> dict[str, Any]:
     """Roll out every task not yet done in `out_dir/results.jsonl`, append the records, write the summary.
 
     With `act_batch`, `workers` episodes step together and each round is one batched model call
     (local models); otherwise `workers` threads each play episodes (servers, replay, random).
     `settings` (agent, model, options) fingerprint the folder; a rerun with other settings is refused.
+    `retry_failed=False` keeps earlier no-answer rows (a later phase of the same run).
     """
     env_kwargs = dict(env_kwargs or {})
     fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
     with RunFolder(out_dir, fingerprint) as folder:
         results = folder.log(RESULTS_FILE)
-        results.rewrite(lambda row: not (isinstance(row, dict) and row.get("reason") == NO_ANSWER))
+        if retry_failed:
+            results.rewrite(lambda row: not (isinstance(row, dict) and row.get("reason") == NO_ANSWER))
         todo = _pending(tasks, _ids(results))
 
         def make_env() -> MultiTurnEnv:
@@ -102,6 +106,8 @@ def rescore(
 
 
 def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Trajectory:
+    if task.answers is not None:
+        return _rescore_answer(task, response)
     if not isinstance(response, list):
         return Trajectory(
             id=task.id,
@@ -127,6 +133,32 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
         reason=report.reason,
         reward=1.0 if report.passed else 0.0,
         turns=turns,
+        metadata={"rescored": True},
+    )
+
+
+def _rescore_answer(task: Task, response: Any) -> Trajectory:
+    """An agentic question, scored as bfcl-eval does: a one-turn row's final reply names an answer."""
+    if not isinstance(response, FinalReply) or response.turns != 1:
+        return Trajectory(
+            id=task.id,
+            category=task.category,
+            domains=task.domains,
+            passed=False,
+            score=0.0,
+            reason="inference_error",
+            error="the recorded result is not one turn of steps",
+        )
+    report = answer_report(len(task.turns), response.text, task.answers or [])
+    return Trajectory(
+        id=task.id,
+        category=task.category,
+        domains=task.domains,
+        passed=report.passed,
+        score=report.score,
+        reason=report.reason,
+        reward=1.0 if report.passed else 0.0,
+        turns=[TurnRecord.of(verdict, {}) for verdict in report.turns],
         metadata={"rescored": True},
     )
 
@@ -161,10 +193,15 @@ def _append(
 
 
 def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Accuracy and mean partial-credit score per category; overall = unweighted mean of categories."""
+    """Accuracy and mean partial-credit score per category; overall = unweighted mean of categories.
+    Memory prerequisite conversations are counted apart: they are played, not scored (as in BFCL)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     scores: dict[str, float] = defaultdict(float)
+    prerequisites = 0
     for row in rows:
+        if _is_prerequisite(row):
+            prerequisites += 1
+            continue
         bucket = totals[row.get("category", "custom")]
         bucket[0] += 1
         bucket[1] += bool(row.get("passed"))
@@ -179,11 +216,18 @@ def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         for name, (total, passed) in sorted(totals.items())
     }
     overall = sum(c["accuracy"] for c in categories.values()) / len(categories) if categories else 0.0
-    return {
+    summary = {
         "categories": categories,
         "overall_accuracy": overall,
         "tasks": sum(t for t, _ in totals.values()),
     }
+    if prerequisites:
+        summary["prerequisites"] = prerequisites
+    return summary
+
+
+def _is_prerequisite(row: Mapping[str, Any]) -> bool:
+    return (row.get("metadata") or {}).get("memory_phase") == "prereq"
 
 
 def write_summary(out_dir: Path, rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -192,7 +236,11 @@ def write_summary(out_dir: Path, rows: Iterable[dict[str, Any]]) -> dict[str, An
     rows = list({row.get("id"): row for row in rows if isinstance(row, dict)}.values())
     summary = summarise_rows(rows)
     failures = [row for row in rows if row.get("reason") == NO_ANSWER]
+    prereq_failures = [row for row in failures if _is_prerequisite(row)]
+    failures = [row for row in failures if not _is_prerequisite(row)]
     summary["no_answer"] = len(failures)
+    if prereq_failures:
+        summary["prerequisites_no_answer"] = len(prereq_failures)
     if failures:
         summary["no_answer_example"] = str(failures[0].get("error") or "")[:300]
     (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -8,12 +8,16 @@ A row is `{"id": ..., "result": [turn][step] ...}`. A step is one of:
 Raw steps are decoded the way bfcl-eval's multi-turn runner decodes them (keyword arguments only,
 values rendered with `repr`); a step that does not decode (the model chatted) or decodes to nothing
 is dropped, as there. A row whose shape is not one of these is refused, naming the file and row.
+
+Agentic rows (memory questions) keep only what bfcl-eval's agentic runner scores: the last step that is
+not a call (`FinalReply`). Memory prerequisite rows are skipped: bfcl-eval does not score them.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,28 @@ from funreason_envs.jsonutil import read_jsonl
 
 RESULT_SUFFIX = "_result.json"
 MAX_STEP_CHARS = 200_000  # a step longer than this is not a call list a model meant; it is dropped
+
+
+@dataclass(frozen=True)
+class FinalReply:
+    """An agentic row as bfcl-eval reads it: the last step that is not a call (`None` when there is none,
+    or it is empty) and how many turns the row holds (bfcl-eval wants exactly one)."""
+
+    text: Any
+    turns: int
+
+
+def is_agentic_id(task_id: str) -> bool:
+    """A row of BFCL's agentic categories (scored on the final reply, not on calls)."""
+    return task_id.startswith(("memory_", "web_search"))
+
+
+def _is_prereq_id(task_id: str) -> bool:
+    return task_id.startswith("memory_") and "_prereq_" in task_id
+
+
+def _scored_file(name: str) -> bool:
+    return "multi_turn" in name or ("memory" in name and "prereq" not in name)
 
 
 class Undecodable(Exception):
@@ -35,15 +61,16 @@ class BadRow(Exception):
 def read_responses(path: str | Path) -> dict[str, Any]:
     """Decoded responses by id from a file or a folder of bfcl-eval result files.
 
-    A value is `[turn][step][call string]`, or whatever non-list a row holds (scored as an inference
-    error, as bfcl-eval does).
+    A value is `[turn][step][call string]` (a `FinalReply` for agentic rows), or whatever non-list a row
+    holds (scored as an inference error, as bfcl-eval does).
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(file for file in path.rglob(f"*{RESULT_SUFFIX}") if "multi_turn" in file.name)
+        files = sorted(file for file in path.rglob(f"*{RESULT_SUFFIX}") if _scored_file(file.name))
         if not files:
             raise ConfigError(
-                f"--responses {path}: no multi-turn result files (*multi_turn*{RESULT_SUFFIX}) in this folder"
+                f"--responses {path}: no multi-turn or memory result files (*multi_turn*{RESULT_SUFFIX}, "
+                f"*memory*{RESULT_SUFFIX}) in this folder"
             )
     elif path.is_file():
         files = [path]
@@ -57,6 +84,11 @@ def read_responses(path: str | Path) -> dict[str, Any]:
                 raise ConfigError(f'{where}: each line needs "id" (a string) and "result"')
             if row["id"] in responses:
                 raise ConfigError(f"{where}: id {row['id']!r} appears twice in the responses")
+            if _is_prereq_id(row["id"]):
+                continue
+            if is_agentic_id(row["id"]):
+                responses[row["id"]] = final_reply(row["result"])
+                continue
             try:
                 responses[row["id"]] = decode_result(row["result"])
             except BadRow as exc:
@@ -85,6 +117,27 @@ def decode_result(result: Any) -> Any:
                 steps.append(calls)
         turns.append(steps)
     return turns
+
+
+def final_reply(result: Any) -> Any:
+    """An agentic row's `result` as a `FinalReply`: of its one turn, the last step that does not decode to
+    calls (a step of any shape bfcl-eval cannot decode counts); a non-list is returned as it is."""
+    if not isinstance(result, list):
+        return result
+    if len(result) != 1 or not isinstance(result[0], list):
+        return FinalReply(None, len(result))
+    turn = result[0]
+    fc_row = any(not isinstance(step, str) for step in turn)
+    last: Any = None
+    for step in turn:
+        try:
+            calls = decode_step(step, fc_row)
+        except (Undecodable, BadRow):
+            last = step
+            continue
+        if not calls or calls == [""]:
+            last = step
+    return FinalReply(last if last else None, 1)
 
 
 def decode_step(step: Any, fc_row: bool) -> list[str]:

@@ -4,7 +4,8 @@ The user turns of a task arrive in order. Within a turn the agent calls tools; a
 without calls ends the turn, the turn is checked against the ground truth, and the next user turn
 arrives. Tools held out until a later turn are hidden until then (shown with BFCL's "new tools" notice).
 A turn that runs past `max_steps_per_turn` steps truncates the episode, which then fails as BFCL's
-force-terminated entries do (unless it was the last turn).
+force-terminated entries do (unless it was the last turn). A task with `answers` (BFCL's agentic
+questions) is scored on its final reply instead, with bfcl-eval's agentic checker.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
 
+from funreason_envs.agentic_check import answer_report
 from funreason_envs.checker import CheckOptions, check_task, check_turn, execute_ground_truth, summarise
 from funreason_envs.env import ToolEnv
 from funreason_envs.errors import ConfigError
@@ -151,11 +153,14 @@ class MultiTurnEnv(ToolEnv):
         self._verdicts = []
         self._report = None
         self._force_terminated = False
+        self._reply: Any = None
         self._reveal_tools()
 
     def _ground_truth(self, task: Task) -> list[TurnOutcome]:
         """The task's ground-truth outcomes, executed once per task object and then reused (read-only:
         the checker only compares them); the oldest entry is dropped past `GROUND_CACHE_SIZE` tasks."""
+        if not any(task.ground_truth):  # nothing to compare with: no need to build the instances
+            return [TurnOutcome([], {}, False) for _ in task.turns]
         cached = self._ground_cache.get(task.id)
         if cached is not None and cached[0] is task:
             return cached[1]
@@ -202,6 +207,7 @@ class MultiTurnEnv(ToolEnv):
         return self._force_terminated
 
     def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
+        self._reply = message.get("content") or ""
         reward = self._close_turn()
         if self._turn + 1 >= len(self.task.turns):
             reward += self._finish()
@@ -227,6 +233,10 @@ class MultiTurnEnv(ToolEnv):
     def _finish(self) -> float:
         """Score the whole episode; returns the end-of-episode reward."""
         outcomes = self.session.outcomes
+        if self.task.answers is not None:
+            reply = None if self._force_terminated else self._reply
+            self._report = answer_report(len(self.task.turns), reply, self.task.answers)
+            return 1.0 if self._report.passed else 0.0  # one checked turn: every reward mode agrees
         if len(outcomes) == len(self.task.turns):
             self._report = summarise(list(self._verdicts))
         else:

@@ -7,13 +7,14 @@ import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from funreason_envs.agents.base import Agent
 from funreason_envs.errors import ConfigError
 from funreason_envs.tasks import Task
 
-AGENTS = ("replay", "random", "openai", "hf")
+AGENTS = ("replay", "reference", "random", "openai", "hf")
 EXIT_NO_ANSWER = 1  # the run finished but no task got a real answer (dead server, wrong model, ...)
 
 
@@ -22,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tasks",
         required=True,
         help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
-        "long_context; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
+        "long_context; memory_kv, memory_vector, memory_rec_sum or memory, played as prerequisite "
+        "conversations then questions; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(
@@ -31,14 +33,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="results folder (results.jsonl, summary.json, run.json); a rerun with the same settings resumes "
         "and retries tasks that got no answer",
     )
-    parser.add_argument("--agent", default="replay", choices=AGENTS, help="who acts (default: replay)")
+    parser.add_argument(
+        "--agent",
+        default="replay",
+        choices=AGENTS,
+        help="who acts (default: replay); reference: a rule-based memory agent on memory tasks (stores "
+        "what the user says, answers with what it retrieves), replay elsewhere",
+    )
     parser.add_argument(
         "--responses",
         help="re-score recorded responses instead of rolling out an agent: a JSONL file of "
         '{"id", "result"} rows, a bfcl-eval result file, or a bfcl-eval result folder',
     )
     parser.add_argument("--workers", type=int, default=1, help="episodes in flight at once (default 1)")
-    parser.add_argument("--limit", type=int, help="only the first N tasks of each task set")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        help="only the first N tasks of each task set (memory sets: N questions and their scenarios' "
+        "prerequisite conversations)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for env resets and sampling agents")
     parser.add_argument(
         "--reward-mode",
@@ -94,11 +107,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_task_sets(spec: str, bfcl_data: str | None, limit: int | None) -> list[Task]:
     from funreason_envs.tasks import load_tasks
+    from funreason_envs.tasks.bfcl_memory import first_questions, is_memory_category
 
     tasks: list[Task] = []
     for part in (piece.strip() for piece in spec.split(",") if piece.strip()):
         chunk = load_tasks(part, bfcl_data)
-        chunk = chunk[:limit] if limit is not None else chunk
+        if limit is not None and is_memory_category(part.removeprefix("bfcl:")):
+            chunk = first_questions(chunk, limit)
+        elif limit is not None:
+            chunk = chunk[:limit]
         if not part.startswith("bfcl:") and part != "demo":
             check_tasks(part, chunk)
         tasks.extend(chunk)
@@ -139,6 +156,12 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
         from funreason_envs.agents.replay import ReplayAgent
 
         return AgentPlan(lambda task: ReplayAgent())
+    if args.agent == "reference":
+        from funreason_envs.agents.memory_reference import MemoryReferenceAgent
+        from funreason_envs.agents.replay import ReplayAgent
+        from funreason_envs.memory_carry import phase
+
+        return AgentPlan(lambda task: MemoryReferenceAgent() if phase(task) else ReplayAgent())
     if args.agent == "random":
         from funreason_envs.agents.random_agent import RandomAgent
 
@@ -223,6 +246,22 @@ def check_options(args: argparse.Namespace) -> None:
         raise ConfigError(f"--timeout must be a positive number of seconds, got {args.timeout}")
 
 
+def play_with_memory(
+    tasks: list[Task], args: argparse.Namespace, play: Callable[[list[Task], bool], dict[str, Any]]
+) -> dict[str, Any]:
+    """Play the tasks; memory tasks in BFCL's phases (prerequisite conversations in order, then the
+    questions), each starting from the memory recorded in the results so far."""
+    from funreason_envs.agents.evaluation import RESULTS_FILE
+    from funreason_envs.memory_carry import phase, play_in_phases, recorded_rows
+    from funreason_envs.tasks.bfcl import bfcl_data_dir
+    from funreason_envs.tasks.bfcl_memory import memory_prompts
+
+    if not any(phase(task) for task in tasks):
+        return play(tasks, True)
+    prompts = memory_prompts(str(bfcl_data_dir(args.bfcl_data)))
+    return play_in_phases(tasks, prompts, play, lambda: recorded_rows(Path(args.out) / RESULTS_FILE))
+
+
 def run(args: argparse.Namespace) -> int:
     from funreason_envs.agents.evaluation import evaluate, format_summary, rescore
     from funreason_envs.bfcl_docs import BfclToolView
@@ -245,19 +284,30 @@ def run(args: argparse.Namespace) -> int:
             "numeric_tolerance": args.numeric_tolerance,
         }
         uses_docs = args.tools == "bfcl" and args.agent in ("openai", "hf")
-        summary = evaluate(
-            tasks,
-            plan.make,
-            args.out,
-            workers=args.workers,
-            env_kwargs=env_kwargs,
-            tool_view=BfclToolView() if uses_docs else None,
-            seed=args.seed,
-            progress=not args.quiet,
-            act_batch=plan.act_batch,
-            settings=settings,
-        )
+
+        def play(batch: list[Task], first: bool) -> dict[str, Any]:
+            return evaluate(
+                batch,
+                plan.make,
+                args.out,
+                workers=args.workers,
+                env_kwargs=env_kwargs,
+                tool_view=BfclToolView() if uses_docs else None,
+                seed=args.seed,
+                progress=not args.quiet,
+                act_batch=plan.act_batch,
+                settings=settings,
+                retry_failed=first,
+            )
+
+        summary = play_with_memory(tasks, args, play)
     print(format_summary(summary))
+    if summary.get("prerequisites_no_answer"):
+        print(
+            f"funreason eval: {summary['prerequisites_no_answer']} memory prerequisite conversation(s) got "
+            "no answer (agent_error); their questions saw less memory; rerun the same command to retry them",
+            file=sys.stderr,
+        )
     print(f"results: {args.out}/results.jsonl  summary: {args.out}/summary.json")
     if summary["tasks"] and summary["no_answer"] == summary["tasks"]:
         print(

@@ -5,18 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from funreason_envs.tasks.bfcl import CATEGORIES, load_bfcl_tasks
+from funreason_envs.tasks.bfcl_memory import MEMORY_CATEGORIES, is_memory_category, load_memory_tasks
 from funreason_envs.tasks.model import NEW_TOOLS_NOTICE, GroundTruthCall, Task, read_tasks, write_tasks
 
 DEMO_TASKS = Path(__file__).with_name("data") / "demo.jsonl"
 
 
 def load_tasks(spec: str, bfcl_data: str | Path | None = None) -> list[Task]:
-    """Tasks named by a comma-separated spec: `bfcl:<category>`, `demo`, or JSONL file paths."""
+    """Tasks named by a comma-separated spec: `bfcl:<category>` (multi-turn or memory), `demo`, or JSONL
+    file paths."""
     tasks: list[Task] = []
     for part in (piece.strip() for piece in spec.split(",")):
         if not part:
             continue
-        if part.startswith("bfcl:"):
+        if part.startswith("bfcl:") and is_memory_category(part.removeprefix("bfcl:")):
+            tasks.extend(load_memory_tasks(part.removeprefix("bfcl:"), bfcl_data))
+        elif part.startswith("bfcl:"):
             tasks.extend(load_bfcl_tasks(part.removeprefix("bfcl:"), bfcl_data))
         elif part == "demo":
             tasks.extend(read_tasks(DEMO_TASKS))
@@ -27,10 +31,12 @@ def load_tasks(spec: str, bfcl_data: str | Path | None = None) -> list[Task]:
 
 __all__ = [
     "CATEGORIES",
+    "MEMORY_CATEGORIES",
     "NEW_TOOLS_NOTICE",
     "GroundTruthCall",
     "Task",
     "load_bfcl_tasks",
+    "load_memory_tasks",
     "load_tasks",
     "read_tasks",
     "write_tasks",

@@ -42,8 +42,9 @@ def normalise_category(name: str) -> str:
 
 
 def category_choices() -> str:
-    """The categories with both of their accepted names, e.g. `base (multi_turn_base)`."""
-    return ", ".join(f"{full.removeprefix('multi_turn_')} ({full})" for full in CATEGORIES)
+    """The categories with both of their accepted names (`base (multi_turn_base)`), and the memory sets."""
+    multi_turn = ", ".join(f"{full.removeprefix('multi_turn_')} ({full})" for full in CATEGORIES)
+    return f"{multi_turn}, memory_kv, memory_vector, memory_rec_sum, memory (those three)"
 
 
 def bfcl_data_dir(data_dir: str | Path | None = None) -> Path:

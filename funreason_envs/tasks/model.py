@@ -2,7 +2,8 @@
 
 A task is an initial state, a sequence of user turns, and the ground-truth calls of each turn. Tools
 listed in `held_out` are hidden until the given turn (BFCL's miss_func), at which point the user
-turn is the "new tools are available" notice.
+turn is the "new tools are available" notice. A task with `answers` (BFCL's agentic questions) is
+scored on its final reply instead: it passes when the reply mentions one of them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Task(BaseModel):
     held_out: dict[int, list[str]] = Field(default_factory=dict)
     long_context: bool = False
     system_prompt: str | None = None
+    answers: list[str] | None = None  # set: scored on the final reply (bfcl-eval's agentic checker)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("ground_truth")
