@@ -18,10 +18,12 @@ from typing import Any
 from tqdm import tqdm
 
 from funreason_envs.agents.base import Agent
+from funreason_envs.agents.player import TaskPlayer, lost_record
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.bfcl_results import read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
+from funreason_envs.executors import Executor
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
 from funreason_envs.trajectory import Trajectory, TurnRecord
@@ -44,12 +46,15 @@ def evaluate(
     progress: bool = True,
     act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Roll out every task not yet done in `out_dir/results.jsonl`, append the records, write the summary.
 
     With `act_batch`, `workers` episodes step together and each round is one batched model call
     (local models); otherwise `workers` threads each play episodes (servers, replay, random).
     `settings` (agent, model, options) fingerprint the folder; a rerun with other settings is refused.
+    With `executor` (e.g. Ray) the tasks run where it runs them, `make_agent` pickled to each worker, and
+    come back in task order.
     """
     env_kwargs = dict(env_kwargs or {})
     fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
@@ -61,7 +66,10 @@ def evaluate(
         def make_env() -> MultiTurnEnv:
             return MultiTurnEnv(tasks, **env_kwargs)
 
-        if act_batch is not None:
+        if executor is not None:
+            player = TaskPlayer(make_agent, env_kwargs, seed=seed, tool_view=tool_view)
+            records = executor.map(player, todo, on_lost=lost_record)
+        elif act_batch is not None:
             records = rollout_batched(
                 todo, make_env, make_agent, act_batch, batch_size=workers, seed=seed, tool_view=tool_view
             )
