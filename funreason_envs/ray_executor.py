@@ -1,8 +1,9 @@
 """Run work items on a Ray cluster (or a local Ray instance): a pool of actors, results in item order.
 
-The driver keeps at most `max_concurrency` actors, each running one batch of `batch` items at a time with
-one more queued, and never runs more than two batches per actor ahead of the oldest result it still waits
-for, so memory and the load on a model server stay bounded. A worker that dies (killed, node lost) makes
+The driver starts up to `max_concurrency` actors (a new one only while all are busy), each running one
+batch of `batch` items at a time with one more queued, and never runs more than two batches per actor
+ahead of the oldest result it still waits for, so memory and the load on a model server stay bounded.
+A worker that dies (killed, node lost) makes
 its batches run again on a fresh actor; an item whose worker dies on every attempt gets `on_lost`'s result
 instead of being retried forever. Ctrl-C kills the actors, so no cluster work outlives the driver. Lost
 workers, reruns, give-ups and cancelled items are counted in `stats` and reported on stderr.
@@ -106,9 +107,9 @@ class RayExecutor:
         size = self.max_concurrency or int(cpus)
         actor_class = ray.remote(num_cpus=min(1.0, cpus / size))(_Worker)
         shared = ray.put(work)
-        self.actors = [actor_class.remote(shared) for _ in range(size)]
+        self.actors = []
         try:
-            yield from self._schedule(items, on_lost, actor_class, shared)
+            yield from self._schedule(items, on_lost, size, actor_class, shared)
         finally:
             for actor in self.actors:
                 ray.kill(actor)
@@ -122,6 +123,7 @@ class RayExecutor:
         self,
         items: Iterable[Any],
         on_lost: OnLost | None,
+        size: int,
         actor_class: Any,
         shared: Any,
     ) -> Generator[Any, None, None]:
@@ -130,13 +132,13 @@ class RayExecutor:
         retry: deque[_Batch] = deque()
         running: dict[Any, tuple[_Batch, Any]] = {}  # object ref -> (batch, the actor running it)
         finished: dict[int, list[Any]] = {}
-        load = [0] * len(self.actors)
-        window = PIPELINE * len(self.actors)
+        load: list[int] = []  # batches given to each actor and not yet back
+        window = PIPELINE * size
         next_seq = given = 0
         exhausted = False
         try:
             while True:
-                while min(load) < PIPELINE:
+                while len(load) < size or min(load) < PIPELINE:
                     if retry:
                         batch = retry.popleft()
                     elif not exhausted and given - next_seq < window:
@@ -147,6 +149,9 @@ class RayExecutor:
                         batch, given = _Batch(given, chunk), given + 1
                     else:
                         break
+                    if len(load) < size and (not load or min(load) > 0):  # grow the pool only when busy
+                        self.actors.append(actor_class.remote(shared))
+                        load.append(0)
                     slot = load.index(min(load))
                     running[self.actors[slot].run.remote([*batch.items])] = (batch, self.actors[slot])
                     load[slot] += 1
@@ -154,7 +159,9 @@ class RayExecutor:
                     yield from finished.pop(next_seq)
                     next_seq += 1
                 if not running:
-                    return
+                    if exhausted and not retry:
+                        return
+                    continue  # results were just handed on, which frees the window: submit more
                 ready, _ = ray.wait(list(running), num_returns=1)
                 ref = ready[0]
                 batch, actor = running.pop(ref)
