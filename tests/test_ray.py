@@ -185,6 +185,8 @@ def test_max_concurrency_bounds_the_calls_a_model_server_gets(cluster, tmp_path)
 def test_ray_options_need_the_ray_executor(tmp_path, capsys):
     assert main([*SYNTH, "--out", str(tmp_path), "--max-concurrency", "4"]) == 2
     assert "--max-concurrency only apply with --executor ray" in capsys.readouterr().err
+    assert main([*SYNTH, "--out", str(tmp_path), "--executor", "ray", "--workers", "2"]) == 2
+    assert "with --executor ray use --max-concurrency" in capsys.readouterr().err
 
 
 def test_without_ray_the_executor_says_how_to_install_it(tmp_path, capsys, monkeypatch):

@@ -54,6 +54,8 @@ def make_executor(args: argparse.Namespace) -> Executor | None:
         if used:
             raise ConfigError(f"{', '.join(used)} only apply with --executor ray")
         return None
+    if args.workers != 1:
+        raise ConfigError("--workers is for local runs; with --executor ray use --max-concurrency")
     from funreason_envs.ray_executor import RayExecutor
 
     return RayExecutor(args.ray_address, args.max_concurrency, args.ray_batch)
