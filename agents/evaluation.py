@@ -19,10 +19,12 @@ from tqdm import tqdm
 
 from funreason_envs.agentic_check import answer_report
 from funreason_envs.agents.base import Agent
+from funreason_envs.agents.player import TaskPlayer, lost_record
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.bfcl_results import FinalReply, read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
 from funreason_envs.errors import ConfigError
+from funreason_envs.executors import Executor
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
 from funreason_envs.trajectory import Trajectory, TurnRecord
@@ -46,6 +48,7 @@ def evaluate(
     act_batch: Callable[[list[Agent], list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     settings: Mapping[str, Any] | None = None,
     retry_failed: bool = True,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Roll out every task not yet done in `out_dir/results.jsonl`, append the records, write the summary.
 
@@ -53,6 +56,8 @@ def evaluate(
     (local models); otherwise `workers` threads each play episodes (servers, replay, random).
     `settings` (agent, model, options) fingerprint the folder; a rerun with other settings is refused.
     `retry_failed=False` keeps earlier no-answer rows (a later phase of the same run).
+    With `executor` (e.g. Ray) the tasks run where it runs them, `make_agent` pickled to each worker, and
+    come back in task order.
     """
     env_kwargs = dict(env_kwargs or {})
     fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
@@ -65,7 +70,10 @@ def evaluate(
         def make_env() -> MultiTurnEnv:
             return MultiTurnEnv(tasks, **env_kwargs)
 
-        if act_batch is not None:
+        if executor is not None:
+            player = TaskPlayer(make_agent, env_kwargs, seed=seed, tool_view=tool_view)
+            records = executor.map(player, todo, on_lost=lost_record)
+        elif act_batch is not None:
             records = rollout_batched(
                 todo, make_env, make_agent, act_batch, batch_size=workers, seed=seed, tool_view=tool_view
             )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tqdm import tqdm
 
 from funreason_envs import writer
 from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError, SampleRejected
+from funreason_envs.executors import Executor, LocalExecutor
 from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
@@ -160,11 +162,13 @@ def synthesize(
     progress: bool = True,
     max_indices: int | None = None,
     keep_open: bool = False,
+    executor: Executor | None = None,
 ) -> RunFolder:
     """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder.
 
     `backend` is a `BackendSpec` or a backend string (then `model` names the served model). With
-    `keep_open` the folder stays locked for the caller (who exports, then calls `close()`).
+    `keep_open` the folder stays locked for the caller (who exports, then calls `close()`). `executor`
+    (default: `workers` local processes) runs the indices; the output does not depend on it.
     """
     if num < 1:
         raise ConfigError(f"--num must be at least 1, got {num}")
@@ -173,7 +177,7 @@ def synthesize(
     fingerprint = json.loads(json.dumps({**asdict(settings), **asdict(spec)}))
     folder = RunFolder(out_dir, fingerprint)
     try:
-        _fill(folder, num, settings, spec, workers, progress, max_indices)
+        _fill(folder, num, settings, spec, executor or LocalExecutor(workers), progress, max_indices)
     finally:
         if not keep_open:
             folder.close()
@@ -185,15 +189,19 @@ def _fill(
     num: int,
     settings: Settings,
     spec: BackendSpec,
-    workers: int,
+    executor: Executor,
     progress: bool,
     max_indices: int | None,
 ) -> None:
     limit = max_indices if max_indices is not None else max(num * 20, 100)
-    with tqdm(
-        total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
-    ) as bar:
-        for outcome in _outcomes(folder, settings, spec, workers, limit):
+    outcomes = _outcomes(folder, settings, spec, executor, limit)
+    with (
+        tqdm(
+            total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
+        ) as bar,
+        closing(outcomes),  # stops the executor's workers as soon as enough samples are kept
+    ):
+        for outcome in outcomes:
             if len(folder.samples) >= num:
                 break
             if folder.record(outcome):
@@ -203,25 +211,16 @@ def _fill(
 
 
 def _outcomes(
-    folder: RunFolder, settings: Settings, spec: BackendSpec, workers: int, limit: int
-) -> Iterator[dict[str, Any]]:
-    """Outcomes of the indices not yet done, in index order (workers run ahead in a bounded window)."""
+    folder: RunFolder, settings: Settings, spec: BackendSpec, executor: Executor, limit: int
+) -> Generator[dict[str, Any], None, None]:
+    """Outcomes of the indices not yet done, in index order (the executor may run ahead, boundedly)."""
     todo = (index for index in range(limit) if index not in folder.done)
-    if workers <= 1:
-        for index in todo:
-            yield make_sample(index, settings, spec)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    window: list[Any] = []
-    try:
-        for index in todo:
-            window.append(pool.submit(make_sample, index, settings, spec))
-            if len(window) >= workers * 2:
-                yield window.pop(0).result()
-        for future in window:
-            yield future.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    return executor.map(partial(make_sample, settings=settings, spec=spec), todo, on_lost=_lost)
+
+
+def _lost(index: int, exc: BaseException) -> dict[str, Any]:
+    """The rejection of an index whose worker died on every attempt (it would kill the next one too)."""
+    return {"index": index, "rejected": "worker_lost", "detail": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 def load_samples(out_dir: str | Path) -> list[Sample]:

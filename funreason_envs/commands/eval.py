@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from funreason_envs.agents.base import Agent
+from funreason_envs.commands.executor_options import add_executor_arguments, make_executor
 from funreason_envs.errors import ConfigError
 from funreason_envs.tasks import Task
 
@@ -103,6 +105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--device", help="hf: cpu, cuda, cuda:1, ...")
     model.add_argument("--dtype", default="auto", help="hf: auto, float32, float16, bfloat16")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_executor_arguments(parser)
 
 
 def load_task_sets(spec: str, bfcl_data: str | None, limit: int | None) -> list[Task]:
@@ -165,8 +168,8 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
     if args.agent == "random":
         from funreason_envs.agents.random_agent import RandomAgent
 
-        counter = iter(range(10**9))
-        return AgentPlan(lambda task: RandomAgent(seed=args.seed * 100_003 + next(counter)))
+        # seeded by task id, not by arrival: a resumed, threaded or Ray run gives each task the same agent
+        return AgentPlan(lambda task: RandomAgent(seed=args.seed * 100_003 + zlib.crc32(task.id.encode())))
     if not args.model:
         raise ConfigError(f"--agent {args.agent} needs --model")
     sampling = {"temperature": args.temperature, "top_p": args.top_p, "max_tokens": args.max_tokens}
@@ -190,6 +193,23 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
         options["temperature"] = args.temperature
     model = TransformersModel(args.model, **options)
     return AgentPlan(lambda task: TransformersAgent(model), act_batch)
+
+
+class AgentsOnWorker:
+    """`make_agent` for remote workers: each worker builds the `--agent` plan once (its own client or
+    model, so concurrency is bounded per worker) and makes one agent per task from it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = argparse.Namespace(**{k: v for k, v in vars(args).items() if k != "command_parser"})
+        self._make: Callable[[Task], Agent] | None = None
+
+    def __call__(self, task: Task) -> Agent:
+        if self._make is None:
+            self._make = agent_plan(self.args).make
+        return self._make(task)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"args": self.args, "_make": None}
 
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -271,12 +291,22 @@ def run(args: argparse.Namespace) -> int:
     tasks = load_task_sets(args.tasks, args.bfcl_data, args.limit)
     settings = run_settings(args)
     if args.responses:
+        if args.executor != "local":
+            raise ConfigError(
+                "--executor ray runs rollouts; re-scoring --responses runs locally, drop --executor"
+            )
         options = CheckOptions(strict=args.strict, numeric_tolerance=args.numeric_tolerance)
         summary = rescore(
             tasks, args.responses, args.out, options=options, progress=not args.quiet, settings=settings
         )
     else:
-        plan = agent_plan(args)
+        executor = make_executor(args)
+        if executor is None:
+            plan = agent_plan(args)
+        else:  # agents are made on the workers; the driver only checks the options now
+            if args.agent != "hf":
+                agent_plan(args)
+            plan = AgentPlan(AgentsOnWorker(args))
         env_kwargs = {
             "reward_mode": args.reward_mode,
             "max_steps_per_turn": args.max_steps_per_turn,
@@ -298,6 +328,7 @@ def run(args: argparse.Namespace) -> int:
                 act_batch=plan.act_batch,
                 settings=settings,
                 retry_failed=first,
+                executor=executor,
             )
 
         summary = play_with_memory(tasks, args, play)

@@ -9,6 +9,7 @@ import sys
 
 from tqdm import tqdm
 
+from funreason_envs.commands.executor_options import add_executor_arguments, make_executor
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
 from funreason_envs.synthesis.roles.backends import BackendSpec
@@ -130,6 +131,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bfcl: files are BFCL_v4_<name>.json; must start with multi_turn_ (default %(default)s)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_executor_arguments(parser)
 
 
 def _kit_domains() -> tuple[str, ...]:
@@ -222,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
         keep_open=True,
+        executor=make_executor(args),
     )
     with folder:  # the folder stays locked until its exports are written
         samples = load_samples(folder.path)

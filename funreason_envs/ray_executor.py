@@ -1,0 +1,206 @@
+"""Run work items on a Ray cluster (or a local Ray instance): a pool of actors, results in item order.
+
+The driver starts up to `max_concurrency` actors (a new one only while all are busy), each running one
+batch of `batch` items at a time with one more queued, and never runs more than two batches per actor
+ahead of the oldest result it still waits for, so memory and the load on a model server stay bounded.
+A worker that dies (killed, node lost) makes
+its batches run again on a fresh actor; an item whose worker dies on every attempt gets `on_lost`'s result
+instead of being retried forever. Ctrl-C kills the actors, so no cluster work outlives the driver. Lost
+workers, reruns, give-ups and cancelled items are counted in `stats` and reported on stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from funreason_envs.errors import ConfigError, FunReasonError, MissingDependencyError
+from funreason_envs.executors import OnLost
+
+INSTALL_HINT = "pip install 'funreason-envs[ray]'"
+PIPELINE = 2  # batches queued per actor: one running, one waiting, so an actor never idles between them
+ATTEMPTS = 3  # tries per batch whose worker died before an item is given up as lost
+
+
+def import_ray() -> Any:
+    """The `ray` module, or a one-line error that says how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise MissingDependencyError(f"--executor ray needs Ray: {INSTALL_HINT}") from None
+    return ray
+
+
+@dataclass
+class RayStats:
+    """What happened to a run's items besides finishing normally."""
+
+    workers_lost: int = 0
+    items_rerun: int = 0
+    items_lost: int = 0
+    items_cancelled: int = 0
+
+    def describe(self) -> str:
+        """One line for stderr, or "" when nothing unusual happened."""
+        parts = []
+        if self.workers_lost:
+            parts.append(
+                f"{self.workers_lost} worker(s) died; {self.items_rerun} item(s) ran again elsewhere"
+            )
+        if self.items_lost:
+            parts.append(f"{self.items_lost} item(s) given up after {ATTEMPTS} workers died on them")
+        if self.items_cancelled:
+            parts.append(
+                f"interrupted: {self.items_cancelled} item(s) in flight cancelled (a rerun does them)"
+            )
+        return "ray: " + "; ".join(parts) if parts else ""
+
+
+class _Worker:
+    """The actor: holds the work function (and whatever state it keeps) and runs batches of items."""
+
+    def __init__(self, work: Callable[[Any], Any]) -> None:
+        self.work = work
+
+    def run(self, batch: list[Any]) -> list[Any]:
+        return [self.work(item) for item in batch]
+
+    def pid(self) -> int:
+        return os.getpid()
+
+
+@dataclass
+class _Batch:
+    seq: int
+    items: list[Any]
+    attempts: int = 0
+
+
+class RayExecutor:
+    """Map work over items on Ray. `address` None joins the running Ray instance or starts a local one;
+    `max_concurrency` None means one actor per CPU of the cluster."""
+
+    def __init__(
+        self, address: str | None = None, max_concurrency: int | None = None, batch: int = 1
+    ) -> None:
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ConfigError(f"--max-concurrency must be at least 1, got {max_concurrency}")
+        if batch < 1:
+            raise ConfigError(f"--ray-batch must be at least 1, got {batch}")
+        self.address, self.max_concurrency, self.batch = address, max_concurrency, batch
+        self.stats = RayStats()
+        self.actors: list[Any] = []
+        self._ray = import_ray()
+
+    def map(
+        self, work: Callable[[Any], Any], items: Iterable[Any], on_lost: OnLost | None = None
+    ) -> Generator[Any, None, None]:
+        ray = self._ray
+        started = self._connect()
+        cpus = max(float(ray.cluster_resources().get("CPU", 1.0)), 1.0)
+        size = self.max_concurrency or int(cpus)
+        actor_class = ray.remote(num_cpus=min(1.0, cpus / size))(_Worker)
+        shared = ray.put(work)
+        self.actors = []
+        try:
+            yield from self._schedule(items, on_lost, size, actor_class, shared)
+        finally:
+            for actor in self.actors:
+                ray.kill(actor)
+            self.actors = []
+            if started:
+                ray.shutdown()
+            if line := self.stats.describe():
+                print(line, file=sys.stderr)
+
+    def _schedule(
+        self,
+        items: Iterable[Any],
+        on_lost: OnLost | None,
+        size: int,
+        actor_class: Any,
+        shared: Any,
+    ) -> Generator[Any, None, None]:
+        ray = self._ray
+        source = iter(items)
+        retry: deque[_Batch] = deque()
+        running: dict[Any, tuple[_Batch, Any]] = {}  # object ref -> (batch, the actor running it)
+        finished: dict[int, list[Any]] = {}
+        load: list[int] = []  # batches given to each actor and not yet back
+        window = PIPELINE * size
+        next_seq = given = 0
+        exhausted = False
+        try:
+            while True:
+                while len(load) < size or min(load) < PIPELINE:
+                    if retry:
+                        batch = retry.popleft()
+                    elif not exhausted and given - next_seq < window:
+                        chunk = list(islice(source, self.batch))
+                        if not chunk:
+                            exhausted = True
+                            continue
+                        batch, given = _Batch(given, chunk), given + 1
+                    else:
+                        break
+                    if len(load) < size and (not load or min(load) > 0):  # grow the pool only when busy
+                        self.actors.append(actor_class.remote(shared))
+                        load.append(0)
+                    slot = load.index(min(load))
+                    running[self.actors[slot].run.remote([*batch.items])] = (batch, self.actors[slot])
+                    load[slot] += 1
+                while next_seq in finished:
+                    yield from finished.pop(next_seq)
+                    next_seq += 1
+                if not running:
+                    if exhausted and not retry:
+                        return
+                    continue  # results were just handed on, which frees the window: submit more
+                ready, _ = ray.wait(list(running), num_returns=1)
+                ref = ready[0]
+                batch, actor = running.pop(ref)
+                slot = next((i for i, a in enumerate(self.actors) if a is actor), None)
+                if slot is not None:
+                    load[slot] -= 1
+                try:
+                    finished[batch.seq] = ray.get(ref)
+                except ray.exceptions.RayTaskError as exc:  # the work itself raised: that stops the run
+                    cause = getattr(exc, "cause", None)
+                    raise (cause if isinstance(cause, FunReasonError) else exc) from None
+                except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as exc:
+                    if slot is not None:  # the first failure seen from this actor: replace it
+                        self.actors[slot] = actor_class.remote(shared)
+                        load[slot] = sum(1 for _, a in running.values() if a is self.actors[slot])
+                        self.stats.workers_lost += 1
+                    batch.attempts += 1
+                    if batch.attempts < ATTEMPTS:
+                        self.stats.items_rerun += len(batch.items)
+                        retry.append(batch)
+                    elif on_lost is None:
+                        raise
+                    else:
+                        self.stats.items_lost += len(batch.items)
+                        finished[batch.seq] = [on_lost(item, exc) for item in batch.items]
+        except KeyboardInterrupt:
+            self.stats.items_cancelled = sum(len(batch.items) for batch, _ in running.values())
+            raise
+
+    def _connect(self) -> bool:
+        """Join the cluster at `address` (or the running instance, or a new local one); True if started."""
+        ray = self._ray
+        if ray.is_initialized():
+            return False
+        try:
+            ray.init(address=self.address, include_dashboard=False, logging_level=logging.WARNING)
+        except ConnectionError as exc:
+            raise ConfigError(
+                f"--ray-address {self.address}: cannot reach a Ray cluster ({exc}); "
+                "start one with `ray start --head` or drop --ray-address to run a local one"
+            ) from None
+        return True
