@@ -61,3 +61,8 @@ class BackendUnavailableError(BackendError):
 
 class BackendRequestError(BackendError):
     """The server rejected the request (another 4xx) or sent a reply that cannot be used."""
+
+
+class ToolFailure(FunReasonError):
+    """Raised inside a typed domain's tool when the call cannot be honoured (a limit, a permission, a
+    conflict); the agent sees `{"error": message}` and the domain's state is left as it was."""
