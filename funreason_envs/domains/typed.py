@@ -121,7 +121,8 @@ class TypedDomain(Domain):
     mark tools with `@tool` and conditions with `@condition`.
 
     `scenario(rng)` draws a varied initial config for synthesis; `available_resources()` lists the
-    values of each resource type the state holds (what an argument sampler may pick).
+    values of each resource type the state holds (what an argument sampler may pick); `backstories`
+    ("I'm moving house next week") give synthesized users a reason to be there.
     """
 
     bfcl_class: ClassVar[str | None] = None
@@ -129,6 +130,7 @@ class TypedDomain(Domain):
     State: ClassVar[type[BaseModel]]
     resources: ClassVar[Mapping[str, str]] = {}
     user_supplied: ClassVar[tuple[str, ...]] = ()
+    backstories: ClassVar[tuple[str, ...]] = ()  # clauses a synthesized user's story is drawn from
     state: BaseModel
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:

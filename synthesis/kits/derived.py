@@ -40,6 +40,7 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         openers=(f"I need a hand with my {title}.", f"A few things about my {title}, please.", "Hi there."),
         asides=("Thanks.", "That's all for now.", "Appreciate it."),
         persona=f"someone using the {title} service",
+        backstories=tuple(cls.backstories),
     )
     return DomainKit(domain=spec.domain, scenario=cls.scenario, values=user_values(spec), phrases=phrases)
 
