@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tasks",
         required=True,
         help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
-        "long_context; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
+        "long_context; needs bfcl-eval or --bfcl-data), funreason:<domain> (workspace, retail, banking), "
+        "demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(

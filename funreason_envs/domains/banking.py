@@ -1,9 +1,9 @@
 """The banking domain: accounts, transfers under daily limits, payees, bill pay, cards and statements.
 
 Written with the typed API (`TypedDomain`); its spec file `api_specs/banking.json` is exported from this
-class. Policies make calls fail for a reason: payments over the confirmation threshold wait for
-`confirm_transfer`, outgoing money counts against each account's daily limit, a payee with a transfer
-in flight cannot be removed, and a card frozen as stolen stays frozen.
+class. Policies make calls fail for a reason: a payment to a payee waits for `confirm_transfer` (funds
+and limits are checked again then), outgoing money counts against each account's daily limit, a payee
+with a payment in flight cannot be removed, and a card frozen as stolen stays frozen.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from funreason_envs.domains.typed import ToolFailure, TypedDomain, condition, tool
 
-CONFIRM_OVER = 1000.0  # payments to payees above this wait for confirm_transfer
 MAX_DAILY_LIMIT = 10000.0
 MAX_PAYEES = 8
 TODAY = "2026-12-06"
@@ -94,7 +93,7 @@ class BankState(BaseModel):
 
 class Banking(TypedDomain):
     """A personal bank: checking and savings accounts, transfers between them, payments to saved payees
-    (large ones need a confirmation, every account has a daily limit), bill pay, debit cards that can be
+    (each needs a confirmation, every account has a daily limit), bill pay, debit cards that can be
     frozen and unfrozen, and monthly statements."""
 
     name = "banking"
@@ -336,12 +335,12 @@ class Banking(TypedDomain):
         mutates=True,
         consumes={"from_account_id": "bank_account_id", "payee_id": "payee_id", "amount": "money"},
         produces={"transfer_id": "transfer_id"},
-        may_provide=["transfer_pending"],
+        provides=["transfer_pending"],
     )
     def send_payment(
         self, from_account_id: AccountId, payee_id: str, amount: Amount, memo: str = ""
     ) -> dict[str, Any]:
-        """Pay a saved payee from an account; payments over 1000 dollars wait for confirmation.
+        """Set up a payment to a saved payee from an account; it is sent once confirmed.
 
         Args:
             from_account_id: The account the money leaves.
@@ -349,16 +348,18 @@ class Banking(TypedDomain):
             amount: How much to pay, in US dollars.
             memo: A note for the payee.
         """
-        account, payee = self._account(from_account_id), self._payee(payee_id)
+        account = self._account(from_account_id)
+        self._payee(payee_id)
         self._check_funds(account, amount, counts_to_limit=True)
         transfer_id = self._new_id("T")
-        transfer = Transfer(from_account_id=from_account_id, payee_id=payee_id, amount=amount, memo=memo)
-        if amount > CONFIRM_OVER:
-            transfer.status = "awaiting_confirmation"
-        else:
-            self._take(account, from_account_id, amount, f"Payment to {payee.name}", counts_to_limit=True)
-        self.state.transfers[transfer_id] = transfer
-        return {"transfer_id": transfer_id, "status": transfer.status}
+        self.state.transfers[transfer_id] = Transfer(
+            from_account_id=from_account_id,
+            payee_id=payee_id,
+            amount=amount,
+            memo=memo,
+            status="awaiting_confirmation",
+        )
+        return {"transfer_id": transfer_id, "status": "awaiting_confirmation"}
 
     @tool(
         mutates=True,

@@ -195,9 +195,9 @@ class Workspace(TypedDomain):
         }
 
     @condition
-    def invitation_pending(self) -> bool:
-        """At least one invitation waits for an answer."""
-        return any(invite.status == "pending" for invite in self.state.invitations.values())
+    def calendar_has_events(self) -> bool:
+        """The calendar holds at least one event."""
+        return bool(self.state.events)
 
     # -- calendar ----------------------------------------------------------------------------------
 
@@ -216,7 +216,11 @@ class Workspace(TypedDomain):
         ]
         return {"day": day, "events": found}
 
-    @tool(consumes={"event_id": "event_id"}, produces={"email_address": "attendees[]"})
+    @tool(
+        consumes={"event_id": "event_id"},
+        produces={"email_address": "attendees[]"},
+        requires=["calendar_has_events"],
+    )
     def get_event(self, event_id: str) -> dict[str, Any]:
         """Show an event: when and where it is, who organizes it and who attends.
 
@@ -235,6 +239,7 @@ class Workspace(TypedDomain):
             "location": "city",
         },
         produces={"event_id": "event_id"},
+        provides=["calendar_has_events"],
     )
     def create_event(
         self, title: Title, day: Day, start: Time, end: Time, location: str = ""
@@ -256,6 +261,7 @@ class Workspace(TypedDomain):
     @tool(
         mutates=True,
         consumes={"event_id": "event_id", "day": "calendar_day", "start": "clock_time", "end": "clock_time"},
+        requires=["calendar_has_events"],
     )
     def reschedule_event(self, event_id: str, day: Day, start: Time, end: Time) -> dict[str, Any]:
         """Move an event I organize to another time; it may not overlap another event.
@@ -271,7 +277,12 @@ class Workspace(TypedDomain):
         event.day, event.start, event.end = day, start, end
         return {"event_id": event_id, "day": day, "start": start, "end": end}
 
-    @tool(mutates=True, consumes={"event_id": "event_id"})
+    @tool(
+        mutates=True,
+        consumes={"event_id": "event_id"},
+        requires=["calendar_has_events"],
+        revokes=["calendar_has_events"],
+    )
     def cancel_event(self, event_id: str) -> dict[str, Any]:
         """Cancel an event I organize and take it off my calendar.
 
@@ -298,7 +309,11 @@ class Workspace(TypedDomain):
         ]
         return {"person": person, "day": day, "busy": blocks}
 
-    @tool(mutates=True, consumes={"event_id": "event_id", "person": "email_address"})
+    @tool(
+        mutates=True,
+        consumes={"event_id": "event_id", "person": "email_address"},
+        requires=["calendar_has_events"],
+    )
     def invite_to_event(self, event_id: str, person: Email) -> dict[str, Any]:
         """Invite a colleague to an event I organize; they must be free then (at most eight attendees).
 
@@ -333,8 +348,7 @@ class Workspace(TypedDomain):
         mutates=True,
         consumes={"invitation_id": "invitation_id"},
         produces={"event_id": "event_id"},
-        requires=["invitation_pending"],
-        revokes=["invitation_pending"],
+        may_provide=["calendar_has_events"],
     )
     def respond_to_invitation(self, invitation_id: str, accept: bool) -> dict[str, Any]:
         """Accept or decline a pending invitation; accepting puts it in my calendar if I am free.
