@@ -181,9 +181,7 @@ class Retail(TypedDomain):
 
     # -- catalog and cart --------------------------------------------------------------------------
 
-    @tool(
-        consumes={"query": "search_query", "max_price": "money"}, produces={"product_sku": "products[].sku"}
-    )
+    @tool(consumes={"query": "search_query"}, produces={"product_sku": "products[].sku"})
     def search_catalog(self, query: Query, max_price: float | None = None) -> dict[str, Any]:
         """Search the catalog by words in a product's name or category.
 

@@ -120,7 +120,7 @@ class Workspace(TypedDomain):
         "calendar_day": "A day as YYYY-MM-DD.",
         "clock_time": "A time of day as HH:MM.",
         "email_subject": "An email's subject line.",
-        "text": "Free text: an email body.",
+        "text": "Free text, such as an email's body.",
         "file_name": "The name of a file to attach.",
         "city": "A city name, as an event's location.",
     }
@@ -418,7 +418,6 @@ class Workspace(TypedDomain):
         consumes={
             "to": "email_address",
             "subject": "email_subject",
-            "body": "text",
             "attachment": "file_name",
         },
         produces={"email_id": "email_id"},
@@ -444,7 +443,7 @@ class Workspace(TypedDomain):
 
     @tool(
         mutates=True,
-        consumes={"email_id": "email_id", "body": "text", "attachment": "file_name"},
+        consumes={"email_id": "email_id"},
         produces={"email_id": "email_id"},
     )
     def reply_to_email(self, email_id: str, body: Body, attachment: str | None = None) -> dict[str, Any]:
