@@ -5,6 +5,7 @@ Importing the package registers the `FunReason/*` environments with Gymnasium.
 
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.registry import register_domain, registered_domain, unregister_domain
+from funreason_envs.domains.typed import TypedDomain, condition, tool
 from funreason_envs.env import ToolEnv
 from funreason_envs.errors import (
     ArgumentError,
@@ -13,6 +14,7 @@ from funreason_envs.errors import (
     FunReasonError,
     SpecError,
     ToolCallError,
+    ToolFailure,
     UnknownToolError,
 )
 from funreason_envs.executor import ToolResult, ToolRouter
@@ -37,15 +39,19 @@ __all__ = [
     "ToolCall",
     "ToolCallError",
     "ToolEnv",
+    "ToolFailure",
     "ToolResult",
     "ToolRouter",
     "ToolSpec",
+    "TypedDomain",
     "UnknownToolError",
     "__version__",
+    "condition",
     "load_domain_spec",
     "load_spec_file",
     "parse_calls",
     "register_domain",
     "registered_domain",
+    "tool",
     "unregister_domain",
 ]

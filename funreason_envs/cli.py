@@ -17,11 +17,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "evaluate an agent on task sets, or re-score recorded responses",
     ),
     "graph": ("funreason_envs.commands.graph", "export the Environment-API graph (png, json, graphml)"),
+    "new-domain": (
+        "funreason_envs.commands.new_domain",
+        "write a typed-domain skeleton and its test (funreason new-domain NAME)",
+    ),
     "quality": (
         "funreason_envs.commands.quality",
         "quality figures of synthesized data (optionally beside BFCL's multi_turn_base)",
     ),
     "serve": ("funreason_envs.commands.serve", "serve an env as an OpenEnv server (extra: openenv)"),
+    "spec-export": (
+        "funreason_envs.commands.spec_export",
+        "write the api_specs JSON of typed domain classes (or --check it is up to date)",
+    ),
     "synthesize": (
         "funreason_envs.commands.synthesize",
         "synthesize verified multi-turn trajectories (FunReason-MT)",

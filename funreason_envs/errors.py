@@ -70,3 +70,8 @@ class SampleRejected(FunReasonError):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+class ToolFailure(FunReasonError):
+    """Raised inside a typed domain's tool when the call cannot be honoured (a limit, a permission, a
+    conflict); the agent sees `{"error": message}` and the domain's state is left as it was."""

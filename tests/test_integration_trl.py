@@ -23,16 +23,17 @@ ALL_TOOLS = [tool for name in domain_names() for tool in domain_class(name).spec
 
 
 def rendered_type(schema):
-    """What TRL's schema reader renders for one of our property types."""
+    """What TRL's schema reader renders for one of our property types (an enum becomes a Literal)."""
+    choices = {"enum": schema["enum"]} if "enum" in schema else {}
     kind = schema["type"]
     if isinstance(kind, list) and "null" in kind:
         rest = [k for k in kind if k != "null"]
-        return {"type": rest[0] if len(rest) == 1 else sorted(rest), "nullable": True}
+        return {"type": rest[0] if len(rest) == 1 else sorted(rest), "nullable": True, **choices}
     if isinstance(kind, list):
-        return {"type": sorted(kind)}
+        return {"type": sorted(kind), **choices}
     if kind == "array":
         return {"type": "array", "items": {"type": schema["items"]["type"]}}
-    return {"type": kind}
+    return {"type": kind, **choices}
 
 
 @pytest.mark.parametrize("spec", ALL_TOOLS, ids=[tool.name for tool in ALL_TOOLS])

@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
         "long_context; memory_kv, memory_vector, memory_rec_sum or memory, played as prerequisite "
-        "conversations then questions; needs bfcl-eval or --bfcl-data), demo, or task JSONL files",
+        "conversations then questions; needs bfcl-eval or --bfcl-data), funreason:<domain> (workspace, "
+        "retail, banking), demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(

@@ -2,7 +2,8 @@
 
 A spec file declares its domain id, BFCL class name, implementation ("module:Class") and synthesis kit
 module, so adding a domain is adding its files. `register_domain` adds a domain whose files live outside
-the package. Discovery reads JSON only; classes and kits are imported on first use.
+the package, or one written as a `TypedDomain` class. Discovery reads JSON only; classes and kits are
+imported on first use.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class DomainEntry:
     bfcl_class: str | None
     implementation: str | type[Domain]  # "module:Class", or the class itself
     kit: Any = None  # a kit module's name, a kit object, or None when the domain has no kit
-    spec_path: Path | None = None  # None: the packaged spec file of the same name
+    spec_path: Path | None = None  # the spec file of a domain registered from one
     builtin: bool = True
     generation: int = 0  # which registration this is, so per-class caches never outlive it
 
@@ -113,7 +114,7 @@ def domain_class(name: str) -> type[Domain]:
 def domain_spec(name: str) -> DomainSpec:
     """The validated spec of a registered domain."""
     entry = domain_entry(name)
-    if entry.spec_path is None:
+    if entry.builtin:
         return load_domain_spec(entry.name)
     return _external_specs[entry.name]
 
@@ -154,31 +155,44 @@ def entry_of_class(cls: type) -> DomainEntry:
 
 
 def register_domain(
-    spec_path: str | Path, implementation: str | type[Domain] | None = None, kit: Any = None
+    source: str | Path | type[Domain], implementation: str | type[Domain] | None = None, kit: Any = None
 ) -> str:
-    """Register a domain whose files live outside the package; returns its id.
+    """Register a domain defined outside the package; returns its id.
 
-    `implementation` is the backend class or "module:Class" (default: the spec's `implementation`);
-    `kit` is a synthesis kit object or a kit module's name (default: the spec's `kit`, if any).
-    The domain then works everywhere a packaged one does: envs, `gym.make`, the graph, synthesis.
+    `source` is a `TypedDomain` subclass (its spec, class and synthesis kit all derive from it), or a
+    spec file, with `implementation` the backend class or "module:Class" (default: the spec's
+    `implementation`). `kit` is a synthesis kit object or a kit module's name (default: the spec's
+    `kit`, or the kit derived from a typed class). The domain then works everywhere a packaged one
+    does: envs, `gym.make`, the graph, eval, synthesis.
     """
-    path = Path(spec_path)
-    spec = load_spec_file(path)
+    from funreason_envs.domains.typed import TypedDomain
+
+    if isinstance(source, type) and issubclass(source, TypedDomain):
+        where, spec, target = source.__qualname__, source.typed_spec(), implementation or source
+        kit = kit or source
+        path = None
+    elif isinstance(source, type):
+        raise ConfigError(
+            f"{source.__qualname__} is not a TypedDomain; register a spec file with its class instead"
+        )
+    else:
+        path = Path(source)
+        where, spec = str(path), load_spec_file(path)
+        target = implementation or spec.implementation
     if spec.domain in entries():
-        raise ConfigError(f"{path}: domain {spec.domain!r} is already registered; unregister it first")
-    target = implementation or spec.implementation
+        raise ConfigError(f"{where}: domain {spec.domain!r} is already registered; unregister it first")
     if target is None:
-        raise ConfigError(f"{path}: no implementation; pass the backend class or give 'implementation'")
+        raise ConfigError(f"{where}: no implementation; pass the backend class or give 'implementation'")
     clashes = sorted({tool.name for tool in spec.tools} & _all_tool_names())
     if clashes:
-        raise ConfigError(f"{path}: tool names {clashes} already belong to registered domains; rename them")
+        raise ConfigError(f"{where}: tool names {clashes} already belong to registered domains; rename them")
     _changes[0] += 1
     entry = DomainEntry(
         spec.domain,
         spec.bfcl_class,
         target,
         kit or spec.kit,
-        spec_path=path.resolve(),
+        spec_path=path.resolve() if path is not None else None,
         builtin=False,
         generation=_changes[0],
     )
@@ -210,10 +224,10 @@ def unregister_domain(name: str) -> None:
 
 @contextmanager
 def registered_domain(
-    spec_path: str | Path, implementation: str | type[Domain] | None = None, kit: Any = None
+    source: str | Path | type[Domain], implementation: str | type[Domain] | None = None, kit: Any = None
 ) -> Iterator[str]:
     """`register_domain` for the length of a `with` block (tests, notebooks); yields the domain id."""
-    name = register_domain(spec_path, implementation, kit)
+    name = register_domain(source, implementation, kit)
     try:
         yield name
     finally:

@@ -115,10 +115,27 @@ def kit_for(domain: str) -> DomainKit:
         raise ConfigError(
             f"domain {domain!r} has no synthesis kit yet; synthesis supports: {', '.join(kit_domains())}"
         )
-    kit = importlib.import_module(entry.kit).KIT if isinstance(entry.kit, str) else entry.kit
+    kit = _load_kit(entry.kit)
     if not isinstance(kit, DomainKit) or kit.domain != entry.name:
         raise ConfigError(f"domain {entry.name!r}: its kit {entry.kit!r} is not a DomainKit for that domain")
     return kit
+
+
+def _load_kit(source: Any) -> Any:
+    """A kit from a module name (its `KIT`), a typed domain ("module:Class" or the class; its derived
+    kit), or a kit object."""
+    from funreason_envs.domains.typed import TypedDomain
+
+    if isinstance(source, str) and ":" in source:
+        module_name, _, class_name = source.partition(":")
+        source = getattr(importlib.import_module(module_name), class_name)
+    elif isinstance(source, str):
+        return importlib.import_module(source).KIT
+    if isinstance(source, type) and issubclass(source, TypedDomain):
+        from funreason_envs.synthesis.kits.derived import derived_kit
+
+        return derived_kit(source)
+    return source
 
 
 def kit_domains() -> list[str]:

@@ -303,6 +303,111 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
             ("archival_memory_retrieve_all", "memory_text", "result[].text"): ["Michael is 35."],
         },
     ),
+    "banking": ProduceCase(
+        (
+            Setup(
+                {},
+                (
+                    "list_bank_accounts()",
+                    "get_account_balance(account_id='CHK-1001')",
+                    "get_statement(account_id='CHK-1001', month='2026-11')",
+                    "add_payee(name='Kenji Mori', account_number='93310045')",
+                    "list_payees()",
+                    "send_payment(from_account_id='CHK-1001', payee_id='<payee_id>', amount=1200.0)",
+                    "list_transfers()",
+                    "list_bills()",
+                    "list_bank_cards()",
+                ),
+            ),
+        ),
+        {
+            ("get_account_balance", "money", "balance"): [2140.35],
+            ("get_statement", "money", "money_out"): [86.4],
+            ("add_payee", "payee_id", "payee_id"): ["P2"],
+            ("list_payees", "payee_name", "payees[].name"): ["Rosa Delgado", "Kenji Mori"],
+            ("send_payment", "transfer_id", "transfer_id"): ["T3"],
+            ("list_bills", "money", "bills[].amount"): [64.2, 49.99],
+            ("list_bank_cards", "bank_card_id", "cards[].card_id"): ["C1"],
+        },
+    ),
+    "retail": ProduceCase(
+        (
+            Setup(
+                {},
+                (
+                    "search_catalog(query='mug')",
+                    "get_product(sku='MUG-02')",
+                    "add_to_cart(sku='MUG-02', quantity=2)",
+                    "view_cart()",
+                    "list_payment_methods()",
+                    "checkout(payment_method_id='PM1', address='12 Elm Street, Springfield')",
+                    "cancel_shop_order(order_id='<order_id>')",
+                    "list_orders()",
+                    "get_order(order_id='O1001')",
+                    "request_return(order_id='O1001', sku='HPH-01', reason='damaged')",
+                    "get_return(return_id='<return_id>')",
+                    "list_returns()",
+                ),
+            ),
+            Setup(
+                {
+                    "orders": {
+                        "O7": {
+                            "items": {"MUG-02": 1},
+                            "prices": {"MUG-02": 12.5},
+                            "total": 12.5,
+                            "payment_method_id": "PM1",
+                            "address": "4 Quay Road, Portsmouth",
+                            "status": "delivered",
+                            "delivered_on": "2026-12-01",
+                        }
+                    }
+                },
+                ("request_exchange(order_id='O7', sku='MUG-02', new_sku='MUG-03')",),
+            ),
+        ),
+        {
+            ("search_catalog", "product_sku", "products[].sku"): ["MUG-02", "MUG-03"],
+            ("get_product", "money", "price"): [12.5],
+            ("view_cart", "money", "subtotal"): [25.0],
+            ("checkout", "money", "total"): [30.0],
+            ("get_order", "product_sku", "items{}"): ["HPH-01"],
+            ("request_return", "money", "refund"): [89.0],
+            ("request_exchange", "return_id", "return_id"): ["R1"],
+        },
+    ),
+    "workspace": ProduceCase(
+        (
+            Setup(
+                {},
+                (
+                    "list_events(day='2026-12-08')",
+                    "get_event(event_id='E1')",
+                    "create_event(title='Budget review', day='2026-12-08', start='10:00', end='11:00')",
+                    "list_invitations()",
+                    "respond_to_invitation(invitation_id='I1', accept=True)",
+                    "search_email(query='report')",
+                    "read_email(email_id='M1')",
+                    "send_email(to='omar@northwind.example', subject='Numbers', body='Attached.',"
+                    " attachment='report.pdf')",
+                    "read_email(email_id='<email_id>')",
+                    "reply_to_email(email_id='M1', body='On its way.')",
+                    "forward_email(email_id='M1', to='ruth@partner.example')",
+                ),
+            ),
+        ),
+        {
+            ("get_event", "email_address", "attendees[]"): [
+                "lena@northwind.example",
+                "omar@northwind.example",
+            ],
+            ("create_event", "event_id", "event_id"): ["E2"],
+            ("respond_to_invitation", "event_id", "event_id"): ["E3"],
+            ("search_email", "email_address", "emails[].sender"): ["lena@northwind.example"],
+            ("read_email", "file_name", "attachments[]"): ["report.pdf"],
+            ("read_email", "text", "body"): ["Could you send me the report before Friday?", "Attached."],
+        },
+    ),
     "ticket": ProduceCase(
         (
             Setup(
@@ -430,6 +535,18 @@ WALK_CASES: dict[str, WalkCase] = {
         ("memory_vector",), frozenset({"core_memory_update", "archival_memory_remove"})
     ),
     "posting": WalkCase(("posting",), min_targets=6),
+    "banking": WalkCase(
+        ("banking", "banking,travel"),
+        frozenset({"confirm_transfer", "pay_bill", "unfreeze_card", "remove_payee"}),
+    ),
+    "retail": WalkCase(
+        ("retail", "retail,vehicle"),
+        frozenset({"checkout", "request_return", "get_return", "remove_from_cart"}),
+    ),
+    "workspace": WalkCase(
+        ("workspace", "workspace,file_system"),
+        frozenset({"respond_to_invitation", "invite_to_event", "reply_to_email", "forward_email"}),
+    ),
     "ticket": WalkCase(("ticket",), min_targets=6),
     "trading": WalkCase(
         ("trading",),
@@ -549,6 +666,24 @@ SESSION_CASES: dict[str, SessionCase] = {
         "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]",
         "[post_tweet(content='kept'), get_tweet(6)]",
     ),
+    "banking": SessionCase(
+        {},
+        "[add_payee(name='Kenji Mori', account_number='93310045'), send_payment('CHK-1001', 'P2', 40.0)]",
+        "[send_payment('CHK-1001', 'P2', 1500.0), list_transfers()]",
+    ),
+    "retail": SessionCase(
+        {},
+        "[add_to_cart(sku='LMP-01'),"
+        " checkout(payment_method_id='PM1', address='12 Elm Street, Springfield')]",
+        "[get_order(order_id='O1'), cancel_shop_order(order_id='O1')]",
+    ),
+    "workspace": SessionCase(
+        {},
+        "[create_event('Design sync', '2026-12-09', '14:00', '15:00'),"
+        " send_email('omar@northwind.example', 'Hi', 'x')]",
+        "[invite_to_event(event_id='E1', person='ivan@northwind.example'),"
+        " search_email(query='Hi', folder='sent')]",
+    ),
     "ticket": SessionCase(
         ticket_desk,
         "[create_ticket(title='a'), close_ticket(ticket_id=5), edit_ticket(1, {'priority': 3})]",
@@ -602,6 +737,25 @@ MISSING_ID_CASES: dict[str, MissingIdCase] = {
             "get_tweet_comments(tweet_id=9)",
         ),
         '{"error": "Tweet with ID 9 not found."}',
+    ),
+    "banking": MissingIdCase(
+        {},
+        ("freeze_card(card_id='C9')", "unfreeze_card(card_id='C9')"),
+        '{"error": "no card C9; list_bank_cards shows the cards"}',
+    ),
+    "retail": MissingIdCase(
+        {},
+        (
+            "get_order(order_id='O9')",
+            "cancel_shop_order(order_id='O9')",
+            "change_shipping_address('O9', '1 Main St')",
+        ),
+        '{"error": "no order O9; list_orders shows the orders"}',
+    ),
+    "workspace": MissingIdCase(
+        {},
+        ("read_email(email_id='M9')", "reply_to_email(email_id='M9', body='x')", "move_email('M9', 'trash')"),
+        '{"error": "no email M9; search_email finds emails"}',
     ),
     "ticket": MissingIdCase(
         ticket_desk,

@@ -62,7 +62,7 @@ def repeat_problems(domain: str, config: dict[str, Any], script: str) -> list[st
         problems.append("the same script gave different results")
     if first.state_dict() != second.state_dict():
         problems.append("the same script left different states")
-    env = gym.make(env_id(domain), initial_config={cls.bfcl_class: config}).unwrapped
+    env = gym.make(env_id(domain), initial_config={cls.bfcl_class or domain: config}).unwrapped
     env.reset(seed=0)
     seeded_zero = env.state_dict()
     env.reset(seed=1)
