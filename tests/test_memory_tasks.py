@@ -259,3 +259,42 @@ def test_a_carried_vector_memory_is_searched_by_meaning_in_the_question():
     assert [item["id"] for item in found] == [2]
     assert _reply(env, "{'answer': 'strawberry matcha', 'context': 'from memory'}") == (1.0, True)
     assert env.state_dict()["memory_vector"] == memory
+
+
+class _FailsOn(MemoryReferenceAgent):
+    """The reference agent, except that it raises in one task (a dead server, say)."""
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__()
+        self.task_id = task_id
+
+    def act(self, observation: dict[str, Any]) -> dict[str, Any]:
+        if self._task is not None and self._task.id == self.task_id:
+            raise RuntimeError("server went away")
+        return super().act(observation)
+
+
+def test_a_failed_prerequisite_is_reported_kept_through_the_run_and_retried_by_a_rerun(tmp_path, kv_tasks):
+    from argparse import Namespace
+
+    from funreason_envs.agents.evaluation import evaluate
+    from funreason_envs.commands.eval import play_with_memory
+
+    tasks = first_questions(kv_tasks, 1)
+    failing = "memory_kv_prereq_3-customer-3"
+    args = Namespace(bfcl_data=None, out=str(tmp_path))
+
+    def run(make_agent: Any) -> dict[str, Any]:
+        def play(batch: list[Task], first: bool) -> dict[str, Any]:
+            return evaluate(batch, make_agent, tmp_path, progress=False, retry_failed=first)
+
+        return play_with_memory(tasks, args, play)
+
+    summary = run(lambda task: _FailsOn(failing))
+    assert (summary["prerequisites_no_answer"], summary["no_answer"], summary["tasks"]) == (1, 0, 1)
+    rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert [row["reason"] for row in rows if row["id"] == failing] == ["agent_error"]
+    summary = run(lambda task: MemoryReferenceAgent())
+    assert "prerequisites_no_answer" not in summary
+    rows = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert [row["id"] for row in rows].count(failing) == 1 and rows[-1]["id"] == failing  # only it re-ran
