@@ -154,20 +154,9 @@ def bfcl_verdict(entry: dict[str, Any], ground_truth: list[list[str]], response:
 
 
 def bfcl_model_utils() -> Any:
-    """bfcl-eval's `model_handler.utils` (its result decoders and prompt helpers). It imports the Java and
-    JavaScript call parsers, which need tree-sitter (tests/oracle-requirements.txt); where that is missing,
-    stand-ins take their place, as nothing here parses Java or JavaScript."""
+    """bfcl-eval's `model_handler.utils` (its result decoders and prompt helpers); its Java and JavaScript
+    parsers need tree-sitter, listed in tests/oracle-requirements.txt."""
     require_bfcl()
-    import sys
-    import types
-
-    if importlib.util.find_spec("tree_sitter") is None:
-        for language, function in (("java", "java"), ("js", "javascript")):
-            name = f"bfcl_eval.model_handler.parser.{language}_parser"
-            if name not in sys.modules:
-                stand_in = types.ModuleType(name)
-                setattr(stand_in, f"parse_{function}_function_call", None)
-                sys.modules[name] = stand_in
     from bfcl_eval.model_handler import utils
 
     return utils
