@@ -117,6 +117,7 @@ class Banking(TypedDomain):
         "statement_month": "A calendar month as YYYY-MM.",
     }
     user_supplied = ("payee_name", "bank_account_number", "money", "statement_month")
+    known_resources = ("bank_account_id", "payee_id")  # the rest is found by looking it up
     state: BankState
 
     @classmethod

@@ -126,6 +126,7 @@ class Retail(TypedDomain):
         "I'm buying some presents before the holidays",
         "I'm moving next week, so deliveries need sorting",
     )
+    known_resources = ("payment_method_id",)  # the rest is found by looking it up
     state: RetailState
 
     @classmethod

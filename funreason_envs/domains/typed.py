@@ -131,6 +131,9 @@ class TypedDomain(Domain):
     resources: ClassVar[Mapping[str, str]] = {}
     user_supplied: ClassVar[tuple[str, ...]] = ()
     backstories: ClassVar[tuple[str, ...]] = ()  # clauses a synthesized user's story is drawn from
+    # resource types whose values in the starting state a synthesized user knows (None: every type the
+    # state offers); ids a user never sees (an email's id) must then come from a look-up
+    known_resources: ClassVar[tuple[str, ...] | None] = None
     state: BaseModel
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:

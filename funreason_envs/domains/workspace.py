@@ -140,6 +140,7 @@ class Workspace(TypedDomain):
         "I'm back from leave and catching up on mail",
         "I'm organising a planning day for the team",
     )
+    known_resources = ()  # ids are found by looking them up
     state: WorkspaceState
 
     @classmethod
