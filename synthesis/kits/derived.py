@@ -33,7 +33,8 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         info: ToolInfo = getattr(getattr(cls, spec_tool.name), TOOL_MARK)
         made = [resource for resource, _ in info.produces]
         refer = {resource: info.refer.get(resource) or refer_phrase(spec_tool, resource) for resource in made}
-        tools[spec_tool.name] = ToolPhrases(intent=info.say or intents(spec_tool), refer=refer)
+        wording = (info.say or intents(spec_tool)) if info.goal else ()  # no intent: a look-up, never a goal
+        tools[spec_tool.name] = ToolPhrases(intent=wording, refer=refer)
     title = spec.title.lower()
     phrases = Phrasebook(
         tools,
