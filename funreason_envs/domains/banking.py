@@ -131,7 +131,7 @@ class Banking(TypedDomain):
         "bank_username",
         "bank_password",
     )
-    known_resources = ("bank_account_id",)  # the rest is found by looking it up
+    known_resources = ("bank_account_id", "payee_id")  # the rest is found by looking it up
     state: BankState
 
     @classmethod
@@ -252,7 +252,9 @@ class Banking(TypedDomain):
         }
 
     @tool(
-        consumes={"account_id": "bank_account_id"}, produces={"money": "balance"}, requires=["bank_session"]
+        consumes={"account_id": "bank_account_id"},
+        produces={"money": "balance"},
+        requires=["bank_session"],
     )
     def get_account_balance(self, account_id: AccountId) -> dict[str, Any]:
         """Look up the balance of a bank account and how much more it may send today.

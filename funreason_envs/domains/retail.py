@@ -171,7 +171,7 @@ class Retail(TypedDomain):
                 },
             },
             "orders": orders,
-            "signed_in": rng.random() < 0.7,
+            "signed_in": rng.random() < 0.3,
         }
 
     def available_resources(self) -> dict[str, list[Any]]:
