@@ -7,6 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from funreason_envs.domains.registry import domain_entry
 from funreason_envs.specs import load_domain_spec, spec_domains
 from funreason_envs.synthesis.kits import kit_domains
 
@@ -49,7 +50,10 @@ def test_wheel_contains_packages_and_spec_files(tmp_path):
     for domain in spec_domains():
         assert f"funreason_envs/api_specs/{domain}.json" in names
     for domain in kit_domains():
-        assert f"funreason_envs/synthesis/kits/{domain}.json" in names
+        if ":" not in domain_entry(domain).kit:  # a typed domain's kit is derived from its class
+            assert f"funreason_envs/synthesis/kits/{domain}.json" in names
+    for domain in ("banking", "retail", "workspace"):
+        assert f"funreason_envs/tasks/data/funreason_{domain}.jsonl" in names
     for module in ("__init__", "base", "ledger", "openai", "sharegpt", "hermes", "bfcl", "parquet", "faults"):
         assert f"funreason_envs/synthesis/exports/{module}.py" in names
     assert "funreason_envs/graph/api_graph.py" in names

@@ -7,15 +7,22 @@ session, kit, fuzz and hostile-input suites cover them through the registry like
 from __future__ import annotations
 
 import json
+import random
 from importlib import resources
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from funreason_envs.calls import ToolCall
 from funreason_envs.cli import main
 from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolRouter
 from funreason_envs.graph import ApiGraph
+from funreason_envs.schema import sample_value
 from funreason_envs.specs import load_domain_spec
+from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.tasks import Task, load_tasks
 
 TYPED = {
@@ -24,6 +31,7 @@ TYPED = {
     "workspace": "funreason_envs.domains.workspace:Workspace",
 }
 TASK_SETS = ",".join(f"funreason:{name}" for name in TYPED)
+SIGN_IN = {"banking": "bank_login", "retail": "shop_login"}  # domains whose tools need a session
 
 
 def test_the_spec_files_are_the_classes_exported(capsys):
@@ -36,11 +44,34 @@ def test_the_spec_files_are_the_classes_exported(capsys):
 
 
 def run(name: str, action: str, config: dict | None = None) -> tuple[list[dict], dict, dict]:
-    """Run calls on a fresh instance: (results as JSON, state before, state after)."""
-    instance = domain_class(name)(config or {})
+    """Run calls on a fresh instance, signed in where the domain has accounts: (results as JSON, state
+    before, state after)."""
+    config = dict(config or {})
+    if name in SIGN_IN:
+        config.setdefault("signed_in", True)
+    instance = domain_class(name)(config)
     before = instance.state_dict()
     results = [json.loads(result.content) for result in ToolRouter([instance]).run(action)]
     return results, before, instance.state_dict()
+
+
+def test_nothing_private_works_before_signing_in():
+    results, _, _ = run(
+        "banking",
+        "[list_bank_accounts(), bank_login('alex.rivera', 'short'), bank_login('alex.rivera', 'long-enough'),"
+        " list_bank_accounts()]",
+        {"signed_in": False},
+    )
+    assert results[0] == {"error": "not signed in; sign in to online banking first"}
+    assert results[1] == {"error": "the password is too short; it has at least 8 characters"}
+    assert results[2] == {"signed_in": True, "customer": "alex.rivera"} and "accounts" in results[3]
+    results, _, _ = run(
+        "retail",
+        "[add_to_cart('KET-01'), list_orders(), shop_login('sam.okafor@example.com', 'blue-Kettle-77')]",
+        {"signed_in": False},
+    )
+    assert "cart" in results[0] and results[2]["signed_in"]  # browsing and the cart need no account
+    assert results[1] == {"error": "not signed in; sign in to the shop account first"}
 
 
 def test_banking_policies():
@@ -211,3 +242,31 @@ def test_replay_passes_every_task_and_a_random_agent_nearly_none(tmp_path):
             f"funreason:{name}": 50 for name in TYPED
         }
         assert check(summary["overall_accuracy"]), (agent, summary["overall_accuracy"])
+
+
+@pytest.mark.parametrize("name", sorted(TYPED))
+def test_refused_or_failed_calls_never_change_the_state(name):
+    """Fuzz: calls with arguments drawn from each tool's schema (and now and then a wrong value), from
+    the kit's scenarios; whatever is refused ("invalid") or fails ("error") leaves the state as it was."""
+    cls = domain_class(name)
+    tools = list(cls.typed_spec().tools)
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(seed=st.integers(0, 2**16), picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=12))
+    def run_calls(seed: int, picks: list[int]) -> None:
+        instance = cls(kit_for(name).scenario(random.Random(seed)))
+        router = ToolRouter([instance])
+        draw = np.random.default_rng(seed)
+        for pick in picks:
+            tool = tools[pick % len(tools)]
+            arguments = {
+                param: sample_value(schema, draw) if pick % 7 else "#garbage#"
+                for param, schema in tool.parameters["properties"].items()
+                if param in tool.required or draw.random() < 0.5
+            }
+            before = instance.state_dict()
+            result = router.execute(ToolCall(tool.name, arguments))
+            if result.status != "ok":
+                assert instance.state_dict() == before, (tool.name, arguments, result.content)
+
+    run_calls()

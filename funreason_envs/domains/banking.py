@@ -1,9 +1,10 @@
 """The banking domain: accounts, transfers under daily limits, payees, bill pay, cards and statements.
 
 Written with the typed API (`TypedDomain`); its spec file `api_specs/banking.json` is exported from this
-class. Policies make calls fail for a reason: a payment to a payee waits for `confirm_transfer` (funds
-and limits are checked again then), outgoing money counts against each account's daily limit, a payee
-with a payment in flight cannot be removed, and a card frozen as stolen stays frozen.
+class. Policies make calls fail for a reason: nothing works before signing in, a payment to a payee
+waits for `confirm_transfer` (funds and limits are checked again then), outgoing money counts against
+each account's daily limit, a payee with a payment in flight cannot be removed, and a card frozen as
+stolen stays frozen.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ AccountNumber = Annotated[
 ]
 Month = Annotated[str, Field(min_length=7, max_length=7, examples=["2026-11", "2026-12"])]
 FreezeReason = Literal["lost", "stolen", "travel", "suspicious"]
+Username = Annotated[str, Field(min_length=1, examples=["alex.rivera"])]
+Password = Annotated[str, Field(min_length=1, examples=["harbour-Lights-42", "Tulip#2026x"])]
 
 
 class Account(BaseModel):
@@ -88,6 +91,8 @@ class BankState(BaseModel):
         Entry(account_id="CHK-1001", date="2026-11-03", description="Salary", amount=3100.0),
         Entry(account_id="CHK-1001", date="2026-11-12", description="Grocer", amount=-86.4),
     ]
+    customer: str = "alex.rivera"  # the online-banking user name
+    signed_in: bool = False
     next_id: int = 1
 
 
@@ -115,8 +120,18 @@ class Banking(TypedDomain):
         "transfer_id": "The id of a payment to a payee.",
         "money": "An amount of money in US dollars.",
         "statement_month": "A calendar month as YYYY-MM.",
+        "bank_username": "An online-banking user name.",
+        "bank_password": "An online-banking password.",
     }
-    user_supplied = ("payee_name", "bank_account_number", "money", "statement_month")
+    user_supplied = (
+        "payee_name",
+        "bank_account_number",
+        "money",
+        "statement_month",
+        "bank_username",
+        "bank_password",
+    )
+    known_resources = ("bank_account_id", "payee_id")  # the rest is found by looking it up
     state: BankState
 
     @classmethod
@@ -171,6 +186,7 @@ class Banking(TypedDomain):
                 {"account_id": "CHK-1001", "date": "2026-11-03", "description": "Salary", "amount": 3100.0},
                 {"account_id": "CHK-1001", "date": "2026-11-12", "description": "Grocer", "amount": -86.4},
             ],
+            "signed_in": rng.random() < 0.5,
             "next_id": 2,
         }
 
@@ -187,6 +203,11 @@ class Banking(TypedDomain):
     # -- conditions --------------------------------------------------------------------------------
 
     @condition
+    def bank_session(self) -> bool:
+        """The customer is signed in to online banking."""
+        return self.state.signed_in
+
+    @condition
     def transfer_pending(self) -> bool:
         """A payment is waiting for confirmation."""
         return any(t.status == "awaiting_confirmation" for t in self.state.transfers.values())
@@ -196,11 +217,33 @@ class Banking(TypedDomain):
         """At least one debit card is frozen."""
         return any(card.frozen for card in self.state.cards.values())
 
+    # -- session ---------------------------------------------------------------------------------
+
+    @tool(
+        mutates=True,
+        consumes={"username": "bank_username", "password": "bank_password"},
+        provides=["bank_session"],
+    )
+    def bank_login(self, username: Username, password: Password) -> dict[str, Any]:
+        """Sign in to online banking; every other banking tool needs a session.
+
+        Args:
+            username: The online-banking user name.
+            password: The password (at least 8 characters).
+        """
+        if username != self.state.customer:
+            raise ToolFailure(f"unknown user {username!r}")
+        if len(password) < 8:
+            raise ToolFailure("the password is too short; it has at least 8 characters")
+        self.state.signed_in = True
+        return {"signed_in": True, "customer": username}
+
     # -- accounts ----------------------------------------------------------------------------------
 
-    @tool(produces={"bank_account_id": "accounts[].account_id"})
+    @tool(produces={"bank_account_id": "accounts[].account_id"}, requires=["bank_session"])
     def list_bank_accounts(self) -> dict[str, Any]:
         """List the current user's bank accounts with their balances."""
+        self._signed_in()
         return {
             "accounts": [
                 {"account_id": key, "name": a.name, "kind": a.kind, "balance": a.balance}
@@ -208,13 +251,18 @@ class Banking(TypedDomain):
             ]
         }
 
-    @tool(consumes={"account_id": "bank_account_id"}, produces={"money": "balance"})
+    @tool(
+        consumes={"account_id": "bank_account_id"},
+        produces={"money": "balance"},
+        requires=["bank_session"],
+    )
     def get_account_balance(self, account_id: AccountId) -> dict[str, Any]:
         """Look up the balance of a bank account and how much more it may send today.
 
         Args:
             account_id: The account to look at.
         """
+        self._signed_in()
         account = self._account(account_id)
         left = round(account.daily_limit - account.sent_today, 2)
         return {"account_id": account_id, "balance": account.balance, "can_send_today": left}
@@ -226,6 +274,7 @@ class Banking(TypedDomain):
             "to_account_id": "bank_account_id",
             "amount": "money",
         },
+        requires=["bank_session"],
     )
     def transfer_between_accounts(
         self, from_account_id: AccountId, to_account_id: AccountId, amount: Amount
@@ -237,6 +286,7 @@ class Banking(TypedDomain):
             to_account_id: The account the money goes into.
             amount: How much to move, in US dollars.
         """
+        self._signed_in()
         if from_account_id == to_account_id:
             raise ToolFailure("the two accounts are the same; pick two different accounts")
         source, target = self._account(from_account_id), self._account(to_account_id)
@@ -245,7 +295,7 @@ class Banking(TypedDomain):
         self._record(to_account_id, f"From {from_account_id}", amount)
         return {"from_balance": source.balance, "to_balance": target.balance}
 
-    @tool(mutates=True, consumes={"account_id": "bank_account_id"})
+    @tool(mutates=True, consumes={"account_id": "bank_account_id"}, requires=["bank_session"])
     def set_daily_limit(self, account_id: AccountId, limit: Annotated[float, Field(ge=0)]) -> dict[str, Any]:
         """Set how much an account may send to payees and billers per day (at most 10000 dollars).
 
@@ -253,6 +303,7 @@ class Banking(TypedDomain):
             account_id: The account whose limit changes.
             limit: The new daily limit in US dollars.
         """
+        self._signed_in()
         account = self._account(account_id)
         if limit > MAX_DAILY_LIMIT:
             raise ToolFailure(f"the daily limit can be at most {MAX_DAILY_LIMIT:.0f} dollars")
@@ -262,6 +313,7 @@ class Banking(TypedDomain):
     @tool(
         consumes={"account_id": "bank_account_id", "month": "statement_month"},
         produces={"money": "money_out"},
+        requires=["bank_session"],
     )
     def get_statement(self, account_id: AccountId, month: Month) -> dict[str, Any]:
         """Get an account's statement for one month: its entries and the money in and out.
@@ -270,6 +322,7 @@ class Banking(TypedDomain):
             account_id: The account to report on.
             month: The month as YYYY-MM.
         """
+        self._signed_in()
         self._account(account_id)
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
             raise ToolFailure(f"month {month!r} is not a month as YYYY-MM, e.g. 2026-11")
@@ -291,6 +344,7 @@ class Banking(TypedDomain):
         mutates=True,
         consumes={"name": "payee_name", "account_number": "bank_account_number"},
         produces={"payee_id": "payee_id"},
+        requires=["bank_session"],
     )
     def add_payee(self, name: PayeeName, account_number: AccountNumber) -> dict[str, Any]:
         """Save a new payee: a person or company and the account number they are paid into.
@@ -299,6 +353,7 @@ class Banking(TypedDomain):
             name: Who the payee is.
             account_number: Their bank account number (8 to 12 digits).
         """
+        self._signed_in()
         if not account_number.isdigit():
             raise ToolFailure(f"account number {account_number!r} must be 8 to 12 digits")
         for key, payee in self.state.payees.items():
@@ -310,18 +365,24 @@ class Banking(TypedDomain):
         self.state.payees[payee_id] = Payee(name=name, account_number=account_number)
         return {"payee_id": payee_id, "name": name}
 
-    @tool(produces={"payee_id": "payees[].payee_id", "payee_name": "payees[].name"})
+    @tool(
+        produces={"payee_id": "payees[].payee_id", "payee_name": "payees[].name"},
+        goal=False,
+        requires=["bank_session"],
+    )
     def list_payees(self) -> dict[str, Any]:
         """List the saved payees."""
+        self._signed_in()
         return {"payees": [{"payee_id": key, "name": p.name} for key, p in self.state.payees.items()]}
 
-    @tool(mutates=True, consumes={"payee_id": "payee_id"})
+    @tool(mutates=True, consumes={"payee_id": "payee_id"}, requires=["bank_session"])
     def remove_payee(self, payee_id: str) -> dict[str, Any]:
         """Remove a saved payee (not while a payment to them waits for confirmation).
 
         Args:
             payee_id: The payee to remove.
         """
+        self._signed_in()
         self._payee(payee_id)
         for key, transfer in self.state.transfers.items():
             if transfer.payee_id == payee_id and transfer.status == "awaiting_confirmation":
@@ -336,6 +397,7 @@ class Banking(TypedDomain):
         consumes={"from_account_id": "bank_account_id", "payee_id": "payee_id", "amount": "money"},
         produces={"transfer_id": "transfer_id"},
         provides=["transfer_pending"],
+        requires=["bank_session"],
     )
     def send_payment(
         self, from_account_id: AccountId, payee_id: str, amount: Amount, memo: str = ""
@@ -348,6 +410,7 @@ class Banking(TypedDomain):
             amount: How much to pay, in US dollars.
             memo: A note for the payee.
         """
+        self._signed_in()
         account = self._account(from_account_id)
         self._payee(payee_id)
         self._check_funds(account, amount, counts_to_limit=True)
@@ -364,7 +427,7 @@ class Banking(TypedDomain):
     @tool(
         mutates=True,
         consumes={"transfer_id": "transfer_id"},
-        requires=["transfer_pending"],
+        requires=["bank_session", "transfer_pending"],
         revokes=["transfer_pending"],
     )
     def confirm_transfer(self, transfer_id: str) -> dict[str, Any]:
@@ -373,6 +436,7 @@ class Banking(TypedDomain):
         Args:
             transfer_id: The payment to confirm.
         """
+        self._signed_in()
         transfer = self._waiting(transfer_id)
         account = self._account(transfer.from_account_id)
         payee = self._payee(transfer.payee_id)
@@ -389,7 +453,7 @@ class Banking(TypedDomain):
     @tool(
         mutates=True,
         consumes={"transfer_id": "transfer_id"},
-        requires=["transfer_pending"],
+        requires=["bank_session", "transfer_pending"],
         revokes=["transfer_pending"],
     )
     def cancel_transfer(self, transfer_id: str) -> dict[str, Any]:
@@ -398,10 +462,11 @@ class Banking(TypedDomain):
         Args:
             transfer_id: The payment to cancel.
         """
+        self._signed_in()
         self._waiting(transfer_id).status = "cancelled"
         return {"transfer_id": transfer_id, "status": "cancelled"}
 
-    @tool(produces={"transfer_id": "transfers[].transfer_id"})
+    @tool(produces={"transfer_id": "transfers[].transfer_id"}, requires=["bank_session"])
     def list_transfers(
         self, status: Literal["awaiting_confirmation", "completed", "cancelled"] | None = None
     ) -> dict[str, Any]:
@@ -410,6 +475,7 @@ class Banking(TypedDomain):
         Args:
             status: Only payments with this status.
         """
+        self._signed_in()
         return {
             "transfers": [
                 {"transfer_id": key, "payee_id": t.payee_id, "amount": t.amount, "status": t.status}
@@ -420,13 +486,14 @@ class Banking(TypedDomain):
 
     # -- bills -------------------------------------------------------------------------------------
 
-    @tool(produces={"bill_id": "bills[].bill_id", "money": "bills[].amount"})
+    @tool(produces={"bill_id": "bills[].bill_id", "money": "bills[].amount"}, requires=["bank_session"])
     def list_bills(self, include_paid: bool = False) -> dict[str, Any]:
         """List the bills on file, by default only the unpaid ones.
 
         Args:
             include_paid: Also list bills already paid.
         """
+        self._signed_in()
         return {
             "bills": [
                 {
@@ -441,7 +508,11 @@ class Banking(TypedDomain):
             ]
         }
 
-    @tool(mutates=True, consumes={"bill_id": "bill_id", "from_account_id": "bank_account_id"})
+    @tool(
+        mutates=True,
+        consumes={"bill_id": "bill_id", "from_account_id": "bank_account_id"},
+        requires=["bank_session"],
+    )
     def pay_bill(self, bill_id: str, from_account_id: AccountId) -> dict[str, Any]:
         """Pay a bill in full from an account.
 
@@ -449,6 +520,7 @@ class Banking(TypedDomain):
             bill_id: The bill to pay.
             from_account_id: The account the money leaves.
         """
+        self._signed_in()
         bill = self.state.bills.get(bill_id)
         if bill is None:
             raise ToolFailure(f"no bill {bill_id}; list_bills shows the bills on file")
@@ -461,9 +533,10 @@ class Banking(TypedDomain):
 
     # -- cards -------------------------------------------------------------------------------------
 
-    @tool(produces={"bank_card_id": "cards[].card_id"})
+    @tool(produces={"bank_card_id": "cards[].card_id"}, requires=["bank_session"])
     def list_bank_cards(self) -> dict[str, Any]:
         """List the debit cards and whether each is frozen."""
+        self._signed_in()
         return {
             "cards": [
                 {"card_id": key, "account_id": c.account_id, "last4": c.last4, "frozen": c.frozen}
@@ -471,7 +544,12 @@ class Banking(TypedDomain):
             ]
         }
 
-    @tool(mutates=True, consumes={"card_id": "bank_card_id"}, provides=["card_frozen"])
+    @tool(
+        mutates=True,
+        consumes={"card_id": "bank_card_id"},
+        provides=["card_frozen"],
+        requires=["bank_session"],
+    )
     def freeze_card(self, card_id: str, reason: FreezeReason = "lost") -> dict[str, Any]:
         """Freeze a debit card so no one can pay with it.
 
@@ -479,6 +557,7 @@ class Banking(TypedDomain):
             card_id: The card to freeze.
             reason: Why: lost, stolen, travel or suspicious (a stolen card stays frozen).
         """
+        self._signed_in()
         card = self._card(card_id)
         if card.frozen:
             raise ToolFailure(f"card {card_id} is already frozen ({card.freeze_reason})")
@@ -486,7 +565,10 @@ class Banking(TypedDomain):
         return {"card_id": card_id, "frozen": True}
 
     @tool(
-        mutates=True, consumes={"card_id": "bank_card_id"}, requires=["card_frozen"], revokes=["card_frozen"]
+        mutates=True,
+        consumes={"card_id": "bank_card_id"},
+        requires=["bank_session", "card_frozen"],
+        revokes=["card_frozen"],
     )
     def unfreeze_card(self, card_id: str) -> dict[str, Any]:
         """Unfreeze a frozen debit card (a card reported stolen cannot be unfrozen).
@@ -494,6 +576,7 @@ class Banking(TypedDomain):
         Args:
             card_id: The card to unfreeze.
         """
+        self._signed_in()
         card = self._card(card_id)
         if not card.frozen:
             raise ToolFailure(f"card {card_id} is not frozen")
@@ -503,6 +586,10 @@ class Banking(TypedDomain):
         return {"card_id": card_id, "frozen": False}
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    def _signed_in(self) -> None:
+        if not self.state.signed_in:
+            raise ToolFailure("not signed in; sign in to online banking first")
 
     def _account(self, account_id: str) -> Account:
         account = self.state.accounts.get(account_id)

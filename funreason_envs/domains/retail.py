@@ -1,9 +1,10 @@
 """The retail domain: an online shop with a catalog, a cart, orders, shipping, returns and exchanges.
 
 Written with the typed API (`TypedDomain`); its spec file `api_specs/retail.json` is exported from this
-class. Policies make calls fail for a reason: stock runs out, a gift card covers only its balance, an
-order can be cancelled or re-addressed only before it ships, and returns follow the return policy
-(delivered items, within 30 days, never final-sale ones); refunds go back to the payment method used.
+class. Policies make calls fail for a reason: orders and returns need a signed-in account, stock runs
+out, a gift card covers only its balance, an order can be cancelled or re-addressed only before it
+ships, and returns follow the return policy (delivered items, within 30 days, never final-sale ones);
+refunds go back to the payment method used.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ Query = Annotated[str, Field(min_length=1, examples=["kettle", "headphones", "ru
 Address = Annotated[
     str, Field(min_length=5, examples=["12 Elm Street, Springfield", "4 Quay Road, Portsmouth"])
 ]
+ShopEmail = Annotated[str, Field(min_length=3, examples=["sam.okafor@example.com"])]
+ShopPassword = Annotated[str, Field(min_length=1, examples=["blue-Kettle-77", "Parcel#2026x"])]
 ReturnReason = Literal["damaged", "wrong_item", "no_longer_needed", "does_not_fit"]
 
 
@@ -99,6 +102,8 @@ class RetailState(BaseModel):
         )
     }
     returns: dict[str, ReturnRequest] = {}
+    customer: str = "sam.okafor@example.com"  # the shop account's email
+    signed_in: bool = False
     next_id: int = 1
 
 
@@ -118,14 +123,17 @@ class Retail(TypedDomain):
         "return_id": "The id of a return or exchange request.",
         "address": "A street address.",
         "money": "An amount of money in US dollars.",
+        "shop_email": "The email address of a shop account.",
+        "shop_password": "A shop account's password.",
     }
-    user_supplied = ("search_query", "address", "money")
+    user_supplied = ("search_query", "address", "money", "shop_email", "shop_password")
     backstories: ClassVar[tuple[str, ...]] = (
         "I'm setting up a new flat and ordering a few things",
         "a parcel came and not everything in it was right",
         "I'm buying some presents before the holidays",
         "I'm moving next week, so deliveries need sorting",
     )
+    known_resources = ("retail_order_id", "payment_method_id")  # the rest is found by looking it up
     state: RetailState
 
     @classmethod
@@ -163,6 +171,7 @@ class Retail(TypedDomain):
                 },
             },
             "orders": orders,
+            "signed_in": rng.random() < 0.3,
         }
 
     def available_resources(self) -> dict[str, list[Any]]:
@@ -175,9 +184,35 @@ class Retail(TypedDomain):
         }
 
     @condition
+    def shop_session(self) -> bool:
+        """The customer is signed in to the shop account."""
+        return self.state.signed_in
+
+    @condition
     def cart_has_items(self) -> bool:
         """The cart holds at least one product."""
         return bool(self.state.cart)
+
+    # -- session ---------------------------------------------------------------------------------
+
+    @tool(
+        mutates=True,
+        consumes={"email": "shop_email", "password": "shop_password"},
+        provides=["shop_session"],
+    )
+    def shop_login(self, email: ShopEmail, password: ShopPassword) -> dict[str, Any]:
+        """Sign in to the shop account; orders, payment methods and returns need it.
+
+        Args:
+            email: The account's email address.
+            password: The password (at least 8 characters).
+        """
+        if email != self.state.customer:
+            raise ToolFailure(f"no shop account for {email}")
+        if len(password) < 8:
+            raise ToolFailure("the password is too short; it has at least 8 characters")
+        self.state.signed_in = True
+        return {"signed_in": True, "email": email}
 
     # -- catalog and cart --------------------------------------------------------------------------
 
@@ -198,7 +233,7 @@ class Retail(TypedDomain):
         ]
         return {"products": found}
 
-    @tool(consumes={"sku": "product_sku"}, produces={"money": "price"})
+    @tool(consumes={"sku": "product_sku"}, produces={"money": "price"}, goal=False)
     def get_product(self, sku: Sku) -> dict[str, Any]:
         """Show a product's details: price, stock and whether it is final sale.
 
@@ -247,9 +282,12 @@ class Retail(TypedDomain):
 
     # -- checkout and orders -----------------------------------------------------------------------
 
-    @tool(produces={"payment_method_id": "methods[].payment_method_id"})
+    @tool(
+        produces={"payment_method_id": "methods[].payment_method_id"}, goal=False, requires=["shop_session"]
+    )
     def list_payment_methods(self) -> dict[str, Any]:
         """List the saved payment methods, with the balance left on gift cards."""
+        self._signed_in()
         return {
             "methods": [
                 {"payment_method_id": key, "kind": m.kind, "label": m.label, "balance": m.balance}
@@ -261,7 +299,7 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"payment_method_id": "payment_method_id", "address": "address"},
         produces={"retail_order_id": "order_id", "money": "total"},
-        requires=["cart_has_items"],
+        requires=["shop_session", "cart_has_items"],
         revokes=["cart_has_items"],
     )
     def checkout(
@@ -274,6 +312,7 @@ class Retail(TypedDomain):
             address: Where to ship.
             shipping: standard (free from 50 dollars, else 5) or express (12 dollars).
         """
+        self._signed_in()
         if not self.state.cart:
             raise ToolFailure("the cart is empty; add products first")
         method = self._method(payment_method_id)
@@ -307,7 +346,7 @@ class Retail(TypedDomain):
         self.state.cart = {}
         return {"order_id": order_id, "total": total, "status": "placed"}
 
-    @tool(produces={"retail_order_id": "orders[].order_id"})
+    @tool(produces={"retail_order_id": "orders[].order_id"}, requires=["shop_session"])
     def list_orders(
         self, status: Literal["placed", "shipped", "delivered", "cancelled"] | None = None
     ) -> dict[str, Any]:
@@ -316,6 +355,7 @@ class Retail(TypedDomain):
         Args:
             status: Only orders with this status.
         """
+        self._signed_in()
         return {
             "orders": [
                 {"order_id": key, "status": o.status, "total": o.total, "items": dict(o.items)}
@@ -324,16 +364,25 @@ class Retail(TypedDomain):
             ]
         }
 
-    @tool(consumes={"order_id": "retail_order_id"}, produces={"product_sku": "items{}", "money": "total"})
+    @tool(
+        consumes={"order_id": "retail_order_id"},
+        produces={"product_sku": "items{}", "money": "total"},
+        requires=["shop_session"],
+    )
     def get_order(self, order_id: str) -> dict[str, Any]:
         """Show an order: its items, total, payment method, address, shipping and status.
 
         Args:
             order_id: The order's id.
         """
+        self._signed_in()
         return {"order_id": order_id, **self._order(order_id).model_dump()}
 
-    @tool(mutates=True, consumes={"order_id": "retail_order_id", "address": "address"})
+    @tool(
+        mutates=True,
+        consumes={"order_id": "retail_order_id", "address": "address"},
+        requires=["shop_session"],
+    )
     def change_shipping_address(self, order_id: str, address: Address) -> dict[str, Any]:
         """Send an order that has not shipped yet to another address.
 
@@ -341,6 +390,7 @@ class Retail(TypedDomain):
             order_id: The order's id.
             address: The new address.
         """
+        self._signed_in()
         order = self._order(order_id)
         if order.status != "placed":
             raise ToolFailure(
@@ -349,13 +399,19 @@ class Retail(TypedDomain):
         order.address = address
         return {"order_id": order_id, "address": address}
 
-    @tool(mutates=True, consumes={"order_id": "retail_order_id"}, produces={"money": "refund"})
+    @tool(
+        mutates=True,
+        consumes={"order_id": "retail_order_id"},
+        produces={"money": "refund"},
+        requires=["shop_session"],
+    )
     def cancel_shop_order(self, order_id: str) -> dict[str, Any]:
         """Cancel an order that has not shipped; the money goes back to the payment method used.
 
         Args:
             order_id: The order's id.
         """
+        self._signed_in()
         order = self._order(order_id)
         if order.status != "placed":
             raise ToolFailure(
@@ -374,6 +430,7 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"order_id": "retail_order_id", "sku": "product_sku"},
         produces={"return_id": "return_id", "money": "refund"},
+        requires=["shop_session"],
     )
     def request_return(
         self, order_id: str, sku: Sku, reason: ReturnReason, quantity: Quantity = 1
@@ -387,6 +444,7 @@ class Retail(TypedDomain):
             reason: damaged, wrong_item, no_longer_needed or does_not_fit.
             quantity: How many to return.
         """
+        self._signed_in()
         order = self._returnable(order_id, sku, quantity)
         refund = round(order.prices[sku] * quantity, 2)
         self._refund(order.payment_method_id, refund)
@@ -400,6 +458,7 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"order_id": "retail_order_id", "sku": "product_sku", "new_sku": "product_sku"},
         produces={"return_id": "return_id"},
+        requires=["shop_session"],
     )
     def request_exchange(self, order_id: str, sku: Sku, new_sku: Sku) -> dict[str, Any]:
         """Exchange one delivered item for another product of the same price that is in stock (same
@@ -410,6 +469,7 @@ class Retail(TypedDomain):
             sku: The product to send back.
             new_sku: The product wanted instead.
         """
+        self._signed_in()
         order = self._returnable(order_id, sku, 1)
         wanted = self._product(new_sku)
         if new_sku == sku:
@@ -427,9 +487,10 @@ class Retail(TypedDomain):
         )
         return {"return_id": return_id, "new_sku": new_sku}
 
-    @tool(produces={"return_id": "returns[].return_id"})
+    @tool(produces={"return_id": "returns[].return_id"}, requires=["shop_session"])
     def list_returns(self) -> dict[str, Any]:
         """List the return and exchange requests."""
+        self._signed_in()
         return {
             "returns": [
                 {"return_id": key, "order_id": r.order_id, "sku": r.sku, "kind": r.kind, "refund": r.refund}
@@ -437,19 +498,28 @@ class Retail(TypedDomain):
             ]
         }
 
-    @tool(consumes={"return_id": "return_id"}, produces={"money": "refund", "retail_order_id": "order_id"})
+    @tool(
+        consumes={"return_id": "return_id"},
+        produces={"money": "refund", "retail_order_id": "order_id"},
+        requires=["shop_session"],
+    )
     def get_return(self, return_id: str) -> dict[str, Any]:
         """Show a return or exchange request: the order, the product, and the refund or the new product.
 
         Args:
             return_id: The request's id.
         """
+        self._signed_in()
         request = self.state.returns.get(return_id)
         if request is None:
             raise ToolFailure(f"no return {return_id}; list_returns shows the requests")
         return {"return_id": return_id, **request.model_dump()}
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    def _signed_in(self) -> None:
+        if not self.state.signed_in:
+            raise ToolFailure("not signed in; sign in to the shop account first")
 
     def _product(self, sku: str) -> Product:
         product = self.state.catalog.get(sku)

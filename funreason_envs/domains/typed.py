@@ -51,6 +51,7 @@ class ToolInfo:
     revokes: tuple[str, ...] = ()
     returns: Mapping[str, Any] | None = None  # the result's JSON Schema, when the return hint says too little
     say: tuple[str, ...] = ()  # how a user asks for it, with `{param}` placeholders (optional)
+    goal: bool = True  # False: a look-up users never ask for by itself, only a step toward a goal
     refer: Mapping[str, str] = field(default_factory=dict)  # resource -> how a user points at a result
 
 
@@ -67,11 +68,13 @@ def tool(
     returns: Mapping[str, Any] | None = None,
     say: Sequence[str] = (),
     refer: Mapping[str, str] | None = None,
+    goal: bool = True,
 ) -> Any:
     """Mark a method of a `TypedDomain` as a tool (usable bare, `@tool`, or with annotations).
 
     `consumes` maps a parameter to the resource type(s) its argument is; `produces` maps a resource
     type to where its values sit in the result (`"id"`, `"items[].id"`, `""` for the whole result).
+    `goal=False` marks a look-up that synthesized users never ask for by itself (only as a step).
     """
     made = produces.items() if isinstance(produces, Mapping) else (produces or ())
     used = (consumes or {}).items()
@@ -86,6 +89,7 @@ def tool(
         returns=returns,
         say=tuple(say),
         refer=dict(refer or {}),
+        goal=goal,
     )
 
     def mark(method: F) -> F:
@@ -131,6 +135,9 @@ class TypedDomain(Domain):
     resources: ClassVar[Mapping[str, str]] = {}
     user_supplied: ClassVar[tuple[str, ...]] = ()
     backstories: ClassVar[tuple[str, ...]] = ()  # clauses a synthesized user's story is drawn from
+    # resource types whose values in the starting state a synthesized user knows (None: every type the
+    # state offers); ids a user never sees (an email's id) must then come from a look-up
+    known_resources: ClassVar[tuple[str, ...] | None] = None
     state: BaseModel
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:

@@ -140,6 +140,7 @@ class Workspace(TypedDomain):
         "I'm back from leave and catching up on mail",
         "I'm organising a planning day for the team",
     )
+    known_resources = ()  # ids are found by looking them up
     state: WorkspaceState
 
     @classmethod
@@ -220,6 +221,7 @@ class Workspace(TypedDomain):
         consumes={"event_id": "event_id"},
         produces={"email_address": "attendees[]"},
         requires=["calendar_has_events"],
+        goal=False,
     )
     def get_event(self, event_id: str) -> dict[str, Any]:
         """Show an event: when and where it is, who organizes it and who attends.
@@ -293,7 +295,7 @@ class Workspace(TypedDomain):
         del self.state.events[event_id]
         return {"cancelled": event_id}
 
-    @tool(consumes={"person": "email_address", "day": "calendar_day"})
+    @tool(consumes={"person": "email_address", "day": "calendar_day"}, goal=False)
     def check_free_busy(self, person: Email, day: Day) -> dict[str, Any]:
         """Show when a colleague is busy on one day.
 
@@ -333,7 +335,7 @@ class Workspace(TypedDomain):
         event.attendees.append(person)
         return {"event_id": event_id, "attendees": list(event.attendees)}
 
-    @tool(produces={"invitation_id": "invitations[].invitation_id"})
+    @tool(produces={"invitation_id": "invitations[].invitation_id"}, goal=False)
     def list_invitations(self) -> dict[str, Any]:
         """List the meeting invitations I received and my answers."""
         return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from itertools import combinations
 from typing import Any
@@ -33,7 +33,8 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         info: ToolInfo = getattr(getattr(cls, spec_tool.name), TOOL_MARK)
         made = [resource for resource, _ in info.produces]
         refer = {resource: info.refer.get(resource) or refer_phrase(spec_tool, resource) for resource in made}
-        tools[spec_tool.name] = ToolPhrases(intent=info.say or intents(spec_tool), refer=refer)
+        wording = (info.say or intents(spec_tool)) if info.goal else ()  # no intent: a look-up, never a goal
+        tools[spec_tool.name] = ToolPhrases(intent=wording, refer=refer)
     title = spec.title.lower()
     phrases = Phrasebook(
         tools,
@@ -42,7 +43,23 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         persona=f"someone using the {title} service",
         backstories=tuple(cls.backstories),
     )
-    return DomainKit(domain=spec.domain, scenario=cls.scenario, values=user_values(spec), phrases=phrases)
+    return DomainKit(
+        domain=spec.domain,
+        scenario=cls.scenario,
+        values=user_values(spec),
+        phrases=phrases,
+        known=None if cls.known_resources is None else _knows(frozenset(cls.known_resources)),
+    )
+
+
+def _knows(kinds: frozenset[str]) -> Callable[[Domain], list[Any]]:
+    """What a user knows from the start: the state's values of these resource types only."""
+
+    def known(domain: Domain) -> list[Any]:
+        offered = domain.available_resources()
+        return [value for kind in sorted(kinds) for value in offered.get(kind, ())]
+
+    return known
 
 
 def intents(tool: ToolSpec) -> tuple[str, ...]:

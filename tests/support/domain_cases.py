@@ -306,7 +306,7 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
     "banking": ProduceCase(
         (
             Setup(
-                {},
+                {"signed_in": True},
                 (
                     "list_bank_accounts()",
                     "get_account_balance(account_id='CHK-1001')",
@@ -333,7 +333,7 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
     "retail": ProduceCase(
         (
             Setup(
-                {},
+                {"signed_in": True},
                 (
                     "search_catalog(query='mug')",
                     "get_product(sku='MUG-02')",
@@ -351,6 +351,7 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
             ),
             Setup(
                 {
+                    "signed_in": True,
                     "orders": {
                         "O7": {
                             "items": {"MUG-02": 1},
@@ -361,7 +362,7 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
                             "status": "delivered",
                             "delivered_on": "2026-12-01",
                         }
-                    }
+                    },
                 },
                 ("request_exchange(order_id='O7', sku='MUG-02', new_sku='MUG-03')",),
             ),
@@ -667,12 +668,12 @@ SESSION_CASES: dict[str, SessionCase] = {
         "[post_tweet(content='kept'), get_tweet(6)]",
     ),
     "banking": SessionCase(
-        {},
+        {"signed_in": True},
         "[add_payee(name='Kenji Mori', account_number='93310045'), send_payment('CHK-1001', 'P2', 40.0)]",
         "[send_payment('CHK-1001', 'P2', 1500.0), list_transfers()]",
     ),
     "retail": SessionCase(
-        {},
+        {"signed_in": True},
         "[add_to_cart(sku='LMP-01'),"
         " checkout(payment_method_id='PM1', address='12 Elm Street, Springfield')]",
         "[get_order(order_id='O1'), cancel_shop_order(order_id='O1')]",
@@ -739,12 +740,12 @@ MISSING_ID_CASES: dict[str, MissingIdCase] = {
         '{"error": "Tweet with ID 9 not found."}',
     ),
     "banking": MissingIdCase(
-        {},
+        {"signed_in": True},
         ("freeze_card(card_id='C9')", "unfreeze_card(card_id='C9')"),
         '{"error": "no card C9; list_bank_cards shows the cards"}',
     ),
     "retail": MissingIdCase(
-        {},
+        {"signed_in": True},
         (
             "get_order(order_id='O9')",
             "cancel_shop_order(order_id='O9')",
