@@ -49,6 +49,15 @@ def same_files(left: Path, right: Path, names: tuple[str, ...] = SYNTH_FILES) ->
         assert (left / name).read_bytes() == (right / name).read_bytes(), name
 
 
+def cpus_freed() -> bool:
+    """Whether every CPU of the cluster is free again (waits up to 30 s for Ray to reap a driver's actors)."""
+    for _ in range(300):
+        if ray.available_resources().get("CPU", 0.0) == 2.0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def results(folder: Path) -> list[dict]:
     """The eval rows without their wall-clock timings (the one field two runs cannot share)."""
     rows = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines()]
@@ -149,6 +158,7 @@ def test_resume_after_the_driver_is_killed_or_interrupted(cluster, tmp_path):
         driver.send_signal(stop)
         stderr = driver.communicate(timeout=60)[1]
         assert driver.returncode == (-signal.SIGKILL if stop == signal.SIGKILL else 130), stderr
+        assert cpus_freed(), "the dead driver's workers still hold the cluster"
     assert "interrupted" in stderr
     assert main([*run, "--out", str(out), "--executor", "ray"]) == 0
     same_files(tmp_path / "local", out)
