@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -26,6 +27,7 @@ from funreason_envs.executors import OnLost
 INSTALL_HINT = "pip install 'funreason-envs[ray]'"
 PIPELINE = 2  # batches queued per actor: one running, one waiting, so an actor never idles between them
 ATTEMPTS = 3  # tries per batch whose worker died before an item is given up as lost
+CONNECT_SECONDS = 5.0  # how long a --ray-address may take to accept a connection
 
 
 def import_ray() -> Any:
@@ -89,14 +91,19 @@ class RayExecutor:
     def __init__(
         self, address: str | None = None, max_concurrency: int | None = None, batch: int = 1
     ) -> None:
+        self._ray = import_ray()
         if max_concurrency is not None and max_concurrency < 1:
             raise ConfigError(f"--max-concurrency must be at least 1, got {max_concurrency}")
         if batch < 1:
             raise ConfigError(f"--ray-batch must be at least 1, got {batch}")
         self.address, self.max_concurrency, self.batch = address, max_concurrency, batch
+        if self.address and not _reachable(self.address):
+            raise ConfigError(
+                f"--ray-address {self.address}: nothing answers there; start the head with "
+                "`ray start --head --port 6379` or drop --ray-address to run a local Ray"
+            )
         self.stats = RayStats()
         self.actors: list[Any] = []
-        self._ray = import_ray()
 
     def map(
         self, work: Callable[[Any], Any], items: Iterable[Any], on_lost: OnLost | None = None
@@ -204,3 +211,16 @@ class RayExecutor:
                 "start one with `ray start --head` or drop --ray-address to run a local one"
             ) from None
         return True
+
+
+def _reachable(address: str) -> bool:
+    """Whether a `host:port` address accepts connections (other forms, `auto` or `ray://...`, are left to Ray:
+    it would otherwise retry an unreachable head for minutes before saying so)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return True
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS):
+            return True
+    except OSError:
+        return False

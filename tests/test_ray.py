@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -237,3 +238,13 @@ def test_readme_rl_rollouts_in_an_actor_pool(cluster, capsys):
 
     assert [words[0] for words in printed] == [task.id for task in load_tasks("demo")]
     assert all(0.0 <= float(words[1]) <= 1.0 and words[2] in ("True", "False") for words in printed)
+
+
+def test_an_unreachable_ray_address_is_one_line_at_once(tmp_path, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"  # bound, not listening: refuses connections
+        assert main([*SYNTH, "--out", str(tmp_path), "--executor", "ray", "--ray-address", address]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "nothing answers there" in error and "ray start --head" in error
+    assert not (tmp_path / "run.json").exists()  # refused before the run folder was made
