@@ -104,7 +104,7 @@ def test_an_item_that_kills_every_worker_is_given_up_not_retried_forever(cluster
             os._exit(1)
         return item
 
-    executor = RayExecutor(max_concurrency=2)
+    executor = RayExecutor(max_concurrency=2, batch=2)  # item 2 shares the deadly item's batch
     out = list(executor.map(deadly, range(6), on_lost=lambda item, exc: ("lost", item)))
     assert out == [0, 1, 2, ("lost", 3), 4, 5]
     assert executor.stats.items_lost == 1 and executor.stats.workers_lost >= 3
