@@ -20,6 +20,8 @@ import pytest
 from funreason_envs.cli import main
 from funreason_envs.commands import synthesize as synthesize_command
 from funreason_envs.errors import ConfigError
+from funreason_envs.synthesis.run import synthesize
+from tests.support.llm_stand_in import SETTINGS, stand_in
 from tests.support.openai_server import Scripted, ScriptedServer, completion
 
 ray = pytest.importorskip("ray")
@@ -115,6 +117,17 @@ def test_synthesis_on_ray_is_byte_identical_to_local(cluster, local_synthesis, t
     assert main([*SYNTH, "--out", str(tmp_path), *args]) == 0
     same_files(local_synthesis, tmp_path)
     assert "written 6 of 6 requested" in capsys.readouterr().out  # the same report as a local run
+
+
+def test_llm_roles_on_ray_write_what_a_local_run_writes(cluster, tmp_path):
+    """The roles call the model from the workers; one at a time, the stand-in answers as it does locally."""
+    with ScriptedServer(responder=stand_in) as server:
+        for name, executor in (("local", None), ("ray", RayExecutor(max_concurrency=1))):
+            backend = f"openai:{server.url}"
+            run = {"backend": backend, "model": "test-model", "progress": False, "max_indices": 6}
+            synthesize(2, SETTINGS, tmp_path / name, executor=executor, **run)
+        assert len(server.requests) > 10
+    same_files(tmp_path / "local", tmp_path / "ray", ("samples.jsonl", "rejections.jsonl"))
 
 
 class KillAfterFirst:
