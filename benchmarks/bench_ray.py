@@ -1,98 +1,101 @@
 """Local vs Ray on the same work: template synthesis, eval rollouts, and served-model synthesis.
 
-    python benchmarks/bench_ray.py [--num 100] [--tasks 100] [--repeat 3] [--served 24] [--concurrency 1,2,4]
+    python benchmarks/bench_ray.py [--indices 160] [--tasks 160] [--repeat 3] [--concurrency 1,2,4]
 
-For synthesis (template backend) and eval (`bfcl:multi_turn_base`, replay agent; needs bfcl-eval) it
-times a local sequential run and Ray with 1 and 2 workers (`--ray-batch` 1 and 8) on a small and a large
-run, passes interleaved, and prints the marginal throughput, the start-up (actors and their imports) and
-the per-item overhead Ray adds: workers x marginal wall time per item minus the local marginal cost of an
-item, as a share of that cost. A no-op map gives Ray's bare cost per call. Then the `openai`
-backend against a local server answering after `--delay` seconds: requests/s as `--max-concurrency`
-grows, against the ideal concurrency / delay. Ray runs on a local instance with 2 CPUs, started once.
+Template synthesis (sample indices) and eval (`bfcl:multi_turn_base` tasks, replay agent; needs bfcl-eval)
+each run locally in one process and on Ray with 1 and 2 workers (`--ray-batch` 1 and 8), passes
+interleaved, medians. Each item reports its worker, when it started and ended and its CPU time, so the
+script prints, per setup: throughput (wall clock, actor start-up included); an item's wall and CPU time
+inside its worker (wall above CPU means the item waited for a core: the machine is busy); and the time a
+worker spends between its items, from its first item's start to its last one's end: Ray's per-item
+overhead (the call, the result, the next batch arriving), as a share of a local item's cost. A no-op map
+gives Ray's bare cost per call. Then the `openai` backend against a local server answering after
+`--delay` seconds: requests/s as `--max-concurrency` grows, against the ideal concurrency / delay.
+Ray runs on a local instance with 2 CPUs, started once.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' stand-in server
 
 import ray
 
-from funreason_envs.agents.evaluation import evaluate
+from funreason_envs.agents.player import TaskPlayer
 from funreason_envs.agents.replay import ReplayAgent
 from funreason_envs.domains import domain_names
-from funreason_envs.executors import Executor
+from funreason_envs.executors import Executor, LocalExecutor
 from funreason_envs.ray_executor import RayExecutor
 from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.pipeline import Settings
-from funreason_envs.synthesis.run import synthesize
+from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.run import make_sample, synthesize
 from funreason_envs.tasks import load_tasks
 from tests.support.llm_stand_in import SETTINGS, stand_in
 from tests.support.openai_server import Scripted, ScriptedServer
 
-Setup = tuple[str, int, Callable[[], Executor | None]]  # name, workers, executor factory
-SETUPS: list[Setup] = [
-    ("local, 1 process", 1, lambda: None),
-    ("ray, 1 worker, batch 1", 1, lambda: RayExecutor(max_concurrency=1)),
-    ("ray, 1 worker, batch 8", 1, lambda: RayExecutor(max_concurrency=1, batch=8)),
-    ("ray, 2 workers, batch 1", 2, lambda: RayExecutor(max_concurrency=2)),
-    ("ray, 2 workers, batch 8", 2, lambda: RayExecutor(max_concurrency=2, batch=8)),
+SETUPS: list[tuple[str, Callable[[], Executor]]] = [
+    ("local, 1 process", lambda: LocalExecutor(1)),
+    ("ray, 1 worker, batch 1", lambda: RayExecutor(max_concurrency=1)),
+    ("ray, 1 worker, batch 8", lambda: RayExecutor(max_concurrency=1, batch=8)),
+    ("ray, 2 workers, batch 1", lambda: RayExecutor(max_concurrency=2)),
+    ("ray, 2 workers, batch 8", lambda: RayExecutor(max_concurrency=2, batch=8)),
 ]
-Run = Callable[[int, Executor | None], tuple[float, int]]  # (size, executor) -> (seconds, items)
 
 
-def synthesis_pass(num: int, executor: Executor | None) -> tuple[float, int]:
-    """Seconds to keep `num` template samples (the CLI's default settings), and how many indices it took."""
-    settings = Settings(seed=0, domains=tuple(d for d in domain_names() if d in kit_domains()))
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        folder = synthesize(num, settings, out, progress=False, executor=executor)
-        return time.perf_counter() - start, len(folder.samples) + len(folder.rejections)
+class Timed:
+    """Wraps work so each item reports its worker, when it started and ended (wall clock), its CPU seconds."""
 
+    def __init__(self, work: Callable[[Any], object]) -> None:
+        self.work = work
 
-def eval_pass(tasks: list, size: int, executor: Executor | None) -> tuple[float, int]:
-    """Seconds to replay the ground truth of the first `size` tasks into a results folder."""
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        evaluate(tasks[:size], _replay, out, progress=False, executor=executor)
-        return time.perf_counter() - start, size
+    def __call__(self, item: Any) -> tuple[int, float, float, float]:
+        start, cpu = time.time(), time.process_time()
+        self.work(item)
+        return os.getpid(), start, time.time(), time.process_time() - cpu
 
 
 def _replay(task: object) -> ReplayAgent:
     return ReplayAgent()
 
 
-def compare(label: str, run: Run, small: int, large: int, repeat: int) -> None:
-    """Each setup on a small and a large run, passes interleaved, medians. The difference of the two is
-    the marginal cost per item; what is left of the small run is the start-up (actors, imports)."""
-    marginal: dict[str, float] = {}
-    start_up: dict[str, float] = {}
-    passes: dict[str, list[tuple[float, int, float, int]]] = {name: [] for name, _, _ in SETUPS}
+def profile(label: str, work: Callable[[Any], object], items: Sequence[Any], repeat: int) -> None:
+    """Throughput, time inside items and time between them, per setup (see the module docstring)."""
+    rows: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name, _ in SETUPS}
     for _ in range(repeat):
-        for name, _, make in SETUPS:
-            passes[name].append((*run(small, make()), *run(large, make())))
-    for name, _, _ in SETUPS:
-        small_s, small_n, large_s, large_n = (statistics.median(p[i] for p in passes[name]) for i in range(4))
-        marginal[name] = (large_s - small_s) / (large_n - small_n)
-        start_up[name] = small_s - small_n * marginal[name]
-    local = marginal[SETUPS[0][0]]
-    print(f"{label}: {small} and {large} per run, median of {repeat} interleaved passes")
-    for name, workers, _ in SETUPS:
-        overhead = workers * marginal[name] - local
+        for name, make in SETUPS:
+            start = time.perf_counter()
+            timings = list(make().map(Timed(work), items))
+            wall = time.perf_counter() - start
+            spans = 0.0
+            for pid in {t[0] for t in timings}:
+                mine = [t for t in timings if t[0] == pid]
+                spans += max(t[2] for t in mine) - min(t[1] for t in mine)
+            inside, cpu = sum(t[2] - t[1] for t in timings), sum(t[3] for t in timings)
+            rows[name].append((wall, inside, cpu, spans - inside))
+    count = len(items)
+    print(f"{label}: {count} items per pass, median of {repeat} interleaved passes")
+    local = statistics.median(row[1] for row in rows[SETUPS[0][0]]) / count
+    for name, _ in SETUPS:
+        wall, inside, cpu, between = (
+            statistics.median(row[i] for row in rows[name]) / count for i in range(4)
+        )
         print(
-            f"  {name:<24} {1 / marginal[name]:7.1f} items/s marginal "
-            f"({marginal[name] * 1000:6.2f} ms/item), "
-            f"start-up {start_up[name]:5.2f} s, overhead {overhead * 1000:+6.2f} ms/item "
-            f"({overhead / local:+5.0%} of the local {local * 1000:.2f} ms)"
+            f"  {name:<24} {1 / wall:6.1f} items/s; inside an item {inside * 1000:6.2f} ms wall, "
+            f"{cpu * 1000:6.2f} ms CPU; between items {between * 1000:5.2f} ms ({between / local:5.1%} of a "
+            "local item)"
         )
 
 
@@ -139,10 +142,8 @@ def served(num: int, delay: float, levels: list[int]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Local vs Ray on the same work.")
-    parser.add_argument("--num", type=int, default=100, help="template samples kept per large synthesis run")
-    parser.add_argument(
-        "--tasks", type=int, default=100, help="bfcl:multi_turn_base tasks per large eval run"
-    )
+    parser.add_argument("--indices", type=int, default=160, help="synthesis sample indices per pass")
+    parser.add_argument("--tasks", type=int, default=160, help="bfcl:multi_turn_base tasks per eval pass")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved passes per setup")
     parser.add_argument("--served", type=int, default=24, help="samples per served-backend run")
     parser.add_argument("--delay", type=float, default=0.05, help="server reply delay in seconds")
@@ -152,15 +153,11 @@ def main() -> int:
     ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.WARNING)
     print(f"ray.init (local instance, 2 CPUs): {time.perf_counter() - start:.1f} s, paid once per run")
     bare_call_cost(400)
-    compare("synthesis, template backend, samples kept", synthesis_pass, 4, args.num, args.repeat)
-    tasks = load_tasks("bfcl:multi_turn_base")
-    compare(
-        "eval, bfcl:multi_turn_base, replay agent, tasks",
-        lambda size, executor: eval_pass(tasks, size, executor),
-        4,
-        args.tasks,
-        args.repeat,
-    )
+    settings = Settings(seed=0, domains=tuple(d for d in domain_names() if d in kit_domains()))
+    synthesis = partial(make_sample, settings=settings, spec=BackendSpec("template"))
+    profile("synthesis, template backend, sample indices", synthesis, range(args.indices), args.repeat)
+    tasks = load_tasks("bfcl:multi_turn_base")[: args.tasks]
+    profile("eval, bfcl:multi_turn_base, replay agent, tasks", TaskPlayer(_replay), tasks, args.repeat)
     served(args.served, args.delay, [int(level) for level in args.concurrency.split(",")])
     ray.shutdown()
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -26,6 +27,8 @@ from funreason_envs.executors import OnLost
 INSTALL_HINT = "pip install 'funreason-envs[ray]'"
 PIPELINE = 2  # batches queued per actor: one running, one waiting, so an actor never idles between them
 ATTEMPTS = 3  # tries per batch whose worker died before an item is given up as lost
+SETTLE_SECONDS = 5.0  # how long a dead actor's other calls may take to report (a result or the death)
+CONNECT_SECONDS = 5.0  # how long a --ray-address may take to accept a connection
 
 
 def import_ray() -> Any:
@@ -77,9 +80,9 @@ class _Worker:
 
 @dataclass
 class _Batch:
-    seq: int
+    first: int  # the position of its first item in the run
     items: list[Any]
-    attempts: int = 0
+    attempts: int = 0  # times a worker died while running it
 
 
 class RayExecutor:
@@ -89,14 +92,19 @@ class RayExecutor:
     def __init__(
         self, address: str | None = None, max_concurrency: int | None = None, batch: int = 1
     ) -> None:
+        self._ray = import_ray()
         if max_concurrency is not None and max_concurrency < 1:
             raise ConfigError(f"--max-concurrency must be at least 1, got {max_concurrency}")
         if batch < 1:
             raise ConfigError(f"--ray-batch must be at least 1, got {batch}")
         self.address, self.max_concurrency, self.batch = address, max_concurrency, batch
+        if self.address and not _reachable(self.address):
+            raise ConfigError(
+                f"--ray-address {self.address}: nothing answers there; start the head with "
+                "`ray start --head --port 6379` or drop --ray-address to run a local Ray"
+            )
         self.stats = RayStats()
         self.actors: list[Any] = []
-        self._ray = import_ray()
 
     def map(
         self, work: Callable[[Any], Any], items: Iterable[Any], on_lost: OnLost | None = None
@@ -129,67 +137,108 @@ class RayExecutor:
     ) -> Generator[Any, None, None]:
         ray = self._ray
         source = iter(items)
-        retry: deque[_Batch] = deque()
-        running: dict[Any, tuple[_Batch, Any]] = {}  # object ref -> (batch, the actor running it)
-        finished: dict[int, list[Any]] = {}
-        load: list[int] = []  # batches given to each actor and not yet back
-        window = PIPELINE * size
-        next_seq = given = 0
+        queue: deque[_Batch] = deque()  # batches to run again, before new ones
+        running: dict[Any, tuple[_Batch, int, int]] = {}  # object ref -> (batch, actor slot, order sent)
+        finished: dict[int, Any] = {}  # item position -> result, until handed on in order
+        load: list[int] = []  # batches sent to each actor and not yet back
+        window = PIPELINE * size * self.batch  # items taken from `items` but not yet handed on
+        handed = taken = sent = 0
         exhausted = False
         try:
             while True:
                 while len(load) < size or min(load) < PIPELINE:
-                    if retry:
-                        batch = retry.popleft()
-                    elif not exhausted and given - next_seq < window:
+                    if queue:
+                        batch = queue.popleft()
+                    elif not exhausted and taken - handed < window:
                         chunk = list(islice(source, self.batch))
                         if not chunk:
                             exhausted = True
                             continue
-                        batch, given = _Batch(given, chunk), given + 1
+                        batch, taken = _Batch(taken, chunk), taken + len(chunk)
                     else:
                         break
                     if len(load) < size and (not load or min(load) > 0):  # grow the pool only when busy
                         self.actors.append(actor_class.remote(shared))
                         load.append(0)
                     slot = load.index(min(load))
-                    running[self.actors[slot].run.remote([*batch.items])] = (batch, self.actors[slot])
-                    load[slot] += 1
-                while next_seq in finished:
-                    yield from finished.pop(next_seq)
-                    next_seq += 1
+                    running[self.actors[slot].run.remote(batch.items)] = (batch, slot, sent)
+                    sent, load[slot] = sent + 1, load[slot] + 1
+                while handed in finished:
+                    yield finished.pop(handed)
+                    handed += 1
                 if not running:
-                    if exhausted and not retry:
+                    if exhausted and not queue:
                         return
-                    continue  # results were just handed on, which frees the window: submit more
-                ready, _ = ray.wait(list(running), num_returns=1)
-                ref = ready[0]
-                batch, actor = running.pop(ref)
-                slot = next((i for i, a in enumerate(self.actors) if a is actor), None)
-                if slot is not None:
-                    load[slot] -= 1
+                    continue  # results were just handed on, which frees the window: take more
+                [ref], _ = ray.wait(list(running), num_returns=1)
+                batch, slot, _ = running[ref]
                 try:
-                    finished[batch.seq] = ray.get(ref)
+                    results = ray.get(ref)
                 except ray.exceptions.RayTaskError as exc:  # the work itself raised: that stops the run
                     cause = getattr(exc, "cause", None)
                     raise (cause if isinstance(cause, FunReasonError) else exc) from None
                 except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError) as exc:
-                    if slot is not None:  # the first failure seen from this actor: replace it
-                        self.actors[slot] = actor_class.remote(shared)
-                        load[slot] = sum(1 for _, a in running.values() if a is self.actors[slot])
-                        self.stats.workers_lost += 1
-                    batch.attempts += 1
-                    if batch.attempts < ATTEMPTS:
-                        self.stats.items_rerun += len(batch.items)
-                        retry.append(batch)
-                    elif on_lost is None:
-                        raise
-                    else:
-                        self.stats.items_lost += len(batch.items)
-                        finished[batch.seq] = [on_lost(item, exc) for item in batch.items]
+                    for lost in self._worker_died(slot, running, finished, load, actor_class, shared):
+                        if lost.attempts < ATTEMPTS:
+                            queue.append(lost)
+                            self.stats.items_rerun += len(lost.items)
+                        elif on_lost is None:
+                            raise
+                        else:
+                            self.stats.items_lost += 1
+                            finished[lost.first] = on_lost(lost.items[0], exc)
+                    continue
+                del running[ref]
+                load[slot] -= 1
+                finished.update(zip(range(batch.first, batch.first + len(results)), results, strict=True))
         except KeyboardInterrupt:
-            self.stats.items_cancelled = sum(len(batch.items) for batch, _ in running.values())
+            self.stats.items_cancelled = sum(len(batch.items) for batch, _, _ in running.values())
             raise
+
+    def _worker_died(
+        self,
+        slot: int,
+        running: dict[Any, tuple[_Batch, int, int]],
+        finished: dict[int, Any],
+        load: list[int],
+        actor_class: Any,
+        shared: Any,
+    ) -> list[_Batch]:
+        """Replace the dead actor in `slot` and return its batches to run again (results it delivered
+        before dying are kept). Only the batch it was running (the first lost one; an actor runs its
+        calls in order) counts an attempt, split into single items, so an item that kills every worker
+        is given up alone."""
+        ray = self._ray
+        mine = [
+            ref
+            for _, ref in sorted((order, ref) for ref, (_, owner, order) in running.items() if owner == slot)
+        ]
+        ready, _ = ray.wait(mine, num_returns=len(mine), timeout=SETTLE_SECONDS)  # all fail soon
+        lost: list[_Batch] = []
+        for ref in mine:
+            batch = running.pop(ref)[0]
+            results = self._delivered(ref) if ref in ready else None
+            if results is None:
+                lost.append(batch)
+            else:
+                finished.update(zip(range(batch.first, batch.first + len(results)), results, strict=True))
+        self.actors[slot] = actor_class.remote(shared)
+        load[slot] = 0
+        self.stats.workers_lost += 1
+        culprit = lost[0]
+        singles = [
+            _Batch(culprit.first + offset, [item], culprit.attempts + 1)
+            for offset, item in enumerate(culprit.items)
+        ]
+        return singles + lost[1:]
+
+    def _delivered(self, ref: Any) -> list[Any] | None:
+        """The results behind `ref`, or None if its worker died before delivering them."""
+        ray = self._ray
+        try:
+            return ray.get(ref)
+        except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError):
+            return None
 
     def _connect(self) -> bool:
         """Join the cluster at `address` (or the running instance, or a new local one); True if started."""
@@ -204,3 +253,16 @@ class RayExecutor:
                 "start one with `ray start --head` or drop --ray-address to run a local one"
             ) from None
         return True
+
+
+def _reachable(address: str) -> bool:
+    """Whether a `host:port` address accepts connections (other forms, `auto` or `ray://...`, are left to Ray:
+    it would otherwise retry an unreachable head for minutes before saying so)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return True
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS):
+            return True
+    except OSError:
+        return False

@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,8 @@ import pytest
 from funreason_envs.cli import main
 from funreason_envs.commands import synthesize as synthesize_command
 from funreason_envs.errors import ConfigError
+from funreason_envs.synthesis.run import synthesize
+from tests.support.llm_stand_in import SETTINGS, stand_in
 from tests.support.openai_server import Scripted, ScriptedServer, completion
 
 ray = pytest.importorskip("ray")
@@ -47,6 +50,15 @@ def local_synthesis(tmp_path_factory) -> Path:
 def same_files(left: Path, right: Path, names: tuple[str, ...] = SYNTH_FILES) -> None:
     for name in names:
         assert (left / name).read_bytes() == (right / name).read_bytes(), name
+
+
+def cpus_freed() -> bool:
+    """Whether every CPU of the cluster is free again (waits up to 30 s for Ray to reap a driver's actors)."""
+    for _ in range(300):
+        if ray.available_resources().get("CPU", 0.0) == 2.0:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def results(folder: Path) -> list[dict]:
@@ -94,7 +106,7 @@ def test_an_item_that_kills_every_worker_is_given_up_not_retried_forever(cluster
             os._exit(1)
         return item
 
-    executor = RayExecutor(max_concurrency=2)
+    executor = RayExecutor(max_concurrency=2, batch=2)  # item 2 shares the deadly item's batch
     out = list(executor.map(deadly, range(6), on_lost=lambda item, exc: ("lost", item)))
     assert out == [0, 1, 2, ("lost", 3), 4, 5]
     assert executor.stats.items_lost == 1 and executor.stats.workers_lost >= 3
@@ -105,6 +117,17 @@ def test_synthesis_on_ray_is_byte_identical_to_local(cluster, local_synthesis, t
     assert main([*SYNTH, "--out", str(tmp_path), *args]) == 0
     same_files(local_synthesis, tmp_path)
     assert "written 6 of 6 requested" in capsys.readouterr().out  # the same report as a local run
+
+
+def test_llm_roles_on_ray_write_what_a_local_run_writes(cluster, tmp_path):
+    """The roles call the model from the workers; one at a time, the stand-in answers as it does locally."""
+    with ScriptedServer(responder=stand_in) as server:
+        for name, executor in (("local", None), ("ray", RayExecutor(max_concurrency=1))):
+            backend = f"openai:{server.url}"
+            run = {"backend": backend, "model": "test-model", "progress": False, "max_indices": 6}
+            synthesize(2, SETTINGS, tmp_path / name, executor=executor, **run)
+        assert len(server.requests) > 10
+    same_files(tmp_path / "local", tmp_path / "ray", ("samples.jsonl", "rejections.jsonl"))
 
 
 class KillAfterFirst:
@@ -149,6 +172,7 @@ def test_resume_after_the_driver_is_killed_or_interrupted(cluster, tmp_path):
         driver.send_signal(stop)
         stderr = driver.communicate(timeout=60)[1]
         assert driver.returncode == (-signal.SIGKILL if stop == signal.SIGKILL else 130), stderr
+        assert cpus_freed(), "the dead driver's workers still hold the cluster"
     assert "interrupted" in stderr
     assert main([*run, "--out", str(out), "--executor", "ray"]) == 0
     same_files(tmp_path / "local", out)
@@ -227,3 +251,13 @@ def test_readme_rl_rollouts_in_an_actor_pool(cluster, capsys):
 
     assert [words[0] for words in printed] == [task.id for task in load_tasks("demo")]
     assert all(0.0 <= float(words[1]) <= 1.0 and words[2] in ("True", "False") for words in printed)
+
+
+def test_an_unreachable_ray_address_is_one_line_at_once(tmp_path, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"  # bound, not listening: refuses connections
+        assert main([*SYNTH, "--out", str(tmp_path), "--executor", "ray", "--ray-address", address]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "nothing answers there" in error and "ray start --head" in error
+    assert not (tmp_path / "run.json").exists()  # refused before the run folder was made

@@ -305,7 +305,9 @@ def run(args: argparse.Namespace) -> int:
         if executor is None:
             plan = agent_plan(args)
         else:  # agents are made on the workers; the driver only checks the options now
-            if args.agent != "hf":
+            if args.agent == "hf" and not args.model:
+                raise ConfigError("--agent hf needs --model")
+            if args.agent != "hf":  # (a local model is loaded on the workers only)
                 agent_plan(args)
             plan = AgentPlan(AgentsOnWorker(args))
         env_kwargs = {
