@@ -133,9 +133,17 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         saved = dict(vars(self))
         try:
             self._configure(options)
-            self.action_space.seed(int(self.np_random.integers(2**31)))
+            space_seed = int(self.np_random.integers(2**31))
+            if isinstance(self.action_space, ToolCallSpace):
+                self.action_space.seed_later(space_seed)
+            else:  # a space a user put in its place
+                self.action_space.seed(space_seed)
             self._session = Session.for_domains(
-                self.domains, self.initial_config, self.long_context, lenient=self._lenient_calls()
+                self.domains,
+                self.initial_config,
+                self.long_context,
+                lenient=self._lenient_calls(),
+                reuse_states=True,
             )
             self.messages = []
             self.invalid_actions = 0
@@ -217,7 +225,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             info["action_error"] = unreadable
             return observation, reward, terminated, self._truncated(), info
         try:
-            calls = self._session.parse(action)
+            calls = self._session.parse(action, scrubbed=True)  # step() scrubbed it
         except CallParseError as exc:
             return self._refuse(action, str(exc))
         except Exception as exc:  # anything else an agent can send is still only a bad action

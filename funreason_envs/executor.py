@@ -120,7 +120,16 @@ class ToolRouter:
         self._routes: dict[str, tuple[Domain, ToolEntry]] = {
             name: (self.instances[position], entry) for name, (position, entry) in table.entries.items()
         }
+        self._positions = {name: position for name, (position, _) in table.entries.items()}
+        self.domain_names = tuple(type(instance).name for instance in self.instances)
+        self._touched: set[int] = set(range(len(self.instances)))
         self.parameter_order = table.parameter_order
+
+    def take_touched(self) -> set[int]:
+        """Positions of the instances a call has run on (or that are new) since the last time this was
+        asked; a `Session` retakes the public state of only those."""
+        touched, self._touched = self._touched, set()
+        return touched
 
     @property
     def tool_names(self) -> list[str]:
@@ -152,6 +161,7 @@ class ToolRouter:
             instance, entry = self.resolve(call, visible)
         except ToolCallError as exc:
             return ToolResult(call, f"Error: {exc}", "invalid")
+        self._touched.add(self._positions[call.name])
         try:
             value = entry.function(instance, **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash
@@ -163,9 +173,10 @@ class ToolRouter:
             return ToolResult(call, f"Error during execution: the result cannot be shown: {exc}", "error")
         return ToolResult(call, content, status, value)
 
-    def parse(self, action: Any) -> list[ToolCall]:
-        """Parse an action with this router's parameter orders (for positional arguments)."""
-        return parse_calls(action, self.parameter_order)
+    def parse(self, action: Any, *, scrubbed: bool = False) -> list[ToolCall]:
+        """Parse an action with this router's parameter orders (for positional arguments); `scrubbed`
+        as in `parse_calls`."""
+        return parse_calls(action, self.parameter_order, scrubbed=scrubbed)
 
     def run(self, action: Any, visible: Set[str] | None = None) -> list[ToolResult]:
         """Parse and execute an action; a parse failure raises `CallParseError`."""

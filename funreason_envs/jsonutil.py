@@ -130,15 +130,23 @@ def scrub_surrogates(value: Any) -> Any:
 
 
 def _holds_surrogate(value: Any) -> bool:
+    # Exact types first (the common case, checked without `isinstance`); ASCII text needs no encoding test.
     stack = [value]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if clean_text(item) is not item:
+        item = pop()
+        kind = type(item)
+        if kind is str or isinstance(item, str):
+            if not item.isascii() and clean_text(item) is not item:
                 return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+        elif kind is dict or isinstance(item, dict):
+            extend(item)
+            extend(item.values())
+        elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+            extend(item)
     return False
+
+
+def may_spell_surrogate(json_text: str) -> bool:
+    """Whether decoding clean JSON text could produce a lone surrogate: only a `\\u` escape can."""
+    return "\\u" in json_text
