@@ -52,6 +52,33 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
+class RenderedDict(dict):
+    """A result dict that already holds its `json.dumps` text, for results carrying large static data
+    rendered once (`prerendered`) instead of on every call; otherwise an ordinary dict."""
+
+    __slots__ = ("json_text",)
+
+    def __init__(self, items: dict[str, Any], json_text: str) -> None:
+        super().__init__(items)
+        self.json_text = json_text
+
+
+def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """`value` carrying the text `json.dumps(value)` gives, with the items named in `texts` written as
+    given (each must be `json.dumps` of that item, rendered once by the caller). A value that is not
+    plain JSON with string keys (or that reads as an error) comes back unchanged."""
+    if "error" in value or not all(type(key) is str for key in value):
+        return value
+    try:
+        parts = [
+            f"{json.dumps(key)}: {texts[key] if key in texts else json.dumps(item)}"
+            for key, item in value.items()
+        ]
+    except (TypeError, ValueError):
+        return value
+    return RenderedDict(value, "{" + ", ".join(parts) + "}")
+
+
 def serialize_result(value: Any) -> str:
     """A tool's return value as the string the model sees, exactly as bfcl-eval renders it.
 
@@ -61,6 +88,8 @@ def serialize_result(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return value
+    if kind is RenderedDict:
+        return value.json_text
     if kind is dict:
         try:
             return json.dumps(value)

@@ -16,6 +16,7 @@ from typing import Any
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.registry import registry_version
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.records import TurnOutcome
 from funreason_envs.specs import ToolSpec
@@ -54,7 +55,7 @@ class Session:
         """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
         `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
         instances = [
-            domain_class(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
+            _class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
         ]
         return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
@@ -151,3 +152,19 @@ class Session:
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome
+
+
+_classes_seen: dict[str, type[Domain]] = {}  # domain id or BFCL class name -> backend class
+_classes_version = [-1]  # the registry version they were looked up in
+
+
+def _class_of(name: str) -> type[Domain]:
+    """`domain_class(name)`, remembered until the set of registered domains changes (a session is
+    built per episode; the registry's lookup merges its tables on every call)."""
+    if _classes_version[0] != registry_version():
+        _classes_seen.clear()
+        _classes_version[0] = registry_version()
+    cls = _classes_seen.get(name)
+    if cls is None:
+        cls = _classes_seen[name] = domain_class(name)
+    return cls
