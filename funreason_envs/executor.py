@@ -77,6 +77,7 @@ class _RouteTable:
     entries: dict[str, tuple[int, ToolEntry]]
     parameter_order: dict[str, tuple[str, ...]]
     domain_names: tuple[str, ...]
+    tool_names: tuple[str, ...]
 
 
 @cache
@@ -93,7 +94,7 @@ def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
                 )
             entries[name] = (position, entry)
     order = {name: entry.spec.parameter_names for name, (_, entry) in entries.items()}
-    return _RouteTable(entries, order, tuple(cls.name for cls in classes))
+    return _RouteTable(entries, order, tuple(cls.name for cls in classes), tuple(entries))
 
 
 class ToolRouter:
@@ -122,6 +123,7 @@ class ToolRouter:
     def _build_routes(self) -> None:
         table = _route_table(tuple(type(instance) for instance in self.instances))
         self._entries = table.entries
+        self.tool_name_tuple = table.tool_names  # shared by every router over the same classes
         self.domain_names = table.domain_names
         self.parameter_order = table.parameter_order
         self._touched: set[int] = set(range(len(self.instances)))

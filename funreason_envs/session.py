@@ -55,7 +55,7 @@ class Session:
         """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
         `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
         instances = [
-            _class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
+            class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
         ]
         return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
@@ -158,7 +158,7 @@ _classes_seen: dict[str, type[Domain]] = {}  # domain id or BFCL class name -> b
 _classes_version = [-1]  # the registry version they were looked up in
 
 
-def _class_of(name: str) -> type[Domain]:
+def class_of(name: str) -> type[Domain]:
     """`domain_class(name)`, remembered until the set of registered domains changes (a session is
     built per episode; the registry's lookup merges its tables on every call)."""
     if _classes_version[0] != registry_version():
