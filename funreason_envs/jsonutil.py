@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def scrub_surrogates(value: Any) -> Any:
         item, target, key = stack.pop()
         if isinstance(item, str):
             target[key] = clean_text(item)
-        elif isinstance(item, dict):
+        elif isinstance(item, Mapping):
             copied: dict[Any, Any] = {}
             target[key] = copied
             for name, child in item.items():
@@ -173,6 +173,9 @@ def _holds_surrogate(value: Any) -> bool:
             extend(item.values())
         elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
             extend(item)
+        elif kind not in SCALARS and isinstance(item, Mapping):  # e.g. a mappingproxy
+            extend(item.keys())
+            extend(item.values())
     return False
 
 
