@@ -18,6 +18,7 @@ from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.registry import registry_version
 from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
 from funreason_envs.specs import ToolSpec
 from funreason_envs.tasks.model import Task
@@ -86,11 +87,17 @@ class Session:
         return self.router.specs(names)
 
     def state(self) -> dict[str, dict[str, Any]]:
-        """The public state of every instance, keyed by domain id: what state checks compare."""
+        """The public state of every instance, keyed by domain id: what state checks compare. Always
+        the caller's own copy (kept states are shared only with the outcomes `end_turn` records)."""
+        if self.reuse_states:
+            return copy_json(self._kept_state())
+        names, instances = self.router.domain_names, self.router.instances
+        return {name: instance.state_dict() for name, instance in zip(names, instances, strict=True)}
+
+    def _kept_state(self) -> dict[str, dict[str, Any]]:
+        """The public state, with each instance's kept state retaken only if it may have changed."""
         instances = self.router.instances
         names = self.router.domain_names
-        if not self.reuse_states:
-            return {name: instance.state_dict() for name, instance in zip(names, instances, strict=True)}
         states = self._states
         for position in self.router.take_touched():
             states[position] = None
@@ -148,7 +155,8 @@ class Session:
         (by default: whether any result was recorded in it)."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        outcome = TurnOutcome(results, self.state(), acted)
+        state = self._kept_state() if self.reuse_states else self.state()
+        outcome = TurnOutcome(results, state, acted)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome

@@ -177,6 +177,8 @@ def test_reused_states_follow_every_call_and_direct_change(task):
     first = tracked.end_turn()
     tracked.run("pwd()")  # a call that changes nothing public may keep the same state objects
     assert tracked.end_turn().state == first.state
+    tracked.state()["file_system"].clear()  # the caller's copy: the kept state is untouched
+    assert tracked.state() == plain.state()
     (instance,) = [i for i in tracked.instances if type(i).name == "file_system"]
     instance.load({})  # changed without a call: the state is taken again
     assert tracked.state()["file_system"] == Session.for_domains(["file_system"], {}).state()["file_system"]
