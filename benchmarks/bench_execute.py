@@ -18,7 +18,16 @@ import itertools
 import statistics
 import sys
 
-from common import Entry, Pass, interleaved, load_entries, peak_rss_mb, prepare_bfcl, retained
+from common import (
+    Entry,
+    Pass,
+    interleaved,
+    load_entries,
+    median_ratio,
+    peak_rss_mb,
+    prepare_bfcl,
+    retained,
+)
 
 from funreason_envs.session import Session
 
@@ -59,12 +68,17 @@ def main() -> int:
     print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} interleaved passes", end="")
     print(f", Python {python}")
 
-    ours, theirs = interleaved([run_ours, run_bfcl], entries, args.repeat)
+    timings = interleaved([run_ours, run_bfcl], entries, args.repeat)
+    ours, theirs = ([wall for wall, _ in side] for side in timings)
     ours_rate, theirs_rate = calls / statistics.median(ours), calls / statistics.median(theirs)
     first_ours, first_theirs = calls / ours[0], calls / theirs[0]
     print(f"first pass:  ours {first_ours:>9,.0f} calls/s   bfcl-eval {first_theirs:>9,.0f} calls/s")
     print(f"median pass: ours {ours_rate:>9,.0f} calls/s   bfcl-eval {theirs_rate:>9,.0f} calls/s")
-    print(f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)")
+    print(
+        f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)",
+        end="",
+    )
+    print(f"; on CPU time: {median_ratio(*timings, 1):.1f}x (median pass)")
 
     ours_memory = retained(run_ours, entries, args.repeat)
     theirs_memory = retained(run_bfcl, entries, args.repeat)

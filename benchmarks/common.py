@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import shutil
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -18,6 +19,7 @@ from funreason_envs.tasks.bfcl import CATEGORIES, bfcl_data_dir
 
 Entry = tuple[dict[str, Any], list[list[str]], bool]  # (question entry, ground-truth turns, long context)
 Pass = Callable[[list[Entry]], None]
+Timing = tuple[float, float]  # (wall, CPU) seconds of one pass
 
 
 def load_entries() -> list[Entry]:
@@ -40,25 +42,31 @@ def prepare_bfcl() -> None:
         atexit.register(shutil.rmtree, os.environ["BFCL_PROJECT_ROOT"], ignore_errors=True)
 
 
-def timed(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
-    """Seconds taken by each of `repeat` passes."""
+def timed(run: Pass, entries: list[Entry], repeat: int) -> list[Timing]:
+    """(wall, CPU) seconds taken by each of `repeat` passes. CPU time is this process's own, so it moves
+    much less than wall time when other programs load the machine."""
     seconds = []
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run(entries)
-        seconds.append(time.perf_counter() - start)
+        seconds.append((time.perf_counter() - start, time.process_time() - cpu))
     return seconds
 
 
-def interleaved(runs: list[Pass], entries: list[Entry], repeat: int) -> list[list[float]]:
-    """Seconds of each pass of each run, passes alternating between the runs (a busy machine's load
-    then falls on both sides alike)."""
-    seconds: list[list[float]] = [[] for _ in runs]
+def interleaved(runs: list[Pass], entries: list[Entry], repeat: int) -> list[list[Timing]]:
+    """(wall, CPU) seconds of each pass of each run, passes alternating between the runs (a busy
+    machine's load then falls on both sides alike)."""
+    seconds: list[list[Timing]] = [[] for _ in runs]
     for _ in range(repeat):
         for run, taken in zip(runs, seconds, strict=True):
             taken.extend(timed(run, entries, 1))
     return seconds
+
+
+def median_ratio(ours: list[Timing], theirs: list[Timing], clock: int) -> float:
+    """Their median pass over ours, on wall (`clock` 0) or CPU (`clock` 1) time."""
+    return statistics.median(t[clock] for t in theirs) / statistics.median(t[clock] for t in ours)
 
 
 def retained(run: Pass, entries: list[Entry], repeat: int) -> list[float]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.errors import CallParseError
-from funreason_envs.jsonutil import clean_text, copy_json, scrub_surrogates
+from funreason_envs.jsonutil import clean_text, copy_json, may_spell_surrogate, scrub_surrogates
 from funreason_envs.limits import (
     MAX_ARGUMENT_DEPTH,
     MAX_ARRAY_ITEMS,
@@ -40,6 +40,8 @@ RESERVED_KEYS = frozenset(
     {"name", "arguments", "parameters", "function", "tool_calls", "role", "content", "id"}
 )
 FENCE_LANGUAGE = re.compile(r"[a-zA-Z0-9_-]*")
+# `json.dumps(..., ensure_ascii=False)` builds an encoder per call; this one is shared (it keeps no state).
+_UNICODE_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +62,21 @@ class ToolCall:
         return {
             "id": call_id or self.id or "call_0",
             "type": "function",
-            "function": {"name": self.name, "arguments": json.dumps(self.arguments, ensure_ascii=False)},
+            "function": {"name": self.name, "arguments": _UNICODE_JSON.encode(self.arguments)},
         }
 
 
-def parse_calls(action: Any, parameter_order: ParameterOrder | None = None) -> list[ToolCall]:
+def parse_calls(
+    action: Any, parameter_order: ParameterOrder | None = None, *, scrubbed: bool = False
+) -> list[ToolCall]:
     """Return the tool calls an action holds; raise `CallParseError` saying what is wrong and where.
 
     `parameter_order` maps tool names to parameter names in positional order; it is needed only for
-    Python-syntax calls with positional arguments.
+    Python-syntax calls with positional arguments. `scrubbed`: the caller already passed `action`
+    through `scrub_surrogates` (the env does, on every step), so it is not walked again.
     """
     try:
-        calls = _parse(scrub_surrogates(action), parameter_order or {}, "action")
+        calls = _parse(action if scrubbed else scrub_surrogates(action), parameter_order or {}, "action")
     except RecursionError:
         raise CallParseError("action: nested too deeply to be a tool call") from None
     if len(calls) > MAX_CALLS_PER_STEP:
@@ -126,7 +131,8 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         arguments = {}
     elif isinstance(arguments, str):
         try:
-            arguments = scrub_surrogates(json.loads(arguments))
+            decoded = json.loads(arguments)
+            arguments = scrub_surrogates(decoded) if may_spell_surrogate(arguments) else decoded
         except json.JSONDecodeError as exc:
             raise CallParseError(
                 f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -191,7 +197,9 @@ def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
             ) from None
         except (ValueError, RecursionError) as exc:  # an integer too long to read, nesting too deep
             raise CallParseError(f"{where}: cannot read the JSON: {exc}") from None
-        return _parse(scrub_surrogates(decoded), order, where)  # JSON escapes can spell lone surrogates
+        if may_spell_surrogate(stripped):  # JSON escapes can spell lone surrogates
+            decoded = scrub_surrogates(decoded)
+        return _parse(decoded, order, where)
     return _parse_python(stripped, order, where)
 
 

@@ -36,7 +36,7 @@ class CheckOptions:
 
 def execute_ground_truth(task: Task) -> list[TurnOutcome]:
     """Run a task's ground truth turn by turn on fresh instances, running what bfcl-eval runs."""
-    session = Session.for_task(task, lenient=True)
+    session = Session.for_task(task, lenient=True, reuse_states=True)
     for index in range(len(task.turns)):
         session.execute(task.turn_calls(index))
         session.end_turn()
@@ -50,7 +50,7 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
     undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting. Mistyped
     calls run as they do in bfcl-eval.
     """
-    session = Session.for_task(task, lenient=True)
+    session = Session.for_task(task, lenient=True, reuse_states=True)
     for turn in response:
         steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
         for step in steps:

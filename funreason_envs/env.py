@@ -27,7 +27,7 @@ from funreason_envs.frozen import thaw
 from funreason_envs.jsonutil import scrub_surrogates
 from funreason_envs.records import Observation
 from funreason_envs.replies import normalize_reply
-from funreason_envs.session import Session
+from funreason_envs.session import Session, class_of
 from funreason_envs.spaces import MessageSpace, ToolCallSpace
 from funreason_envs.tasks.model import Task
 from funreason_envs.tool_list import ToolList, tool_list
@@ -80,6 +80,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.hidden_tools: set[str] = set()
         self._shown_tools: ToolList = ToolList()  # info["tools"]: one shared read-only list
         self._shown_names: tuple[str, ...] | None = None  # the names in it (None: not set yet)
+        self._hidden_key: tuple[tuple[str, ...], frozenset[str]] | None = None  # what _shown_names hid
         self._step_count = 0
         self._ended = False
 
@@ -96,7 +97,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             )
         normalised: dict[str, Any] = {}
         for key, value in config.items():
-            name = domain_class(key).name
+            name = class_of(key).name
             if not isinstance(value, Mapping):
                 raise ConfigError(f"initial_config[{key!r}] must be a mapping, got {type(value).__name__}")
             normalised[name] = value
@@ -133,9 +134,17 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         saved = dict(vars(self))
         try:
             self._configure(options)
-            self.action_space.seed(int(self.np_random.integers(2**31)))
+            space_seed = int(self.np_random.integers(2**31))
+            if isinstance(self.action_space, ToolCallSpace):
+                self.action_space.seed_later(space_seed)
+            else:  # a space a user put in its place
+                self.action_space.seed(space_seed)
             self._session = Session.for_domains(
-                self.domains, self.initial_config, self.long_context, lenient=self._lenient_calls()
+                self.domains,
+                self.initial_config,
+                self.long_context,
+                lenient=self._lenient_calls(),
+                reuse_states=True,
             )
             self.messages = []
             self.invalid_actions = 0
@@ -180,11 +189,16 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
         session = self.session
         self.hidden_tools = set(hidden)
-        shown = [name for name in session.tool_names if name not in self.hidden_tools]
+        names = session.router.tool_name_tuple
+        if self._hidden_key is not None and self._hidden_key[0] is names and self._hidden_key[1] == hidden:
+            shown = self._shown_names or ()  # the same tools hidden from the same tools as last time
+        else:
+            shown = tuple(name for name in names if name not in self.hidden_tools)
+            self._hidden_key = (names, frozenset(hidden))
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        if tuple(shown) == self._shown_names:
+        if shown == self._shown_names:
             return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
-        self._shown_names = tuple(shown)
+        self._shown_names = shown
         specs = session.specs(shown)
         self.action_space.set_tools(specs)
         self._shown_tools = tool_list(specs)
@@ -217,7 +231,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             info["action_error"] = unreadable
             return observation, reward, terminated, self._truncated(), info
         try:
-            calls = self._session.parse(action)
+            calls = self._session.parse(action, scrubbed=True)  # step() scrubbed it
         except CallParseError as exc:
             return self._refuse(action, str(exc))
         except Exception as exc:  # anything else an agent can send is still only a bad action

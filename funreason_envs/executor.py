@@ -71,10 +71,13 @@ class ToolResult:
 
 @dataclass(frozen=True)
 class _RouteTable:
-    """Tool name -> (position of its class, entry), and positional parameter names per tool."""
+    """Tool name -> (position of its class, entry), positional parameter names per tool, and the
+    domain id of each position."""
 
     entries: dict[str, tuple[int, ToolEntry]]
     parameter_order: dict[str, tuple[str, ...]]
+    domain_names: tuple[str, ...]
+    tool_names: tuple[str, ...]
 
 
 @cache
@@ -91,7 +94,7 @@ def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
                 )
             entries[name] = (position, entry)
     order = {name: entry.spec.parameter_names for name, (_, entry) in entries.items()}
-    return _RouteTable(entries, order)
+    return _RouteTable(entries, order, tuple(cls.name for cls in classes), tuple(entries))
 
 
 class ToolRouter:
@@ -99,6 +102,8 @@ class ToolRouter:
 
     `lenient`: check only what a Python call would refuse (missing or unknown arguments) and run calls
     with mistyped values as bfcl-eval does, for BFCL scoring; otherwise arguments must fit the schema.
+    The routes are the shared table of the instances' classes (a call picks its instance by position),
+    so building a router costs next to nothing.
     """
 
     def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
@@ -107,7 +112,7 @@ class ToolRouter:
         self._build_routes()
 
     def __getstate__(self) -> dict[str, Any]:
-        # routes hold compiled closures; rebuilt on load
+        # the table holds compiled closures; looked up again on load
         return {"instances": self.instances, "lenient": self.lenient}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -117,31 +122,43 @@ class ToolRouter:
 
     def _build_routes(self) -> None:
         table = _route_table(tuple(type(instance) for instance in self.instances))
-        self._routes: dict[str, tuple[Domain, ToolEntry]] = {
-            name: (self.instances[position], entry) for name, (position, entry) in table.entries.items()
-        }
+        self._entries = table.entries
+        self.tool_name_tuple = table.tool_names  # shared by every router over the same classes
+        self.domain_names = table.domain_names
         self.parameter_order = table.parameter_order
+        self._touched: set[int] = set(range(len(self.instances)))
+
+    def take_touched(self) -> set[int]:
+        """Positions of the instances a call has run on (or that are new) since the last time this was
+        asked; a `Session` retakes the public state of only those."""
+        touched, self._touched = self._touched, set()
+        return touched
 
     @property
     def tool_names(self) -> list[str]:
-        return list(self._routes)
+        return list(self._entries)
 
     def specs(self, names: Iterable[str] | None = None) -> list[ToolSpec]:
-        chosen = self._routes if names is None else [n for n in names if n in self._routes]
-        return [self._routes[name][1].spec for name in chosen]
+        entries = self._entries
+        chosen = entries if names is None else [n for n in names if n in entries]
+        return [entries[name][1].spec for name in chosen]
 
     def resolve(self, call: ToolCall, visible: Set[str] | None = None) -> tuple[Domain, ToolEntry]:
         """The instance and entry a call goes to; raises `ToolCallError` if it may not run."""
-        route = self._routes.get(call.name)
+        position, entry = self._route(call, visible)
+        return self.instances[position], entry
+
+    def _route(self, call: ToolCall, visible: Set[str] | None) -> tuple[int, ToolEntry]:
+        route = self._entries.get(call.name)
         if route is None or (visible is not None and call.name not in visible):
-            candidates = list(visible) if visible is not None else list(self._routes)
+            candidates = list(visible) if visible is not None else list(self._entries)
             close = difflib.get_close_matches(call.name, candidates, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             if route is not None:
                 raise UnknownToolError(f"tool {call.name!r} is not available at this point{hint}")
             raise UnknownToolError(f"unknown tool {call.name!r}{hint}")
-        checker = route[1].lenient_checker if self.lenient else route[1].checker
-        problem = checker(call.arguments)
+        entry = route[1]
+        problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
         if problem is not None:
             raise ArgumentError(f"{call.name}: {problem}")
         return route
@@ -149,11 +166,12 @@ class ToolRouter:
     def execute(self, call: ToolCall, visible: Set[str] | None = None) -> ToolResult:
         """Run one call; exceptions inside the tool become bfcl-eval style error strings."""
         try:
-            instance, entry = self.resolve(call, visible)
+            position, entry = self._route(call, visible)
         except ToolCallError as exc:
             return ToolResult(call, f"Error: {exc}", "invalid")
+        self._touched.add(position)
         try:
-            value = entry.function(instance, **call.arguments)
+            value = entry.function(self.instances[position], **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash
             return ToolResult(call, f"Error during execution: {exc}", "error")
         status: Status = "error" if type(value) is dict and "error" in value else "ok"
@@ -163,9 +181,10 @@ class ToolRouter:
             return ToolResult(call, f"Error during execution: the result cannot be shown: {exc}", "error")
         return ToolResult(call, content, status, value)
 
-    def parse(self, action: Any) -> list[ToolCall]:
-        """Parse an action with this router's parameter orders (for positional arguments)."""
-        return parse_calls(action, self.parameter_order)
+    def parse(self, action: Any, *, scrubbed: bool = False) -> list[ToolCall]:
+        """Parse an action with this router's parameter orders (for positional arguments); `scrubbed`
+        as in `parse_calls`."""
+        return parse_calls(action, self.parameter_order, scrubbed=scrubbed)
 
     def run(self, action: Any, visible: Set[str] | None = None) -> list[ToolResult]:
         """Parse and execute an action; a parse failure raises `CallParseError`."""

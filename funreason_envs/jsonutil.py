@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,33 @@ def _key_text(key: Any) -> str:
     return str(key)
 
 
+class RenderedDict(dict):
+    """A result dict that already holds its `json.dumps` text, for results carrying large static data
+    rendered once (`prerendered`) instead of on every call; otherwise an ordinary dict."""
+
+    __slots__ = ("json_text",)
+
+    def __init__(self, items: dict[str, Any], json_text: str) -> None:
+        super().__init__(items)
+        self.json_text = json_text
+
+
+def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """`value` carrying the text `json.dumps(value)` gives, with the items named in `texts` written as
+    given (each must be `json.dumps` of that item, rendered once by the caller). A value that is not
+    plain JSON with string keys (or that reads as an error) comes back unchanged."""
+    if "error" in value or not all(type(key) is str for key in value):
+        return value
+    try:
+        parts = [
+            f"{json.dumps(key)}: {texts[key] if key in texts else json.dumps(item)}"
+            for key, item in value.items()
+        ]
+    except (TypeError, ValueError):
+        return value
+    return RenderedDict(value, "{" + ", ".join(parts) + "}")
+
+
 def serialize_result(value: Any) -> str:
     """A tool's return value as the string the model sees, exactly as bfcl-eval renders it.
 
@@ -61,6 +88,8 @@ def serialize_result(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return value
+    if kind is RenderedDict:
+        return value.json_text
     if kind is dict:
         try:
             return json.dumps(value)
@@ -113,7 +142,7 @@ def scrub_surrogates(value: Any) -> Any:
         item, target, key = stack.pop()
         if isinstance(item, str):
             target[key] = clean_text(item)
-        elif isinstance(item, dict):
+        elif isinstance(item, Mapping):
             copied: dict[Any, Any] = {}
             target[key] = copied
             for name, child in item.items():
@@ -130,15 +159,26 @@ def scrub_surrogates(value: Any) -> Any:
 
 
 def _holds_surrogate(value: Any) -> bool:
+    # Exact types first (the common case, checked without `isinstance`); ASCII text needs no encoding test.
     stack = [value]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if clean_text(item) is not item:
+        item = pop()
+        kind = type(item)
+        if kind is str or isinstance(item, str):
+            if not item.isascii() and clean_text(item) is not item:
                 return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+        elif kind is dict or isinstance(item, dict):
+            extend(item)
+            extend(item.values())
+        elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+            extend(item)
+        elif kind not in SCALARS and isinstance(item, Mapping):  # e.g. a mappingproxy
+            extend(item.keys())
+            extend(item.values())
     return False
+
+
+def may_spell_surrogate(json_text: str) -> bool:
+    """Whether decoding clean JSON text could produce a lone surrogate: only a `\\u` escape can."""
+    return "\\u" in json_text

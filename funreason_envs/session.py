@@ -16,7 +16,9 @@ from typing import Any
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.registry import registry_version
 from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
 from funreason_envs.specs import ToolSpec
 from funreason_envs.tasks.model import Task
@@ -26,13 +28,20 @@ class Session:
     """The instances of one episode and the record of the calls made on them.
 
     `results` holds every call's result in order; `outcomes` one `TurnOutcome` per closed turn.
+    `reuse_states`: `state()` keeps each instance's public state and takes it again only once a call
+    has run on that instance (or `instances` was handed out, so it may have been changed directly);
+    states are then shared between turns' outcomes, which are records to read, never to change.
     """
 
-    def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
+    def __init__(
+        self, instances: Sequence[Domain], *, lenient: bool = False, reuse_states: bool = False
+    ) -> None:
         self.router = ToolRouter(instances, lenient=lenient)
         self.results: list[ToolResult] = []
         self.outcomes: list[TurnOutcome] = []
         self._turn_start = 0
+        self.reuse_states = reuse_states
+        self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
 
     @classmethod
     def for_domains(
@@ -42,18 +51,21 @@ class Session:
         long_context: bool = False,
         *,
         lenient: bool = False,
+        reuse_states: bool = False,
     ) -> Session:
         """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
         `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
         instances = [
-            domain_class(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
+            class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
         ]
-        return cls(instances, lenient=lenient)
+        return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
-    def for_task(cls, task: Task, *, lenient: bool = False) -> Session:
+    def for_task(cls, task: Task, *, lenient: bool = False, reuse_states: bool = False) -> Session:
         """Fresh instances in a task's initial state."""
-        return cls.for_domains(task.domains, task.initial_config, task.long_context, lenient=lenient)
+        return cls.for_domains(
+            task.domains, task.initial_config, task.long_context, lenient=lenient, reuse_states=reuse_states
+        )
 
     @classmethod
     def from_snapshot(cls, snapshot: bytes) -> Session:
@@ -64,6 +76,7 @@ class Session:
 
     @property
     def instances(self) -> list[Domain]:
+        self._states = [None] * len(self._states)  # the caller may change them directly
         return self.router.instances
 
     @property
@@ -74,18 +87,38 @@ class Session:
         return self.router.specs(names)
 
     def state(self) -> dict[str, dict[str, Any]]:
-        """The public state of every instance, keyed by domain id: what state checks compare."""
-        return {type(instance).name: instance.state_dict() for instance in self.instances}
+        """The public state of every instance, keyed by domain id: what state checks compare. Always
+        the caller's own copy (kept states are shared only with the outcomes `end_turn` records)."""
+        if self.reuse_states:
+            return copy_json(self._kept_state())
+        names, instances = self.router.domain_names, self.router.instances
+        return {name: instance.state_dict() for name, instance in zip(names, instances, strict=True)}
+
+    def _kept_state(self) -> dict[str, dict[str, Any]]:
+        """The public state, with each instance's kept state retaken only if it may have changed."""
+        instances = self.router.instances
+        names = self.router.domain_names
+        states = self._states
+        for position in self.router.take_touched():
+            states[position] = None
+        state = {}
+        for position, instance in enumerate(instances):
+            taken = states[position]
+            if taken is None:
+                taken = states[position] = instance.state_dict()
+            state[names[position]] = taken
+        return state
 
     def snapshot(self) -> bytes:
         """The instances as a pickle, for `from_snapshot`."""
-        return pickle.dumps(self.instances)
+        return pickle.dumps(self.router.instances)
 
     # -- running calls -----------------------------------------------------------------------------
 
-    def parse(self, action: Any) -> list[ToolCall]:
-        """The calls an action holds; raises `CallParseError` when it cannot be read."""
-        return self.router.parse(action)
+    def parse(self, action: Any, *, scrubbed: bool = False) -> list[ToolCall]:
+        """The calls an action holds; raises `CallParseError` when it cannot be read. `scrubbed`: the
+        action already went through `scrub_surrogates`."""
+        return self.router.parse(action, scrubbed=scrubbed)
 
     def execute(self, calls: Iterable[ToolCall], visible: Set[str] | None = None) -> list[ToolResult]:
         """Run calls in order and record their results; tools outside `visible` (if given) are refused."""
@@ -122,7 +155,24 @@ class Session:
         (by default: whether any result was recorded in it)."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        outcome = TurnOutcome(results, self.state(), acted)
+        state = self._kept_state() if self.reuse_states else self.state()
+        outcome = TurnOutcome(results, state, acted)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome
+
+
+_classes_seen: dict[str, type[Domain]] = {}  # domain id or BFCL class name -> backend class
+_classes_version = [-1]  # the registry version they were looked up in
+
+
+def class_of(name: str) -> type[Domain]:
+    """`domain_class(name)`, remembered until the set of registered domains changes (a session is
+    built per episode; the registry's lookup merges its tables on every call)."""
+    if _classes_version[0] != registry_version():
+        _classes_seen.clear()
+        _classes_version[0] = registry_version()
+    cls = _classes_seen.get(name)
+    if cls is None:
+        cls = _classes_seen[name] = domain_class(name)
+    return cls

@@ -147,8 +147,25 @@ class ToolCallSpace(spaces.Space[dict]):
     """
 
     def __init__(self, tools: Sequence[ToolSpec] = (), seed: int | np.random.Generator | None = None) -> None:
+        self._pending_seed: int | None = None
         super().__init__(shape=None, dtype=None, seed=seed)
         self.set_tools(tools)
+
+    def seed_later(self, seed: int) -> None:
+        """Seed with `seed` when a sample first needs the generator: building one costs more than a whole
+        env step, and the env reseeds on every reset while most episodes never sample."""
+        self._np_random = None  # type: ignore[assignment]
+        self._pending_seed = seed
+
+    def seed(self, seed: int | None = None) -> int | Any:
+        self._pending_seed = None
+        return super().seed(seed)
+
+    @property
+    def np_random(self) -> np.random.Generator:
+        if self._np_random is None and getattr(self, "_pending_seed", None) is not None:
+            self.seed(self._pending_seed)
+        return super().np_random
 
     def set_tools(self, tools: Sequence[ToolSpec]) -> None:
         """Replace the visible tools (the env calls this when tools are revealed)."""

@@ -7,6 +7,7 @@ import copy
 import json
 import math
 import pickle
+from types import MappingProxyType
 
 import gymnasium as gym
 import numpy as np
@@ -414,6 +415,7 @@ def test_surrogate_cleaning_keeps_pairs_and_clean_values():
     value = {"a": ["x", ("y",)], "b": 1}
     assert scrub_surrogates(value) is value
     assert scrub_surrogates({"k\ud800": ["\udc00", 2]}) == {"k\ufffd": ["\ufffd", 2]}
+    assert scrub_surrogates(MappingProxyType({"a": ("\ud800",)})) == {"a": ["\ufffd"]}
     assert parse_model_text("<think>\ud800</think>ok").reasoning == "\ufffd"
 
 

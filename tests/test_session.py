@@ -166,3 +166,35 @@ def test_guided_attempts_report_the_real_status(task):
     assert [m["tool_call_id"] for m in messages if m["role"] == "tool"] == ["c1", "c2", "c3"]
     assert outcome.made_calls and len(outcome.results) == 3
     assert outcome.state != session.state()  # the sandbox moved; the original did not
+
+
+def test_reused_states_follow_every_call_and_direct_change(task):
+    tracked, plain = Session.for_task(task, reuse_states=True), Session.for_task(task)
+    for action in ["ls()", "mkdir(dir_name='new')", "cd(folder=3)", "cd(folder='new')", "pwd()"]:
+        tracked.run(action)
+        plain.run(action)
+        assert tracked.state() == plain.state()
+    first = tracked.end_turn()
+    tracked.run("pwd()")  # a call that changes nothing public may keep the same state objects
+    assert tracked.end_turn().state == first.state
+    tracked.state()["file_system"].clear()  # the caller's copy: the kept state is untouched
+    assert tracked.state() == plain.state()
+    (instance,) = [i for i in tracked.instances if type(i).name == "file_system"]
+    instance.load({})  # changed without a call: the state is taken again
+    assert tracked.state()["file_system"] == Session.for_domains(["file_system"], {}).state()["file_system"]
+
+
+def test_env_action_space_is_seeded_by_reset():
+    def samples(seed: int) -> list[Any]:
+        env = gym.make("FunReason/FileSystem-v0")
+        env.reset(seed=seed)
+        return [env.action_space.sample() for _ in range(5)]
+
+    assert samples(3) == samples(3) and samples(3) != samples(4)
+    env = gym.make("FunReason/FileSystem-v0")
+    env.reset(seed=3)
+    env.action_space.seed(11)  # an explicit seed after reset wins
+    other = gym.make("FunReason/FileSystem-v0")
+    other.reset(seed=4)
+    other.action_space.seed(11)
+    assert [env.action_space.sample() for _ in range(3)] == [other.action_space.sample() for _ in range(3)]

@@ -10,6 +10,7 @@ import pytest
 
 from funreason_envs.domains import trading
 from funreason_envs.domains.trading import DEFAULT_STATE, Trading
+from funreason_envs.jsonutil import serialize_result
 from tests.support.oracle import public_state, require_bfcl
 from tests.support.session_checks import Transcript
 from tests.support.session_checks import result as one
@@ -353,3 +354,15 @@ def test_long_context_filler_is_deterministic():
     second = pickle.loads(pickle.dumps(Trading({"authenticated": True}, long_context=True)))
     for call in ("get_watchlist()", "get_stock_info('NVDA')", "get_order_details(12345)"):
         assert one(first, call) == one(second, call)
+
+
+def test_long_context_quotes_render_exactly_as_json_dumps():
+    stocks = {"AAA": {"price": 1.5, "MA(5)": 1, "note": "é", "MA(20)": 2}}
+    bot = Trading({"stocks": stocks}, long_context=True)
+    for symbol in ["AAA", "NVDA", "none"]:
+        bot_default = Trading(long_context=True)
+        for value in (bot.get_stock_info(symbol), bot_default.get_stock_info(symbol)):
+            assert serialize_result(value) == json.dumps(dict(value))
+            assert pickle.loads(pickle.dumps(value)) == value
+    odd = Trading({"stocks": {"K": {1: 2}}}, long_context=True).get_stock_info("K")  # non-string key
+    assert type(odd) is dict and serialize_result(odd) == json.dumps(odd)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from funreason_envs.errors import SpecError
-from funreason_envs.jsonutil import copy_json, to_jsonable
+from funreason_envs.jsonutil import SCALARS, copy_json, to_jsonable
 from funreason_envs.schema import Checker
 from funreason_envs.specs import DomainSpec, ToolSpec
 
@@ -65,7 +65,11 @@ class Domain:
 
     def state_dict(self) -> dict[str, Any]:
         """The public state as JSON-able data: what state checks compare."""
-        return {key: to_jsonable(value) for key, value in vars(self).items() if not key.startswith("_")}
+        return {
+            key: value if type(value) in SCALARS else to_jsonable(value)
+            for key, value in vars(self).items()
+            if key[:1] != "_"
+        }
 
     def conditions(self) -> set[str]:
         """The spec's state conditions that hold now; a domain whose spec declares conditions overrides it.

@@ -8,6 +8,7 @@ from a per-instance seeded `random.Random`, drawn exactly as bfcl-eval draws the
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 
 from funreason_envs.domains.base import Domain, config_value
 from funreason_envs.domains.filler import filler_symbols, filler_text
+from funreason_envs.jsonutil import prerendered
 
 # bfcl-eval's frozen "now"; transaction stamps fall within the following day.
 CLOCK = datetime(2024, 9, 1, 10, 30)
@@ -140,6 +142,12 @@ def _fresh_symbols(count: int, seed: int) -> tuple[str, ...]:
 def _long_moving_averages(seed: int) -> tuple[float, ...]:
     rng = random.Random(seed)
     return tuple(round(rng.uniform(200.0, 250.0), 2) for _ in range(LONG_MOVING_AVERAGE_POINTS))
+
+
+@cache
+def _long_averages_text(seed: int) -> str:
+    """The JSON text of `_long_moving_averages(seed)`, rendered once (it is most of a long quote)."""
+    return json.dumps(list(_long_moving_averages(seed)))
 
 
 @cache
@@ -268,6 +276,7 @@ class Trading(Domain):
         if self.long_context:
             quote["MA(5)"] = list(_long_moving_averages(5))
             quote["MA(20)"] = list(_long_moving_averages(20))
+            return prerendered(quote, {"MA(5)": _long_averages_text(5), "MA(20)": _long_averages_text(20)})
         return quote
 
     def get_available_stocks(self, sector: str) -> dict[str, list[str]]:
