@@ -63,7 +63,6 @@ class WebSearch(TypedDomain):
 
     name = "web_search"
     title = "Web search"
-    bfcl_class = "WebSearchAPI"
     backstories: ClassVar[tuple[str, ...]] = (
         "I'm writing a report and need a few facts checked",
         "a friend and I disagree about something and I want to settle it",
@@ -83,7 +82,7 @@ class WebSearch(TypedDomain):
         return {"seed": 0, "show_snippet": rng.random() < 0.9}
 
     def available_resources(self) -> dict[str, list[Any]]:
-        return {"web_url": list(build_web(self.state.seed).pages)[:50]}
+        return {"web_url": list(build_web(self.state.seed).pages)}
 
     @tool(
         consumes={"keywords": "search_keywords"},
