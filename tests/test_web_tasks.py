@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from funreason_envs.agentic_check import answer_found
+from funreason_envs.agents.web_reference import parse_question
 from funreason_envs.cli import main
 from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolRouter
@@ -57,3 +58,30 @@ def test_replay_passes_every_question_and_a_random_agent_none(tmp_path, capsys):
         assert main(["eval", "--tasks", "funreason:web_search", "--agent", agent, "--out", str(out)]) == 0
         summary = json.loads((out / "summary.json").read_text())
         assert summary["overall_accuracy"] == pytest.approx(expected, abs=0.02)
+
+
+def test_the_reference_agent_reads_the_question_as_a_chain_of_relations():
+    assert parse_question(
+        "What is the population of the country of the birthplace of the mayor of Draeford?"
+    ) == (
+        "Draeford",
+        ["mayor", "birthplace", "country"],
+        "population",
+    )
+    assert parse_question("How many attendees did the first Daken Summit draw?") == (
+        "Daken Summit",
+        [],
+        "attendance",
+    )
+    assert parse_question("Who won the cup?") is None
+
+
+def test_the_reference_agent_answers_by_browsing(tmp_path, capsys):
+    out = tmp_path / "reference"
+    assert main(["eval", "--tasks", "funreason:web_search", "--agent", "reference", "--out", str(out)]) == 0
+    assert json.loads((out / "summary.json").read_text())["overall_accuracy"] >= 0.95
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    called = [call["function"]["name"] for m in first["messages"] for call in m.get("tool_calls") or []]
+    assert (
+        called[0] == "search_engine_query" and called.count("fetch_url_content") == first["metadata"]["hops"]
+    )
