@@ -13,6 +13,7 @@ from funreason_envs.domains.web_index import SearchIndex, tokens, web_index
 from funreason_envs.domains.web_pages import Page, build_web, wiki_url
 from funreason_envs.domains.web_world import build_world
 from funreason_envs.executor import ToolRouter
+from funreason_envs.graph import ApiGraph
 from funreason_envs.registration import env_id
 
 
@@ -151,6 +152,9 @@ def test_registered_everywhere_like_a_packaged_domain(capsys):
     )
     spec = domain_class("web_search").typed_spec()
     assert [tool.name for tool in spec.tools] == ["search_engine_query", "fetch_url_content"]
+    graph = ApiGraph.from_domains("web_search")
+    assert graph.reasons("search_engine_query", "fetch_url_content")  # search results feed fetch's url
+    assert "web_search" in ApiGraph.from_domains("all").domains
     env = gym.make(env_id("web_search"))
     observation, _ = env.reset(seed=0)
     assert "Web search" in observation["content"]
