@@ -103,8 +103,12 @@ def test_search_tool_returns_title_href_and_body_like_bfcl():
     assert set(plain[0]) == {"title", "href"} and len(plain) == 10
     [empty] = run("search_engine_query(keywords='zzqqxx')")
     assert empty == {"error": "Failed to retrieve the search results from server. Please try again later."}
-    [bad] = run("search_engine_query(keywords='Daken', region='mars')")
-    assert "region" in bad and bad.startswith("Error")
+    bad_region, none, html = run(
+        "[search_engine_query(keywords='Daken', region='mars'), search_engine_query('Daken', max_results=0),"
+        " fetch_url_content(url='https://www.orbipedia.org/wiki/Daken_Summit', mode='html')]"
+    )
+    assert "region" in bad_region and bad_region.startswith("Error")
+    assert "max_results" in none and "mode" in html
 
 
 def test_fetch_modes():
