@@ -103,7 +103,7 @@ class WebSearch(TypedDomain):
         Args:
             keywords: The words to search for.
             max_results: How many results to return at most (1 to 100).
-            region: The region to search in; 'wt-wt' means no region.
+            region: The region to search in; 'wt-wt' means no region (this web has only one).
         """
         if not 1 <= max_results <= MAX_RESULTS:
             raise ToolFailure(f"max_results must be between 1 and {MAX_RESULTS}, got {max_results}")
