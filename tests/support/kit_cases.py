@@ -167,6 +167,8 @@ KIT_CASES: dict[str, KitCase] = {
     # same figures as the BFCL kits; 20 samples (seed 0) give 1.93, 1.56 and 2.01 calls per acting turn
     # and 46%, 31% and 74% of acting turns with a data flow
     "banking": _typed_case("banking", 1.9, 0.45, 15, min_flows=40, mixed="banking,travel"),
+    # web_search: users state the addresses they want fetched (a search returns many, so no result is one
+    # a user could point at unambiguously): no data flows yet, both tools used
     "web_search": _typed_case("web_search", 1.0, 0.0, 2, min_flows=0, mixed="web_search,file_system"),
     "retail": _typed_case("retail", 1.5, 0.3, 12, min_flows=20, mixed="retail,vehicle"),
     "workspace": _typed_case("workspace", 2.0, 0.7, 14, min_flows=80, mixed="workspace,file_system"),
