@@ -75,3 +75,7 @@ class SampleRejected(FunReasonError):
 class ToolFailure(FunReasonError):
     """Raised inside a typed domain's tool when the call cannot be honoured (a limit, a permission, a
     conflict); the agent sees `{"error": message}` and the domain's state is left as it was."""
+
+
+class InvalidUrlError(FunReasonError, ValueError):
+    """A web tool was given an address that is not http:// or https:// (a real fetch refuses it too)."""

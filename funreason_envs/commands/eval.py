@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated task sets: bfcl:<category> (base or multi_turn_base, miss_func, miss_param, "
         "long_context; memory_kv, memory_vector, memory_rec_sum or memory, played as prerequisite "
         "conversations then questions; needs bfcl-eval or --bfcl-data), funreason:<domain> (workspace, "
-        "retail, banking), demo, or task JSONL files",
+        "retail, banking, web_search), demo, or task JSONL files",
     )
     parser.add_argument("--bfcl-data", help="folder with BFCL's data files, if bfcl-eval is not installed")
     parser.add_argument(
@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="replay",
         choices=AGENTS,
         help="who acts (default: replay); reference: a rule-based memory agent on memory tasks (stores "
-        "what the user says, answers with what it retrieves), replay elsewhere",
+        "what the user says, answers with what it retrieves), a rule-based browsing agent on web search "
+        "questions, replay elsewhere",
     )
     parser.add_argument(
         "--responses",
@@ -163,9 +164,17 @@ def agent_plan(args: argparse.Namespace) -> AgentPlan:
     if args.agent == "reference":
         from funreason_envs.agents.memory_reference import MemoryReferenceAgent
         from funreason_envs.agents.replay import ReplayAgent
+        from funreason_envs.agents.web_reference import WebReferenceAgent
         from funreason_envs.memory_carry import phase
 
-        return AgentPlan(lambda task: MemoryReferenceAgent() if phase(task) else ReplayAgent())
+        def reference(task: Task) -> Agent:
+            if phase(task):
+                return MemoryReferenceAgent()
+            if task.answers is not None and task.domains == ["web_search"]:
+                return WebReferenceAgent()
+            return ReplayAgent()
+
+        return AgentPlan(reference)
     if args.agent == "random":
         from funreason_envs.agents.random_agent import RandomAgent
 

@@ -303,6 +303,16 @@ PRODUCE_CASES: dict[str, ProduceCase] = {
             ("archival_memory_retrieve_all", "memory_text", "result[].text"): ["Michael is 35."],
         },
     ),
+    "web_search": ProduceCase(
+        (Setup({}, ("search_engine_query(keywords='Daken Summit', max_results=3)",)),),
+        {
+            ("search_engine_query", "web_url", "[].href"): [
+                "https://www.orbipedia.org/wiki/Daken_Summit",
+                "https://news.dailyquill.com/2007/daken_summit-opens",
+                "https://www.orbipedia.org/wiki/Toufu_Thunyrol",
+            ]
+        },
+    ),
     "banking": ProduceCase(
         (
             Setup(
@@ -536,6 +546,7 @@ WALK_CASES: dict[str, WalkCase] = {
         ("memory_vector",), frozenset({"core_memory_update", "archival_memory_remove"})
     ),
     "posting": WalkCase(("posting",), min_targets=6),
+    "web_search": WalkCase(("web_search",), frozenset({"fetch_url_content"})),
     "banking": WalkCase(
         ("banking", "banking,travel"),
         frozenset({"confirm_transfer", "pay_bill", "unfreeze_card", "remove_payee"}),
@@ -666,6 +677,12 @@ SESSION_CASES: dict[str, SessionCase] = {
         posting_account,
         "[post_tweet(content='x'), retweet(tweet_id=6), comment(tweet_id=6, comment_content='y')]",
         "[post_tweet(content='kept'), get_tweet(6)]",
+    ),
+    "web_search": SessionCase(
+        {"show_snippet": False},
+        "search_engine_query(keywords='Daken Summit', max_results=2)",
+        "[fetch_url_content(url='https://www.orbipedia.org/wiki/Daken_Summit', mode='markdown'),"
+        " search_engine_query(keywords='Toufu Thunyrol')]",
     ),
     "banking": SessionCase(
         {"signed_in": True},
