@@ -169,7 +169,7 @@ def register_domain(
 
     if isinstance(source, type) and issubclass(source, TypedDomain):
         where, spec, target = source.__qualname__, source.typed_spec(), implementation or source
-        kit = kit or source
+        kit = kit or (source if source.synthesizable else None)
         path = None
     elif isinstance(source, type):
         raise ConfigError(

@@ -138,6 +138,8 @@ class TypedDomain(Domain):
     # resource types whose values in the starting state a synthesized user knows (None: every type the
     # state offers); ids a user never sees (an email's id) must then come from a look-up
     known_resources: ClassVar[tuple[str, ...] | None] = None
+    # False keeps the domain out of synthesis (no derived kit) until its data would be worth training on
+    synthesizable: ClassVar[bool] = True
     state: BaseModel
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
@@ -185,7 +187,7 @@ def spec_data(cls: type[TypedDomain]) -> dict[str, Any]:
         "title": cls.title or cls.__name__,
         "description": description,
         "implementation": target,
-        "kit": target,
+        **({"kit": target} if cls.synthesizable else {}),
         "user_supplied": list(cls.user_supplied),
         "resources": dict(cls.resources),
         "conditions": {key: _paragraphs(method.__doc__)[0] for key, method in _conditions(cls).items()},

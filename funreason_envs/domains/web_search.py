@@ -74,6 +74,9 @@ class WebSearch(TypedDomain):
         "web_url": "The address of a web page, starting with http:// or https://.",
     }
     user_supplied = ("search_keywords",)
+    # not synthesized yet: a search result names many pages (no single value a later call could be said
+    # to take from it), and answers would narrate raw fetched HTML
+    synthesizable = False
     state: WebState
 
     @classmethod

@@ -182,9 +182,6 @@ KIT_CASES: dict[str, KitCase] = {
         90,
         "workspace,file_system",
     ),
-    # web_search: users state the addresses they want fetched (a search returns many, so no result is one
-    # a user could point at unambiguously): no data flows yet, both tools used
-    "web_search": _typed_case("web_search", set(), 1.0, 0.0, 2, 0, "web_search,file_system"),
     # get_user_id: people ask to message, delete or log in by name; the id look-up is the implicit step
     "message": KitCase(
         frozenset({"get_user_id"}),
