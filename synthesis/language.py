@@ -45,6 +45,12 @@ RESOURCE_NOUNS = {
     "stock_price": "price", "power_value": "result", "magnitude": "result", "insurance_id": "insurance",
     "gallons": "amount of fuel", "distance": "distance", "difference": "difference", "access_token": "token",
 }  # fmt: skip
+# The head of a `refer` phrase: "the average of {numbers}" -> "average" (one or two words, then a
+# preposition and an argument).
+HEAD = re.compile(r"^the ((?:[a-z]+ )?[a-z]+) (?:of|from|by|for|between|on) \{")
+NOT_HEADS = {"largest", "smallest", "end", "result", "sum", "total"}  # no noun alone, or any number
+# Nouns for plain numbers: "the last figure you got" means the last number of any of these kinds.
+PLAIN_NUMBERS = {"figure", "result", "number", "amount"}
 PERSON_RESOURCES = ("user", "name", "receiver", "author", "person", "contact")
 
 
@@ -74,6 +80,8 @@ class Speaker:
         source = step.sources.get(param)
         if source is not None:
             return self.refer(source)
+        if self.voice is not None and self.voice.omit == (step.key, param):
+            return f"some {self.noun(step, param)}"  # a vague query leaves it out wherever it appears
         return self.literal(step, param)
 
     def literal(self, step: Step, param: str) -> str:
@@ -95,9 +103,9 @@ class Speaker:
         if outer and producer.key in voice.named and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
         if outer and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
-            short = self._short_reference(source, voice)
-            if short is not None:
-                return short
+            options = self._short_references(source, voice) + self._head_references(source, producer, voice)
+            if options:
+                return self.rng.choice(options)
         template = self._phrases(producer).tool(producer.name).refer.get(source.resource)
         if template is None:  # the sampler only draws flows the kit can refer to
             return f"the {words(source.resource)} from before"
@@ -112,23 +120,63 @@ class Speaker:
             phrase = _earlier(phrase, self.rng)
         return phrase
 
-    def _short_reference(self, source: Source, voice: Voice) -> str | None:
+    def _short_references(self, source: Source, voice: Voice) -> list[str]:
         """A short pointer to an earlier turn's result ("the booking you just made", "that file from
-        before") when it is unambiguous: the producer is the latest earlier step giving that resource."""
+        before") when it is unambiguous to the user: no other earlier result goes by the same noun (all
+        plain numbers count as one kind), and "last"/"just got" only for the latest one, with nothing of
+        that kind asked for earlier in this very request."""
+        thing = noun_for(source.resource)
+        kind = noun_kind(thing)
         producers = [
             step
             for key, step in sorted(self.steps.items())
-            if key[0] < voice.turn and any(p.resource == source.resource for p in step.spec.produces)
+            if key[0] < voice.turn
+            and any(noun_kind(noun_for(p.resource)) == kind for p in step.spec.produces)
         ]
         if not producers or producers[-1].key != (source.turn, source.index):
-            return None
-        thing = RESOURCE_NOUNS.get(source.resource) or re.sub(r"\s+(id|name)$", "", words(source.resource))
-        options = [f"the {thing} you found earlier", f"that {thing} from before", f"the last {thing} you got"]
-        if source.turn == voice.turn - 1:
-            options += [f"the {thing} you just got", f"that {thing}", f"the {thing} from your last answer"]
+            return []
+        named_now = any(
+            key[0] == voice.turn and any(noun_kind(noun_for(p.resource)) == kind for p in step.spec.produces)
+            for key, step in self.steps.items()
+            if key in voice.named
+        )
+        options = []
         if len(producers) == 1:
-            options.append(f"the same {thing} as before")
-        return self.rng.choice(options)
+            options += [
+                f"the {thing} you found earlier",
+                f"that {thing} from before",
+                f"the same {thing} as before",
+            ]
+        if not named_now:
+            options.append(f"the last {thing} you got")
+            if source.turn == voice.turn - 1:
+                options += [f"the {thing} you just got", f"the {thing} from your last answer"]
+                if len(producers) == 1:
+                    options.append(f"that {thing}")
+        return options
+
+    def _head_references(self, source: Source, producer: Step, voice: Voice) -> list[str]:
+        """Pointers by what the earlier step worked out ("that average", "the product from before"), the
+        head of its `refer` phrase without the arguments; only when no other step of the conversation
+        (this request's named ones included) called the same tool."""
+        template = self._phrases(producer).tool(producer.name).refer.get(source.resource, "")
+        head = HEAD.match(template)
+        if head is None or head.group(1) in NOT_HEADS:
+            return []
+        others = [
+            key
+            for key, step in self.steps.items()
+            if step.name == producer.name
+            and key != producer.key
+            and (key[0] < voice.turn or key in voice.named)
+        ]
+        if others:
+            return []
+        noun = head.group(1)
+        plural = noun.endswith("s") and not noun.endswith("ss")
+        options = [f"the same {noun}", f"the {noun} from before", f"{'those' if plural else 'that'} {noun}"]
+        options.append(f"the {noun} you {'just ' if source.turn == voice.turn - 1 else ''}worked out")
+        return options
 
     def fill(self, template: str, step: Step) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -216,6 +264,17 @@ class Voice:
     turn: int
     named: set[tuple[int, int]] = field(default_factory=set)
     nested: int = 0  # > 0 while rendering the inside of another reference
+    omit: tuple[tuple[int, int], str] | None = None  # (step key, parameter) a vague query leaves out
+
+
+def noun_for(resource: str) -> str:
+    """What a user calls a kind of value ("order", "figure")."""
+    return RESOURCE_NOUNS.get(resource) or re.sub(r"\s+(id|name)$", "", words(resource))
+
+
+def noun_kind(noun: str) -> str:
+    """Nouns a user does not tell apart: any plain number is "a figure" or "a result" to them."""
+    return "number" if noun in PLAIN_NUMBERS else noun
 
 
 def _earlier(phrase: str, rng: random.Random) -> str:

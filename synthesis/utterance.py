@@ -72,7 +72,8 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     """The user's text for a turn (a `TurnBrief`): goals, the facts of unstated prerequisites, the context
     of means-steps, and the conversational frame."""
     speaker: Speaker = brief.speaker
-    speaker.voice = Voice(brief.turn)
+    omitted = (brief.steps[brief.omit[0]].key, brief.omit[1]) if brief.omit else None
+    speaker.voice = Voice(brief.turn, omit=omitted)
     try:
         phrases = []
         for step in brief.stated:
@@ -181,10 +182,14 @@ def free_string(step: Step, param: str) -> bool:
 
 def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
     """Whether a state-changing prerequisite can go unsaid: its settings follow from the goal (an
-    `implied` tool), or each input is a credential-like string (said as a fact) or a flag. A content
-    the user writes (a message, a post) or an amount they choose always needs the step said."""
+    `implied` tool), or it only sets up access or a place (a login, a folder: it provides a condition
+    and yields nothing but tokens) and each input is a credential-like string (said as a fact) or a
+    flag. An action the user would own (a booking, a follow, a new contact), a content the user writes
+    (a message, a post) or an amount they choose always needs the step said."""
     if step.name in implied:
         return True
+    if not step.spec.provides or any("token" not in made.resource for made in step.spec.produces):
+        return False
     for param, value in step.call.arguments.items():
         if param in step.sources or isinstance(value, bool):
             continue
