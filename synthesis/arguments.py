@@ -24,7 +24,7 @@ from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.kits import DomainKit, ValueMaker
 from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
-FLOW_PREFERENCE = 1.0  # chance of taking an unambiguous earlier result over a state value
+FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
 OPTIONAL_RATE = 0.35  # chance of setting an optional parameter (otherwise its default applies)
 FRESH_TRIES = 4  # draws tried for a call the conversation has not made yet (same tool, same arguments)
 
@@ -84,8 +84,10 @@ class ArgumentSampler:
             avoid.update(_hashable(value) for value in drawn.arguments.values())
             drawn = self._draw_once(tool, pool, used, avoid)
         if first is None or drawn is None or len(drawn.sources) < len(first.sources):
-            if first is not None and not tool.mutates_state and self._asks_again(first):
-                return None  # the same look-up on an earlier turn's result again: take another goal
+            if first is not None and not (tool.mutates_state or tool.requires) and self._asks_again(first):
+                # the same state-free look-up (a conversion, an estimate) on an earlier turn's result
+                # gives the same answer again: the walk takes another goal
+                return None
             return first  # a repeat (the audit rejects it as a goal) beats losing an earlier result
         return drawn
 

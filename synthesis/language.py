@@ -21,7 +21,14 @@ from funreason_envs.synthesis.trace import Source, Step
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
-    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+)
+# A left-out value that reads badly: "which some sector stocks", "the some folder folder", "a ticket some
+# title", "some unit in to metres", "some amount shares".
+AWKWARD_GAP = re.compile(
+    r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post) some\b"
+    r"|\bsome ([a-z]+)(?: [a-z]+)? \1\b|\bsome [a-z]+(?: [a-z]+)? (?:in to|stocks|shares|status|readings)\b"
+    r"|\bsome unit (?:in|out)\b"
 )
 RESULT_LIMIT = 240
 # Words before an argument that let a sentence end without it ("send it to {x}" -> "send it").
@@ -198,14 +205,20 @@ class Speaker:
         if omit is None:
             return self.fill(self.rng.choice(candidates), step)
         # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
-        # elsewhere say that something is missing ("split 40 into some number of parts").
-        ending = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
-        if ending:
-            template = DANGLING.sub("", self.rng.choice(ending).replace("{" + omit + "}", "")).strip()
-            template = re.sub(r"\b(log|sign)$", r"\1 in", template)
-        else:
-            template = self.rng.choice(candidates).replace("{" + omit + "}", f"some {self.noun(step, omit)}")
-        return self.fill(template, step)
+        # elsewhere say that something is missing ("split 40 into some number of parts"), unless that
+        # reads badly ("the some folder folder"); with no good wording, the spec's words do.
+        self.rng.shuffle(candidates)
+        cut = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
+        for template in cut + [t for t in candidates if t not in cut]:
+            if template in cut:
+                template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
+                template = re.sub(r"\b(log|sign)$", r"\1 in", template)
+            else:
+                template = template.replace("{" + omit + "}", f"some {self.noun(step, omit)}")
+            text = self.fill(template, step)
+            if not AWKWARD_GAP.search(text):
+                return text
+        return self._from_spec(step, omit)
 
     def _from_spec(self, step: Step, omit: str | None) -> str:
         """A goal worded from the spec alone (no phrasebook entry): the description's first clause as a
