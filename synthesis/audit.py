@@ -30,6 +30,7 @@ INVERSE_TOOLS = {
     ("follow_user", "unfollow_user"),
     ("send_message", "delete_message"),
     ("book_flight", "cancel_booking"),
+    ("purchase_insurance", "cancel_booking"),  # insuring a booking, then cancelling it
     ("place_order", "cancel_order"),
     ("create_ticket", "close_ticket"),
     ("add_to_watchlist", "remove_stock_from_watchlist"),

@@ -28,13 +28,13 @@ REQUESTS = (
     "My request is simple: {v}.", "If you have a second, {v}.",
     "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
     "How about you {v}?", "First thing today: {v}.",
-    "Could you please {v}?", "I'd appreciate it if you could {v}.", "Let's {v}.", "Your job now: {v}.",
-    "I'd be grateful if you'd {v}.", "Please go ahead and {v}.", "Quick one: {v}.", "Time to {v}.",
+    "Could you please {v}?", "I'd appreciate it if you could {v}.", "Your job now: {v}.",
+    "I'd be grateful if you'd {v}.", "Please go ahead and {v}.", "Quick one: {v}.",
     "Please could you {v}?", "Would you be so kind as to {v}?", "I'm going to need you to {v}.",
-    "If it's no trouble, {v}.", "When you can, {v}.", "Can you help me {v}?",
+    "If it's no trouble, {v}.", "When you can, {v}.",
     "Please {v} when you get the chance.", "{V} for me, would you?", "{V}, if you would.",
     "{V} — thanks in advance.", "Could I ask you to {v}?", "Is there any way you could {v}?",
-    "Do you think you could {v}?", "Here's one for you: {v}.", "All I need right now is to {v}.",
+    "Do you think you could {v}?", "Here's one for you: {v}.",
     "Would you mind if I asked you to {v}?", "I'd love it if you could {v}.", "Straightforward one: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
