@@ -8,6 +8,7 @@ sample with any problem and the run report counts rejections per rule (`AUDIT_RU
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -304,12 +305,35 @@ def _no_ops(evidence: Evidence, keys: set[tuple[int, int]]) -> set[tuple[int, in
     found = set()
     for turn in range(len(task.turns)):
         for index, call in enumerate(task.turn_calls(turn)):
-            before = session.snapshot() if (turn, index) in keys else None  # private state too
+            before = _contents(session.instances) if (turn, index) in keys else None  # private state too
             session.execute([call])
-            if before is not None and session.snapshot() == before:
+            if before is not None and _contents(session.instances) == before:
                 found.add((turn, index))
         session.end_turn()
     return found
+
+
+def _contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A value's contents as plain data, private attributes included; sets sorted, so two equal states
+    compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
+    process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if id(value) in seen:
+        return "<enclosing>"
+    inner = seen | {id(value)}
+    if isinstance(value, random.Random):
+        return value.getstate()
+    if isinstance(value, dict):
+        return sorted(((repr(key), _contents(item, inner)) for key, item in value.items()), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_contents(item, inner) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_contents(item, inner) for item in value), key=repr)
+    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
+    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
+    fields.update(getattr(value, "__dict__", {}))
+    return (type(value).__name__, _contents(fields, inner)) if fields else repr(value)
 
 
 AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {

@@ -56,6 +56,7 @@ def closing_message(sample: Sample, turn: int) -> dict:
             "'rename' 'survey_data.csv' moves it into folder 'reports'",
         ),
         ("repeated_call", "repeated_call", "turn 3: gallon_to_liter repeats turn 2's call and result"),
+        ("no_effect", "no_effect", "turn 1: message_login changes nothing"),
     ],
 )
 def test_each_rule_rejects_its_real_offender(fixture, rule, expected):
@@ -154,6 +155,13 @@ def test_a_repeat_that_changes_something_passes_and_a_new_question_passes():
     evidence = evidence_for(repeat)
     assert evidence.results[3][0] != evidence.results[2][1]
     assert AUDIT_RULES["repeated_call"](evidence) == []
+
+
+def test_a_login_as_someone_else_changes_the_state():
+    sample = load("no_effect")  # seed 4242: turn 1 logs in as USR001, who is logged in already
+    (login,) = [call for call in sample.task.ground_truth[1] if call.name == "message_login"]
+    login.arguments["user_id"] = "USR002"
+    assert findings(sample, "no_effect") == []
 
 
 def test_failure_detection_and_undo_pairs():
