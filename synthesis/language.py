@@ -26,7 +26,7 @@ DANGLING = re.compile(
 # A left-out value that reads badly: "which some sector stocks", "the some folder folder", "a ticket some
 # title", "some unit in to metres", "some amount shares".
 AWKWARD_GAP = re.compile(
-    r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post) some\b"
+    r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post|titled|called|named) some\b"
     r"|\bsome ([a-z]+)(?: [a-z]+)? \1\b|\bsome [a-z]+(?: [a-z]+)? (?:in to|stocks|shares|status|readings)\b"
     r"|\bsome unit (?:in|out)\b"
 )

@@ -282,7 +282,10 @@ def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) 
     """The user's answer to "which ...?": the value left out, in a user's words."""
     spoken = speaker.literal(step, param)
     noun = speaker.noun(step, param)
-    verb = "are" if isinstance(step.call.arguments.get(param), list) else "is"
+    many = isinstance(step.call.arguments.get(param), list) or (
+        noun.endswith("s") and not noun.endswith("ss")
+    )
+    verb = "are" if many else "is"
     return rng.choice(
         (
             f"Sorry, I forgot to say: the {noun} {verb} {spoken}.",
@@ -290,7 +293,7 @@ def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) 
             f"My bad, I meant {spoken}.",
             f"The {noun}? Use {spoken}.",
             f"It's {spoken}, sorry about that.",
-            f"Use {spoken} — that's the {noun} I had in mind.",
+            f"Use {spoken} — {'those are' if many else 'that is'} the {noun} I had in mind.",
             f"Good catch, the {noun} should be {spoken}.",
             f"I left that out, didn't I? It's {spoken}.",
         )
