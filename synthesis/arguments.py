@@ -9,6 +9,7 @@ per-parameter makers, then the schema's `examples`/`enum`, then a schema-valid r
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
 FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
 OPTIONAL_RATE = 0.35  # chance of setting an optional parameter (otherwise its default applies)
+FRESH_TRIES = 4  # draws tried for a call the conversation has not made yet (same tool, same arguments)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Drawn:
 
     arguments: dict[str, Any]
     sources: dict[str, Source]
+    tool: str = ""  # the tool they were drawn for
 
 
 class ArgumentSampler:
@@ -58,19 +61,46 @@ class ArgumentSampler:
             if known is None:
                 known = [value for values in domain.available_resources().values() for value in values]
             self.stated.update(_hashable(value) for value in known)
+        self.made: set[str] = set()  # calls that ran (tool and arguments), so later ones differ
 
     def said(self, drawn: Drawn) -> None:
         """Record the arguments of a call that ran: those not taken from results are now stated."""
         self.stated.update(_hashable(v) for p, v in drawn.arguments.items() if p not in drawn.sources)
+        self.made.add(_call_key(drawn.tool, drawn.arguments))
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
         """Arguments for `tool`, or None when a required argument has no candidate right now.
 
         Values in `used` (arguments already given in this turn) are avoided when another candidate
-        exists, so a call does not copy a file onto itself or compare a file with itself.
+        exists, so a call does not copy a file onto itself or compare a file with itself. A call the
+        conversation already made is redrawn a few times: asking again for the same conversion or the
+        same order's details teaches nothing.
         """
+        first = self._draw_once(tool, pool, used, set())
+        drawn, avoid = first, set[Any]()
+        for _ in range(FRESH_TRIES - 1):
+            if drawn is None or _call_key(tool.name, drawn.arguments) not in self.made:
+                break
+            avoid.update(_hashable(value) for value in drawn.arguments.values())
+            drawn = self._draw_once(tool, pool, used, avoid)
+        if first is None or drawn is None or len(drawn.sources) < len(first.sources):
+            if first is not None and not (tool.mutates_state or tool.requires) and self._asks_again(first):
+                # the same state-free look-up (a conversion, an estimate) on an earlier turn's result
+                # gives the same answer again: the walk takes another goal
+                return None
+            return first  # a repeat (the audit rejects it as a goal) beats losing an earlier result
+        return drawn
+
+    def _asks_again(self, drawn: Drawn) -> bool:
+        """The same call was made before, on a value an earlier result gave (so in an earlier turn)."""
+        return bool(drawn.sources) and _call_key(drawn.tool, drawn.arguments) in self.made
+
+    def _draw_once(
+        self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None, avoid: set[Any]
+    ) -> Drawn | None:
+        """One draw; values in `avoid` (those of a call already made) are taken only as a last resort."""
         kit = self.kits[tool.domain]
-        used = set(used or ())
+        used = set(used or ()) | avoid
         in_call: set[Any] = set()  # one call never gets the same value twice (no diff of a file with itself)
         arguments: dict[str, Any] = {}
         sources: dict[str, Source] = {}
@@ -85,7 +115,9 @@ class ArgumentSampler:
                 options = [consumed] if isinstance(consumed, str) else list(consumed)
                 if offered is None:
                     offered = self._offered()
-                picked = self._resource_value(tool, options, pool, offered, used, in_call, maker, arguments)
+                picked = self._resource_value(
+                    tool, options, pool, offered, used, in_call, maker, arguments, avoid
+                )
                 if picked is not None:
                     arguments[param], source = picked
                     used.add(_hashable(arguments[param]))
@@ -101,7 +133,7 @@ class ArgumentSampler:
                 arguments[param] = value
             elif param in required:
                 arguments[param] = self._schema_value(schema)
-        return Drawn(arguments, sources)
+        return Drawn(arguments, sources, tool.name)
 
     def _offered(self) -> dict[str, list[Any]]:
         """Resource type -> the values the live state offers now, over every domain."""
@@ -121,6 +153,7 @@ class ArgumentSampler:
         in_call: set[Any],
         maker: ValueMaker | None,
         drawn: dict[str, Any],
+        avoid: set[Any],
     ) -> tuple[Any, Source | None] | None:
         """The parameter's own maker (the kit decides; it returns None to leave the choice open), else
         an earlier result (a flow), else the state, else the kit's maker for the resource type.
@@ -130,14 +163,14 @@ class ArgumentSampler:
             value = maker(self.rng, self.domains)
             if value is not None:
                 return value, None
-        if self.rng.random() < FLOW_PREFERENCE:
+        if self.rng.random() < FLOW_PREFERENCE or avoid:  # a redraw looks for another earlier result first
             for resource in options:
                 # a looked-up value may feed several calls of a turn (quote a ticker, then order it),
                 # but never two parameters of one call
                 offers = [
                     o
                     for o in pool.offers(resource)
-                    if _hashable(o.value) not in in_call
+                    if _hashable(o.value) not in in_call | avoid
                     and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
                     and _consistent(o.step.call.arguments, drawn)
                 ]
@@ -197,6 +230,10 @@ def _consistent(producer_arguments: dict[str, Any], drawn: dict[str, Any]) -> bo
     """A result feeds a call only if they agree on the arguments they share by name: the quote of
     AAPL can price an order for AAPL, not one for GOOG."""
     return all(drawn[name] == value for name, value in producer_arguments.items() if name in drawn)
+
+
+def _call_key(tool: str, arguments: dict[str, Any]) -> str:
+    return f"{tool} {json.dumps(arguments, sort_keys=True, default=str)}"
 
 
 def _hashable(value: Any) -> Any:

@@ -7,6 +7,8 @@ sample with any problem and the run report counts rejections per rule (`AUDIT_RU
 
 from __future__ import annotations
 
+import json
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ INVERSE_TOOLS = {
     ("follow_user", "unfollow_user"),
     ("send_message", "delete_message"),
     ("book_flight", "cancel_booking"),
+    ("purchase_insurance", "cancel_booking"),  # insuring a booking, then cancelling it
     ("place_order", "cancel_order"),
     ("create_ticket", "close_ticket"),
     ("add_to_watchlist", "remove_stock_from_watchlist"),
@@ -44,6 +47,8 @@ PRODUCES_OBJECT = {
     ("place_order", "cancel_order"),
     ("create_ticket", "close_ticket"),
 }
+# State-changing tools that only print when this argument is left out.
+PRINT_MODES = {"echo": "file_name"}
 OPPOSITE_VALUES = [{"on", "off"}, {"engage", "release"}, {"start", "stop"}, {"buy", "sell"}, {True, False}]
 CURRENCY_WORDS = {
     "USD": r"US dollars?|USD|\$",
@@ -240,6 +245,97 @@ def tool_semantics(evidence: Evidence) -> list[str]:
     return problems
 
 
+def repeated_call(evidence: Evidence) -> list[str]:
+    """A look-up goal must learn something new: the same read-only call with the same arguments as in
+    an earlier turn, answered with the same result, only repeats what the conversation already holds
+    (converting the same fuel level again, showing the same order's details again)."""
+    problems = []
+    domains = tuple(evidence.sample.domains)
+    earlier: dict[str, tuple[int, str]] = {}
+    for turn in evidence.sample.turns:
+        calls = evidence.calls(turn.index)
+        results = evidence.results[turn.index]
+        for index in _goal_indices(turn, len(calls), len(results)):
+            name, arguments = calls[index]
+            seen = earlier.get(_call_key(name, arguments))
+            if seen is not None and seen[1] == results[index] and not changes_state(name, domains):
+                problems.append(f"turn {turn.index}: {name} repeats turn {seen[0]}'s call and result")
+        for (name, arguments), result in zip(calls, results, strict=False):
+            earlier.setdefault(_call_key(name, arguments), (turn.index, result))
+    return problems
+
+
+def no_effect(evidence: Evidence) -> list[str]:
+    """A state-changing goal must change something: cancelling a cancelled order, pressing a pressed
+    brake or saving a file's own content back into it leaves the state exactly as it was."""
+    domains = tuple(evidence.sample.domains)
+    goals = {
+        (turn.index, index): name
+        for turn in evidence.acting()
+        for index in _goal_indices(turn, len(evidence.calls(turn.index)), len(evidence.results[turn.index]))
+        if changes_state(name := evidence.calls(turn.index)[index][0], domains)
+        and not _prints(name, evidence.calls(turn.index)[index][1])
+        and not result_failed(evidence.results[turn.index][index], changes_state=True)
+    }
+    return [
+        f"turn {turn}: {goals[(turn, index)]} changes nothing"
+        for turn, index in sorted(_no_ops(evidence, set(goals)))
+    ]
+
+
+def _prints(tool: str, arguments: dict[str, Any]) -> bool:
+    """A state-changing tool used in its printing mode (echo without a file writes to the terminal)."""
+    return tool in PRINT_MODES and not arguments.get(PRINT_MODES[tool])
+
+
+def _goal_indices(turn: TurnRecord, calls: int, results: int) -> list[int]:
+    """The turn's goal calls (every call when the generator did not record them)."""
+    goals = turn.goal_calls if turn.goal_calls is not None else range(calls)
+    return [index for index in goals if index < min(calls, results)]
+
+
+def _no_ops(evidence: Evidence, keys: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these ground-truth calls (turn, index) leave the state exactly as it was."""
+    if not keys:
+        return set()
+    from funreason_envs.session import Session
+
+    task = evidence.sample.task
+    session = Session.for_task(task, lenient=True)
+    found = set()
+    for turn in range(len(task.turns)):
+        for index, call in enumerate(task.turn_calls(turn)):
+            before = _contents(session.instances) if (turn, index) in keys else None  # private state too
+            session.execute([call])
+            if before is not None and _contents(session.instances) == before:
+                found.add((turn, index))
+        session.end_turn()
+    return found
+
+
+def _contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A value's contents as plain data, private attributes included; sets sorted, so two equal states
+    compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
+    process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if id(value) in seen:
+        return "<enclosing>"
+    inner = seen | {id(value)}
+    if isinstance(value, random.Random):
+        return value.getstate()
+    if isinstance(value, dict):
+        return sorted(((repr(key), _contents(item, inner)) for key, item in value.items()), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_contents(item, inner) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_contents(item, inner) for item in value), key=repr)
+    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
+    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
+    fields.update(getattr(value, "__dict__", {}))
+    return (type(value).__name__, _contents(fields, inner)) if fields else repr(value)
+
+
 AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {
     "failed_call": failed_call,
     "same_turn_undo": same_turn_undo,
@@ -247,6 +343,8 @@ AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {
     "unit_mismatch": unit_mismatch,
     "clarification_words": clarification_words,
     "tool_semantics": tool_semantics,
+    "repeated_call": repeated_call,
+    "no_effect": no_effect,
 }
 
 
@@ -303,6 +401,10 @@ def _closing_text(sample: Sample, turn: int) -> str:
 
 def _own_text(sample: Sample, turn: int) -> str:
     return " ".join(m.get("content") or "" for m in sample.task.turns[turn] if m.get("role") == "user")
+
+
+def _call_key(name: str, arguments: dict[str, Any]) -> str:
+    return f"{name} {json.dumps(arguments, sort_keys=True, default=str)}"
 
 
 def _same_object(first: dict[str, Any], second: dict[str, Any]) -> bool:

@@ -21,7 +21,14 @@ from funreason_envs.synthesis.trace import Source, Step
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
-    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+)
+# A left-out value that reads badly: "which some sector stocks", "the some folder folder", "a ticket some
+# title", "some unit in to metres", "some amount shares".
+AWKWARD_GAP = re.compile(
+    r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post|titled|called|named) some\b"
+    r"|\bsome ([a-z]+)(?: [a-z]+)? \1\b|\bsome [a-z]+(?: [a-z]+)? (?:in to|stocks|shares|status|readings)\b"
+    r"|\bsome unit (?:in|out)\b"
 )
 RESULT_LIMIT = 240
 # Words before an argument that let a sentence end without it ("send it to {x}" -> "send it").
@@ -45,6 +52,12 @@ RESOURCE_NOUNS = {
     "stock_price": "price", "power_value": "result", "magnitude": "result", "insurance_id": "insurance",
     "gallons": "amount of fuel", "distance": "distance", "difference": "difference", "access_token": "token",
 }  # fmt: skip
+# The head of a `refer` phrase: "the average of {numbers}" -> "average" (one or two words, then a
+# preposition and an argument).
+HEAD = re.compile(r"^the ((?:[a-z]+ )?[a-z]+) (?:of|from|by|for|between|on) \{")
+NOT_HEADS = {"largest", "smallest", "end", "result", "sum", "total"}  # no noun alone, or any number
+# Nouns for plain numbers: "the last figure you got" means the last number of any of these kinds.
+PLAIN_NUMBERS = {"figure", "result", "number", "amount"}
 PERSON_RESOURCES = ("user", "name", "receiver", "author", "person", "contact")
 
 
@@ -74,6 +87,8 @@ class Speaker:
         source = step.sources.get(param)
         if source is not None:
             return self.refer(source)
+        if self.voice is not None and self.voice.omit == (step.key, param):
+            return f"some {self.noun(step, param)}"  # a vague query leaves it out wherever it appears
         return self.literal(step, param)
 
     def literal(self, step: Step, param: str) -> str:
@@ -95,9 +110,9 @@ class Speaker:
         if outer and producer.key in voice.named and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
         if outer and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
-            short = self._short_reference(source, voice)
-            if short is not None:
-                return short
+            options = self._short_references(source, voice) + self._head_references(source, producer, voice)
+            if options:
+                return self.rng.choice(options)
         template = self._phrases(producer).tool(producer.name).refer.get(source.resource)
         if template is None:  # the sampler only draws flows the kit can refer to
             return f"the {words(source.resource)} from before"
@@ -112,23 +127,63 @@ class Speaker:
             phrase = _earlier(phrase, self.rng)
         return phrase
 
-    def _short_reference(self, source: Source, voice: Voice) -> str | None:
+    def _short_references(self, source: Source, voice: Voice) -> list[str]:
         """A short pointer to an earlier turn's result ("the booking you just made", "that file from
-        before") when it is unambiguous: the producer is the latest earlier step giving that resource."""
+        before") when it is unambiguous to the user: no other earlier result goes by the same noun (all
+        plain numbers count as one kind), and "last"/"just got" only for the latest one, with nothing of
+        that kind asked for earlier in this very request."""
+        thing = noun_for(source.resource)
+        kind = noun_kind(thing)
         producers = [
             step
             for key, step in sorted(self.steps.items())
-            if key[0] < voice.turn and any(p.resource == source.resource for p in step.spec.produces)
+            if key[0] < voice.turn
+            and any(noun_kind(noun_for(p.resource)) == kind for p in step.spec.produces)
         ]
         if not producers or producers[-1].key != (source.turn, source.index):
-            return None
-        thing = RESOURCE_NOUNS.get(source.resource) or re.sub(r"\s+(id|name)$", "", words(source.resource))
-        options = [f"the {thing} you found earlier", f"that {thing} from before", f"the last {thing} you got"]
-        if source.turn == voice.turn - 1:
-            options += [f"the {thing} you just got", f"that {thing}", f"the {thing} from your last answer"]
+            return []
+        named_now = any(
+            key[0] == voice.turn and any(noun_kind(noun_for(p.resource)) == kind for p in step.spec.produces)
+            for key, step in self.steps.items()
+            if key in voice.named
+        )
+        options = []
         if len(producers) == 1:
-            options.append(f"the same {thing} as before")
-        return self.rng.choice(options)
+            options += [
+                f"the {thing} you found earlier",
+                f"that {thing} from before",
+                f"the same {thing} as before",
+            ]
+        if not named_now:
+            options.append(f"the last {thing} you got")
+            if source.turn == voice.turn - 1:
+                options += [f"the {thing} you just got", f"the {thing} from your last answer"]
+                if len(producers) == 1:
+                    options.append(f"that {thing}")
+        return options
+
+    def _head_references(self, source: Source, producer: Step, voice: Voice) -> list[str]:
+        """Pointers by what the earlier step worked out ("that average", "the product from before"), the
+        head of its `refer` phrase without the arguments; only when no other step of the conversation
+        (this request's named ones included) called the same tool."""
+        template = self._phrases(producer).tool(producer.name).refer.get(source.resource, "")
+        head = HEAD.match(template)
+        if head is None or head.group(1) in NOT_HEADS:
+            return []
+        others = [
+            key
+            for key, step in self.steps.items()
+            if step.name == producer.name
+            and key != producer.key
+            and (key[0] < voice.turn or key in voice.named)
+        ]
+        if others:
+            return []
+        noun = head.group(1)
+        plural = noun.endswith("s") and not noun.endswith("ss")
+        options = [f"the same {noun}", f"the {noun} from before", f"{'those' if plural else 'that'} {noun}"]
+        options.append(f"the {noun} you {'just ' if source.turn == voice.turn - 1 else ''}worked out")
+        return options
 
     def fill(self, template: str, step: Step) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -150,14 +205,20 @@ class Speaker:
         if omit is None:
             return self.fill(self.rng.choice(candidates), step)
         # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
-        # elsewhere say that something is missing ("split 40 into some number of parts").
-        ending = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
-        if ending:
-            template = DANGLING.sub("", self.rng.choice(ending).replace("{" + omit + "}", "")).strip()
-            template = re.sub(r"\b(log|sign)$", r"\1 in", template)
-        else:
-            template = self.rng.choice(candidates).replace("{" + omit + "}", f"some {self.noun(step, omit)}")
-        return self.fill(template, step)
+        # elsewhere say that something is missing ("split 40 into some number of parts"), unless that
+        # reads badly ("the some folder folder"); with no good wording, the spec's words do.
+        self.rng.shuffle(candidates)
+        cut = [t for t in candidates if re.search(CUTTABLE + rf"\{{{omit}\}}\s*(,|$)", t)]
+        for template in cut + [t for t in candidates if t not in cut]:
+            if template in cut:
+                template = DANGLING.sub("", template.replace("{" + omit + "}", "")).strip()
+                template = re.sub(r"\b(log|sign)$", r"\1 in", template)
+            else:
+                template = template.replace("{" + omit + "}", f"some {self.noun(step, omit)}")
+            text = self.fill(template, step)
+            if not AWKWARD_GAP.search(text):
+                return text
+        return self._from_spec(step, omit)
 
     def _from_spec(self, step: Step, omit: str | None) -> str:
         """A goal worded from the spec alone (no phrasebook entry): the description's first clause as a
@@ -216,6 +277,17 @@ class Voice:
     turn: int
     named: set[tuple[int, int]] = field(default_factory=set)
     nested: int = 0  # > 0 while rendering the inside of another reference
+    omit: tuple[tuple[int, int], str] | None = None  # (step key, parameter) a vague query leaves out
+
+
+def noun_for(resource: str) -> str:
+    """What a user calls a kind of value ("order", "figure")."""
+    return RESOURCE_NOUNS.get(resource) or re.sub(r"\s+(id|name)$", "", words(resource))
+
+
+def noun_kind(noun: str) -> str:
+    """Nouns a user does not tell apart: any plain number is "a figure" or "a result" to them."""
+    return "number" if noun in PLAIN_NUMBERS else noun
 
 
 def _earlier(phrase: str, rng: random.Random) -> str:

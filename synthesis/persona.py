@@ -16,6 +16,8 @@ FIRST_NAMES = (
     "Amara", "Ben", "Chiara", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivo", "Jonas", "Kemi", "Leo",
     "Mina", "Noor", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tomás", "Uma", "Vik", "Wen", "Yara",
     "Aiko", "Bruno", "Carmen", "Dmitri", "Esther", "Felix", "Greta", "Hugo", "Imani", "Jae", "Kofi", "Lucía",
+    "Bashir", "Camille", "Diego", "Emeka", "Freya", "Gabriel", "Katya", "Luca", "Mateo", "Olu", "Paloma",
+    "Ravi", "Sofia", "Theo", "Valentina", "Wiktor", "Yusuf", "Zeynep", "Malik", "Astrid", "Rohan", "Selin",
 )  # fmt: skip
 OCCUPATIONS = (
     "a nurse on night shifts", "a high-school teacher", "a freelance designer", "a junior accountant",
@@ -24,7 +26,11 @@ OCCUPATIONS = (
     "a restaurant manager", "a physiotherapist", "an architect", "a data analyst",
     "a paramedic", "a bookshop owner", "a civil servant", "a wedding photographer", "a pharmacist",
     "a university lecturer", "a plumber who runs his own business", "a translator", "a museum guide",
-    "an HR coordinator", "a veterinary nurse", "a bus driver",
+    "an HR coordinator", "a veterinary nurse", "a bus driver", "a dental hygienist", "a school librarian",
+    "a logistics coordinator", "a sous-chef", "a marine biologist", "a hotel receptionist", "a tax adviser",
+    "a midwife", "an electrician", "a florist", "a flight attendant", "a social worker", "a carpenter",
+    "a radio producer", "a yoga instructor", "a court interpreter", "a warehouse supervisor",
+    "a chemistry PhD student", "a retired schoolteacher", "a startup founder", "a gardener",
 )  # fmt: skip
 INTRODUCTIONS = (
     "I'm {name}, {occupation}, and {backstory}.",
@@ -38,6 +44,19 @@ INTRODUCTIONS = (
     "Some context: {backstory}.",
     "Hello! I'm {name}. {Backstory}, and I could use a hand.",
     "I work as {occupation}; {backstory}.",
+    "{name} speaking. {Backstory}.",
+    "Hey there, it's {name}. {Backstory}, so I'm leaning on you today.",
+    "Long story short, {backstory}.",
+    "I'm {name} and I work as {occupation}. {Backstory}.",
+    "Bit of context first: {backstory}.",
+    "{Backstory}, which is why I'm here.",
+    "This is {name}, {occupation} by day. {Backstory}.",
+    "Morning! {name} here. {Backstory}.",
+    "Hope you can help. I'm {occupation}, and {backstory}.",
+    "So, {backstory}, and my to-do list is getting out of hand.",
+    "Evening. I'm {name}; {backstory}.",
+    "First, who I am: {name}, {occupation}. {Backstory}.",
+    "You don't know me yet: I'm {name}, {occupation}, and {backstory}.",
 )
 
 

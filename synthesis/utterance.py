@@ -28,6 +28,14 @@ REQUESTS = (
     "My request is simple: {v}.", "If you have a second, {v}.",
     "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
     "How about you {v}?", "First thing today: {v}.",
+    "Could you please {v}?", "I'd appreciate it if you could {v}.", "Your job now: {v}.",
+    "I'd be grateful if you'd {v}.", "Please go ahead and {v}.", "Quick one: {v}.",
+    "Please could you {v}?", "Would you be so kind as to {v}?", "I'm going to need you to {v}.",
+    "If it's no trouble, {v}.", "When you can, {v}.",
+    "Please {v} when you get the chance.", "{V} for me, would you?", "{V}, if you would.",
+    "{V} — thanks in advance.", "Could I ask you to {v}?", "Is there any way you could {v}?",
+    "Do you think you could {v}?", "Here's one for you: {v}.",
+    "Would you mind if I asked you to {v}?", "I'd love it if you could {v}.", "Straightforward one: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
 # (without its final mark), "{v}" the second phrase.
@@ -39,27 +47,54 @@ JOINS = (
     "{w}. When you're done with that, please {v}.", "{w}, followed by this: {v}.",
     "{w}. As soon as that works, {v}.", "{w}. The second thing: {v}.", "{w}, and after that {v}.",
     "{w}. That done, {v}.", "{w}. Straight after, {v}.", "{w}. On top of that, {v}.",
+    "{w}, and {v} too.", "{w}. Also, {v}.", "{w}; also {v}.", "{w}. And while you're on it, {v}.",
+    "{w}. Oh, and {v}.", "{w}. Then I'd like you to {v}.", "{w}. After you've done that, {v}.",
+    "{w}. Following that, {v}.", "{w}. Last thing: {v}.", "{w}, then go on to {v}.",
+    "{w}. My other request: {v}.", "{w}. Once it's sorted, {v}.", "{w}, and when that's sorted, {v}.",
+    "{w}. Could you then {v}?", "{w}. Then please {v}.", "{w}. Next up: {v}.",
+    "{w}. When that's through, {v}.", "{w}. One more thing: {v}.", "{w}, plus {v}.",
 )  # fmt: skip
 # Openers of a later turn that point back at what just happened (one clause with the request).
 LISTS = (
     "First {l}.", "A few things, in this order: {l}.", "Could you {l}?", "Please {l}.", "I need you to {l}.",
     "Here's the plan: {l}.", "{L}.", "Can you {l}, in that order?",
+    "Could you do the following: {l}?", "Please take care of these in order: {l}.",
+    "Here's what I need: {l}.",
+    "I'd like you to {l}.", "Would you {l}?", "In order, please: {l}.", "My list for you today: {l}.",
 )  # fmt: skip
 FOLLOW_UPS = (
     "Now that that's done, {r}", "Thanks for that. {R}", "Following up on that, {r}", "Okay, good. {R}",
     "Building on what you just did, {r}", "That looks right. {R}", "Perfect, that helps. {R}",
     "Great, so with that sorted, {r}", "Alright, next thing related to that: {r}",
     "Got it, thanks. {R}", "Since you're already in there, {r}",
+    "Nice one. {R}", "Thanks, that worked. {R}", "Okay, that's sorted. {R}", "Good, moving on: {r}",
+    "While we're at it, {r}", "That's helpful. {R}", "Cool. {R}", "All right, one more thing: {r}",
+    "Appreciate it. {R}", "Perfect. Now {r}", "Good to know. {R}", "Right, on to the next bit: {r}",
 )  # fmt: skip
 FACTS = (
     "{F}.", "In case you need it, {f}.", "For the record, {f}.", "You'll need my details: {f}.",
     "If it asks, {f}.", "Just so you know, {f}.", "({F}.)", "Oh, and {f}, if that matters.",
     "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
+    "Here are my details: {f}.", "You might need this: {f}.", "Before I forget, {f}.", "For reference, {f}.",
+    "In case it's needed, {f}.", "{F}, by the way.", "Oh, {f}.",
 )  # fmt: skip
 UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
+# Asides any user may add, whatever the domain (a kit's own `details` are drawn as often).
+ASIDES = (
+    "I'm on my lunch break, so quick is good.", "My phone is about to die.",
+    "Sorry if this is a bit scattered.", "I'm doing this between two meetings.", "It's been a long week.",
+    "My colleague usually handles this.", "I'm writing from the airport lounge.",
+    "I promised to get this done today.", "Thanks for bearing with me.", "I'm still half asleep.",
+    "The wifi here is patchy.", "My manager asked me to sort it out.", "I'm not very technical, sorry.",
+    "It's for a family thing this weekend.", "I keep forgetting to do this.",
+    "I'd rather not do it by hand.", "This has been on my list for days.",
+    "My partner reminded me this morning.", "I'm at the kitchen table with a coffee.",
+    "It's raining, so I finally have time.", "I need it before the end of the day.",
+    "Last time I tried myself it went wrong.",
+)  # fmt: skip
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-DETAIL_RATE = 0.15
+DETAIL_RATE = 0.25
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
@@ -72,7 +107,8 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     """The user's text for a turn (a `TurnBrief`): goals, the facts of unstated prerequisites, the context
     of means-steps, and the conversational frame."""
     speaker: Speaker = brief.speaker
-    speaker.voice = Voice(brief.turn)
+    omitted = (brief.steps[brief.omit[0]].key, brief.omit[1]) if brief.omit else None
+    speaker.voice = Voice(brief.turn, omit=omitted)
     try:
         phrases = []
         for step in brief.stated:
@@ -99,8 +135,8 @@ def compose_query(brief: Any, rng: random.Random) -> str:
         template = vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     details = speaker.kits[brief.target.spec.domain].phrases.details
-    if details and rng.random() < DETAIL_RATE:
-        text += " " + rng.choice(details)
+    if rng.random() < DETAIL_RATE:
+        text += " " + rng.choice(details if details and rng.random() < 0.5 else ASIDES)
     return text
 
 
@@ -181,10 +217,14 @@ def free_string(step: Step, param: str) -> bool:
 
 def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
     """Whether a state-changing prerequisite can go unsaid: its settings follow from the goal (an
-    `implied` tool), or each input is a credential-like string (said as a fact) or a flag. A content
-    the user writes (a message, a post) or an amount they choose always needs the step said."""
+    `implied` tool), or it only sets up access or a place (a login, a folder: it provides a condition
+    and yields nothing but tokens) and each input is a credential-like string (said as a fact) or a
+    flag. An action the user would own (a booking, a follow, a new contact), a content the user writes
+    (a message, a post) or an amount they choose always needs the step said."""
     if step.name in implied:
         return True
+    if not step.spec.provides or any("token" not in made.resource for made in step.spec.produces):
+        return False
     for param, value in step.call.arguments.items():
         if param in step.sources or isinstance(value, bool):
             continue
@@ -242,7 +282,10 @@ def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) 
     """The user's answer to "which ...?": the value left out, in a user's words."""
     spoken = speaker.literal(step, param)
     noun = speaker.noun(step, param)
-    verb = "are" if isinstance(step.call.arguments.get(param), list) else "is"
+    many = isinstance(step.call.arguments.get(param), list) or (
+        noun.endswith("s") and not noun.endswith("ss")
+    )
+    verb = "are" if many else "is"
     return rng.choice(
         (
             f"Sorry, I forgot to say: the {noun} {verb} {spoken}.",
@@ -250,7 +293,7 @@ def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) 
             f"My bad, I meant {spoken}.",
             f"The {noun}? Use {spoken}.",
             f"It's {spoken}, sorry about that.",
-            f"Use {spoken} — that's the {noun} I had in mind.",
+            f"Use {spoken} — {'those are' if many else 'that is'} the {noun} I had in mind.",
             f"Good catch, the {noun} should be {spoken}.",
             f"I left that out, didn't I? It's {spoken}.",
         )

@@ -55,6 +55,8 @@ def closing_message(sample: Sample, turn: int) -> dict:
             "tool_semantics",
             "'rename' 'survey_data.csv' moves it into folder 'reports'",
         ),
+        ("repeated_call", "repeated_call", "turn 3: gallon_to_liter repeats turn 2's call and result"),
+        ("no_effect", "no_effect", "turn 1: message_login changes nothing"),
     ],
 )
 def test_each_rule_rejects_its_real_offender(fixture, rule, expected):
@@ -139,6 +141,27 @@ def test_echo_of_a_users_own_text_and_a_real_rename_pass():
     rename = load("tool_semantics_rename")
     rename.task.turns[0][0]["content"] = rename.task.turns[0][0]["content"].replace("Rename", "Move")
     assert findings(rename, "tool_semantics") == []
+
+
+def test_a_repeat_that_changes_something_passes_and_a_new_question_passes():
+    # seed 4242, before the rule: deleting Jamal's newest message twice deletes two messages
+    sample = load("repeated_call_new_effect")
+    calls = sample.task.ground_truth
+    assert calls[2][0].name == calls[0][2].name == "delete_message"
+    assert calls[2][0].arguments == calls[0][2].arguments
+    assert findings(sample, "repeated_call") == []
+    repeat = load("repeated_call")  # turn 3 converts the same 33.1 gallons turn 2 converted
+    repeat.task.ground_truth[3][0].arguments["gallon"] = 41.1
+    evidence = evidence_for(repeat)
+    assert evidence.results[3][0] != evidence.results[2][1]
+    assert AUDIT_RULES["repeated_call"](evidence) == []
+
+
+def test_a_login_as_someone_else_changes_the_state():
+    sample = load("no_effect")  # seed 4242: turn 1 logs in as USR001, who is logged in already
+    (login,) = [call for call in sample.task.ground_truth[1] if call.name == "message_login"]
+    login.arguments["user_id"] = "USR002"
+    assert findings(sample, "no_effect") == []
 
 
 def test_failure_detection_and_undo_pairs():

@@ -273,7 +273,8 @@ def test_final_answers_read_like_a_person_wrote_them():
             ):
                 answer = turn[-1]["content"]
                 answers.append(answer)
-                for phrase in re.findall(r"\bmy ((?:new |latest )?[a-z]+)\b", query):
+                own_words = re.sub(r"'[^']*'(?!\w)", "", query)  # not a quoted post or message
+                for phrase in re.findall(r"\bmy ((?:new |latest )?[a-z]+)\b", own_words):
                     if re.search(rf"\b{phrase}\b", answer):  # the user's "my X", retold, is "your X"
                         assert not re.search(rf"\bmy {phrase}\b", answer), (query, answer)
                         checked_my += 1

@@ -13,11 +13,13 @@ import pytest
 from funreason_envs.synthesis import pipeline
 from funreason_envs.synthesis.goals import INVERSES
 from funreason_envs.synthesis.kits import Phrasebook, kit_domains, kit_for
+from funreason_envs.synthesis.language import noun_for, noun_kind, speak_value
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.backends import BackendSpec
 from funreason_envs.synthesis.run import make_sample, roles_factory
 from funreason_envs.synthesis.settings import Settings
+from funreason_envs.synthesis.utterance import stands_alone
 from funreason_envs.synthesis.verify import verify_sample
 from tests.support.kit_audit import unstated_values
 
@@ -165,6 +167,48 @@ def test_clarifications_are_in_a_users_words(samples):
         assert "_" not in re.sub(r"'[^']*'|\S*\d\S*|\S*_\S*", "", turn.query)
         question = [m for m in sample.messages if m["role"] == "assistant" and m.get("content")]
         assert not any(re.search(r"Which (a|b|[a-z]+_[a-z_]+) ", m["content"]) for m in question)
+
+
+def test_a_vague_request_leaves_out_the_value_its_clarification_gives(samples):
+    """The value a clarification supplies is nowhere in the vague request, not even inside a reference
+    to another step ("the average of 5104, 4905, ..." once asked "which numbers?")."""
+    checked = 0
+    for sample in samples:
+        for turn in sample.turns:
+            if turn.kind != "clarification":
+                continue
+            vague = sample.turns[turn.index - 1].query
+            for call in sample.task.ground_truth[turn.index]:
+                for value in call.arguments.values():
+                    spoken = speak_value(value)
+                    if len(spoken) > 2 and stands_alone(spoken, turn.query):
+                        assert not stands_alone(spoken, vague), (vague, turn.query)
+                        checked += 1
+    assert checked >= 3
+
+
+def test_the_last_result_you_got_is_the_latest_of_its_kind(samples):
+    """ "the last figure you got" feeds the newest earlier result a user would call a figure, never an
+    older one (seed 4242 once divided "the last figure you got" taken from three results back)."""
+    graph = pipeline.graph_for(tuple(kit_domains()))
+    checked = 0
+    for sample in samples:
+        truth = sample.task.ground_truth
+        for turn in sample.turns:
+            for match in re.finditer(r"\bthe last ([a-z]+(?: [a-z]+)?) you got\b", turn.query):
+                kind = noun_kind(match.group(1))
+                latest = max(
+                    (t, i)
+                    for t in range(turn.index)
+                    for i, call in enumerate(truth[t])
+                    if any(noun_kind(noun_for(p.resource)) == kind for p in graph.tool(call.name).produces)
+                )
+                # a vague or held-out request is acted on in the next turn
+                acting = sample.turns[turn.index + 1] if turn.kind in ("vague", "held_out_wait") else turn
+                sources = {(f.source_turn, f.source_call) for f in acting.flows}
+                assert latest in sources, (turn.query, latest, sources)
+                checked += 1
+    assert checked >= 3
 
 
 def test_typos_never_touch_a_value():

@@ -73,13 +73,23 @@ def stated_flow_values(
     samples: list[Sample], forms: Callable[[Any], set[str]], bounded: bool = False
 ) -> tuple[int, list[str]]:
     """(flows seen, turns whose query states a value that flowed from an earlier result), where a value
-    is stated as any of `forms(value)`; `bounded` requires the form to stand apart from word characters."""
+    is stated as any of `forms(value)`; `bounded` requires the form to stand apart from word characters.
+    A form that is also how the turn's own literal arguments read ("15 gallons" beside a flowed 14.8,
+    rounded) is the user's number, not the flowed one."""
     flows, found = 0, []
     for sample in samples:
         for turn in sample.turns:
+            flowed = {(flow.target_call, flow.argument) for flow in turn.flows}
+            own = {
+                form
+                for index, call in enumerate(sample.task.ground_truth[turn.index])
+                for param, value in call.arguments.items()
+                if (index, param) not in flowed and isinstance(value, (int, float, str))
+                for form in forms(value)
+            }
             for flow in turn.flows:
                 flows += 1
-                for form in forms(flow.value):
+                for form in forms(flow.value) - own:
                     pattern = rf"(?<![\w.]){re.escape(form)}(?![\w])" if bounded else re.escape(form)
                     if re.search(pattern, turn.query):
                         found.append(f"{sample.id}: {form!r} in {turn.query!r}")
