@@ -43,8 +43,8 @@ def say_number(value: float) -> str:
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
     magnitude = abs(value)
-    digits = 2 if magnitude >= 1 else 4
-    text = f"{value:.{digits}f}" if magnitude >= 1 else f"{value:.{digits}g}"
+    significant = 3 if magnitude >= 0.01 else 2  # below 1: 0.0303, and 0.0012 below a hundredth
+    text = f"{value:.2f}" if magnitude >= 1 else f"{value:.{significant}g}"
     return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
 
 
