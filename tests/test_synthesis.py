@@ -120,3 +120,16 @@ def test_a_killed_run_resumes_to_the_uninterrupted_output(tmp_path):
         "bfcl/possible_answer/BFCL_v4_multi_turn_synthesized.json",
     ):
         assert (killed / name).read_text() == (clean / name).read_text(), name
+
+
+def test_the_cli_synthesizes_the_bfcl_domains_unless_asked_for_all(tmp_path):
+    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
+
+    bfcl = {"file_system", "math", "message", "posting", "ticket", "trading", "travel", "vehicle"}
+    assert set(bfcl_kit_domains()) == bfcl and bfcl < set(kit_domains())
+    for choice, expected in ((None, bfcl), ("all", set(kit_domains()))):
+        out = tmp_path / (choice or "default")
+        args = ["synthesize", "--num", "4", "--seed", "3", "--quiet", "--out", str(out)]
+        assert main(args + (["--domains", choice] if choice else [])) == 0
+        assert set(json.loads((out / "run.json").read_text())["domains"]) == expected
+        assert {d for sample in load_samples(out) for d in sample.domains} <= expected

@@ -23,8 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the whole run (default 0)")
     parser.add_argument(
         "--domains",
-        default="all",
-        help=f"'all' or comma-separated domain ids: {', '.join(_kit_domains())} (default all)",
+        default="bfcl",
+        help="'bfcl' (the BFCL domains, whose data bfcl-eval can check; default), 'all' (every domain with "
+        f"a synthesis kit), or comma-separated domain ids: {', '.join(_kit_domains())}",
     )
     parser.add_argument(
         "--out", default="data/synth", help="output folder; a rerun resumes (default data/synth)"
@@ -177,14 +178,14 @@ def _turn_range(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
     from funreason_envs.synthesis.exports import EXPORTERS, export
-    from funreason_envs.synthesis.kits import kit_domains
+    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
     from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
-    requested = resolve_domains(args.domains)
+    requested = bfcl_kit_domains() if args.domains.strip() == "bfcl" else resolve_domains(args.domains)
     domains = tuple(name for name in requested if name in kit_domains())
     if not domains:
         raise ConfigError(

@@ -141,3 +141,8 @@ def _load_kit(source: Any) -> Any:
 def kit_domains() -> list[str]:
     """The registered domains that have a synthesis kit."""
     return [name for name, entry in entries().items() if entry.kit is not None]
+
+
+def bfcl_kit_domains() -> list[str]:
+    """The BFCL domains with a kit: synthesis's default, as bfcl-eval can check what is made from them."""
+    return [name for name, entry in entries().items() if entry.kit is not None and entry.bfcl_class]
