@@ -117,21 +117,39 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
     if task.answers is not None:
         return _rescore_answer(task, response)
     if not isinstance(response, list):
-        return Trajectory(
-            id=task.id,
-            category=task.category,
-            domains=task.domains,
-            passed=False,
-            score=0.0,
-            reason="inference_error",
-            error="the recorded result is not a list of turns",
-        )
+        return _unusable(task, "the recorded result is not a list of turns")
     outcomes = execute_responses(task, response)
     report = check_task(task, outcomes, options=options)
     turns = [
         TurnRecord.of(verdict, outcomes[verdict.turn].state if verdict.turn < len(outcomes) else {})
         for verdict in report.turns
     ]
+    return _rescored(task, report, turns)
+
+
+def _rescore_answer(task: Task, response: Any) -> Trajectory:
+    """An agentic question, scored as bfcl-eval does: a one-turn row's final reply names an answer."""
+    if not isinstance(response, FinalReply) or response.turns != 1:
+        return _unusable(task, "the recorded result is not one turn of steps")
+    report = answer_report(len(task.turns), response.text, task.answers or [])
+    return _rescored(task, report, [TurnRecord.of(verdict, {}) for verdict in report.turns])
+
+
+def _unusable(task: Task, why: str) -> Trajectory:
+    """A recorded result that cannot be scored: failed as an inference error, with the reason."""
+    return Trajectory(
+        id=task.id,
+        category=task.category,
+        domains=task.domains,
+        passed=False,
+        score=0.0,
+        reason="inference_error",
+        error=why,
+    )
+
+
+def _rescored(task: Task, report: Any, turns: list[TurnRecord]) -> Trajectory:
+    """The trajectory row of a re-scored task (`report` is a task or answer report)."""
     return Trajectory(
         id=task.id,
         category=task.category,
@@ -141,32 +159,6 @@ def _rescore_one(task: Task, response: Any, options: CheckOptions | None) -> Tra
         reason=report.reason,
         reward=1.0 if report.passed else 0.0,
         turns=turns,
-        metadata={"rescored": True},
-    )
-
-
-def _rescore_answer(task: Task, response: Any) -> Trajectory:
-    """An agentic question, scored as bfcl-eval does: a one-turn row's final reply names an answer."""
-    if not isinstance(response, FinalReply) or response.turns != 1:
-        return Trajectory(
-            id=task.id,
-            category=task.category,
-            domains=task.domains,
-            passed=False,
-            score=0.0,
-            reason="inference_error",
-            error="the recorded result is not one turn of steps",
-        )
-    report = answer_report(len(task.turns), response.text, task.answers or [])
-    return Trajectory(
-        id=task.id,
-        category=task.category,
-        domains=task.domains,
-        passed=report.passed,
-        score=report.score,
-        reason=report.reason,
-        reward=1.0 if report.passed else 0.0,
-        turns=[TurnRecord.of(verdict, {}) for verdict in report.turns],
         metadata={"rescored": True},
     )
 
