@@ -50,3 +50,13 @@ def test_a_malformed_vector_snapshot_is_refused_with_a_config_error():
         domain_class("memory_vector")({"core_memory": {"next_id": 1, "store": {"first": "text"}}})
     with pytest.raises(ConfigError, match="must be an object"):
         domain_class("memory_vector")({"archival_memory": ["text"]})
+
+
+def test_loading_the_encoder_draws_no_progress_bar_and_leaves_bars_on(capfd):
+    from transformers.utils import logging as transformers_logging
+
+    from funreason_envs.domains.memory_embedding import encoder
+
+    encoder.__wrapped__()  # a fresh load, not the cached encoder
+    assert "Loading weights" not in capfd.readouterr().err
+    assert transformers_logging.is_progress_bar_enabled()

@@ -68,5 +68,12 @@ def encoder() -> Any:
     two bring different OpenMP runtimes and the other order can crash."""
     _require("sentence_transformers")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
-    return SentenceTransformer(str(model_dir()), device="cpu")
+    bars_were_on = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()  # a local load needs no "Loading weights" bar on stderr
+    try:
+        return SentenceTransformer(str(model_dir()), device="cpu")
+    finally:
+        if bars_were_on:
+            transformers_logging.enable_progress_bar()
