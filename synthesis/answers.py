@@ -145,7 +145,19 @@ def failed(step: Step, speaker: Speaker, reason: str) -> str:
     return f"I tried to {tried}, but it failed: {reason.rstrip('.')}."
 
 
+# a count placed before a plain plural noun in a template ("{result.tweet_count} posts"); nouns whose
+# plural ends in -es, -is or -us (matches, status) are left as written
+COUNTED_NOUN = re.compile(r"\{(result\.[\w.]*)\} ([a-z]*[a-df-hj-rtv-z])s\b")
+
+
 def fill(template: str, step: Step, speaker: Speaker) -> str:
+    def singular_for_one(match: re.Match[str]) -> str:
+        count = _at(step.result.value, match.group(1).removeprefix("result."))
+        one = count == 1 and not isinstance(count, bool)
+        return f"{{{match.group(1)}}} {match.group(2)}" if one else match.group(0)
+
+    template = COUNTED_NOUN.sub(singular_for_one, template)
+
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         if key.startswith("result."):

@@ -11,7 +11,7 @@ import random
 import re
 
 GROUPS: tuple[tuple[str, ...], ...] = (
-    ("show me", "let me see", "pull up", "bring up", "display"),
+    ("show me", "let me see", "pull up", "bring up"),  # not "display": it is also a noun (the log display)
     ("tell me", "let me know", "find out for me"),
     ("give me", "get me", "hand me"),
     ("check whether", "double-check whether", "look into whether", "verify whether", "see whether"),

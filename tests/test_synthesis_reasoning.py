@@ -13,7 +13,7 @@ import pytest
 
 from funreason_envs.domains import domain_class, domain_entry
 from funreason_envs.errors import SampleRejected
-from funreason_envs.synthesis.answers import say_number, say_value, second_person
+from funreason_envs.synthesis.answers import COUNTED_NOUN, say_number, say_value, second_person
 from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.outcomes import failure_reason, result_failed
 from funreason_envs.synthesis.pipeline import SampleBuilder
@@ -283,6 +283,7 @@ def test_final_answers_read_like_a_person_wrote_them():
         assert "mpf(" not in answer and "{" not in answer, answer  # no reprs or JSON dumps
         assert not re.search(r"\bNone\b(?! of)", answer), answer
         assert not re.search(r"\d\.\d{5,}", answer), answer  # no float noise
+        assert not re.search(r"(?<![\d.,])\b1 (posts|accounts|reposts|gallons|liters)\b", answer), answer
         assert not re.search(r"Here (?:are|is)[^:.]*: none\b", answer), answer
 
 
@@ -331,3 +332,10 @@ def test_critic_hints_name_the_missing_call_and_what_it_was_for():
         assert re.search(r"result|needs|condition|look", hint), hint
         if len(set(calls)) >= 3:
             assert len(named) < len(set(calls)), hint  # a hint, not the whole plan
+
+
+def test_a_count_of_one_takes_the_singular_only_for_plain_plurals():
+    template = (
+        "{result.a} posts, {result.b} accounts, {result.c} matches, {result.d} status, {result.e} gallons"
+    )
+    assert [noun for _, noun in COUNTED_NOUN.findall(template)] == ["post", "account", "gallon"]
