@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.fs_tree import directory, file
 from tests.support.kit_cases import KIT_CASES, KitRun, make_run
+from tests.support.tiny_model import build_tiny_model
 
 
 @pytest.fixture
@@ -42,3 +43,9 @@ def kit_run(tmp_path_factory) -> Callable[[str], KitRun]:
         return runs[domain]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory):
+    """A tiny model saved in-test (no download), for the local-model agent and backend tests."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))

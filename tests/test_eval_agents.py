@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from funreason_envs.cli import main
 from tests.support.openai_server import ScriptedServer, completion, tool_call
-from tests.support.tiny_model import build_tiny_model
 
 ROW_KEYS = {"id", "category", "domains", "passed", "score", "reason", "turns", "messages", "tools", "usage"}
 
@@ -86,12 +83,6 @@ def test_bfcl_tasks_show_bfcl_eval_function_docs_by_default(tmp_path):
     )
     assert {t["function"]["name"] for t in shown} == {t["function"]["name"] for t in ours}
     assert not any("Python 3 syntax" in tool["function"]["description"] for tool in ours)
-
-
-@pytest.fixture(scope="module")
-def model_folder(tmp_path_factory):
-    """A tiny model built in-test."""
-    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))
 
 
 def test_local_model_eval_runs_batched(tmp_path, model_folder):

@@ -21,7 +21,7 @@ from transformers import (
 import funreason_envs  # noqa: F401  (registers the envs)
 from funreason_envs.agents import Agent, TransformersAgent, TransformersModel, act_batch
 from funreason_envs.errors import ConfigError, MissingDependencyError
-from tests.support.tiny_model import build_tiny_model, file_system_tools
+from tests.support.tiny_model import file_system_tools
 
 
 class Script(LogitsProcessor):
@@ -42,11 +42,6 @@ class Script(LogitsProcessor):
         for row, target in enumerate(self.rows):
             forced[row, target[step] if step < len(target) else self.end_id] = 0.0
         return forced
-
-
-@pytest.fixture(scope="module")
-def model_folder(tmp_path_factory):
-    return build_tiny_model(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="module")

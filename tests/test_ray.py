@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shlex
 import signal
 import socket
@@ -23,11 +22,11 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.run import synthesize
 from tests.support.llm_stand_in import SETTINGS, stand_in
 from tests.support.openai_server import Scripted, ScriptedServer, completion
+from tests.support.readme import snippet
 
 ray = pytest.importorskip("ray")
 from funreason_envs.ray_executor import RayExecutor  # noqa: E402  (needs ray)
 
-README = Path(__file__).resolve().parent.parent / "README.md"
 SYNTH = ["synthesize", "--num", "6", "--seed", "1", "--quiet", "--format", "openai"]  # a seed with rejections
 SYNTH_FILES = ("samples.jsonl", "rejections.jsonl", "report.json", "openai.jsonl")
 
@@ -223,9 +222,7 @@ def test_without_ray_the_executor_says_how_to_install_it(tmp_path, capsys, monke
 
 def test_readme_ray_recipe(cluster, tmp_path):
     """The README's one-flag commands, at a small size, on the test's Ray instance."""
-    block = re.search(r"<!-- snippet: ray -->\n```bash\n(.*?)```", README.read_text(), re.DOTALL)
-    assert block, "README has no ray snippet"
-    commands = [shlex.split(line) for line in block.group(1).splitlines() if line.startswith("funreason ")]
+    commands = [shlex.split(line) for line in snippet("ray").splitlines() if line.startswith("funreason ")]
     assert [command[1] for command in commands] == ["synthesize", "eval"]
     with ScriptedServer(responder=lambda body: completion("Done.")) as server:
         swap = {
@@ -244,9 +241,7 @@ def test_readme_ray_recipe(cluster, tmp_path):
 
 
 def test_readme_rl_rollouts_in_an_actor_pool(cluster, capsys):
-    block = re.search(r"<!-- snippet: ray-rollouts -->\n```python\n(.*?)```", README.read_text(), re.DOTALL)
-    assert block, "README has no ray-rollouts snippet"
-    exec(compile(block.group(1), "README:ray-rollouts", "exec"), {"__name__": "readme"})
+    exec(compile(snippet("ray-rollouts"), "README:ray-rollouts", "exec"), {"__name__": "readme"})
     printed = [line.split() for line in capsys.readouterr().out.strip().splitlines()]
     from funreason_envs.tasks import load_tasks
 

@@ -13,7 +13,7 @@ from funreason_envs.synthesis.pipeline import Settings
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import synthesize
 from funreason_envs.synthesis.verify import verify_sample
-from tests.test_readme_rl import snippet
+from tests.support.readme import snippet
 
 
 def test_own_domain_snippet(tmp_path, monkeypatch, capsys):

@@ -4,36 +4,20 @@ verifiers against a scripted server, and bfcl-eval's checker on an export."""
 
 from __future__ import annotations
 
-import re
 import shlex
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from funreason_envs.synthesis.exports import export
 from tests.support.openai_server import ScriptedServer, completion
 from tests.support.oracle import require_bfcl
+from tests.support.readme import snippet
 from tests.support.synthesis_samples import samples
 from tests.support.tiny_lm import tiny_model, tiny_tokenizer, trl_templates
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def snippet(name: str, replacements: dict[str, str] | None = None) -> str:
-    """The code block after `<!-- snippet: name -->`, each replacement applied exactly once."""
-    match = re.search(
-        rf"<!-- snippet: {re.escape(name)} -->\n```\w+\n(.*?)```", README.read_text(), re.DOTALL
-    )
-    assert match, f"README has no snippet {name!r}"
-    code = match.group(1)
-    for old, new in (replacements or {}).items():
-        assert code.count(old) == 1, (name, old)
-        code = code.replace(old, new)
-    return code
 
 
 def free_port() -> int:

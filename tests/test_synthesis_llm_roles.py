@@ -18,7 +18,6 @@ from funreason_envs.synthesis.roles.backends import BackendSpec, chat_model
 from funreason_envs.synthesis.roles.values import states_value
 from tests.support.llm_stand_in import stand_in
 from tests.support.openai_server import ScriptedServer, completion
-from tests.test_hf_agent import model_folder  # noqa: F401  (a fixture: a tiny saved model)
 
 
 class BadModel:
@@ -159,7 +158,7 @@ def test_llm_options_are_checked_and_passed_on(tmp_path, capsys):
         chat_model(BackendSpec("claude:x"))
 
 
-def test_hf_backend_gets_device_and_dtype(model_folder):  # noqa: F811
+def test_hf_backend_gets_device_and_dtype(model_folder):
     import torch
 
     chat = chat_model(BackendSpec(f"hf:{model_folder}", device="cpu", dtype="bfloat16"))
