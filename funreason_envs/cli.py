@@ -69,8 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if unknown:  # a misspelled option: show the subcommand's usage, not the top-level one
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    module = importlib.import_module(COMMANDS[args.command][0])
     try:
+        module = importlib.import_module(COMMANDS[args.command][0])
         return int(module.run(args) or 0)
     except FunReasonError as exc:
         print(f"funreason {args.command}: error: {exc}", file=sys.stderr)

@@ -235,3 +235,27 @@ def test_every_tool_matches_bfcl_on_a_grid_of_inputs(bfcl_math):
         if (mine := outcome(ours, tool, arguments)) != (theirs := outcome(bfcl_math, tool, arguments))
     ]
     assert not mismatches, "\n".join(mismatches[:20])
+
+
+def test_logarithm_precision_is_private_to_each_call_across_threads():
+    """Two episodes stepping in threads (eval --workers) must not print at each other's precision."""
+    import threading
+
+    from funreason_envs.domains.math import Math
+
+    expected = {p: repr(Math().logarithm(20, 10, p)["result"]) for p in (2, 30)}
+    wrong: list[str] = []
+
+    def work(precision: int) -> None:
+        math_api = Math()
+        for _ in range(3000):
+            text = repr(math_api.logarithm(20, 10, precision)["result"])
+            if text != expected[precision]:
+                wrong.append(text)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in (2, 30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not wrong, wrong[:3]

@@ -163,11 +163,14 @@ def test_resume_after_the_driver_is_killed_or_interrupted(cluster, tmp_path):
     driver_command = [sys.executable, "-m", "funreason_envs.cli", *run, "--out", str(out)]
     driver_command += ["--executor", "ray", "--ray-address", address]
     samples = out / "samples.jsonl"
-    for stop, rows in ((signal.SIGKILL, 2), (signal.SIGINT, 4)):
+
+    def rows() -> int:
+        return len(samples.read_bytes().splitlines()) if samples.exists() else 0
+
+    for stop in (signal.SIGKILL, signal.SIGINT):
+        before = rows()  # what earlier drivers wrote: stop this one only once it has written rows itself
         driver = subprocess.Popen(driver_command, stderr=subprocess.PIPE, text=True)
-        while driver.poll() is None and (
-            not samples.exists() or len(samples.read_bytes().splitlines()) < rows
-        ):
+        while driver.poll() is None and rows() < before + 2:
             time.sleep(0.05)
         driver.send_signal(stop)
         stderr = driver.communicate(timeout=60)[1]

@@ -9,7 +9,9 @@ local context only: unlike bfcl-eval, this domain never changes the libraries' g
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
@@ -75,6 +77,29 @@ class PrintedNumber:
 
     def __repr__(self) -> str:
         return self.text
+
+
+_contexts = threading.local()
+
+
+def _mpmath_context(precision: int) -> Any:
+    """A private mpmath context at `precision`, one per thread and precision: mpmath's global precision
+    is shared by every thread, so episodes stepping in parallel threads would print at each other's."""
+    cache = _contexts.__dict__.setdefault("by_precision", {})
+    with suppress(KeyError, TypeError):  # a precision that is not hashable is not cached
+        return cache[precision]
+    context = mpmath.MPContext()
+    context.dps = precision  # bfcl-eval's errors for a bad precision come from here
+    with suppress(TypeError):
+        cache[precision] = context
+    return context
+
+
+def _shared_number(number: Any) -> Any:
+    """The same number (bits unrounded) as an mpf/mpc of mpmath's global context, which pickles."""
+    if hasattr(number, "_mpc_"):
+        return mpmath.mp.make_mpc(number._mpc_)
+    return mpmath.mp.make_mpf(number._mpf_)
 
 
 class Math(Domain):
@@ -152,9 +177,9 @@ class Math(Domain):
         if _precision_too_high(precision):
             return {"error": PRECISION_TOO_HIGH}
         try:
-            with mpmath.workdps(precision):
-                ratio = mpmath.log(value) / mpmath.log(base)
-                return {"result": PrintedNumber(ratio, repr(ratio))}
+            context = _mpmath_context(precision)
+            ratio = context.log(value) / context.log(base)
+            return {"result": PrintedNumber(_shared_number(ratio), repr(ratio))}
         except Exception as exc:  # bfcl-eval reports any failure of the computation as its message
             return {"error": str(exc)}
 
