@@ -124,7 +124,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         super().reset(seed=seed)
         if options is not None and not isinstance(options, Mapping):
             raise ConfigError(f"reset options must be a dict, got {type(options).__name__}")
-        options = dict(options or {})
+        options = dict(scrub_surrogates(options or {}))  # reset text enters here: no lone surrogate gets in
         unknown = set(options) - self.reset_options()
         if unknown:
             raise ConfigError(

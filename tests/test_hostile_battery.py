@@ -16,7 +16,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import funreason_envs
@@ -215,6 +215,7 @@ def test_garbage_reset_options(env_id):
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(options=GARBAGE | st.dictionaries(st.sampled_from(keys), GARBAGE, max_size=2))
+    @example(options={"message": "\ud800"})  # once slipped into the opening message unscrubbed
     def run(options: Any) -> None:
         env = slot[0]
         try:
