@@ -123,6 +123,34 @@ def _guarded(play: Callable[[], Trajectory], task: Task) -> Trajectory:
         return failed_record(task, "agent_error", exc)
 
 
+class EpisodePlayer:
+    """`player(task)` rolls a fresh agent out on `task` in an env it keeps; an agent or env failure becomes
+    the task's row, and an env that raised is replaced (it may be left half-way) before the next task."""
+
+    def __init__(
+        self,
+        make_env: Callable[[Task], gym.Env],
+        make_agent: Callable[[Task], Agent],
+        *,
+        seed: int | None = 0,
+        tool_view: ToolView | None = None,
+    ) -> None:
+        self.make_env, self.make_agent = make_env, make_agent
+        self.seed, self.tool_view = seed, tool_view
+        self._env: gym.Env | None = None
+
+    def __call__(self, task: Task) -> Trajectory:
+        env = self._env if self._env is not None else self.make_env(task)
+        self._env = env
+        record = _guarded(
+            lambda: rollout(env, self.make_agent(task), task=task, seed=self.seed, tool_view=self.tool_view),
+            task,
+        )
+        if record.reason == "env_error":
+            self._env = None
+        return record
+
+
 def rollout(
     env: gym.Env,
     agent: Agent,
@@ -230,14 +258,9 @@ def rollout_many(
     local = threading.local()
 
     def play(task: Task) -> Trajectory:
-        if not hasattr(local, "env"):
-            local.env = make_env()
-        record = _guarded(
-            lambda: rollout(local.env, make_agent(task), task=task, seed=seed, tool_view=tool_view), task
-        )
-        if record.reason == "env_error":
-            del local.env  # an env that raised may be left half-way: the next task gets a fresh one
-        return record
+        if not hasattr(local, "player"):
+            local.player = EpisodePlayer(lambda _task: make_env(), make_agent, seed=seed, tool_view=tool_view)
+        return local.player(task)
 
     if workers <= 1:
         for task in tasks:
