@@ -24,6 +24,7 @@ from tqdm import tqdm
 from funreason_envs import writer
 from funreason_envs.errors import BackendError, ConfigError, MissingDependencyError, SampleRejected
 from funreason_envs.executors import Executor, LocalExecutor
+from funreason_envs.synthesis.agentic import AgenticSampleBuilder, agentic_audit, is_agentic
 from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
@@ -67,8 +68,9 @@ def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, 
     def rejected(reason: str, detail: str, **extra: Any) -> dict[str, Any]:
         return {"index": index, "rejected": reason, "detail": detail, **extra, **_fallbacks(made)}
 
+    agentic = is_agentic(settings.domains)  # web search and memory have a builder of their own
     try:
-        sample = SampleBuilder(index, settings, tracked).build()
+        sample = (AgenticSampleBuilder if agentic else SampleBuilder)(index, settings, tracked).build()
     except SampleRejected as exc:
         return rejected(exc.reason, exc.detail)
     except (BackendError, ConfigError, MissingDependencyError):
@@ -79,7 +81,7 @@ def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, 
     problems = verify_sample(sample)
     if problems:
         return rejected("verification_failed", "; ".join(problems[:3]))
-    if settings.audit and (findings := audit_sample(sample)):
+    if settings.audit and (findings := (agentic_audit if agentic else audit_sample)(sample)):
         detail = "; ".join(problem for found in findings.values() for problem in found[:1])[:300]
         return rejected("audit_failed", detail, rules=sorted(findings))
     sample.metadata.update(_fallbacks(made))

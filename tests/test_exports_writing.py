@@ -20,6 +20,7 @@ ROW_FILES = {
     "hermes": "hermes.jsonl",
     "bfcl": "bfcl/BFCL_v4_multi_turn_synthesized.json",
     "parquet": "parquet/rows.jsonl",
+    "tasks": "tasks.jsonl",
 }
 
 

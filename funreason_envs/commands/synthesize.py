@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--domains",
         default="bfcl",
         help="'bfcl' (the BFCL domains, whose data bfcl-eval can check; default), 'all' (every domain with "
-        f"a synthesis kit), or comma-separated domain ids: {', '.join(_kit_domains())}",
+        f"a synthesis kit), or comma-separated domain ids: {', '.join(_kit_domains())}; or the agentic "
+        "domains web_search,memory_kv (together or alone)",
     )
     parser.add_argument(
         "--out", default="data/synth", help="output folder; a rerun resumes (default data/synth)"
@@ -177,6 +178,7 @@ def _turn_range(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     from funreason_envs.domains import resolve_domains
+    from funreason_envs.synthesis.agentic import AGENTIC_DOMAINS, is_agentic
     from funreason_envs.synthesis.exports import EXPORTERS, export
     from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
     from funreason_envs.synthesis.quality import bfcl_base_quality
@@ -186,7 +188,11 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     requested = bfcl_kit_domains() if args.domains.strip() == "bfcl" else resolve_domains(args.domains)
-    domains = tuple(name for name in requested if name in kit_domains())
+    named = args.domains.strip() not in ("bfcl", "all")  # the agentic domains only when asked for by name
+    domains = tuple(
+        name for name in requested if name in kit_domains() or (named and name in AGENTIC_DOMAINS)
+    )
+    is_agentic(domains)  # agentic domains mix only with each other
     if not domains:
         raise ConfigError(
             f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}"

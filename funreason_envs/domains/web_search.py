@@ -74,8 +74,8 @@ class WebSearch(TypedDomain):
         "web_url": "The address of a web page, starting with http:// or https://.",
     }
     user_supplied = ("search_keywords",)
-    # not synthesized yet: a search result names many pages (no single value a later call could be said
-    # to take from it), and answers would narrate raw fetched HTML
+    # no derived kit (a search result names many pages, so graph walks cannot say which a later call took);
+    # its conversations come from the agentic builder (synthesis/agentic.py), which walks the link graph
     synthesizable = False
     state: WebState
 

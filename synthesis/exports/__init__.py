@@ -25,6 +25,7 @@ from funreason_envs.synthesis.exports.openai import OpenAIExporter
 from funreason_envs.synthesis.exports.options import ExportOptions, ExportStats
 from funreason_envs.synthesis.exports.parquet import ParquetExporter
 from funreason_envs.synthesis.exports.sharegpt import ShareGPTExporter
+from funreason_envs.synthesis.exports.tasks import TasksExporter
 from funreason_envs.synthesis.record import Sample
 
 EXPORTERS: dict[str, type[Exporter]] = {
@@ -33,6 +34,7 @@ EXPORTERS: dict[str, type[Exporter]] = {
     "hermes": HermesExporter,
     "bfcl": BfclExporter,
     "parquet": ParquetExporter,
+    "tasks": TasksExporter,
 }
 
 
