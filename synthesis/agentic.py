@@ -27,8 +27,9 @@ from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
 from funreason_envs.synthesis.agentic_reasoner import AgenticReasoner, critique
 from funreason_envs.synthesis.agentic_turns import AgenticTurn, TurnPlanner
+from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.guided import run_attempt
-from funreason_envs.synthesis.kits.memory import draw_notes, earlier_session
+from funreason_envs.synthesis.kits.memory import changed, draw_notes, earlier_session
 from funreason_envs.synthesis.kits.web_search import pick_research
 from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
@@ -119,12 +120,13 @@ class AgenticSampleBuilder:
         if memory and not web:
             if count == 1:
                 return ["recall" if self.planner.notes else "tell"]
-            return ["tell"] + [rng.choice(("tell", "recall")) for _ in range(count - 2)] + ["recall"]
+            return (
+                ["tell"] + [rng.choice(("tell", "recall", "update")) for _ in range(count - 2)] + ["recall"]
+            )
         if count == 1:
             return ["research"]
-        middle = [
-            rng.choice(("tell", "follow", "recall", "follow_store", "research")) for _ in range(count - 2)
-        ]
+        kinds = ("tell", "follow", "recall", "follow_store", "research", "update")
+        middle = [rng.choice(kinds) for _ in range(count - 2)]
         return ["research_store", *middle, "recall"]
 
     def _phase1(self, index: int, kind: str, last: bool) -> AgenticTurn:
@@ -147,8 +149,12 @@ class AgenticSampleBuilder:
             elif kind.startswith(("research", "follow")):
                 research = pick_research(WEB_SEED, rng)
                 made = planner.research(index, research, False, store) if research else None
-            elif kind == "tell":
+            elif kind == "tell" or (kind == "update" and not planner.update_choices(index)):
                 made = planner.tell(index, draw_notes(rng, rng.randint(1, 2), set(planner.notes)))
+            elif kind == "update":
+                key = rng.choice(planner.update_choices(index))
+                note = changed(planner.notes[key][1], rng)
+                made = planner.update(index, key, note) if note is not None else None
             else:
                 made = self._recall(index)
             if made is not None:
@@ -199,7 +205,9 @@ class AgenticSampleBuilder:
             self.depths[step.key] = 1 + max(
                 (self.depths.get((s.turn, s.index), 0) for s in step.sources.values()), default=0
             )
-        goals = [p.step.index for p in turn.planned if p.does in ("open", "store", "add", "retrieve")]
+        goals = [
+            p.step.index for p in turn.planned if p.does in ("open", "store", "add", "replace", "retrieve")
+        ]
         goals = [index for index in goals if turn.kind != "research" or index in (goals[-1], *turn.stated)]
         return TurnRecord(
             index=turn.index,
@@ -261,9 +269,9 @@ class AgenticSampleBuilder:
 
 
 def agentic_audit(sample: Sample) -> dict[str, list[str]]:
-    """Label checks of an agentic sample: each query asks for an outcome without naming addresses, tools or
-    keys, and each answering turn's reply contains its fact."""
-    findings: dict[str, list[str]] = {}
+    """Label checks of an agentic sample: the shared label audit's rules, plus each query asks for an outcome
+    without naming addresses, tools or keys, and each answering turn's reply contains its fact."""
+    findings: dict[str, list[str]] = audit_sample(sample)
     facts = sample.task.metadata.get("turn_answers", [])
     replies = _replies(sample.messages)
     for index, turn in enumerate(sample.turns):

@@ -82,6 +82,14 @@ class AgenticReasoner:
                 f"Nothing to look up here: the user wants me to remember {topics}. Core memory is the place "
                 "for the user's own details; one snake_case key per item.",
             )
+        if turn.kind == "update":
+            note = turn.notes[0]
+            return self._say(
+                f"The user corrects {_theirs(note.topic)}: it is {note.value} now. The old note has to be "
+                "replaced, not added again, so I list the core memory keys to find the one it is under.",
+                f"A change to something I keep: {_theirs(note.topic)} becomes {note.value}. I'll find its "
+                "key in core memory and replace the value there.",
+            )
         if turn.kind == "recall":
             topic, tier = _theirs(turn.notes[0].topic), turn.tier
             return self._say(
@@ -126,6 +134,8 @@ class AgenticReasoner:
             return f"Add {'them' if len(group) > 1 else 'it'} to core memory: {keys}."
         if planned.does == "list":
             return f"List the keys of {self.turn.tier} memory."
+        if planned.does == "replace":
+            return f"Replace {arguments['key']} with {arguments['value']}."
         return f"Retrieve {self._call(planned).arguments['key']}."
 
     def _after(self) -> str:
@@ -146,7 +156,7 @@ class AgenticReasoner:
             )
         if planned.does == "open" and research is not None and planned.entity is not None:
             return self._read(planned.entity, str(_json(content).get("content", content)), research)
-        if planned.does in ("store", "add"):
+        if planned.does in ("store", "add", "replace"):
             return f"Memory confirms: {', '.join(_status(c) for _, c in self.seen)}."
         if planned.does == "list":
             keys = _json(content).get("keys", [])
@@ -177,6 +187,8 @@ class AgenticReasoner:
         turn = self.turn
         if turn.kind == "tell":
             return self._say("Everything is stored; I confirm briefly.", "All saved: a short confirmation.")
+        if turn.kind == "update":
+            return "The note now holds the new value; I confirm it."
         if turn.kind == "recall":
             return f"That answers the question: {_theirs(turn.notes[0].topic)} is {turn.fact}."
         saved = " and it is saved" if turn.notes else ""

@@ -1,9 +1,10 @@
 """Phases 1 and 2 for the agentic domains: plan a turn, execute it for real, and ask for its outcome.
 
-Three kinds of turn: `research` walks the offline web toward a fact (a search for the starting name,
+Four kinds of turn: `research` walks the offline web toward a fact (a search for the starting name,
 then one fetch per article along the links; a follow-up continues from the article the last answer
 came from) and may store the fact in archival memory; `tell` stores what the user says in core
-memory; `recall` lists a memory tier's keys and retrieves the note asked for. Every call runs in the
+memory; `update` replaces a core note the user corrects; `recall` lists a memory tier's keys and
+retrieves the note asked for. Every call runs in the
 sample's sandbox and its result is checked (the next link is on the page, the fact is there, the note
 comes back); a plan whose execution does not hold is taken back and None returned. The query asks for
 the outcome (the fact, the note), never for addresses or steps.
@@ -18,7 +19,7 @@ from typing import Any
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.web_world import Entity
-from funreason_envs.synthesis.kits.memory import Note, tell_message
+from funreason_envs.synthesis.kits.memory import Note, change_message, tell_message
 from funreason_envs.synthesis.kits.web_search import BACKSTORIES, Research, article
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.sandbox import Sandbox
@@ -38,7 +39,8 @@ RECALL_ASKS = (
 
 @dataclass
 class Planned:
-    """One phase-1 call and what it does in the turn: `search`, `open`, `store`, `add`, `list`, `retrieve`."""
+    """One phase-1 call and what it does in the turn: `search`, `open`, `store`, `add`, `list`, `retrieve`,
+    `replace`."""
 
     step: Step
     does: str
@@ -52,7 +54,7 @@ class AgenticTurn:
     """A turn after phases 1 and 2: executed calls, the user's query, and what the reply must say."""
 
     index: int
-    kind: str  # "research", "tell" or "recall"
+    kind: str  # "research", "tell", "update" or "recall"
     planned: list[Planned]
     query: str
     advanced_tool: AdvancedTool
@@ -98,8 +100,8 @@ class TurnPlanner:
 
     def research(self, index: int, research: Research, follow_up: bool, store: bool) -> AgenticTurn | None:
         """Walk to `research`'s fact (from the last answer's article when `follow_up`), maybe store it."""
-        if store and research.key in self.notes:
-            return None
+        if (store and research.key in self.notes) or article(research.target) in self.opened:
+            return None  # a fact already found in this conversation is not asked for again
         self.sandbox.begin_turn()
         planned: list[Planned] = []
         path = research.path[1:] if follow_up else research.path
@@ -228,6 +230,41 @@ class TurnPlanner:
         return AgenticTurn(
             index, "tell", planned, tell_message(notes, self.rng), tool, None, answer, None, notes
         )
+
+    def update_choices(self, index: int) -> list[str]:
+        """Keys of the user's own notes (core memory) a correction may change: stored before this turn."""
+        return [
+            key
+            for key, (tier, _, stored) in self.notes.items()
+            if tier == "core" and (stored is None or stored[0] < index)
+        ]
+
+    def update(self, index: int, key: str, note: Note) -> AgenticTurn | None:
+        """The user corrects a note: list core memory's keys, then replace the one it is kept under."""
+        self.sandbox.begin_turn()
+        planned: list[Planned] = []
+        listed = self._run(index, planned, "core_memory_list_keys", {}, "list", group=0)
+        if listed is None or key not in listed.result.value.get("keys", []):
+            return self._undo()
+        feeds = {"key": Source(*listed.key, "memory_key")}
+        arguments = {"key": key, "value": note.value}
+        done = self._run(
+            index, planned, "core_memory_replace", arguments, "replace", sources=feeds, note=note, group=1
+        )
+        if done is None:
+            return self._undo()
+        self.notes[key] = ("core", note, done.key)
+        self.recalled.discard(key)  # the new value may be asked for again
+        tool = AdvancedTool(
+            name="correct_note",
+            description="Replace a note kept in core memory with the value the user gives now",
+            inputs={"topic": note.topic, "value": note.value},
+            output="a confirmation",
+            steps=[p.step.name for p in planned],
+        )
+        answer = f"Updated: {note.topic} is now {note.value}."
+        query = change_message(note, self.rng)
+        return AgenticTurn(index, "update", planned, query, tool, None, answer, None, [note], "core")
 
     def recall_choices(self, index: int) -> list[str]:
         """Keys of notes a recall turn may ask for: stored before this turn, not asked for yet."""

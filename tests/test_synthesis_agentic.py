@@ -70,7 +70,7 @@ def test_every_sample_replays_and_the_mix_is_there(run, samples):
     )
     calls = {call.name for sample in samples for turn in sample.task.ground_truth for call in turn}
     assert {"search_engine_query", "fetch_url_content", "archival_memory_add", "core_memory_add"} <= calls
-    assert {"core_memory_retrieve", "archival_memory_retrieve"} <= calls
+    assert {"core_memory_retrieve", "archival_memory_retrieve", "core_memory_replace"} <= calls
     assert min(len(sample.task.turns) for sample in samples) >= 3
     assert sum(turn.attempts > 1 for sample in samples for turn in sample.turns) > 0  # phase 3 retried
     assert all(turn.hints for sample in samples for turn in sample.turns if turn.attempts > 1)
@@ -132,6 +132,20 @@ def test_memory_is_written_before_it_is_read(samples):
             for call in turn:  # a turn's own additions count from the next turn on
                 if call.name.endswith("_memory_add"):
                     known[call.name.split("_", 1)[0]].add(call.arguments["key"])
+
+
+def test_a_corrected_note_is_recalled_with_its_new_value(samples):
+    recalled = 0
+    for sample in samples:
+        latest: dict[str, str] = {}
+        for index, turn in enumerate(sample.task.ground_truth):
+            for call in turn:
+                if call.name == "core_memory_replace":
+                    latest[call.arguments["key"]] = call.arguments["value"]
+                elif call.name == "core_memory_retrieve" and call.arguments["key"] in latest:
+                    assert sample.task.metadata["turn_answers"][index] == latest[call.arguments["key"]]
+                    recalled += 1
+    assert recalled >= 1
 
 
 def test_queries_ask_for_outcomes_and_name_no_address_tool_key_or_hop(samples):

@@ -85,6 +85,27 @@ def draw_notes(rng: random.Random, count: int, taken: set[str]) -> list[Note]:
     return notes
 
 
+def changed(note: Note, rng: random.Random) -> Note | None:
+    """The same note with a new value (a moved appointment, a new code); None for a note of no known kind."""
+    kind = next((kind for kind in KINDS if kind.key == note.key), None)
+    if kind is None:
+        return None
+    value = next((value for value in (kind.value(rng) for _ in range(10)) if value != note.value), None)
+    if value is None:
+        return None
+    return Note(note.key, note.topic, value, kind.told.format(v=value), note.asked)
+
+
+def change_message(note: Note, rng: random.Random) -> str:
+    """The user's turn correcting a note they gave before."""
+    opener = rng.choice(("Quick correction:", "Small change:", "Update:", "Something changed:"))
+    ask = rng.choice(
+        ("Please update your memory.", "Change that in your notes.", "Fix that in what you keep for me.")
+    )
+    told = note.told if note.told.startswith("I") else note.told[0].lower() + note.told[1:]
+    return f"{opener} {told} now. {ask}"
+
+
 def earlier_session(rng: random.Random) -> list[Note]:
     """The notes an earlier session left in core memory (none to `EARLIER_SESSION_MOST`)."""
     return draw_notes(rng, rng.randint(0, EARLIER_SESSION_MOST), set())
@@ -98,6 +119,13 @@ def tell_message(notes: list[Note], rng: random.Random) -> str:
             "Please remember that for me.",
             "Keep that in your memory, I'll ask you later.",
             "Can you note that down so you have it next time?",
+            "I'll need that again, so store it somewhere.",
+            "Don't let me forget it.",
         )
     )
-    return f"{said[0].upper()}{said[1:]}. {ask}"
+    opener = rng.choice(("", "", "For later: ", "Before I forget, ", "One more thing: "))
+    first = (
+        said[0].upper() if not opener or said.startswith("I ") or said.startswith("I'") else said[0].lower()
+    )
+    said = f"{first}{said[1:]}"
+    return f"{opener}{said}. {ask}"

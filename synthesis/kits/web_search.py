@@ -26,6 +26,32 @@ FACT_WORDS = {  # fact -> how a note or a recall question names it ("{x}": the e
     "attendance": "the attendance of the first {x}",
 }
 YEARS = ("born", "founded")
+RELATION_WORDS = {  # relation -> ways to say it; "{x}" is where it starts (a name only in the third form)
+    "founder": ("the founder of {x}", "the person who founded {x}", "{x}'s founder"),
+    "ceo": ("the current chief executive of {x}", "the current head of {x}", "{x}'s current CEO"),
+    "headquarters": ("the city where {x} is headquartered", "the home city of {x}", "{x}'s home city"),
+    "birthplace": ("the birthplace of {x}", "the home town of {x}", "{x}'s birthplace"),
+    "employer": ("the employer of {x}", "the company that employs {x}", "{x}'s employer"),
+    "mayor": ("the mayor of {x}", "the current mayor of {x}", "{x}'s current mayor"),
+    "country": ("the country of {x}", "the country that contains {x}", "{x}'s country"),
+    "host_city": ("the city where the {x} was first held", "the city that hosted the first {x}",
+                  "the first {x}'s host city"),
+    "organizer": ("the organiser of the {x}", "the company behind the {x}", "the {x}'s organiser"),
+    "keynote": ("the keynote speaker at the first {x}", "the person who gave the keynote at the first {x}",
+                "the first {x}'s keynote speaker"),
+}  # fmt: skip
+ASK_WORDS = {  # fact -> questions asking for it; "{x}" is the entity the walk ends on
+    "born": ("In what year was {x} born?", "What year was {x} born in?",
+             "When was {x} born? The year is enough."),
+    "founded": ("In what year was {x} founded?", "When was {x} founded?",
+                "What is the founding year of {x}?"),
+    "employees": ("How many people does {x} employ today?", "What is the current headcount of {x}?",
+                  "How many employees does {x} have now?"),
+    "population": ("What is the current population of {x}?", "How many people live in {x}?",
+                   "What's the population of {x} these days?"),
+    "attendance": ("How many attendees did the first {x} draw?", "How many people came to the first {x}?",
+                   "What was the attendance at the first {x}?"),
+}  # fmt: skip
 BACKSTORIES = (
     "I'm writing a report and need a fact checked.",
     "A friend and I disagree about something and I want to settle it.",
@@ -82,10 +108,13 @@ def pick_research(
 
 def _research(world: World, walk: list[tuple[Entity, Hop]], rng: random.Random) -> Research:
     subject = walk[0][0].name
-    for _, step in walk[:-1]:
-        subject = step.phrase.format(x=subject)
-    fact, question = rng.choice(ASKS[walk[-1][0].kind])
-    text = question.format(x=subject)
+    for position, (_, step) in enumerate(walk[:-1]):
+        forms = RELATION_WORDS[step.relation]
+        subject = rng.choice(forms if position == 0 else forms[:2]).format(
+            x=subject
+        )  # "x's" reads oddly nested
+    fact, _ = rng.choice(ASKS[walk[-1][0].kind])
+    text = rng.choice(ASK_WORDS[fact]).format(x=subject)
     return Research(
         path=tuple(entity for entity, _ in walk),
         relations=tuple(step for _, step in walk[:-1]),
