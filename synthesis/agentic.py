@@ -40,14 +40,17 @@ from funreason_envs.tasks import GroundTruthCall, Task
 AGENTIC_DOMAINS = ("memory_kv", "web_search")
 WEB_SEED = 0  # the packaged offline web (`funreason:web_search` uses the same)
 TRIES_PER_TURN = 6
-SYSTEM_PROMPT = (
-    "You are an assistant that works through tools: {titles}. Think step by step. Answer questions about "
-    "the world from the web: Orbipedia (www.orbipedia.org) articles are the current record, archived "
-    "copies may be out of date and forum posts may be wrong, so follow the links between articles. Keep "
-    "what the user asks you to remember in memory (snake_case keys; core memory for the user's own "
-    "details, archival memory for notes you research) and look it up there when asked. End each turn "
-    "with a short answer that states the exact name or number."
+SYSTEM_PROMPT = "You are an assistant that works through tools: {titles}. Think step by step.{parts}"
+WEB_PROMPT = (
+    " Answer questions about the world from the web: Orbipedia (www.orbipedia.org) articles are the current "
+    "record, archived copies may be out of date and forum posts may be wrong, so follow the links between "
+    "articles."
 )
+MEMORY_PROMPT = (
+    " Keep what the user asks you to remember in memory (snake_case keys; core memory for the user's own "
+    "details{archival}) and look it up there when asked."
+)
+ANSWER_PROMPT = " End each turn with a short answer that states the exact name or number."
 _LEAKS = re.compile(r"https?://|orbipedia|\.com\b|search_engine|fetch_url|_memory_|\b[a-z]+_[a-z0-9_]+\b")
 
 
@@ -91,7 +94,11 @@ class AgenticSampleBuilder:
         self.planner = TurnPlanner(self.sandbox, WEB_SEED, rng)
         self.planner.remember(earlier)
         titles = [domain_class(name).spec().title for name in self.domains]
-        self.system_prompt = SYSTEM_PROMPT.format(titles=", ".join(titles))
+        parts = WEB_PROMPT if "web_search" in self.domains else ""
+        if "memory_kv" in self.domains:
+            archival = ", archival memory for notes you research" if "web_search" in self.domains else ""
+            parts += MEMORY_PROMPT.format(archival=archival)
+        self.system_prompt = SYSTEM_PROMPT.format(titles=", ".join(titles), parts=parts + ANSWER_PROMPT)
         self.tools = [spec.to_openai() for spec in self.sandbox.specs()]
         self.depths: dict[tuple[int, int], int] = {}
 
@@ -205,10 +212,11 @@ class AgenticSampleBuilder:
             self.depths[step.key] = 1 + max(
                 (self.depths.get((s.turn, s.index), 0) for s in step.sources.values()), default=0
             )
-        goals = [
-            p.step.index for p in turn.planned if p.does in ("open", "store", "add", "replace", "retrieve")
-        ]
-        goals = [index for index in goals if turn.kind != "research" or index in (goals[-1], *turn.stated)]
+        if turn.kind == "research":  # the article holding the fact, and the note the user asked for
+            opened = [p.step.index for p in turn.planned if p.does == "open"]
+            goals = [opened[-1], *turn.stated]
+        else:  # what the user asked to be kept, changed or given back; the key listing is a means
+            goals = [p.step.index for p in turn.planned if p.does != "list"]
         return TurnRecord(
             index=turn.index,
             target=turn.steps[-1].name,

@@ -128,15 +128,22 @@ class AgenticReasoner:
                 f"Fetching {arguments['url']} in Markdown mode so the links stay readable.",
             )
         if planned.does == "store":
-            return f"Save it in archival memory under {arguments['key']}, as the user asked."
+            return self._say(
+                f"Save it in archival memory under {arguments['key']}, as the user asked.",
+                f"The user wants this kept: archival memory, key {arguments['key']}.",
+            )
         if planned.does == "add":
             keys = ", ".join(p.step.call.arguments["key"] for p in group)
             return f"Add {'them' if len(group) > 1 else 'it'} to core memory: {keys}."
         if planned.does == "list":
-            return f"List the keys of {self.turn.tier} memory."
+            tier = self.turn.tier
+            return self._say(
+                f"List the keys of {tier} memory.", f"Let me see which keys {tier} memory holds."
+            )
         if planned.does == "replace":
             return f"Replace {arguments['key']} with {arguments['value']}."
-        return f"Retrieve {self._call(planned).arguments['key']}."
+        key = self._call(planned).arguments["key"]
+        return self._say(f"Retrieve {key}.", f"Read {key} back.")
 
     def _after(self) -> str:
         """What the results just received say, quoted from them."""
@@ -157,14 +164,18 @@ class AgenticReasoner:
         if planned.does == "open" and research is not None and planned.entity is not None:
             return self._read(planned.entity, str(_json(content).get("content", content)), research)
         if planned.does in ("store", "add", "replace"):
-            return f"Memory confirms: {', '.join(_status(c) for _, c in self.seen)}."
+            statuses = ", ".join(_status(c) for _, c in self.seen)
+            return self._say(f"Memory confirms: {statuses}.", f"Done ({statuses.lower()}).")
         if planned.does == "list":
             keys = _json(content).get("keys", [])
             key = self.turn.steps[-1].call.arguments["key"]
             topic = _theirs(self.turn.notes[0].topic)
-            return f"The stored keys are {', '.join(keys)}; {key} is the one about {topic}."
+            return self._say(
+                f"The stored keys are {', '.join(keys)}; {key} is the one about {topic}.",
+                f"{self.turn.tier.capitalize()} memory holds {', '.join(keys)}. {key} matches {topic}.",
+            )
         value = _json(content).get("value") or _json(content).get("error", content)
-        return f"The memory returned: {value}."
+        return self._say(f"The memory returned: {value}.", f"It holds {value}.")
 
     def _read(self, entity: Entity, content: str, research: Research) -> str:
         """What an article says toward the fact: the sentence linking on, or the one with the figure."""
@@ -190,7 +201,11 @@ class AgenticReasoner:
         if turn.kind == "update":
             return "The note now holds the new value; I confirm it."
         if turn.kind == "recall":
-            return f"That answers the question: {_theirs(turn.notes[0].topic)} is {turn.fact}."
+            topic = _theirs(turn.notes[0].topic)
+            return self._say(
+                f"That answers the question: {topic} is {turn.fact}.",
+                f"So I can tell them {topic}: {turn.fact}.",
+            )
         saved = " and it is saved" if turn.notes else ""
         return self._say(f"I can answer with {turn.fact}{saved}.", f"The answer is {turn.fact}{saved}.")
 
