@@ -174,8 +174,10 @@ class AgenticReasoner:
                 f"The stored keys are {', '.join(keys)}; {key} is the one about {topic}.",
                 f"{self.turn.tier.capitalize()} memory holds {', '.join(keys)}. {key} matches {topic}.",
             )
-        value = _json(content).get("value") or _json(content).get("error", content)
-        return self._say(f"The memory returned: {value}.", f"It holds {value}.")
+        found = _json(content)
+        if "value" not in found:
+            return f"The memory says: {_status(content)}."
+        return self._say(f"The memory returned: {found['value']}.", f"It holds {found['value']}.")
 
     def _read(self, entity: Entity, content: str, research: Research) -> str:
         """What an article says toward the fact: the sentence linking on, or the one with the figure."""
