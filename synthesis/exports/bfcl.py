@@ -11,7 +11,9 @@ long-context tasks go to `<name>_long_context` files. The sample id rides along 
 `sample_id` field, which bfcl-eval ignores. The ground truth is the task's: split and error-row
 options do not apply here.
 
-Skipped and counted: samples with a domain that reproduces no bfcl-eval class, and samples whose
+Skipped and counted: samples with a domain that reproduces no bfcl-eval class, samples with a memory
+domain (bfcl-eval builds its memory classes only in its memory category, from a snapshot folder its
+runner supplies, so a multi-turn entry cannot run them; `tasks.jsonl` holds these), and samples whose
 ground truth has a tool name followed by `(` inside a string argument, because bfcl-eval's executor
 prefixes tool names with a regex that also reaches into string literals, so the call would not run
 as written.
@@ -29,11 +31,12 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.synthesis.exports.base import Exporter, Row
 from funreason_envs.synthesis.record import Sample
-from funreason_envs.tasks import Task
+from funreason_envs.tasks import MEMORY_CATEGORIES, Task
 
 # What bfcl-eval's executor treats as a function name in a call string (it rewrites every match).
 CALL_NAME = re.compile(r"\b([A-Za-z_]\w*)\s*(?=\()")
 NO_BFCL_CLASS = "domain_without_bfcl_class"
+MEMORY_DOMAIN = "memory_domain_outside_bfcl_memory_category"
 CALL_TEXT_IN_STRING = "tool_call_text_inside_string_argument"
 
 
@@ -65,6 +68,8 @@ class BfclExporter(Exporter):
         task = sample.task
         if any(domain_class(name).bfcl_class is None for name in task.domains):
             return NO_BFCL_CLASS
+        if any(name in MEMORY_CATEGORIES for name in task.domains):
+            return MEMORY_DOMAIN
         tools = {tool for name in task.domains for tool in domain_class(name).tool_table()}
         for text in (call for turn in ground_truth_strings(task) for call in turn):
             if any(name in tools for name in CALL_NAME.findall(text)[1:]):
