@@ -139,10 +139,12 @@ class AgenticSampleBuilder:
     def _phase1(self, index: int, kind: str, last: bool) -> AgenticTurn:
         """Plan and execute one turn of `kind`. A follow-up from an entity with no onward link becomes a
         fresh research turn; a recall before the last turn that would leave nothing to recall at the end
-        becomes a tell."""
+        becomes a tell, and a tell with no room or no new kind of note a correction (or a recall)."""
         planner, rng = self.planner, self.rng
         if kind == "recall" and not last and len(planner.recall_choices(index)) < 2:
             kind = "tell"
+        if kind == "tell" and not planner.can_tell():  # memory is full or every kind of note is kept
+            kind = "update" if planner.update_choices(index) else "recall"
         for attempt in range(TRIES_PER_TURN):
             made: AgenticTurn | None = None
             store = kind.endswith("store")

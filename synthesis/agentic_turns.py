@@ -19,7 +19,7 @@ from typing import Any
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.web_world import Entity
-from funreason_envs.synthesis.kits.memory import Note, change_message, tell_message
+from funreason_envs.synthesis.kits.memory import KINDS, Note, change_message, tell_message
 from funreason_envs.synthesis.kits.web_search import BACKSTORIES, Research, article
 from funreason_envs.synthesis.record import AdvancedTool
 from funreason_envs.synthesis.sandbox import Sandbox
@@ -230,6 +230,11 @@ class TurnPlanner:
         return AgenticTurn(
             index, "tell", planned, tell_message(notes, self.rng), tool, None, answer, None, notes
         )
+
+    def can_tell(self) -> bool:
+        """Whether a tell turn fits: core memory has room and some kind of note is not kept yet."""
+        core = sum(tier == "core" for tier, _, _ in self.notes.values())
+        return core < CORE_MOST and any(kind.key not in self.notes for kind in KINDS)
 
     def update_choices(self, index: int) -> list[str]:
         """Keys of the user's own notes (core memory) a correction may change: stored before this turn."""

@@ -231,3 +231,11 @@ def test_agentic_domains_mix_only_with_each_other(tmp_path, capsys):
 
     with pytest.raises(ConfigError, match="template roles only"):
         AgenticSampleBuilder(0, settings, lambda rng: Other(random.Random(0)))
+
+
+def test_long_memory_conversations_fill_core_memory_then_correct_and_recall():
+    settings = Settings(domains=("memory_kv",), min_turns=8, max_turns=8)
+    for index in range(6):
+        sample = AgenticSampleBuilder(index, settings, lambda rng: TemplateRoles(rng)).build()
+        assert verify_sample(sample) == [] and len(sample.task.turns) == 8
+        assert len(sample.final_state["memory_kv"]["core_memory"]) <= 7  # MemoryAPI_kv's core limit
