@@ -91,7 +91,7 @@ class AgenticSampleBuilder:
                 "archival_memory": {},
             }
         self.sandbox = Sandbox(self.domains, self.initial_config)
-        self.planner = TurnPlanner(self.sandbox, WEB_SEED, rng)
+        self.planner = TurnPlanner(self.sandbox, rng)
         self.planner.remember(earlier)
         titles = [domain_class(name).spec().title for name in self.domains]
         parts = WEB_PROMPT if "web_search" in self.domains else ""

@@ -80,9 +80,8 @@ class AgenticTurn:
 class TurnPlanner:
     """Runs phase 1 for each turn of one sample in its sandbox and writes phase 2's query."""
 
-    def __init__(self, sandbox: Sandbox, web_seed: int, rng: random.Random) -> None:
+    def __init__(self, sandbox: Sandbox, rng: random.Random) -> None:
         self.sandbox = sandbox
-        self.web_seed = web_seed
         self.rng = rng
         self.specs = {spec.name: spec for spec in sandbox.specs()}
         self.opened: dict[str, tuple[int, int]] = {}  # page address -> (turn, call) that fetched it

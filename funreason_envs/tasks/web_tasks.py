@@ -73,8 +73,8 @@ def build_web_tasks(seed: int = 0, count: int = TASK_COUNT) -> list[Task]:
     seen: set[str] = set()
     while len(tasks) < count:
         hops = 2 + len(tasks) % 3
-        walk = _walk(web.world, rng.choice(starts), hops, rng)
-        if walk is None or not _findable(walk[0][0], seed):
+        walk = walk_links(web.world, rng.choice(starts), hops, rng)
+        if walk is None or not findable(walk[0][0], seed):
             continue
         task = _task(walk, seed, len(tasks), rng)
         if task.turns[0][0]["content"] not in seen:
@@ -83,7 +83,9 @@ def build_web_tasks(seed: int = 0, count: int = TASK_COUNT) -> list[Task]:
     return tasks
 
 
-def _walk(world: World, start: Entity, hops: int, rng: random.Random) -> list[tuple[Entity, Step]] | None:
+def walk_links(
+    world: World, start: Entity, hops: int, rng: random.Random
+) -> list[tuple[Entity, Step]] | None:
     """`hops - 1` random steps from `start`: (entity, step taken from it); None when a walk gets stuck."""
     walk: list[tuple[Entity, Step]] = []
     entity = start
@@ -102,7 +104,7 @@ def _walk(world: World, start: Entity, hops: int, rng: random.Random) -> list[tu
     return walk
 
 
-def _findable(entity: Entity, seed: int) -> bool:
+def findable(entity: Entity, seed: int) -> bool:
     hits = web_index(seed).search(entity.name, per_page=SEARCH_DEPTH).hits
     return wiki_url(entity) in [hit.page.url for hit in hits]
 

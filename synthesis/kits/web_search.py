@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from funreason_envs.domains.web_pages import build_web, number, slug, wiki_url
-from funreason_envs.domains.web_world import Entity, World
-from funreason_envs.tasks.web_tasks import ASKS, _findable, _walk
+from funreason_envs.domains.web_world import Entity
+from funreason_envs.tasks.web_tasks import ASKS, findable, walk_links
 from funreason_envs.tasks.web_tasks import Step as Hop
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
@@ -99,14 +99,14 @@ def pick_research(
     for _ in range(tries):
         origin = start or rng.choice(starts)
         hops = rng.randint(2, 3) if start is not None else rng.randint(2, 4)
-        walk = _walk(world, origin, hops, rng)
-        if walk is None or (start is None and not _findable(walk[0][0], seed)):
+        walk = walk_links(world, origin, hops, rng)
+        if walk is None or (start is None and not findable(walk[0][0], seed)):
             continue
-        return _research(world, walk, rng)
+        return _research(walk, rng)
     return None
 
 
-def _research(world: World, walk: list[tuple[Entity, Hop]], rng: random.Random) -> Research:
+def _research(walk: list[tuple[Entity, Hop]], rng: random.Random) -> Research:
     subject = walk[0][0].name
     for position, (_, step) in enumerate(walk[:-1]):
         forms = RELATION_WORDS[step.relation]
@@ -124,6 +124,7 @@ def _research(world: World, walk: list[tuple[Entity, Hop]], rng: random.Random) 
 
 
 def article(entity: Entity) -> str:
+    """The address of an entity's encyclopedia article: the pages a research walk reads."""
     return wiki_url(entity)
 
 
