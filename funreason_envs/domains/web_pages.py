@@ -101,6 +101,11 @@ def company_site(entity: Entity) -> str:
     return f"https://www.{slug(entity.name).lower().replace('_', '')}.com/about"
 
 
+def indefinite(word: str) -> str:
+    """`word` after its indefinite article ("an engineer", "a chemist")."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def number(value: int | str) -> str:
     return f"{value:,}" if isinstance(value, int) else value
 
@@ -186,7 +191,7 @@ class _Writer:
             [
                 f"{person.name} (born {facts['born']}) is an {facts['occupation']}"
                 if str(facts["occupation"])[0] in "aeiou"
-                else f"{person.name} (born {facts['born']}) is a {facts['occupation']}",
+                else f"{person.name} (born {facts['born']}) is {indefinite(facts['occupation'])}",
                 " born in ",
                 self.ref(self.linked(person, "birthplace")),
                 ". They work at ",
@@ -210,7 +215,7 @@ class _Writer:
         facts = company.facts
         return [
             [
-                f"{company.name} is a {facts['industry']} company founded in {facts['founded']} by ",
+                f"{company.name} is {indefinite(facts['industry'])} company founded in {facts['founded']} by ",
                 self.ref(self.linked(company, "founder")),
                 ". It is headquartered in ",
                 self.ref(self.linked(company, "headquarters")),
@@ -261,7 +266,7 @@ class _Writer:
         paragraphs: list[list[Fragment]] = [
             ["This is an archived copy of the article from March 2019. It may be out of date."],
             [
-                f"{company.name} is a {facts['industry']} company founded in {facts['founded']}. ",
+                f"{company.name} is {indefinite(facts['industry'])} company founded in {facts['founded']}. ",
                 "Its chief executive is ",
                 self.ref(self.linked(company, "former_ceo")),
                 f". The company employs {number(facts['former_employees'])} people.",
