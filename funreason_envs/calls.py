@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from funreason_envs.limits import (
     MAX_INTEGER_DIGITS,
     digits_exceed,
 )
+from funreason_envs.text_cache import TextCache
 
 ParameterOrder = Mapping[str, Sequence[str]]
 
@@ -235,40 +235,7 @@ class _RawCall:
     keywords: tuple[tuple[str, Any], ...]
 
 
-class _TextCache:
-    """Raw calls by call text, least recently used first out, bounded by the characters it holds.
-
-    Texts longer than `MAX_CACHED_TEXT_CHARS` are never kept, so a few huge calls cannot pin memory;
-    a cached entry is counted as twice its text (the text and the values read from it).
-    """
-
-    def __init__(self, max_chars: int, max_text_chars: int) -> None:
-        self.max_chars = max_chars
-        self.max_text_chars = max_text_chars
-        self.chars = 0
-        self._entries: OrderedDict[str, tuple[_RawCall, ...]] = OrderedDict()
-
-    def get(self, text: str) -> tuple[_RawCall, ...] | None:
-        found = self._entries.get(text)
-        if found is not None:
-            self._entries.move_to_end(text)
-        return found
-
-    def put(self, text: str, calls: tuple[_RawCall, ...]) -> None:
-        if len(text) > self.max_text_chars or text in self._entries:
-            return
-        self._entries[text] = calls
-        self.chars += 2 * len(text)
-        while self.chars > self.max_chars:
-            evicted, _ = self._entries.popitem(last=False)
-            self.chars -= 2 * len(evicted)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self.chars = 0
-
-
-_CALL_TEXT_CACHE = _TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+_CALL_TEXT_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
 
 
 def _read_python(text: str) -> tuple[_RawCall, ...]:
@@ -279,7 +246,7 @@ def _read_python(text: str) -> tuple[_RawCall, ...]:
     cached = _CALL_TEXT_CACHE.get(text)
     if cached is None:
         cached = _read_python_uncached(text)
-        _CALL_TEXT_CACHE.put(text, cached)
+        _CALL_TEXT_CACHE.put(text, cached, len(text))
     return cached
 
 

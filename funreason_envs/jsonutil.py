@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +93,31 @@ def serialize_result(value: Any) -> str:
         return value.json_text
     if kind is dict:
         try:
-            return json.dumps(value)
+            return "".join(_encode_dict(value, 0))
         except (TypeError, ValueError):
             return str(value)
+        except RecursionError:  # nested too deeply, or circular: `json.dumps` says which, as BFCL sees it
+            try:
+                return json.dumps(value)
+            except (TypeError, ValueError):
+                return str(value)
     return str(value)
+
+
+# `json.dumps(value)` builds its C encoder on every call; results are rendered with one built once, set
+# as `json.dumps` sets it except for the circular-reference check (its memo would be shared between
+# threads), whose absence turns a circular value into a `RecursionError` handled above.
+_encode_dict = c_make_encoder(
+    None,
+    json.JSONEncoder().default,
+    encode_basestring_ascii,
+    None,
+    ": ",
+    ", ",
+    False,
+    False,
+    True,
+)
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:

@@ -138,11 +138,17 @@ class Session:
         """Parse and run an action. A model's text is data: one that cannot be read is recorded as a
         single "invalid" result of `unreadable` (default: a nameless call) carrying the problem, as an
         undecodable call string is in BFCL."""
+        router = self.router
+        text = type(action) is str  # call text: read, resolved and checked once per distinct text
         try:
-            calls = self.parse(action)
+            prepared = router.prepare(action) if text else self.parse(action)
         except Exception as exc:  # any failure to read is the action's fault, never the caller's
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
-        return self.execute(calls, visible)
+        if not text:
+            return self.execute(prepared, visible)
+        results = [router.execute_prepared(call, visible) for call in prepared]
+        self.results.extend(results)
+        return results
 
     # -- turns -------------------------------------------------------------------------------------
 
