@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.errors import CallParseError
-from funreason_envs.jsonutil import clean_text, copy_json, may_spell_surrogate, scrub_surrogates
+from funreason_envs.jsonutil import (
+    clean_text,
+    copy_json,
+    dumps_unicode,
+    may_spell_surrogate,
+    scrub_surrogates,
+)
 from funreason_envs.limits import (
     MAX_ARGUMENT_DEPTH,
     MAX_ARRAY_ITEMS,
@@ -35,13 +41,12 @@ ParameterOrder = Mapping[str, Sequence[str]]
 # body is stripped afterwards (a `\s*` around the lazy body would match in quadratic time).
 HERMES_BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|(?=<tool_call>)|\Z)", re.DOTALL)
 JSON_SCALARS = (str, int, float, bool, type(None))
+JSON_SCALARS_EXACT = frozenset(JSON_SCALARS)
 # Keys of the structured forms; a single-key dict `{tool: {args}}` may not use them as the tool name.
 RESERVED_KEYS = frozenset(
     {"name", "arguments", "parameters", "function", "tool_calls", "role", "content", "id"}
 )
 FENCE_LANGUAGE = re.compile(r"[a-zA-Z0-9_-]*")
-# `json.dumps(..., ensure_ascii=False)` builds an encoder per call; this one is shared (it keeps no state).
-_UNICODE_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,7 @@ class ToolCall:
         return {
             "id": call_id or self.id or "call_0",
             "type": "function",
-            "function": {"name": self.name, "arguments": _UNICODE_JSON.encode(self.arguments)},
+            "function": {"name": self.name, "arguments": dumps_unicode(self.arguments)},
         }
 
 
@@ -129,16 +134,17 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         raise CallParseError(f"{where}.name: expected a non-empty string, got {name!r:.60}")
     if arguments is None or arguments == "":
         arguments = {}
+    elif type(arguments) is str:
+        read = _ARGUMENTS_CACHE.get(arguments)
+        if read is not None:  # read and checked before: only copied
+            values, plain = read
+            return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
+        values = _read_arguments(arguments, where)
+        plain = all(type(value) in JSON_SCALARS_EXACT for value in values.values())
+        _ARGUMENTS_CACHE.put(arguments, (values, plain), len(arguments))
+        return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
     elif isinstance(arguments, str):
-        try:
-            decoded = json.loads(arguments)
-            arguments = scrub_surrogates(decoded) if may_spell_surrogate(arguments) else decoded
-        except json.JSONDecodeError as exc:
-            raise CallParseError(
-                f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
-        except (ValueError, RecursionError) as exc:  # e.g. an integer too long to read
-            raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
+        arguments = _decode_arguments(arguments, where)
     if not isinstance(arguments, Mapping):
         raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
     if not all(isinstance(key, str) for key in arguments):
@@ -146,7 +152,36 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
     problem = argument_problem(arguments)
     if problem is not None:
         raise CallParseError(f"{where}.arguments: {problem}")
-    return ToolCall(name, dict(arguments), call_id if isinstance(call_id, str) else None)
+    return ToolCall(name, dict(arguments), _call_id(call_id))
+
+
+def _call_id(call_id: Any) -> str | None:
+    return call_id if isinstance(call_id, str) else None
+
+
+def _decode_arguments(text: str, where: str) -> Any:
+    try:
+        decoded = json.loads(text)
+        return scrub_surrogates(decoded) if may_spell_surrogate(text) else decoded
+    except json.JSONDecodeError as exc:
+        raise CallParseError(
+            f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer too long to read
+        raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
+
+
+def _read_arguments(text: str, where: str) -> dict[str, Any]:
+    """Arguments given as JSON text, decoded and checked as `_make_call` checks any arguments."""
+    arguments = _decode_arguments(text, where)
+    if not isinstance(arguments, Mapping):
+        raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
+    if not all(isinstance(key, str) for key in arguments):
+        raise CallParseError(f"{where}.arguments: argument names must be strings")
+    problem = argument_problem(arguments)
+    if problem is not None:
+        raise CallParseError(f"{where}.arguments: {problem}")
+    return dict(arguments)
 
 
 def argument_problem(value: Any, depth_limit: int = MAX_ARGUMENT_DEPTH) -> str | None:
@@ -236,6 +271,8 @@ class _RawCall:
 
 
 _CALL_TEXT_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+# JSON argument text -> (its decoded, checked values, whether all are scalars); values are never handed out
+_ARGUMENTS_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
 
 
 def _read_python(text: str) -> tuple[_RawCall, ...]:

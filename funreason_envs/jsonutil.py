@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -104,19 +104,22 @@ def serialize_result(value: Any) -> str:
     return str(value)
 
 
-# `json.dumps(value)` builds its C encoder on every call; results are rendered with one built once, set
-# as `json.dumps` sets it except for the circular-reference check (its memo would be shared between
-# threads), whose absence turns a circular value into a `RecursionError` handled above.
+def dumps_unicode(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, with its encoder built once (OpenAI call arguments)."""
+    try:
+        return "".join(_encode_unicode(value, 0))
+    except RecursionError:  # nested too deeply, or circular: `json.dumps` says which
+        return json.dumps(value, ensure_ascii=False)
+
+
+# `json.dumps` builds its C encoder on every call; these are built once, set as `json.dumps` sets them
+# except for the circular-reference check (its memo would be shared between threads), whose absence
+# turns a circular value into a `RecursionError`, handled by their callers.
 _encode_dict = c_make_encoder(
-    None,
-    json.JSONEncoder().default,
-    encode_basestring_ascii,
-    None,
-    ": ",
-    ", ",
-    False,
-    False,
-    True,
+    None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+)
+_encode_unicode = c_make_encoder(
+    None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True
 )
 
 
