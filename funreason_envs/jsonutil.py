@@ -159,7 +159,7 @@ def clean_text(text: str) -> str:
 def scrub_surrogates(value: Any) -> Any:
     """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
     recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
-    if not _holds_surrogate(value):
+    if _surely_clean(value) or not _holds_surrogate(value):
         return value
     holder: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
@@ -181,6 +181,22 @@ def scrub_surrogates(value: Any) -> Any:
         else:
             target[key] = item
     return holder[0]
+
+
+def _surely_clean(value: Any) -> bool:
+    """True when `value` is JSON data whose every string (keys included) encodes as UTF-8, decided by
+    rendering it once in C; False means "walk it" (a surrogate, or data JSON cannot render)."""
+    try:
+        text = "".join(_encode_unicode(value, 0))
+    except (TypeError, ValueError, RecursionError):
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _holds_surrogate(value: Any) -> bool:
