@@ -135,24 +135,16 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
     if arguments is None or arguments == "":
         arguments = {}
     elif type(arguments) is str:
-        read = _ARGUMENTS_CACHE.get(arguments)
-        if read is not None:  # read and checked before: only copied
-            values, plain = read
-            return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
-        values = _read_arguments(arguments, where)
-        plain = all(type(value) in JSON_SCALARS_EXACT for value in values.values())
-        _ARGUMENTS_CACHE.put(arguments, (values, plain), len(arguments))
+        read = _ARGUMENTS_CACHE.get(arguments)  # read and checked once per distinct text
+        if read is None:
+            checked = _checked_arguments(_decode_arguments(arguments, where), where)
+            read = (checked, all(type(value) in JSON_SCALARS_EXACT for value in checked.values()))
+            _ARGUMENTS_CACHE.put(arguments, read, len(arguments))
+        values, plain = read  # cached values are never handed out: the call gets a copy
         return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
     elif isinstance(arguments, str):
         arguments = _decode_arguments(arguments, where)
-    if not isinstance(arguments, Mapping):
-        raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
-    if not all(isinstance(key, str) for key in arguments):
-        raise CallParseError(f"{where}.arguments: argument names must be strings")
-    problem = argument_problem(arguments)
-    if problem is not None:
-        raise CallParseError(f"{where}.arguments: {problem}")
-    return ToolCall(name, dict(arguments), _call_id(call_id))
+    return ToolCall(name, _checked_arguments(arguments, where), _call_id(call_id))
 
 
 def _call_id(call_id: Any) -> str | None:
@@ -171,9 +163,8 @@ def _decode_arguments(text: str, where: str) -> Any:
         raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
 
 
-def _read_arguments(text: str, where: str) -> dict[str, Any]:
-    """Arguments given as JSON text, decoded and checked as `_make_call` checks any arguments."""
-    arguments = _decode_arguments(text, where)
+def _checked_arguments(arguments: Any, where: str) -> dict[str, Any]:
+    """A fresh dict of `arguments` once they are known to be acceptable argument data."""
     if not isinstance(arguments, Mapping):
         raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
     if not all(isinstance(key, str) for key in arguments):
