@@ -90,15 +90,22 @@ def check_task(
 def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
     """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
     state is compared live with the model's recorded state, and snapshotted (for the diff) only when
-    they differ, instead of after every turn."""
+    they differ, instead of after every turn. A domain found equal stays equal while neither side
+    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
     session = Session.for_task(task, lenient=True)
+    names = session.router.domain_names
+    agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, model in enumerate(model_turns):
         session.execute(task.turn_calls(index))
+        for position in session.router.take_touched():
+            agreed.pop(names[position], None)
         all_results.extend(model.results)
         compared = bool(task.ground_truth[index]) and model.made_calls  # as `check_turn` decides
-        if not compared or (options.numeric_tolerance is None and _live_state_equals(session, model.state)):
+        if not compared or (
+            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
+        ):
             truth = session.end_turn(state=model.state)  # equal, or not looked at: no snapshot
         else:
             truth = session.end_turn()
@@ -138,10 +145,11 @@ def check_turn(
     return TurnVerdict(turn=index, checked=True, passed=True)
 
 
-def _live_state_equals(session: Session, recorded: dict[str, Any]) -> bool:
+def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[str, Any]) -> bool:
     """Whether the session's public state equals a recorded one, compared on the live attributes
     (C-level `==`), converting an attribute only where that comparison alone cannot say "equal" (sets,
-    tuples, non-string keys). False when unsure: the caller then snapshots and diffs."""
+    tuples, non-string keys). False when unsure: the caller then snapshots and diffs. `agreed` (domain
+    id -> recorded state found equal and not touched since) is skipped and updated."""
     names, instances = session.router.domain_names, session.router.instances
     if len(recorded) != len(names):
         return False
@@ -149,21 +157,26 @@ def _live_state_equals(session: Session, recorded: dict[str, Any]) -> bool:
         expected = recorded.get(name)
         if expected is None:
             return False
-        if type(instance).state_dict is not Domain.state_dict:  # a domain with its own public view
-            if instance.state_dict() != expected:
-                return False
+        if agreed.get(name) is expected:
             continue
-        public = [(key, value) for key, value in vars(instance).items() if key[:1] != "_"]
-        if len(public) != len(expected):
+        if not _instance_equals(instance, expected):
             return False
-        for key, value in public:
-            if key not in expected:
-                return False
-            other = expected[key]
-            if value == other:
-                continue
-            if type(value) in SCALARS or to_jsonable(value) != other:
-                return False
+        agreed[name] = expected
+    return True
+
+
+def _instance_equals(instance: Domain, expected: dict[str, Any]) -> bool:
+    if type(instance).state_dict is not Domain.state_dict:  # a domain with its own public view
+        return instance.state_dict() == expected
+    public = [(key, value) for key, value in vars(instance).items() if key[:1] != "_"]
+    if len(public) != len(expected):
+        return False
+    for key, value in public:
+        if key not in expected:
+            return False
+        other = expected[key]
+        if value != other and (type(value) in SCALARS or to_jsonable(value) != other):
+            return False
     return True
 
 

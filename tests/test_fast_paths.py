@@ -1,5 +1,5 @@
-"""The executor's shortcuts give exactly what the plain paths give: call texts prepared once per distinct
-text, results rendered by a shared encoder, random generators seeded on first use."""
+"""The shortcuts give exactly what the plain paths give: call texts prepared once per distinct text,
+results rendered by a shared encoder, random generators seeded on first use, checking in lockstep."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
 from funreason_envs.domains.message import Messaging
 from funreason_envs.domains.travel import Travel
 from funreason_envs.jsonutil import serialize_result
 from funreason_envs.session import Session
+from funreason_envs.tasks import Task, load_tasks
 
 
 def _fresh(lenient: bool = False) -> Session:
@@ -94,3 +96,24 @@ def test_a_generator_seeded_on_first_use_draws_what_an_eager_one_drew():
 def test_a_seed_random_refuses_is_refused_at_load():
     with pytest.raises(TypeError):
         Travel({"random_seed": [1, 2]})
+
+
+def _responses(task: Task, change_turn: int | None = None) -> list[list[list[str]]]:
+    turns = []
+    for index in range(len(task.turns)):
+        calls = [call.to_python() for call in task.turn_calls(index)]
+        if index == change_turn and calls:
+            calls = calls[:-1]  # the turn's last call left out: state or results differ
+        turns.append([calls] if calls else [])
+    return turns
+
+
+@pytest.mark.parametrize("change_turn", [None, 0, 1])
+def test_lockstep_checking_gives_the_verdicts_of_checking_against_snapshots(change_turn: int | None):
+    reports = []
+    for task in load_tasks("demo"):
+        model = execute_responses(task, _responses(task, change_turn))
+        lockstep = check_task(task, model)
+        assert lockstep == check_task(task, model, execute_ground_truth(task))
+        reports.append(lockstep)
+    assert all(report.passed for report in reports) == (change_turn is None)
