@@ -139,13 +139,15 @@ class Session:
         single "invalid" result of `unreadable` (default: a nameless call) carrying the problem, as an
         undecodable call string is in BFCL."""
         router = self.router
-        text = type(action) is str  # call text: read, resolved and checked once per distinct text
         try:
-            prepared = router.prepare(action) if text else self.parse(action)
+            if type(action) is not str:
+                calls = self.parse(action)
+            else:  # call text: read, resolved and checked once per distinct text
+                prepared = router.prepare(action)
         except Exception as exc:  # any failure to read is the action's fault, never the caller's
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
-        if not text:
-            return self.execute(prepared, visible)
+        if type(action) is not str:
+            return self.execute(calls, visible)
         results = [router.execute_prepared(call, visible) for call in prepared]
         self.results.extend(results)
         return results
