@@ -69,6 +69,12 @@ def median_ratio(ours: list[Timing], theirs: list[Timing], clock: int) -> float:
     return statistics.median(t[clock] for t in theirs) / statistics.median(t[clock] for t in ours)
 
 
+def best_ratio(ours: list[Timing], theirs: list[Timing]) -> float:
+    """Their fastest pass over ours, on CPU time: on a loaded machine the least disturbed pass of each
+    side is the closest to its own cost (the work is the same every pass)."""
+    return min(t[1] for t in theirs) / min(t[1] for t in ours)
+
+
 def retained(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
     """Traced memory (MB) still allocated after each pass, relative to before the first."""
     gc.collect()

@@ -12,13 +12,18 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.errors import CallParseError
-from funreason_envs.jsonutil import clean_text, copy_json, may_spell_surrogate, scrub_surrogates
+from funreason_envs.jsonutil import (
+    clean_text,
+    copy_json,
+    dumps_unicode,
+    may_spell_surrogate,
+    scrub_surrogates,
+)
 from funreason_envs.limits import (
     MAX_ARGUMENT_DEPTH,
     MAX_ARRAY_ITEMS,
@@ -28,6 +33,7 @@ from funreason_envs.limits import (
     MAX_INTEGER_DIGITS,
     digits_exceed,
 )
+from funreason_envs.text_cache import TextCache
 
 ParameterOrder = Mapping[str, Sequence[str]]
 
@@ -35,13 +41,12 @@ ParameterOrder = Mapping[str, Sequence[str]]
 # body is stripped afterwards (a `\s*` around the lazy body would match in quadratic time).
 HERMES_BLOCK = re.compile(r"<tool_call>(.*?)(?:</tool_call>|(?=<tool_call>)|\Z)", re.DOTALL)
 JSON_SCALARS = (str, int, float, bool, type(None))
+JSON_SCALARS_EXACT = frozenset(JSON_SCALARS)
 # Keys of the structured forms; a single-key dict `{tool: {args}}` may not use them as the tool name.
 RESERVED_KEYS = frozenset(
     {"name", "arguments", "parameters", "function", "tool_calls", "role", "content", "id"}
 )
 FENCE_LANGUAGE = re.compile(r"[a-zA-Z0-9_-]*")
-# `json.dumps(..., ensure_ascii=False)` builds an encoder per call; this one is shared (it keeps no state).
-_UNICODE_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,7 @@ class ToolCall:
         return {
             "id": call_id or self.id or "call_0",
             "type": "function",
-            "function": {"name": self.name, "arguments": _UNICODE_JSON.encode(self.arguments)},
+            "function": {"name": self.name, "arguments": dumps_unicode(self.arguments)},
         }
 
 
@@ -129,16 +134,37 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         raise CallParseError(f"{where}.name: expected a non-empty string, got {name!r:.60}")
     if arguments is None or arguments == "":
         arguments = {}
+    elif type(arguments) is str:
+        read = _ARGUMENTS_CACHE.get(arguments)  # read and checked once per distinct text
+        if read is None:
+            checked = _checked_arguments(_decode_arguments(arguments, where), where)
+            read = (checked, all(type(value) in JSON_SCALARS_EXACT for value in checked.values()))
+            _ARGUMENTS_CACHE.put(arguments, read, len(arguments))
+        values, plain = read  # cached values are never handed out: the call gets a copy
+        return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
     elif isinstance(arguments, str):
-        try:
-            decoded = json.loads(arguments)
-            arguments = scrub_surrogates(decoded) if may_spell_surrogate(arguments) else decoded
-        except json.JSONDecodeError as exc:
-            raise CallParseError(
-                f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from None
-        except (ValueError, RecursionError) as exc:  # e.g. an integer too long to read
-            raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
+        arguments = _decode_arguments(arguments, where)
+    return ToolCall(name, _checked_arguments(arguments, where), _call_id(call_id))
+
+
+def _call_id(call_id: Any) -> str | None:
+    return call_id if isinstance(call_id, str) else None
+
+
+def _decode_arguments(text: str, where: str) -> Any:
+    try:
+        decoded = json.loads(text)
+        return scrub_surrogates(decoded) if may_spell_surrogate(text) else decoded
+    except json.JSONDecodeError as exc:
+        raise CallParseError(
+            f"{where}.arguments: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer too long to read
+        raise CallParseError(f"{where}.arguments: cannot read: {exc}") from None
+
+
+def _checked_arguments(arguments: Any, where: str) -> dict[str, Any]:
+    """A fresh dict of `arguments` once they are known to be acceptable argument data."""
     if not isinstance(arguments, Mapping):
         raise CallParseError(f"{where}.arguments: expected an object, got {type(arguments).__name__}")
     if not all(isinstance(key, str) for key in arguments):
@@ -146,7 +172,7 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
     problem = argument_problem(arguments)
     if problem is not None:
         raise CallParseError(f"{where}.arguments: {problem}")
-    return ToolCall(name, dict(arguments), call_id if isinstance(call_id, str) else None)
+    return dict(arguments)
 
 
 def argument_problem(value: Any, depth_limit: int = MAX_ARGUMENT_DEPTH) -> str | None:
@@ -235,40 +261,9 @@ class _RawCall:
     keywords: tuple[tuple[str, Any], ...]
 
 
-class _TextCache:
-    """Raw calls by call text, least recently used first out, bounded by the characters it holds.
-
-    Texts longer than `MAX_CACHED_TEXT_CHARS` are never kept, so a few huge calls cannot pin memory;
-    a cached entry is counted as twice its text (the text and the values read from it).
-    """
-
-    def __init__(self, max_chars: int, max_text_chars: int) -> None:
-        self.max_chars = max_chars
-        self.max_text_chars = max_text_chars
-        self.chars = 0
-        self._entries: OrderedDict[str, tuple[_RawCall, ...]] = OrderedDict()
-
-    def get(self, text: str) -> tuple[_RawCall, ...] | None:
-        found = self._entries.get(text)
-        if found is not None:
-            self._entries.move_to_end(text)
-        return found
-
-    def put(self, text: str, calls: tuple[_RawCall, ...]) -> None:
-        if len(text) > self.max_text_chars or text in self._entries:
-            return
-        self._entries[text] = calls
-        self.chars += 2 * len(text)
-        while self.chars > self.max_chars:
-            evicted, _ = self._entries.popitem(last=False)
-            self.chars -= 2 * len(evicted)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self.chars = 0
-
-
-_CALL_TEXT_CACHE = _TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+_CALL_TEXT_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+# JSON argument text -> (its decoded, checked values, whether all are scalars); values are never handed out
+_ARGUMENTS_CACHE = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
 
 
 def _read_python(text: str) -> tuple[_RawCall, ...]:
@@ -279,7 +274,7 @@ def _read_python(text: str) -> tuple[_RawCall, ...]:
     cached = _CALL_TEXT_CACHE.get(text)
     if cached is None:
         cached = _read_python_uncached(text)
-        _CALL_TEXT_CACHE.put(text, cached)
+        _CALL_TEXT_CACHE.put(text, cached, len(text))
     return cached
 
 

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from funreason_envs.domains.base import Domain
+from funreason_envs.jsonutil import SCALARS, to_jsonable
 from funreason_envs.records import CheckReport, TurnOutcome, TurnVerdict
 from funreason_envs.session import Session
 from funreason_envs.tasks.model import Task
@@ -68,17 +70,45 @@ def check_task(
 ) -> CheckReport:
     """Score an episode. `ground` may be passed to reuse `execute_ground_truth(task)`."""
     options = options or CheckOptions()
-    ground = ground if ground is not None else execute_ground_truth(task)
-    if len(model_turns) != len(ground):
+    turns = len(ground) if ground is not None else len(task.turns)
+    if len(model_turns) != turns:
         verdicts = [
             TurnVerdict(turn=i, checked=bool(task.ground_truth[i]), passed=False, reason="force_terminated")
-            for i in range(len(ground))
+            for i in range(turns)
         ]
         return CheckReport(passed=False, reason="force_terminated", turns=verdicts, score=0.0)
+    if ground is None:
+        return _check_in_lockstep(task, model_turns, options)
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, (model, truth) in enumerate(zip(model_turns, ground, strict=True)):
         all_results.extend(model.results)
+        verdicts.append(check_turn(index, task, model, truth, all_results, options))
+    return summarise(verdicts)
+
+
+def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
+    """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
+    state is compared live with the model's recorded state, and snapshotted (for the diff) only when
+    they differ, instead of after every turn. A domain found equal stays equal while neither side
+    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
+    session = Session.for_task(task, lenient=True)
+    names = session.router.domain_names
+    agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
+    verdicts: list[TurnVerdict] = []
+    all_results: list[str] = []
+    for index, model in enumerate(model_turns):
+        session.execute(task.turn_calls(index))
+        for position in session.router.take_touched():
+            agreed.pop(names[position], None)
+        all_results.extend(model.results)
+        compared = bool(task.ground_truth[index]) and model.made_calls  # as `check_turn` decides
+        if not compared or (
+            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
+        ):
+            truth = session.end_turn(state=model.state)  # equal, or not looked at: no snapshot
+        else:
+            truth = session.end_turn()
         verdicts.append(check_turn(index, task, model, truth, all_results, options))
     return summarise(verdicts)
 
@@ -113,6 +143,41 @@ def check_turn(
             missing_results=missing,
         )
     return TurnVerdict(turn=index, checked=True, passed=True)
+
+
+def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[str, Any]) -> bool:
+    """Whether the session's public state equals a recorded one, compared on the live attributes
+    (C-level `==`), converting an attribute only where that comparison alone cannot say "equal" (sets,
+    tuples, non-string keys). False when unsure: the caller then snapshots and diffs. `agreed` (domain
+    id -> recorded state found equal and not touched since) is skipped and updated."""
+    names, instances = session.router.domain_names, session.router.instances
+    if len(recorded) != len(names):
+        return False
+    for name, instance in zip(names, instances, strict=True):
+        expected = recorded.get(name)
+        if expected is None:
+            return False
+        if agreed.get(name) is expected:
+            continue
+        if not _instance_equals(instance, expected):
+            return False
+        agreed[name] = expected
+    return True
+
+
+def _instance_equals(instance: Domain, expected: dict[str, Any]) -> bool:
+    if type(instance).state_dict is not Domain.state_dict:  # a domain with its own public view
+        return instance.state_dict() == expected
+    public = [(key, value) for key, value in vars(instance).items() if key[:1] != "_"]
+    if len(public) != len(expected):
+        return False
+    for key, value in public:
+        if key not in expected:
+            return False
+        other = expected[key]
+        if value != other and (type(value) in SCALARS or to_jsonable(value) != other):
+            return False
+    return True
 
 
 def summarise(verdicts: list[TurnVerdict]) -> CheckReport:

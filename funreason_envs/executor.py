@@ -17,9 +17,11 @@ from typing import Any
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
-from funreason_envs.jsonutil import copy_json, serialize_result
+from funreason_envs.jsonutil import SCALARS, copy_json, serialize_result
+from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
 from funreason_envs.records import Status
 from funreason_envs.specs import ToolSpec
+from funreason_envs.text_cache import TextCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,24 @@ class ToolResult:
         return {"role": "tool", "tool_call_id": self.call.id, "name": self.call.name, "content": self.content}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A call read from text, resolved and checked once, reused whenever the same text comes again.
+
+    Its argument values belong to the cache: each run gets its own copy (`plain`: every value is a
+    scalar, so a shallow copy is a full one)."""
+
+    call: ToolCall
+    route: tuple[int, ToolEntry] | None  # None: no such tool
+    problem: str | None  # why the arguments are refused, by this router's strictness
+    plain: bool
+
+
+# (route table, lenient, call text) -> the text's prepared calls; bounded like the parser's cache
+_PREPARED = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: it keys the prepared-call cache
 class _RouteTable:
     """Tool name -> (position of its class, entry), positional parameter names per tool, and the
     domain id of each position."""
@@ -121,7 +140,7 @@ class ToolRouter:
         self._build_routes()
 
     def _build_routes(self) -> None:
-        table = _route_table(tuple(type(instance) for instance in self.instances))
+        table = self._table = _route_table(tuple(type(instance) for instance in self.instances))
         self._entries = table.entries
         self.tool_name_tuple = table.tool_names  # shared by every router over the same classes
         self.domain_names = table.domain_names
@@ -169,6 +188,9 @@ class ToolRouter:
             position, entry = self._route(call, visible)
         except ToolCallError as exc:
             return ToolResult(call, f"Error: {exc}", "invalid")
+        return self._run(call, position, entry)
+
+    def _run(self, call: ToolCall, position: int, entry: ToolEntry) -> ToolResult:
         self._touched.add(position)
         try:
             value = entry.function(self.instances[position], **call.arguments)
@@ -188,4 +210,36 @@ class ToolRouter:
 
     def run(self, action: Any, visible: Set[str] | None = None) -> list[ToolResult]:
         """Parse and execute an action; a parse failure raises `CallParseError`."""
+        if type(action) is str:
+            return [self.execute_prepared(prepared, visible) for prepared in self.prepare(action)]
         return [self.execute(call, visible) for call in self.parse(action)]
+
+    def prepare(self, text: str) -> tuple[_Prepared, ...]:
+        """The calls a text holds, resolved and checked, remembered by text (rollouts and checks repeat
+        call strings); raises `CallParseError` as `parse` does (failures are not remembered)."""
+        key = (self._table, self.lenient, text)
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            prepared = tuple(self._prepare(call) for call in self.parse(text))
+            _PREPARED.put(key, prepared, len(text))
+        return prepared
+
+    def _prepare(self, call: ToolCall) -> _Prepared:
+        route = self._entries.get(call.name)
+        problem = None
+        if route is not None:
+            entry = route[1]
+            problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
+        plain = all(type(value) in SCALARS for value in call.arguments.values())
+        return _Prepared(call, route, problem, plain)
+
+    def execute_prepared(self, prepared: _Prepared, visible: Set[str] | None = None) -> ToolResult:
+        """`execute` of a prepared call, on a fresh copy of its arguments."""
+        cached = prepared.call
+        arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
+        call = ToolCall(cached.name, arguments, cached.id)
+        route = prepared.route
+        hidden = visible is not None and call.name not in visible
+        if route is None or prepared.problem is not None or hidden:
+            return self.execute(call, visible)  # refused: the slow path words the reason
+        return self._run(call, *route)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +93,34 @@ def serialize_result(value: Any) -> str:
         return value.json_text
     if kind is dict:
         try:
-            return json.dumps(value)
+            return "".join(_encode_dict(value, 0))
         except (TypeError, ValueError):
             return str(value)
+        except RecursionError:  # nested too deeply, or circular: `json.dumps` says which, as BFCL sees it
+            try:
+                return json.dumps(value)
+            except (TypeError, ValueError):
+                return str(value)
     return str(value)
+
+
+def dumps_unicode(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, with its encoder built once (OpenAI call arguments)."""
+    try:
+        return "".join(_encode_unicode(value, 0))
+    except RecursionError:  # nested too deeply, or circular: `json.dumps` says which
+        return json.dumps(value, ensure_ascii=False)
+
+
+# `json.dumps` builds its C encoder on every call; these are built once, set as `json.dumps` sets them
+# except for the circular-reference check (its memo would be shared between threads), whose absence
+# turns a circular value into a `RecursionError`, handled by their callers.
+_encode_dict = c_make_encoder(
+    None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+)
+_encode_unicode = c_make_encoder(
+    None, json.JSONEncoder().default, encode_basestring, None, ": ", ", ", False, False, True
+)
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
@@ -134,7 +159,7 @@ def clean_text(text: str) -> str:
 def scrub_surrogates(value: Any) -> Any:
     """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
     recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
-    if not _holds_surrogate(value):
+    if _surely_clean(value) or not _holds_surrogate(value):
         return value
     holder: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
@@ -156,6 +181,22 @@ def scrub_surrogates(value: Any) -> Any:
         else:
             target[key] = item
     return holder[0]
+
+
+def _surely_clean(value: Any) -> bool:
+    """True when `value` is JSON data whose every string (keys included) encodes as UTF-8, decided by
+    rendering it once in C; False means "walk it" (a surrogate, or data JSON cannot render)."""
+    try:
+        text = "".join(_encode_unicode(value, 0))
+    except (TypeError, ValueError, RecursionError):
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _holds_surrogate(value: Any) -> bool:

@@ -13,8 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from funreason_envs.agents.parsing import THINK_CLOSE, THINK_OPEN, parse_model_text, split_reasoning
+from funreason_envs.agents.parsing import (
+    THINK_CLOSE,
+    THINK_OPEN,
+    ParsedText,
+    parse_model_text,
+    split_reasoning,
+)
 from funreason_envs.calls import ParameterOrder
+from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
+from funreason_envs.text_cache import TextCache
+
+_PLAIN_REPLIES = TextCache(MAX_CACHE_CHARS // 4, MAX_CACHED_TEXT_CHARS)  # text -> its ParsedText
 
 
 def normalize_reply(action: Any, parameter_order: ParameterOrder) -> tuple[Any, str | None]:
@@ -33,11 +43,22 @@ def normalize_reply(action: Any, parameter_order: ParameterOrder) -> tuple[Any, 
     if action.get("tool_calls"):
         reasoning, rest = split_reasoning(text)
         return _message(action, rest.strip() or None, reasoning, action["tool_calls"]), None
-    parsed = parse_model_text(text, parameter_order)
+    parsed = _parse_reply(text, parameter_order)
     calls = [{"name": call.name, "arguments": call.arguments} for call in parsed.calls]
     return _message(
         action, parsed.content or ("" if not calls else None), parsed.reasoning, calls
     ), parsed.error
+
+
+def _parse_reply(text: str, parameter_order: ParameterOrder) -> ParsedText:
+    """`parse_model_text`, remembering the replies that hold no calls and no error: the same few texts
+    close turns again and again, and what they give does not depend on the parameter order."""
+    parsed = _PLAIN_REPLIES.get(text)
+    if parsed is None:
+        parsed = parse_model_text(text, parameter_order)
+        if not parsed.calls and parsed.error is None:
+            _PLAIN_REPLIES.put(text, parsed, len(text))
+    return parsed
 
 
 def message_text(content: Any) -> str | None:

@@ -138,11 +138,19 @@ class Session:
         """Parse and run an action. A model's text is data: one that cannot be read is recorded as a
         single "invalid" result of `unreadable` (default: a nameless call) carrying the problem, as an
         undecodable call string is in BFCL."""
+        router = self.router
         try:
-            calls = self.parse(action)
+            if type(action) is not str:
+                calls = self.parse(action)
+            else:  # call text: read, resolved and checked once per distinct text
+                prepared = router.prepare(action)
         except Exception as exc:  # any failure to read is the action's fault, never the caller's
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
-        return self.execute(calls, visible)
+        if type(action) is not str:
+            return self.execute(calls, visible)
+        results = [router.execute_prepared(call, visible) for call in prepared]
+        self.results.extend(results)
+        return results
 
     # -- turns -------------------------------------------------------------------------------------
 
@@ -150,12 +158,16 @@ class Session:
         """The results recorded since the last closed turn."""
         return self.results[self._turn_start :]
 
-    def end_turn(self, made_calls: bool | None = None) -> TurnOutcome:
+    def end_turn(
+        self, made_calls: bool | None = None, *, state: dict[str, dict[str, Any]] | None = None
+    ) -> TurnOutcome:
         """Close the current turn: its result strings, the state now, and whether it made calls
-        (by default: whether any result was recorded in it)."""
+        (by default: whether any result was recorded in it). `state`: the public state now, when the
+        caller knows it (compared equal to a record), recorded as given instead of taken again."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        state = self._kept_state() if self.reuse_states else self.state()
+        if state is None:
+            state = self._kept_state() if self.reuse_states else self.state()
         outcome = TurnOutcome(results, state, acted)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)

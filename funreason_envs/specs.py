@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from funreason_envs.errors import SpecError
 from funreason_envs.frozen import freeze
+from funreason_envs.jsonutil import SCALARS
 from funreason_envs.schema import Checker, UnsupportedSchemaError, compile_schema
 
 SPEC_PACKAGE = "funreason_envs.api_specs"
@@ -185,10 +186,11 @@ def _to_bfcl_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _copy_json(value: Any) -> Any:
+    # plain dicts and lists all the way down (read-only views too); scalars are shared, not visited
     if isinstance(value, dict):
-        return {key: _copy_json(item) for key, item in value.items()}
+        return {key: item if type(item) in SCALARS else _copy_json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_copy_json(item) for item in value]
+        return [item if type(item) in SCALARS else _copy_json(item) for item in value]
     return value
 
 

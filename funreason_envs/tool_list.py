@@ -34,12 +34,26 @@ class ToolList(FrozenList):
 
 
 def tool_list(specs: Sequence[ToolSpec]) -> ToolList:
-    """The `ToolList` of `specs`, pickled by reference when every tool is packaged."""
+    """The `ToolList` of `specs`, pickled by reference when every tool is packaged; the same read-only
+    object for the same specs while it is among the last `KEPT_LISTS` asked for (an env resets to
+    the same few tool sets again and again)."""
     from funreason_envs.domains.registry import builtin_entries
 
+    key = tuple(map(id, specs))  # the specs are kept with the list, so their ids stay theirs
+    kept = _kept_lists.get(key)
+    if kept is not None:
+        return kept[1]
     packaged = builtin_entries()
     refs = tuple((spec.domain, spec.name) for spec in specs)
-    return ToolList(specs, refs if all(domain in packaged for domain, _ in refs) else None)
+    made = ToolList(specs, refs if all(domain in packaged for domain, _ in refs) else None)
+    if len(_kept_lists) >= KEPT_LISTS:
+        _kept_lists.pop(next(iter(_kept_lists)), None)
+    _kept_lists[key] = (tuple(specs), made)
+    return made
+
+
+KEPT_LISTS = 256
+_kept_lists: dict[tuple[int, ...], tuple[tuple[ToolSpec, ...], ToolList]] = {}
 
 
 @cache

@@ -8,6 +8,7 @@ from `Domain`. The method table and the argument checkers are built once per cla
 from __future__ import annotations
 
 import inspect
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -113,9 +114,38 @@ class Domain:
         return sorted(set(names))
 
 
+SEED_TYPES = frozenset({type(None), int, float, str, bytes, bytearray})
+
+
+class SeededRandom:
+    """A domain attribute holding a `random.Random` seeded from the instance's seed attribute, built on
+    first use (seeding costs more than building most instances, and most episodes never draw). `load`
+    calls `reseed`, so a reloaded instance draws from the start of its new seed's stream."""
+
+    def __init__(self, seed_attribute: str) -> None:
+        self.seed_attribute = seed_attribute
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        if instance is None:
+            return self
+        rng = random.Random(getattr(instance, self.seed_attribute))
+        vars(instance)[self.name] = rng  # later reads find it in the instance
+        return rng
+
+    def reseed(self, instance: object, seed: Any) -> None:
+        if type(seed) not in SEED_TYPES:
+            random.Random(seed)  # a seed `random` refuses fails here, at load, as it did when built eagerly
+        vars(instance).pop(self.name, None)
+        setattr(instance, self.seed_attribute, seed)
+
+
 def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
     """A config entry copied so the caller's data is never aliased, or a copy of the default."""
-    return copy_json(config.get(key, default))
+    value = config.get(key, default)
+    return value if type(value) in SCALARS else copy_json(value)
 
 
 @cache

@@ -8,11 +8,10 @@ still advances the user counter. Message ids come from a private RNG seeded by t
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from typing import Any
 
-from funreason_envs.domains.base import Domain, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value
 from funreason_envs.errors import ConfigError
 from funreason_envs.limits import MAX_MESSAGES
 
@@ -47,6 +46,8 @@ def _unpack(entry: Mapping[str, Any]) -> tuple[str, Any]:
 class Messaging(Domain):
     """A messaging workspace: users by name and id, one shared inbox, and who is logged in."""
 
+    _rng = SeededRandom("_rng_seed")
+
     generated_ids: set[int]
     user_count: int
     user_map: dict[str, str]
@@ -55,7 +56,7 @@ class Messaging(Domain):
     current_user: str | None
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
-        self._rng = random.Random(config.get("random_seed", DEFAULT_RANDOM_SEED))
+        type(self)._rng.reseed(self, config.get("random_seed", DEFAULT_RANDOM_SEED))
         # A set in bfcl-eval; JSON configs can only spell it as a list.
         self.generated_ids = set(config.get("generated_ids", ()))
         self.user_count = config_value(config, "user_count", DEFAULT_STATE["user_count"])

@@ -16,7 +16,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value
 from funreason_envs.domains.filler import filler_symbols, filler_text
 from funreason_envs.jsonutil import prerendered
 
@@ -199,6 +199,8 @@ def _long_order_sections() -> tuple[tuple[str, tuple[str, ...]], ...]:
 class Trading(Domain):
     """A stock-trading account: market data, orders, a watchlist and deposits/withdrawals."""
 
+    _random = SeededRandom("_random_seed")
+
     orders: dict[Any, Any]
     account_info: dict[str, Any]
     authenticated: bool
@@ -222,7 +224,7 @@ class Trading(Domain):
             config, "transaction_history", DEFAULT_STATE["transaction_history"]
         )
         self.long_context = long_context
-        self._random = random.Random(config.get("random_seed", DEFAULT_RANDOM_SEED))
+        type(self)._random.reseed(self, config.get("random_seed", DEFAULT_RANDOM_SEED))
 
     # -- state probes for the Environment-API graph ------------------------------------------------
 

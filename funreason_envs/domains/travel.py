@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from funreason_envs.domains.base import Domain, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value
 from funreason_envs.domains.filler import filler_names
 from funreason_envs.jsonutil import copy_json
 
@@ -192,6 +192,8 @@ def _add_missing(target: dict[str, Record], extra: Mapping[str, Record]) -> None
 class Travel(Domain):
     """A travel-booking account: a token from `authenticate_travel` unlocks cards, bookings and insurance."""
 
+    _random = SeededRandom("_random_seed")
+
     credit_card_list: dict[str, Record]
     booking_record: dict[str, Record]
     access_token: str | None
@@ -204,7 +206,7 @@ class Travel(Domain):
     long_context: bool
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
-        self._random = random.Random(config.get("random_seed", DEFAULT_SEED))
+        type(self)._random.reseed(self, config.get("random_seed", DEFAULT_SEED))
         self.credit_card_list = config_value(config, "credit_card_list", {})
         self.booking_record = config_value(config, "booking_record", {})
         self.access_token = config_value(config, "access_token", None)

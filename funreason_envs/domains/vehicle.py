@@ -13,7 +13,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from funreason_envs.domains.base import Domain, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value
 from funreason_envs.domains.filler import filler_text
 from funreason_envs.jsonutil import copy_json
 
@@ -142,6 +142,8 @@ LONG_CONTEXT_WEATHER = _weather_history(15, seed=34)
 class Vehicle(Domain):
     """A car whose controls must be used in a sensible order (lock doors, press the brake, start)."""
 
+    _random = SeededRandom("_random_seed")
+
     fuelLevel: float
     batteryVoltage: float
     engine_state: str
@@ -164,7 +166,7 @@ class Vehicle(Domain):
     long_context: bool
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
-        self._random = random.Random(config.get("random_seed", DEFAULT_SEED))
+        type(self)._random.reseed(self, config.get("random_seed", DEFAULT_SEED))
         for attribute, default in DEFAULT_STATE.items():
             key = CONFIG_KEY_RENAMES.get(attribute, attribute)
             setattr(self, attribute, config_value(config, key, default))
