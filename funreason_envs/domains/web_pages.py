@@ -215,7 +215,8 @@ class _Writer:
         facts = company.facts
         return [
             [
-                f"{company.name} is {indefinite(facts['industry'])} company founded in {facts['founded']} by ",
+                f"{company.name} is {indefinite(facts['industry'])} company "
+                f"founded in {facts['founded']} by ",
                 self.ref(self.linked(company, "founder")),
                 ". It is headquartered in ",
                 self.ref(self.linked(company, "headquarters")),
