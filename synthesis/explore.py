@@ -27,7 +27,7 @@ from funreason_envs.synthesis.sandbox import Sandbox
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import Step, StepLog
 
-EXPLORE_TRIES = 8
+EXPLORE_TRIES = 14
 CALL_TRIES = 3
 CONTINUITY_REDRAWS = 16
 
@@ -160,10 +160,11 @@ class Explorer:
             drawn = self.arguments.draw(tool, self.log.pool, used)
             if drawn is None:
                 break
-            problem = self._senseless(tool, drawn) or ""
+            problem = (self.settings.coherent and self._senseless(tool, drawn)) or ""
             if problem:
                 continue
-            before, contents = self.sandbox.checkpoint(), self.sandbox.contents() if goal else None
+            watch = goal and self.settings.coherent
+            before, contents = self.sandbox.checkpoint(), self.sandbox.contents() if watch else None
             result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments))
             problem = self._result_problem(tool, result, contents)
             if result.ok and problem:
@@ -193,7 +194,10 @@ class Explorer:
     def _result_problem(self, tool: ToolSpec, result: ToolResult, contents: Any) -> str | None:
         """What is wrong with a call that ran: it failed; or, for a goal (`contents` before it given),
         it changed nothing or repeats the result of the same look-up in an earlier turn."""
-        if not result.ok or result_failed(result.content, tool.name, changes_state=tool.mutates_state):
+        if not result.ok or (
+            self.settings.coherent
+            and result_failed(result.content, tool.name, changes_state=tool.mutates_state)
+        ):
             return result.content[:120]
         if contents is None:
             return None
@@ -210,7 +214,9 @@ class Explorer:
 
     def _check_turn(self, turn: int, steps: list[Step]) -> None:
         """Raise `DeadEnd` when the turn so far undoes its own action or the previous turn's goals, or
-        joins domains that no data flow links."""
+        joins domains that no data flow links (only with `Settings.coherent`)."""
+        if not self.settings.coherent:
+            return
         calls: list[Call] = [(step.name, step.call.arguments) for step in steps]
         if undo_pairs(calls):
             raise DeadEnd("the turn undoes its own action")
