@@ -8,15 +8,26 @@ sample with any problem and the run report counts rejections per rule (`AUDIT_RU
 from __future__ import annotations
 
 import json
-import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from funreason_envs.synthesis.coherence import (
+    VOLUME_WORDS,
+    declared_unit,
+    leaves,
+    normal,
+    prints,
+    produced_unit,
+    state_problem,
+    thin_flow,
+    undo_pairs,
+)
 from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.record import Sample, TurnRecord
+from funreason_envs.synthesis.sandbox import contents
 
 Call = tuple[str, dict[str, Any]]
 ACTING_KINDS = ("normal", "clarification", "held_out_reveal")
@@ -26,30 +37,6 @@ FAILURE_WORDS = re.compile(
     r"already|not go through",
     re.IGNORECASE,
 )
-# Inverse tool pairs: the second undoes the first when both act on the same object.
-INVERSE_TOOLS = {
-    ("follow_user", "unfollow_user"),
-    ("send_message", "delete_message"),
-    ("book_flight", "cancel_booking"),
-    ("purchase_insurance", "cancel_booking"),  # insuring a booking, then cancelling it
-    ("place_order", "cancel_order"),
-    ("create_ticket", "close_ticket"),
-    ("add_to_watchlist", "remove_stock_from_watchlist"),
-    ("fund_account", "withdraw_funds"),
-    ("mkdir", "rmdir"),
-    ("touch", "rm"),
-    ("mkdir", "rm"),
-    ("pressBrakePedal", "releaseBrakePedal"),
-}
-# Pairs where the second call's object is the one the first call produced (an id it returned).
-PRODUCES_OBJECT = {
-    ("book_flight", "cancel_booking"),
-    ("place_order", "cancel_order"),
-    ("create_ticket", "close_ticket"),
-}
-# State-changing tools that only print when this argument is left out.
-PRINT_MODES = {"echo": "file_name"}
-OPPOSITE_VALUES = [{"on", "off"}, {"engage", "release"}, {"start", "stop"}, {"buy", "sell"}, {True, False}]
 CURRENCY_WORDS = {
     "USD": r"US dollars?|USD|\$",
     "EUR": r"euros?|EUR|€",
@@ -62,7 +49,6 @@ CURRENCY_WORDS = {
     "AUD": r"Australian dollars?|AUD",
 }
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-VOLUME_WORDS = {"gallon": r"gallons?", "liter": r"lit(?:er|re)s?"}
 PRINT_WORDS = re.compile(r"\b(print|show|display|tell me|let me see|read out)\b", re.IGNORECASE)
 WRITE_WORDS = re.compile(r"\b(write|save|put|store|record|into|in the file|to the file)\b", re.IGNORECASE)
 
@@ -86,20 +72,6 @@ def changes_state(tool: str, domains: tuple[str, ...]) -> bool:
     """Whether `tool` (of one of `domains`) changes state; unknown tools are assumed to."""
     spec = _tool_specs(domains).get(tool)
     return spec is None or bool(spec.mutates_state)
-
-
-def undo_pairs(calls: list[Call]) -> list[tuple[int, int]]:
-    """(first, later) index pairs where the later call undoes the first on the same object."""
-    pairs = []
-    for first, (name, arguments) in enumerate(calls):
-        for later in range(first + 1, len(calls)):
-            other, other_arguments = calls[later]
-            if (
-                (name, other) in INVERSE_TOOLS
-                and ((name, other) in PRODUCES_OBJECT or _same_object(arguments, other_arguments))
-            ) or (name == other and _opposite(arguments, other_arguments)):
-                pairs.append((first, later))
-    return pairs
 
 
 def failed_call(evidence: Evidence) -> list[str]:
@@ -167,6 +139,73 @@ def unrelated_goals(evidence: Evidence) -> list[str]:
     return problems
 
 
+def undo_previous_turn(evidence: Evidence) -> list[str]:
+    """A turn must not take back what the previous acting turn asked for (unfollow whom it followed,
+    unlock what it locked) unless the user says why."""
+    problems = []
+    goals: list[Call] = []  # the previous acting turn's goal calls
+    for turn in evidence.acting():
+        calls = evidence.calls(turn.index)
+        if not calls:
+            continue
+        if not turn.stated_reason:
+            for first, later in undo_pairs(goals + calls):
+                if first < len(goals) <= later:
+                    problems.append(
+                        f"turn {turn.index}: {calls[later - len(goals)][0]} undoes the previous turn's "
+                        f"{goals[first][0]}"
+                    )
+        goals = [calls[index] for index in _goal_indices(turn, len(calls), len(calls))]
+    return problems
+
+
+def thin_flows(evidence: Evidence) -> list[str]:
+    """A text about one domain's own matters (a support request about a booking) is not filled with
+    another domain's result (a stock alert): goals joined by such a flow do not belong together."""
+    from funreason_envs.synthesis.kits import kit_for
+
+    problems = []
+    domains = _tool_domains(tuple(evidence.sample.domains))
+    truth = evidence.sample.task.ground_truth
+    for turn in evidence.acting():
+        if turn.stated_reason:
+            continue
+        for flow in turn.flows:
+            target = truth[turn.index][flow.target_call].name
+            source = truth[flow.source_turn][flow.source_call].name
+            domain, source_domain = domains.get(target, ""), domains.get(source, "")
+            if domain and thin_flow(target, flow.argument, domain, source_domain, kit_for(domain)):
+                problems.append(
+                    f"turn {turn.index}: {target}.{flow.argument} is filled with {source}'s output"
+                )
+    return problems
+
+
+def senseless_call(evidence: Evidence) -> list[str]:
+    """Calls a user would not ask for on the state they meet: logging in again, acting on a closed
+    ticket or reopening a resolved one, following or mentioning oneself (the kits' `senseless`)."""
+    from funreason_envs.session import Session
+    from funreason_envs.synthesis.kits import kit_for
+
+    task = evidence.sample.task
+    domains = _tool_domains(tuple(evidence.sample.domains))
+    session = Session.for_task(task, lenient=True)
+    problems = []
+    called: set[str] = set()
+    for turn in range(len(task.turns)):
+        for call in task.turn_calls(turn):
+            domain = domains.get(call.name)
+            instance = next((i for i in session.instances if type(i).name == domain), None)
+            if domain and instance is not None:
+                problem = state_problem(call.name, dict(call.arguments), instance, kit_for(domain), called)
+                if problem:
+                    problems.append(f"turn {turn}: {problem}")
+            session.execute([call])
+            called.add(call.name)
+        session.end_turn()
+    return problems
+
+
 def unit_mismatch(evidence: Evidence) -> list[str]:
     """An amount goes in the unit its parameter's spec declares (a limit in USD gets US dollars)."""
     problems = []
@@ -177,13 +216,13 @@ def unit_mismatch(evidence: Evidence) -> list[str]:
         for index, (name, arguments) in enumerate(evidence.calls(turn.index)):
             properties = specs[name].parameters.get("properties", {}) if name in specs else {}
             for param, value in arguments.items():
-                unit = _declared_unit(properties.get(param, {}).get("description", ""))
+                unit = declared_unit(properties.get(param, {}).get("description", ""))
                 if unit is None or isinstance(value, bool) or not isinstance(value, (int, float)):
                     continue
                 flow = flows.get((index, param))
                 if flow is not None:
                     source = truth[flow.source_turn][flow.source_call]
-                    produced = _produced_unit(source.name, source.arguments)
+                    produced = produced_unit(source.name, source.arguments)
                     if produced is not None and produced != unit:
                         problems.append(
                             f"turn {turn.index}: {name}.{param} is in {unit}; {source.name} gave {produced}"
@@ -211,10 +250,10 @@ def clarification_words(evidence: Evidence) -> list[str]:
                     problems.append(
                         f"turn {turn.index}: the user says the parameter name {param!r} of {name}"
                     )
-        leaves = [v for _, arguments in calls for v in _leaves(arguments)]
-        used = {_normal(v) for v in leaves}
+        given = [v for _, arguments in calls for v in leaves(arguments)]
+        used = {normal(v) for v in given}
         # digit runs inside string values: "December 24th 2026" gives 24 and 2026 of '2026-12-24'
-        used |= {_normal(float(d)) for v in leaves if isinstance(v, str) for d in re.findall(r"\d+", v)}
+        used |= {normal(float(d)) for v in given if isinstance(v, str) for d in re.findall(r"\d+", v)}
         for value in _spoken_values(text):
             if value not in used:
                 problems.append(f"turn {turn.index}: the clarification gives {value!r}, which no call uses")
@@ -274,18 +313,13 @@ def no_effect(evidence: Evidence) -> list[str]:
         for turn in evidence.acting()
         for index in _goal_indices(turn, len(evidence.calls(turn.index)), len(evidence.results[turn.index]))
         if changes_state(name := evidence.calls(turn.index)[index][0], domains)
-        and not _prints(name, evidence.calls(turn.index)[index][1])
+        and not prints(name, evidence.calls(turn.index)[index][1])
         and not result_failed(evidence.results[turn.index][index], changes_state=True)
     }
     return [
         f"turn {turn}: {goals[(turn, index)]} changes nothing"
         for turn, index in sorted(_no_ops(evidence, set(goals)))
     ]
-
-
-def _prints(tool: str, arguments: dict[str, Any]) -> bool:
-    """A state-changing tool used in its printing mode (echo without a file writes to the terminal)."""
-    return tool in PRINT_MODES and not arguments.get(PRINT_MODES[tool])
 
 
 def _goal_indices(turn: TurnRecord, calls: int, results: int) -> list[int]:
@@ -305,35 +339,12 @@ def _no_ops(evidence: Evidence, keys: set[tuple[int, int]]) -> set[tuple[int, in
     found = set()
     for turn in range(len(task.turns)):
         for index, call in enumerate(task.turn_calls(turn)):
-            before = _contents(session.instances) if (turn, index) in keys else None  # private state too
+            before = contents(session.instances) if (turn, index) in keys else None  # private state too
             session.execute([call])
-            if before is not None and _contents(session.instances) == before:
+            if before is not None and contents(session.instances) == before:
                 found.add((turn, index))
         session.end_turn()
     return found
-
-
-def _contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
-    """A value's contents as plain data, private attributes included; sets sorted, so two equal states
-    compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
-    process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    if id(value) in seen:
-        return "<enclosing>"
-    inner = seen | {id(value)}
-    if isinstance(value, random.Random):
-        return value.getstate()
-    if isinstance(value, dict):
-        return sorted(((repr(key), _contents(item, inner)) for key, item in value.items()), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_contents(item, inner) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((_contents(item, inner) for item in value), key=repr)
-    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
-    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
-    fields.update(getattr(value, "__dict__", {}))
-    return (type(value).__name__, _contents(fields, inner)) if fields else repr(value)
 
 
 AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {
@@ -345,6 +356,9 @@ AUDIT_RULES: dict[str, Callable[[Evidence], list[str]]] = {
     "tool_semantics": tool_semantics,
     "repeated_call": repeated_call,
     "no_effect": no_effect,
+    "senseless_call": senseless_call,
+    "thin_flow": thin_flows,
+    "undo_previous_turn": undo_previous_turn,
 }
 
 
@@ -407,48 +421,12 @@ def _call_key(name: str, arguments: dict[str, Any]) -> str:
     return f"{name} {json.dumps(arguments, sort_keys=True, default=str)}"
 
 
-def _same_object(first: dict[str, Any], second: dict[str, Any]) -> bool:
-    if not first or not second:
-        return not first and not second
-    values = {_normal(v) for v in _leaves(first) if not isinstance(v, bool)}
-    return any(_normal(v) in values for v in _leaves(second) if not isinstance(v, bool))
-
-
-def _opposite(first: dict[str, Any], second: dict[str, Any]) -> bool:
-    """Same arguments except one whose two values are opposites (on/off, engage/release, Buy/Sell...)."""
-    if first.keys() != second.keys():
-        return False
-    differing = [key for key in first if first[key] != second[key]]
-    if len(differing) != 1:
-        return False
-    pair = {_lower(first[differing[0]]), _lower(second[differing[0]])}
-    return pair in OPPOSITE_VALUES
-
-
-def _lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
-
-
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in _leaves(item)]
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in _leaves(item)]
-    return [value]
-
-
-def _normal(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return str(value).strip().lower()
-
-
 def _spoken_values(text: str) -> list[str]:
     """Values a clarification states: quoted strings and numbers (normalised)."""
     quoted = re.findall(r"(?<!\w)'([^']+)'(?!\w)|\"([^\"]+)\"", text)
-    values = [_normal(a or b) for a, b in quoted]
+    values = [normal(a or b) for a, b in quoted]
     bare = re.sub(r"(?<!\w)'[^']*'(?!\w)|\"[^\"]*\"", " ", text)
-    values += [_normal(float(n.replace(",", ""))) for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", bare)]
+    values += [normal(float(n.replace(",", ""))) for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", bare)]
     return values
 
 
@@ -459,27 +437,6 @@ def _identifier_like(param: str) -> bool:
 
 def _words(param: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower()
-
-
-def _declared_unit(description: str) -> str | None:
-    if re.search(r"\bUSD\b|US dollars?", description):
-        return "USD"
-    for unit, pattern in VOLUME_WORDS.items():
-        if re.search(rf"\b{pattern}\b", description, re.IGNORECASE):
-            return unit
-    return None
-
-
-def _produced_unit(tool: str, arguments: dict[str, Any]) -> str | None:
-    """The unit of a value a call returns, when the call is a conversion."""
-    if "target_currency" in arguments:
-        return str(arguments["target_currency"]).upper()
-    match = re.search(r"_to_(\w+)$", tool)
-    if match:
-        for unit, pattern in VOLUME_WORDS.items():
-            if re.fullmatch(pattern, match.group(1)):
-                return unit
-    return None
 
 
 def _stated_unit(text: str, value: float) -> str | None:

@@ -3,6 +3,9 @@
 Every call runs in the sandbox with arguments drawn from the live state and earlier results. A failed
 walk is undone and retried with other goals; a failed second goal leaves the turn with its first.
 Calls the goals do not need are pruned once the replay without them shows nothing changes.
+What the label audit would reject is avoided here (coherence.py): a call a user would not make, a
+goal that fails, changes nothing or repeats a look-up, a turn that undoes itself or the previous turn,
+and goals from domains nothing links.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from funreason_envs.graph import ApiGraph, Situation, WalkSampler
 from funreason_envs.graph.walk import WalkError
 from funreason_envs.specs import ToolSpec
 from funreason_envs.synthesis.arguments import ArgumentSampler, Drawn
+from funreason_envs.synthesis.coherence import Call, Fed, fed_problem, state_problem, undo_pairs
 from funreason_envs.synthesis.goals import DeadEnd, GoalChooser, belongs
+from funreason_envs.synthesis.outcomes import result_failed
 from funreason_envs.synthesis.sandbox import Sandbox
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import Step, StepLog
 
-EXPLORE_TRIES = 6
+EXPLORE_TRIES = 14
 CALL_TRIES = 3
-CONTINUITY_REDRAWS = 8
+CONTINUITY_REDRAWS = 16
 
 
 class Explorer:
@@ -48,6 +53,7 @@ class Explorer:
         self.settings = settings
         self.rng = rng
         self.situation = Situation.observe(sandbox.instances)
+        self._previous_goals: list[Call] = []  # the last turn's goal calls, which a turn must not undo
 
     def explore(self, turn: int) -> tuple[list[Step], tuple[int, ...]]:
         """The steps of `turn` and the indices of its goal steps; the sandbox's turn starts here."""
@@ -55,7 +61,7 @@ class Explorer:
         problems = []
         failed: set[str] = set()  # goals that failed this turn are not drawn again
         redraws = 0
-        for _ in range(EXPLORE_TRIES + CONTINUITY_REDRAWS):
+        while len(problems) < EXPLORE_TRIES:  # failed walks and continuity redraws are counted apart
             situation = Situation.observe(
                 self.sandbox.instances, Situation(resources=self.situation.resources)
             )
@@ -70,6 +76,7 @@ class Explorer:
             try:
                 target = self.goals.choose(turn, steps, failed)
                 situation = self._walk(turn, target, steps, used, situation)
+                self._check_turn(turn, steps)
             except (WalkError, DeadEnd) as exc:
                 problems.append(f"{target}: {exc}")
                 failed.add(target)
@@ -85,6 +92,7 @@ class Explorer:
                 continue
             self.situation = situation
             self.goals.reached(steps[index] for index in goals)
+            self._previous_goals = [(steps[index].name, steps[index].call.arguments) for index in goals]
             return steps, tuple(goals)
         raise SampleRejected("phase1_no_walk", "; ".join(problems[-3:]))
 
@@ -104,6 +112,7 @@ class Explorer:
             after = self._walk(turn, second, steps, used, situation)
             if not belongs(steps, kept, turn):
                 raise DeadEnd(f"{second} is unrelated to the turn's first goal")
+            self._check_turn(turn, steps)
         except (WalkError, DeadEnd):
             self.sandbox.restore(checkpoint)
             for step in steps[kept:]:
@@ -134,7 +143,7 @@ class Explorer:
         while len(steps) < budget:
             name = sampler.choose(target, situation, wanted=wanted, hopeful=True)
             tool = self.graph.tool(name)
-            drawn, result = self._call(tool, used)
+            drawn, result = self._call(tool, used, goal=name == target)
             step = Step(turn, len(steps), tool, result.call, result, drawn.sources)
             steps.append(step)
             self.log.add(step)
@@ -143,20 +152,85 @@ class Explorer:
                 return situation
         raise DeadEnd(f"{target} not reached in {self.settings.max_calls_per_turn} calls")
 
-    def _call(self, tool: ToolSpec, used: set[Any]) -> tuple[Drawn, ToolResult]:
-        """Execute `tool` with drawn arguments; a failed call is undone and redrawn a few times."""
+    def _call(self, tool: ToolSpec, used: set[Any], goal: bool = False) -> tuple[Drawn, ToolResult]:
+        """Execute `tool` with drawn arguments a user would ask for; a failed call (an error or a false
+        status), a goal that changes nothing or repeats an earlier look-up, is undone and redrawn."""
         problem = "no arguments"
         for _ in range(CALL_TRIES):
             drawn = self.arguments.draw(tool, self.log.pool, used)
             if drawn is None:
                 break
+            problem = (self.settings.coherent and self._senseless(tool, drawn)) or ""
+            if problem:
+                continue
+            watch = goal and self.settings.coherent
+            before, contents = self.sandbox.checkpoint(), self.sandbox.contents() if watch else None
             result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments))
-            if result.ok:
-                used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
-                self.arguments.said(drawn)
-                return drawn, result
-            problem = result.content[:120]
+            problem = self._result_problem(tool, result, contents)
+            if result.ok and problem:
+                self.sandbox.restore(before)
+            if problem:
+                continue
+            used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
+            self.arguments.said(drawn)
+            return drawn, result
         raise DeadEnd(f"{tool.name}: {problem}")
+
+    def _senseless(self, tool: ToolSpec, drawn: Drawn) -> str | None:
+        """Why a user would not ask for this call (coherence.py), before it runs."""
+        domain = tool.domain or ""
+        kit = self.goals.kits.get(domain)
+        fed = {}
+        for param, source in drawn.sources.items():
+            producer = self.log.steps.get((source.turn, source.index))
+            if producer is not None:
+                fed[param] = Fed(producer.name, dict(producer.call.arguments), producer.spec.domain or "")
+        called = {step.name for step in self.log.steps.values()}
+        instance = self.sandbox.by_id.get(domain)
+        return fed_problem(tool.name, domain, drawn.arguments, fed, kit) or (
+            state_problem(tool.name, drawn.arguments, instance, kit, called) if instance is not None else None
+        )
+
+    def _result_problem(self, tool: ToolSpec, result: ToolResult, contents: Any) -> str | None:
+        """What is wrong with a call that ran: it failed; or, for a goal (`contents` before it given),
+        it changed nothing or repeats the result of the same look-up in an earlier turn."""
+        if not result.ok or (
+            self.settings.coherent
+            and result_failed(result.content, tool.name, changes_state=tool.mutates_state)
+        ):
+            return result.content[:120]
+        if contents is None:
+            return None
+        if tool.mutates_state and self.sandbox.contents() == contents:
+            return "changes nothing"
+        if not tool.mutates_state and any(
+            step.name == tool.name
+            and step.call.arguments == result.call.arguments
+            and step.result.content == result.content
+            for step in self.log.steps.values()
+        ):
+            return "repeats an earlier look-up"
+        return None
+
+    def _check_turn(self, turn: int, steps: list[Step]) -> None:
+        """Raise `DeadEnd` when the turn so far undoes its own action or the previous turn's goals, or
+        joins domains that no data flow links (only with `Settings.coherent`)."""
+        if not self.settings.coherent:
+            return
+        calls: list[Call] = [(step.name, step.call.arguments) for step in steps]
+        if undo_pairs(calls):
+            raise DeadEnd("the turn undoes its own action")
+        previous = self._previous_goals
+        if any(first < len(previous) <= later for first, later in undo_pairs(previous + calls)):
+            raise DeadEnd("the turn undoes the previous turn")
+        part = {step.index: step.spec.domain for step in steps}
+        for step in steps:
+            for source in step.sources.values():
+                if source.turn == turn and source.index in part:
+                    joined, into = part[source.index], part[step.index]
+                    part = {index: into if domain == joined else domain for index, domain in part.items()}
+        if len(set(part.values())) > 1:
+            raise DeadEnd("goals from domains no data flow links")
 
     def _prune(self, steps: list[Step], goals: list[int]) -> tuple[list[Step], list[int]]:
         """Drop calls the goals do not need: a call that feeds nothing, changes no public state, and

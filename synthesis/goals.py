@@ -2,8 +2,9 @@
 
 Favoured: tools with more needs, tools not targeted yet, tools that can take a value an earlier
 result produced (a data flow the user can point at; more so from an earlier turn, so later turns
-build on earlier ones). Never: a goal that undoes another of the turn or the previous turn's, or a
-login already done in an earlier turn.
+build on earlier ones), tools whose result a later turn can point at. Never: a goal that undoes
+another of the turn or the previous turn's, or a login already done in an earlier turn. Goals that
+would not make sense once walked to are refused by the explorer (coherence.py).
 """
 
 from __future__ import annotations
@@ -13,24 +14,20 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from funreason_envs.graph import ApiGraph
+from funreason_envs.synthesis.coherence import INVERSE_TOOLS, LOGIN_WORDS
 from funreason_envs.synthesis.kits import DomainKit
 from funreason_envs.synthesis.trace import Step, StepLog
 
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
+PRODUCER_WEIGHT = 5  # how much more likely a goal is when later turns can point at what it returns
 # Goal pairs where the second takes back the first (within a turn, or in the very next turn).
-INVERSES = {
+INVERSES = {frozenset(pair) for pair in INVERSE_TOOLS} | {
     frozenset(pair)
     for pair in (
-        ("follow_user", "unfollow_user"), ("send_message", "delete_message"),
-        ("book_flight", "cancel_booking"),
-        ("place_order", "cancel_order"), ("add_to_watchlist", "remove_stock_from_watchlist"),
-        ("mkdir", "rmdir"), ("touch", "rm"), ("pressBrakePedal", "releaseBrakePedal"),
-        ("fund_account", "withdraw_funds"), ("trading_login", "trading_logout"), ("ticket_login", "logout"),
-        ("create_ticket", "close_ticket"), ("post_tweet", "retweet"),
+        ("trading_login", "trading_logout"), ("ticket_login", "logout"), ("post_tweet", "retweet"),
     )
 }  # fmt: skip
-LOGIN_WORDS = ("login", "authenticate")
 
 
 class DeadEnd(Exception):
@@ -74,10 +71,11 @@ class GoalChooser:
         earlier = self.log.pool.speakable(self.kits, before_turn=turn)
         weights = []
         for name in names:
-            takes = {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+            takes = self._takes(name)
             weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self._targeted[name])
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
+            weight *= PRODUCER_WEIGHT if self._referable(name) else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
@@ -86,6 +84,16 @@ class GoalChooser:
         names = [step.name for step in goals]
         self._targeted.update(names)
         self._last_goals = set(names)
+
+    def _takes(self, name: str) -> set[str]:
+        """The resource types a tool can take as arguments."""
+        return {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
+
+    def _referable(self, name: str) -> bool:
+        """Whether a user can point at something this tool returns ("the ticket you just opened"), so
+        later turns can build on it."""
+        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
+        return any(produced.resource in refer for produced in self.graph.tool(name).produces)
 
     def _speakable(self, name: str) -> bool:
         """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the

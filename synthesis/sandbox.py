@@ -7,6 +7,7 @@ instances are new objects, so readers look them up through `by_id` (kept up to d
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +50,10 @@ class Sandbox:
         """Go back to `snapshot` (by default the start of the turn)."""
         self._adopt(Session.from_snapshot(self.turn_start if snapshot is None else snapshot))
 
+    def contents(self) -> Any:
+        """Everything the domains hold, private state included, as comparable plain data."""
+        return contents(self.instances)
+
     def start_state(self) -> dict[str, dict[str, Any]]:
         """The public state at the start of the turn."""
         return Session.from_snapshot(self.turn_start).state()
@@ -79,3 +84,26 @@ class Sandbox:
         self._session = session
         self.by_id.clear()
         self.by_id.update({type(instance).name: instance for instance in session.instances})
+
+
+def contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+    """A value's contents as plain data, private attributes included; sets sorted, so two equal states
+    compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
+    process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if id(value) in seen:
+        return "<enclosing>"
+    inner = seen | {id(value)}
+    if isinstance(value, random.Random):
+        return value.getstate()
+    if isinstance(value, dict):
+        return sorted(((repr(key), contents(item, inner)) for key, item in value.items()), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [contents(item, inner) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((contents(item, inner) for item in value), key=repr)
+    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
+    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
+    fields.update(getattr(value, "__dict__", {}))
+    return (type(value).__name__, contents(fields, inner)) if fields else repr(value)

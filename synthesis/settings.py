@@ -27,3 +27,6 @@ class Settings:
     typo_rate: float = 0.03  # share of user turns with one swapped-letter typo (never inside a value)
     id_prefix: str = "funreason_mt"
     audit: bool = True  # reject samples the label audit (synthesis/audit.py) finds problems in
+    # Phase 1 refuses what the audit would reject (failed calls, goals that change nothing, ...);
+    # False keeps the raw walks, failed calls included (to study the audit or the narration of failures).
+    coherent: bool = True

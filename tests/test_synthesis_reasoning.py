@@ -24,7 +24,8 @@ from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
 
 ALL = Settings(seed=23, domains=tuple(kit_domains()))
-POSTING = Settings(seed=7, domains=("posting",))  # follows and unfollows that can fail
+# follows and unfollows that can fail (phase 1 keeps them only when told not to refuse them)
+POSTING = Settings(seed=7, domains=("posting",), coherent=False)
 VEHICLE = Settings(seed=5, domains=("vehicle",))  # engine starts that need the brake and the doors
 MUTATES = {
     tool.name: tool.mutates_state for domain in kit_domains() for tool in domain_class(domain).spec().tools

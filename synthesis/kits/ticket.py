@@ -139,6 +139,27 @@ def status_filter(rng: random.Random, domains: Mapping[str, Domain]) -> str | No
     return rng.choice(single) if single else None
 
 
+OPEN_STATUSES = {"Open", "In Progress", "On Hold", "Urgent"}
+ACTIONS = ("edit_ticket", "resolve_ticket", "close_ticket")
+
+
+def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | None:
+    """A ticket's lifecycle runs forward (open, resolved, closed): nothing acts on a closed ticket,
+    and a resolved one is not edited back to an open status."""
+    if tool not in ACTIONS:
+        return None
+    ticket = cast(TicketQueue, domain)._find(arguments.get("ticket_id"))
+    if ticket is None:
+        return None
+    if ticket.get("status") == "Closed":
+        return f"{tool} acts on ticket {ticket['id']}, which is closed"
+    updates = arguments.get("updates") or {}
+    reopens = tool == "edit_ticket" and updates.get("status") in OPEN_STATUSES
+    if ticket.get("status") == "Resolved" and reopens:
+        return f"edit_ticket moves resolved ticket {ticket['id']} back to {updates['status']!r}"
+    return None
+
+
 KIT = DomainKit(
     domain="ticket",
     scenario=scenario,
@@ -153,4 +174,6 @@ KIT = DomainKit(
         "resolve_ticket.resolution": lambda rng, domains: rng.choice(NOTES),
     },
     phrases=with_id_words(load_phrasebook("ticket"), "ticket", "ticket_id", "ticket {}"),
+    senseless=senseless,
+    topical=("create_ticket.title", "create_ticket.description", "resolve_ticket.resolution"),
 )

@@ -216,4 +216,5 @@ KIT = DomainKit(
         "get_budget_fiscal_year.includeRemoved": lambda rng, domains: rng.choice(("true", "false")),
     },
     phrases=_phrases(),
+    topical=("contact_customer_support.message",),
 )

@@ -176,19 +176,21 @@ def _typed_case(
 KIT_CASES: dict[str, KitCase] = {
     "file_system": KitCase(frozenset(), known_bare_gaps=frozenset({"find"})),
     # the typed domains: kits derived from their classes (no phrasebook written by hand), judged on the
-    # same figures as the BFCL kits; 20 samples (seed 0) give 2.17, 1.72 and 1.70 calls per acting turn
-    # and 59%, 71% and 91% of acting turns with a data flow (ids a user never sees are looked up first;
-    # banking fell from 2.28 and 61% once the audit rejected repeated look-ups and goals with no effect);
-    # the look-ups marked `goal=False` are means only
-    "banking": _typed_case("banking", {"list_payees"}, 2.1, 0.55, 16, 60, "banking,travel"),
+    # same figures as the BFCL kits; 20 samples (seed 0) give 2.00, 1.71 and 1.62 calls per acting turn
+    # and 51%, 53% and 72% of acting turns with a data flow (ids a user never sees are looked up first).
+    # Before phase 1 refused incoherent goals these were 2.17, 1.72, 1.70 and 59%, 71%, 91%, but of the
+    # survivors only: retail wrote 20 of 52 samples and workspace 20 of 40 (the rest found no walk or
+    # failed the audit); now every sample of those seeds is written. The look-ups marked `goal=False`
+    # are means only
+    "banking": _typed_case("banking", {"list_payees"}, 2.0, 0.5, 16, 45, "banking,travel"),
     "retail": _typed_case(
-        "retail", {"get_product", "list_payment_methods"}, 1.7, 0.7, 13, 70, "retail,vehicle"
+        "retail", {"get_product", "list_payment_methods"}, 1.7, 0.5, 12, 55, "retail,vehicle"
     ),
     "workspace": _typed_case(
         "workspace",
         {"get_event", "check_free_busy", "list_invitations"},
-        1.65,
-        0.9,
+        1.6,
+        0.7,
         12,
         90,
         "workspace,file_system",
