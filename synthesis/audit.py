@@ -165,7 +165,7 @@ def thin_flows(evidence: Evidence) -> list[str]:
     from funreason_envs.synthesis.kits import kit_for
 
     problems = []
-    domains = _tool_domains(tuple(evidence.sample.domains))
+    domains = _kit_tool_domains(tuple(evidence.sample.domains))
     truth = evidence.sample.task.ground_truth
     for turn in evidence.acting():
         if turn.stated_reason:
@@ -188,7 +188,7 @@ def senseless_call(evidence: Evidence) -> list[str]:
     from funreason_envs.synthesis.kits import kit_for
 
     task = evidence.sample.task
-    domains = _tool_domains(tuple(evidence.sample.domains))
+    domains = _kit_tool_domains(tuple(evidence.sample.domains))
     session = Session.for_task(task, lenient=True)
     problems = []
     called: set[str] = set()
@@ -464,3 +464,11 @@ def _tool_specs(domains: tuple[str, ...]) -> dict[str, Any]:
 @cache
 def _tool_domains(domains: tuple[str, ...]) -> dict[str, str]:
     return {name: spec.domain or "" for name, spec in _tool_specs(domains).items()}
+
+
+def _kit_tool_domains(domains: tuple[str, ...]) -> dict[str, str]:
+    """Tool name -> domain for the domains with a synthesis kit (the agentic ones have none: no kit rules)."""
+    from funreason_envs.synthesis.kits import kit_domains
+
+    with_kit = set(kit_domains())
+    return {name: domain for name, domain in _tool_domains(domains).items() if domain in with_kit}
