@@ -42,7 +42,11 @@ MONTHS = (
 )  # fmt: skip
 BARE = re.compile(r"^[A-Za-z0-9@#](?:[\w@#.\-]*\w)?$")
 SHORT_REFERENCE_RATE = 0.6
-MARKED_EARLIER = re.compile(r"\b(?:from before|from earlier|I gave you)$")
+# What may follow a value in a template where no "from before" can go in between ("{value} {unit_in}",
+# "round {number} off to").
+PARTICLE_AFTER = re.compile(r" (?:\{|off\b|out\b|up\b|down\b|of\b)")
+EARLIER_MARKS = (" from earlier", " from before", " we talked about")
+MARKED_EARLIER = re.compile(r"\b(?:from before|from earlier|I gave you|talked about)$")
 LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")
 # What a user calls a kind of value when pointing back at it ("that person from before").
 RESOURCE_NOUNS = {
@@ -112,8 +116,15 @@ class Speaker:
         noun = self.noun(step, param)
         noun = noun if noun.endswith("s") else "numbers"
         if len(said) == 1:
-            return self.rng.choice((f"those {noun}", f"the {noun} I gave you", f"my {noun} from before"))
-        return f"the {noun} starting {speak_value(value[0])}, {speak_value(value[1])}"
+            return self.rng.choice(
+                (
+                    f"those {noun}", f"the {noun} I gave you", f"my {noun} from before", "that list",
+                    "the same list", "the list I gave you", f"the {noun} from my first message",
+                    f"those same {noun}", "my list", f"the {noun} I listed",
+                )
+            )  # fmt: skip
+        start = f"{speak_value(value[0])}, {speak_value(value[1])}"
+        return self.rng.choice((f"the {noun} starting {start}", f"the list that begins {start}"))
 
     def literal(self, step: Step, param: str) -> str:
         if param in step.call.arguments:
@@ -189,13 +200,18 @@ class Speaker:
                 f"the {thing} you found earlier",
                 f"that {thing} from before",
                 f"the same {thing} as before",
+                f"the {thing} we had earlier",
+                f"the {thing} you came up with",
             ]
         if not named_now:
-            options.append(f"the last {thing} you got")
+            options += [f"the last {thing} you got", f"the most recent {thing} you found"]
             if source.turn == voice.turn - 1:
-                options += [f"the {thing} you just got", f"the {thing} from your last answer"]
+                options += [
+                    f"the {thing} you just got", f"the {thing} from your last answer",
+                    f"the {thing} you just mentioned", f"the {thing} you just told me about",
+                ]  # fmt: skip
                 if len(producers) == 1:
-                    options.append(f"that {thing}")
+                    options += [f"that {thing}", f"this {thing}"]
         return options
 
     def _head_references(self, source: Source, producer: Step, voice: Voice) -> list[str]:
@@ -222,32 +238,36 @@ class Speaker:
         return options
 
     def fill(self, template: str, step: Step) -> str:
-        template = choose_alternatives(template, self.rng)
+        template = choose_alternatives(template, self.rng, extras=self.voice is not None)
 
         def replace(match: re.Match[str]) -> str:
             key = match.group(1)
             if key.startswith("result."):
                 return speak_result(step.result.value, key.removeprefix("result."))
-            return self.argument(step, key, plain=template.startswith(" {", match.end()))
+            return self.argument(step, key, plain=bool(PARTICLE_AFTER.match(template, match.end())))
 
         return " ".join(PLACEHOLDER.sub(replace, template).split())
 
     # -- goals and reports -----------------------------------------------------------------------
 
-    def intent(self, step: Step, omit: str | None = None, questions: bool = False) -> str:
+    def intent(
+        self, step: Step, omit: str | None = None, questions: bool = False, reasons: bool = False
+    ) -> str:
         """The step as a goal, e.g. "copy 'a.txt' to 'backup'"; `omit` leaves one argument unsaid.
         With `questions`, a phrasebook's direct questions ("what's the balance on card_1?") may be
-        drawn too; elsewhere (lists, the assistant's retelling) only verb phrases are."""
+        drawn too; with `reasons`, its optional extras (", since it's fixed now"); elsewhere (lists,
+        the assistant's retelling) only plain verb phrases are."""
         templates = [
             template
             for template in self._usable(step, self._phrases(step).tool(step.name).intent)
-            if questions and omit is None or not template.endswith("?")
+            if (questions and omit is None) or not template.endswith("?")
         ]
         smooth = [template for template in templates if not _value_before_argument(step, template)]
         templates = smooth or templates
         if not templates:
             return self._from_spec(step, omit)
-        candidates = _fullest(templates, step, omit)
+        extras = reasons and self.voice is not None
+        candidates = [choose_alternatives(t, self.rng, extras) for t in _fullest(templates, step, omit)]
         if omit is None:
             return self.fill(self.rng.choice(candidates), step)
         # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
@@ -327,10 +347,19 @@ class Voice:
     omit: tuple[tuple[int, int], str] | None = None  # (step key, parameter) a vague query leaves out
 
 
-def choose_alternatives(template: str, rng: random.Random) -> str:
+def choose_alternatives(template: str, rng: random.Random, extras: bool = True) -> str:
     """A phrasebook template's inline choices resolved: "[find|look up] the fare" -> "look up the fare"
-    (in the phrasebook's tool templates, arguments stay outside the brackets)."""
-    chosen = ALTERNATIVES.sub(lambda match: rng.choice(match.group(1).split("|")), template)
+    (in the phrasebook's tool templates, arguments stay outside the brackets). A choice with an empty
+    option is an optional extra (a user's reason, "[, since it's fixed now|]"); without `extras` (the
+    assistant retelling a goal) it is left out."""
+
+    def choose(match: re.Match[str]) -> str:
+        options = match.group(1).split("|")
+        return "" if not extras and "" in options else rng.choice(options)
+
+    chosen, found = template, 1
+    while found:  # innermost choices first, so "[a [b|c]|d]" nests
+        chosen, found = ALTERNATIVES.subn(choose, chosen)
     return re.sub(r" {2,}", " ", chosen).replace(" ,", ",").strip()
 
 
@@ -358,9 +387,15 @@ def _earlier(phrase: str, rng: random.Random, plain: bool = False) -> str:
     value is left as it is ("Eve", not "Eve from before"), and a `plain` one gets no trailing marker."""
     if phrase.startswith("the ") and (plain or rng.random() < 0.7):
         return rng.choice(("that ", "the same ")) + phrase[4:]
-    if plain or MARKED_EARLIER.search(phrase) or phrase[:1].isdigit() or phrase[:1] in "'\"$" or BARE.match(phrase):
+    if (
+        plain
+        or MARKED_EARLIER.search(phrase)
+        or phrase[:1].isdigit()
+        or phrase[:1] in "'\"$"
+        or BARE.match(phrase)
+    ):
         return phrase
-    return phrase + rng.choice((" from earlier", " from before"))
+    return phrase + rng.choice(EARLIER_MARKS)
 
 
 # A spec's third-person wording turned to a user's ("the logged-in user's tickets" -> "my tickets").
@@ -456,6 +491,9 @@ THIRD_PERSON = {
     "myself": "themselves",
     "i": "they",
     "i'm": "they're",
+    "i've": "they've",
+    "i'd": "they'd",
+    "i'll": "they'll",
 }
 WORD = re.compile(r"\b[A-Za-z']+\b")
 

@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from funreason_envs.synthesis.kits import DomainKit
 from funreason_envs.synthesis.language import MONTHS as MONTH_NAMES
@@ -93,7 +94,7 @@ CALLBACKS = (
     "{Person} is [waiting on me for this|breathing down my neck about it|expecting an update tonight].",
     "I have to have it sorted before {weekday}[, no excuses| or I'm in trouble|].",
     "{Person} asked me about it again [this morning|over lunch|on the phone just now].",
-    "Everything has to be ready by {date}.", "I'm typing this from a [café|hotel lobby|friend's sofa] in {city}.",
+    "Everything has to be ready by {date}.", "I'm typing this from {place} in {city}.",
     "{Person} thinks I'm [overdoing it|worrying too much|leaving it too late].",
     "I told {person} I'd have an answer by {weekday}.",
     "The weather in {city} is [awful|gorgeous|all over the place] today.",
@@ -105,9 +106,30 @@ CALLBACKS = (
     "Last time {person} did this for me, but not today.",
     "Sorry, {person} keeps [interrupting me|calling|asking what I'm doing].",
     "I have {amount} set aside for all this.", "I'll call {person} once this is done.",
-    "{Friend} from work [swears|insists] there's an easier way, but I'd rather ask you.",
-    "It's {weekday} and I'm already tired.",
+    "{Friend} from [work|the gym|next door] [swears|insists] there's an easier way, but I'd rather ask you.",
+    "It's {weekday} and I'm already tired.", "I'm meeting {friend} at {time}, so I can't stay long.",
+    "{Person} and I are having dinner at {place} at {time}.", "I have a call with {person} at {time}.",
+    "{Friend} lent me their laptop for this, so I'd better be quick.",
+    "I'm heading to {city} on {date}, so I want this done first.",
+    "I've been at {place} since {time}.", "{Person} is picking me up at {time}.",
+    "{Friend} and {person} both think I should have done this ages ago.",
+    "Back in {city} everything was simpler.",
+    "My flight from {city} landed at {time}, so I'm a bit jet-lagged.",
 )  # fmt: skip
+PLACES = (
+    "a café", "the library", "a hotel lobby", "my friend's sofa", "the station waiting room",
+    "a co-working space",
+    "the hospital canteen", "my parents' kitchen", "a noodle bar", "the gym lobby", "a bookshop café",
+    "the airport", "a laundrette", "the school car park", "my allotment shed", "a motorway services",
+    "the office kitchen", "a pub garden", "my brother's flat", "a ferry terminal", "the university library",
+    "a bakery round the corner", "the bus depot café", "my car", "a friend's wedding venue",
+)  # fmt: skip
+TIMES = (
+    "half past four", "six", "noon", "quarter to nine", "seven thirty", "ten past two", "eight",
+    "five o'clock",
+    "nine in the morning", "three", "half seven", "lunchtime", "eleven", "twenty past six", "four fifteen",
+)  # fmt: skip
+INTRO_DETAIL_RATE = 0.5
 SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -121,8 +143,10 @@ class Persona:
     slots: Mapping[str, str] = field(default_factory=dict)  # the situation's person, city, date, ...
 
     def introduction(self, rng: random.Random) -> str:
-        """A sentence or two the first user turn opens with."""
+        """A sentence or two the first user turn opens with (who, the situation, maybe one particular)."""
         template = rng.choice(INTRODUCTIONS)
+        if rng.random() < INTRO_DETAIL_RATE:
+            template += " " + self.callback(rng).replace("{", "{{").replace("}", "}}")
         return template.format(
             name=self.name,
             occupation=self.occupation,
@@ -166,18 +190,38 @@ def draw_slots(rng: random.Random) -> dict[str, str]:
         "month_name": MONTH_NAMES[rng.randrange(12)],
         "amount": rng.choice(AMOUNTS),
         "count": rng.choice(("two", "three", "four", "five", "six", "a dozen")),
+        "place": rng.choice(PLACES),
+        "time": rng.choice(TIMES),
     }
 
 
-def draw_persona(kits: Mapping[str, DomainKit], titles: Mapping[str, str], rng: random.Random) -> Persona:
-    """A persona for a conversation over these domains (the backstory comes from one of them)."""
+def draw_persona(
+    kits: Mapping[str, DomainKit],
+    titles: Mapping[str, str],
+    rng: random.Random,
+    initial_config: Mapping[str, Any] | None = None,
+) -> Persona:
+    """A persona for a conversation over these domains (the backstory comes from one of them); when a
+    domain's initial state names its user (travel's `user_first_name`), the persona has that name, so
+    "I'm Vera" is never followed by a login as Michael."""
     domain = rng.choice(sorted(kits))
     stories = kits[domain].phrases.backstories or (
         f"I've been using the {titles[domain].lower()} a lot lately and need a few things done",
     )
     name = rng.choice(FIRST_NAMES)
+    name = _state_first_name(initial_config or {}) or name
     slots = draw_slots(rng)
     while slots["friend"] == name or slots["person"].endswith(" " + name):
         slots = draw_slots(rng)
     story = fill_slots(choose_alternatives(rng.choice(stories), rng), slots)
     return Persona(name, rng.choice(OCCUPATIONS), story, slots)
+
+
+def _state_first_name(initial_config: Mapping[str, Any]) -> str | None:
+    """The user's first name if a domain's initial state records one (a `..._first_name` field)."""
+    for config in initial_config.values():
+        if isinstance(config, Mapping):
+            for key, value in config.items():
+                if key.endswith("first_name") and isinstance(value, str) and value:
+                    return value
+    return None

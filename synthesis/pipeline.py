@@ -76,7 +76,7 @@ class SampleBuilder:
         self.roles = roles_factory(rng)
         titles = {name: domain_class(name).spec().title for name in self.domains}
         self.system_prompt = SYSTEM_PROMPT.format(titles=", ".join(titles.values()))
-        speaker.persona = draw_persona(kits, titles, rng)
+        speaker.persona = draw_persona(kits, titles, rng, self.initial_config)
         speaker.typo_rate = settings.typo_rate
         goals = GoalChooser(graph, kits, self.log, rng)
         self.explorer = Explorer(graph, self.sandbox, self.log, arguments, goals, settings, rng)

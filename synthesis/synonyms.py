@@ -25,7 +25,6 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("find", "look up", "locate"),
     ("search", "look through", "dig through"),
     ("the latest", "the newest", "the most recent"),
-    ("everything", "all of it", "the whole lot"),
     ("right now", "straight away", "now", "as soon as you can"),
     ("my account", "my profile"),
     ("for me", "on my behalf"),

@@ -37,43 +37,43 @@ REQUESTS = (
     "Do you think you could {v}?", "Here's one for you: {v}.",
     "Would you mind if I asked you to {v}?", "I'd love it if you could {v}.", "Straightforward one: {v}.",
 
-    "Today I'd like to {v}.",
-    "I want to {v}.",
-    "Let's {v}.",
-    "Could we {v}?",
-    "Can we {v} now?",
-    "Okay, I need to {v}.",
+
+
+
+
+
+
     "So what I'm after is this: {v}.",
     "Before anything else, {v}.",
     "Would you be able to {v}?",
     "I'm hoping you can {v}.",
     "Please, if you can, {v}.",
-    "Time to {v}.",
-    "I've been meaning to {v}, so please do.",
+
+
     "Could you take care of this: {v}?",
     "Let's see, {v}.",
     "Here's the thing: I need you to {v}.",
     "If possible, {v}.",
     "Your help please: {v}.",
     "I was wondering if you could {v}.",
-    "Hmm, let's {v}.",
-    "I reckon it's time to {v}.",
+
+
     "Alright, {v}.",
     "Can you do something for me and {v}?",
     "It would help a lot if you could {v}.",
-    "Any way to {v}?",
+
     "I'd like to get this done: {v}.",
     "Be a star and {v}.",
     "Simple request: {v}.",
     "Could you {v} today?",
     "Can you just {v}?",
     "So, {v}.",
-    "Would you mind helping me {v}?",
-    "I think we should {v}.",
-    "My next step is to {v}; can you do that?",
-    "Help me {v}.",
+
+
+
+
     "Are you able to {v}?",
-    "What I'd like is to {v}.",
+
     "Let me ask you to {v}.",
     "Could you sort this out: {v}?",
     "I'm stuck, so please {v}.",
@@ -95,17 +95,17 @@ JOINS = (
     "{w}. Could you then {v}?", "{w}. Then please {v}.", "{w}. Next up: {v}.",
     "{w}. When that's through, {v}.", "{w}. One more thing: {v}.", "{w}, plus {v}.",
 
-    "{w}, and after that I'd like to {v}.",
+
     "{w}. Right after that, {v}.",
-    "{w}. Then we can {v}.",
-    "{w}. Once you've done that, I want to {v}.",
+
+
     "{w}. After it's done, {v}.",
     "{w}; next, {v}.",
     "{w}. Next I'd like you to {v}.",
     "{w}. Then, please, {v}.",
     "{w}. Second thing: {v}.",
-    "{w}, and then could you {v}?",
-    "{w}. I also want to {v}.",
+
+
     "{w}. And after that, {v}.",
     "{w}. If that works, {v}.",
     "{w}, and next {v}.",
@@ -165,6 +165,10 @@ FACTS = (
     "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
     "Here are my details: {f}.", "You might need this: {f}.", "Before I forget, {f}.", "For reference, {f}.",
     "In case it's needed, {f}.", "{F}, by the way.", "Oh, {f}.",
+)  # fmt: skip
+LISTED_FACTS = (
+    "Details:", "My details:", "Login details:", "You'll need these:", "For the login:", "Credentials:",
+    "In case it asks:", "Here's what you'll need:", "The details are",
 )  # fmt: skip
 UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
 # Asides any user may add, whatever the domain (a kit's own `details` are drawn as often).
@@ -229,14 +233,21 @@ ASIDES = (
 )  # fmt: skip
 # Lead-ins of a request that follows a first question ("What's my balance? Then ...").
 AFTER_QUESTION = (
-    "Then", "After that,", "Once that is done,", "Then please", "And then", "Next,", "After you check,",
+    "Then", "After that,", "Once that is done,", "Then please", "And then", "Next,",
     "Also,", "Then I'd like you to", "Once you know,", "Afterwards,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
 SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-DETAIL_RATE = 0.25
+REACTION_RATE = 0.5  # of follow-ups: a word on the last result instead of a stock acknowledgement
+# What a user says on hearing a value the last turn found.
+REACTIONS = (
+    "{X}, okay.", "Okay, {x}.", "So it's {x}. Good to know.", "{X} — noted.", "Hm, {x}.", "Right, {x} then.",
+    "{X}, got it.", "Ah, {x}. Makes sense.", "{X}? Fine.", "Okay, so {x}.", "{X}. Thanks.", "Noted: {x}.",
+    "{X}, that's what I expected.", "Huh, {x}. Interesting.", "Alright, {x}.", "Good, {x}.",
+)  # fmt: skip
+DETAIL_RATE = 0.4
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
@@ -253,10 +264,11 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     speaker.voice = Voice(brief.turn, omit=omitted)
     try:
         phrases = []
-        asking = len(brief.stated) <= 2 and brief.omit is None  # a direct question fits one or two goals
+        # a direct question, or a reason ("..., since it's fixed now"), fits one or two goals, not a list
+        asking = len(brief.stated) <= 2 and brief.omit is None
         for step in brief.stated:
             omit = brief.omit[1] if brief.omit and brief.omit[0] == step.index else None
-            phrases.append(speaker.intent(step, omit=omit, questions=asking))
+            phrases.append(speaker.intent(step, omit=omit, questions=asking, reasons=asking))
             speaker.voice.named.add(step.key)
         request = _join(phrases, rng)
         extras = _facts(brief, speaker, rng, request)
@@ -275,11 +287,42 @@ def compose_query(brief: Any, rng: random.Random) -> str:
         and brief.kind != "clarification"
         and rng.random() < FOLLOW_UP_RATE
     ):
-        template = vary(rng.choice(FOLLOW_UPS), rng)
-        text = template.format(r=_lower(text), R=text)
+        reaction = _reaction(speaker, brief.turn, rng) if rng.random() < REACTION_RATE else None
+        if reaction is not None:
+            text = f"{reaction} {text}"
+        else:
+            template = vary(rng.choice(FOLLOW_UPS), rng)
+            text = template.format(r=_lower(text), R=text)
     if rng.random() < DETAIL_RATE:
         text += " " + _detail(speaker, brief.target.spec.domain, rng)
     return text
+
+
+def _reaction(speaker: Speaker, turn: int, rng: random.Random) -> str | None:
+    """A word on what the previous turn found ("Okay, 41.3.", "LAX, good."), when its last call
+    returned one number or code; None otherwise."""
+    earlier = [step for key, step in sorted(speaker.steps.items()) if key[0] == turn - 1]
+    if not earlier:
+        return None
+    value = earlier[-1].result.value
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, str):
+        if not re.fullmatch(r"[A-Za-z0-9_.#@-]{2,20}", value):
+            return None
+        said = value
+    else:
+        said = _number(value)
+    return rng.choice(REACTIONS).format(x=said, X=_capital(said))
+
+
+def _number(value: float) -> str:
+    """A result number as a user would repeat it: whole numbers bare, others to two decimals."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
 
 
 def _detail(speaker: Speaker, domain: str, rng: random.Random) -> str:
@@ -287,21 +330,23 @@ def _detail(speaker: Speaker, domain: str, rng: random.Random) -> str:
     persona = speaker.persona
     details = [d for d in speaker.kits[domain].phrases.details if persona is not None or "{" not in d]
     roll = rng.random()
-    if persona is not None and roll < 0.35:
+    if persona is not None and roll < 0.5:
         return persona.callback(rng)
-    if details and roll < 0.7:
+    if details and roll < 0.75:
         chosen = rng.choice(details)
         return persona.fill(chosen, rng) if persona is not None else choose_alternatives(chosen, rng)
     return choose_alternatives(rng.choice(ASIDES), rng)
 
 
+PHRASAL_BEFORE_PRONOUN = re.compile(
+    r"\b(pull|bring|look|work|figure|call|dig|hand|read|print|sort|check) (up|out|over) (it|them)\b"
+)
 # Grammar a pronoun needs once it stands where a name stood ("see how active them is").
 TIDY = (
     (re.compile(r"\bthem is\b"), "they are"),
     (re.compile(r"\bthem has\b"), "they have"),
     (re.compile(r"\bthem was\b"), "they were"),
-    (re.compile(r"\b(pull|bring|look|work|figure|call|dig|hand|read|print|sort|check) (up|out|over) (it|them)\b"),
-     r"\1 \3 \2"),
+    (PHRASAL_BEFORE_PRONOUN, r"\1 \3 \2"),
 )  # fmt: skip
 
 
@@ -363,11 +408,30 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
         if context and all(_said(speaker.literal(step, p), context) for p in unsaid):
             sentences.append(_context_sentence(context.strip("()"), rng))
             continue
-        form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
-        facts = [form.format(n=speaker.noun(step, p), v=speaker.literal(step, p)) for p in unsaid]
-        joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
-        sentences.append(rng.choice(FACTS).format(f=joined, F=_capital(joined)))
+        sentences.append(_fact_sentence(speaker, step, unsaid, rng))
     return sentences
+
+
+def _fact_sentence(speaker: Speaker, step: Step, params: list[str], rng: random.Random) -> str:
+    """What only the user knows, as one sentence: "my username is 'yuki_t' and my password is ...",
+    or listed ("Login details: username yuki_t, password tulip#818"); a first and last name are said
+    together ("I'm Mei Hawke")."""
+    nouns = {param: speaker.noun(step, param) for param in params}
+    first = next((p for p in params if nouns[p].endswith("first name")), None)
+    last = next((p for p in params if nouns[p].endswith("last name")), None)
+    name = ""
+    if first and last:
+        params = [p for p in params if p not in (first, last)]
+        full = f"{speaker.literal(step, first)} {speaker.literal(step, last)}"
+        name = rng.choice(("I'm {v}", "my name is {v}", "the name on the account is {v}")).format(v=full)
+    if params and rng.random() < 0.4:
+        listed = ", ".join(f"{nouns[p]} {speaker.literal(step, p)}" for p in params)
+        lead = rng.choice(LISTED_FACTS)
+        return f"{lead} {listed}." + (f" {_capital(name)}." if name else "")
+    form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+    facts = [form.format(n=nouns[p], v=speaker.literal(step, p)) for p in params] + ([name] if name else [])
+    joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+    return rng.choice(FACTS).format(f=joined, F=_capital(joined))
 
 
 def _context_sentence(context: str, rng: random.Random) -> str:
