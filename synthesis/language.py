@@ -46,7 +46,10 @@ SHORT_REFERENCE_RATE = 0.6
 # "round {number} off to").
 PARTICLE_AFTER = re.compile(r" (?:\{|off\b|out\b|up\b|down\b|of\b)")
 EARLIER_MARKS = (" from earlier", " from before", " we talked about")
-MARKED_EARLIER = re.compile(r"\b(?:from before|from earlier|I gave you|talked about)$")
+MARKED_EARLIER = re.compile(
+    r"\b(?:from before|from earlier|I gave you|talked about|my list|that list|same list|I listed|those|"
+    r"the list that|first message)\b"
+)
 LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")
 # What a user calls a kind of value when pointing back at it ("that person from before").
 RESOURCE_NOUNS = {

@@ -94,13 +94,12 @@ CALLBACKS = (
     "{Person} is [waiting on me for this|breathing down my neck about it|expecting an update tonight].",
     "I have to have it sorted before {weekday}[, no excuses| or I'm in trouble|].",
     "{Person} asked me about it again [this morning|over lunch|on the phone just now].",
-    "Everything has to be ready by {date}.", "I'm typing this from {place} in {city}.",
+    "Everything has to be ready by {date}.", "I'm typing this from {place}.",
     "{Person} thinks I'm [overdoing it|worrying too much|leaving it too late].",
     "I told {person} I'd have an answer by {weekday}.",
     "The weather in {city} is [awful|gorgeous|all over the place] today.",
     "{Person} will be [relieved|thrilled|surprised, I hope].", "I still have a lot to do before {date}.",
     "I promised {person} I'd deal with it [tonight|before the weekend|first thing].",
-    "My train [back from|to] {city} is delayed, so I have time.",
     "{Person} is looking over my shoulder right now.", "I'm only free until {weekday}.",
     "{Date} is coming up [fast|far too fast|quicker than I'd like].", "{Person} said this would be quick.",
     "Last time {person} did this for me, but not today.",
@@ -110,11 +109,8 @@ CALLBACKS = (
     "It's {weekday} and I'm already tired.", "I'm meeting {friend} at {time}, so I can't stay long.",
     "{Person} and I are having dinner at {place} at {time}.", "I have a call with {person} at {time}.",
     "{Friend} lent me their laptop for this, so I'd better be quick.",
-    "I'm heading to {city} on {date}, so I want this done first.",
     "I've been at {place} since {time}.", "{Person} is picking me up at {time}.",
     "{Friend} and {person} both think I should have done this ages ago.",
-    "Back in {city} everything was simpler.",
-    "My flight from {city} landed at {time}, so I'm a bit jet-lagged.",
 )  # fmt: skip
 PLACES = (
     "a café", "the library", "a hotel lobby", "my friend's sofa", "the station waiting room",
@@ -141,6 +137,7 @@ class Persona:
     occupation: str
     backstory: str  # a filled clause, e.g. "I'm flying to a conference in Lisbon on May 4th 2026"
     slots: Mapping[str, str] = field(default_factory=dict)  # the situation's person, city, date, ...
+    said: set[str] = field(default_factory=set, compare=False)  # callbacks already used
 
     def introduction(self, rng: random.Random) -> str:
         """A sentence or two the first user turn opens with (who, the situation, maybe one particular)."""
@@ -160,8 +157,12 @@ class Persona:
         return fill_slots(choose_alternatives(template, rng), self.slots)
 
     def callback(self, rng: random.Random) -> str:
-        """A later aside about the same situation ("My sister Ana is waiting on me for this.")."""
-        return self.fill(rng.choice(CALLBACKS), rng)
+        """A later aside about the same situation ("My sister Ana is waiting on me for this."), not one
+        this persona already made."""
+        fresh = [template for template in CALLBACKS if template not in self.said]
+        template = rng.choice(fresh or CALLBACKS)
+        self.said.add(template)
+        return self.fill(template, rng)
 
     def describe(self) -> str:
         return f"{self.name}, {self.occupation}: {self.backstory}"

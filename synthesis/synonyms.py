@@ -33,7 +33,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("book me", "reserve me"),
     ("cancel", "call off"),
     ("I need you to", "I want you to", "I'd need you to", "I'm asking you to"),
-    ("Could you", "Would you be able to", "Could you possibly", "Would you kindly"),
+    ("Could you", "Would you be able to", "Could you possibly"),
     ("Can you", "Are you able to", "Can you quickly"),
     ("After that", "Afterwards", "Later on", "Right after", "Following that"),
     ("Once that's done", "When that's finished", "As soon as that's through", "Once it's done"),

@@ -28,7 +28,7 @@ REQUESTS = (
     "My request is simple: {v}.", "If you have a second, {v}.",
     "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
     "How about you {v}?", "First thing today: {v}.",
-    "Could you please {v}?", "I'd appreciate it if you could {v}.", "Your job now: {v}.",
+    "I'd appreciate it if you could {v}.", "Your job now: {v}.",
     "I'd be grateful if you'd {v}.", "Please go ahead and {v}.", "Quick one: {v}.",
     "Please could you {v}?", "Would you be so kind as to {v}?", "I'm going to need you to {v}.",
     "If it's no trouble, {v}.", "When you can, {v}.",
@@ -76,7 +76,6 @@ REQUESTS = (
 
     "Let me ask you to {v}.",
     "Could you sort this out: {v}?",
-    "I'm stuck, so please {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
 # (without its final mark), "{v}" the second phrase.
@@ -233,11 +232,13 @@ ASIDES = (
 )  # fmt: skip
 # Lead-ins of a request that follows a first question ("What's my balance? Then ...").
 AFTER_QUESTION = (
-    "Then", "After that,", "Once that is done,", "Then please", "And then", "Next,",
+    "Then", "After that,", "Once that is done,", "Then please", "Next,",
     "Also,", "Then I'd like you to", "Once you know,", "Afterwards,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
 SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
+# A reason the user gave for a goal (the phrasebooks' optional extras).
+REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
 REACTION_RATE = 0.5  # of follow-ups: a word on the last result instead of a stock acknowledgement
@@ -368,6 +369,8 @@ def _wrap(phrase: str, rng: random.Random, question: bool | None = None) -> str:
     if phrase.endswith("?"):
         return _capital(phrase)
     pool = REQUESTS if question is None else [t for t in REQUESTS if t.endswith("?") == question]
+    if REASON.search(phrase):  # "..., since it's fixed now" ends the sentence: no "for me" after it
+        pool = [t for t in pool if t.endswith(("{v}.", "{v}?"))] or pool
     template = rng.choice(pool)
     return template.format(v=phrase, V=_capital(phrase))
 
@@ -379,7 +382,10 @@ def _join(phrases: list[str], rng: random.Random) -> str:
         return _wrap(phrases[0], rng, question)
     if len(phrases) == 2:
         first = _wrap(phrases[0], rng, question if rng.random() < 0.5 else False)
-        template = rng.choice(JOINS)
+        joins = JOINS
+        if REASON.search(phrases[0]):  # a reason closes the first request: a new sentence follows
+            joins = tuple(t for t in JOINS if t.startswith(("{w}.", "{w};")))
+        template = rng.choice(joins)
         if phrases[1].endswith("?"):
             lead = rng.choice(SECOND_QUESTIONS)
             return f"{first} {lead}{_capital(phrases[1]) if lead in ('', 'After that: ') else phrases[1]}"
