@@ -48,7 +48,7 @@ PARTICLE_AFTER = re.compile(r" (?:\{|off\b|out\b|up\b|down\b|of\b)")
 EARLIER_MARKS = (" from earlier", " from before", " we talked about")
 MARKED_EARLIER = re.compile(
     r"\b(?:from before|from earlier|I gave you|talked about|my list|that list|same list|I listed|those|"
-    r"the list that|first message)\b"
+    r"the list that|first message|I (?:just )?(?:\w+ed|put in|bought|made|sent|got|wrote))\b"
 )
 LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")
 # What a user calls a kind of value when pointing back at it ("that person from before").
@@ -121,7 +121,7 @@ class Speaker:
         if len(said) == 1:
             return self.rng.choice(
                 (
-                    f"those {noun}", f"the {noun} I gave you", f"my {noun} from before", "that list",
+                    f"those {noun}", f"the {noun} I gave you", f"my earlier {noun}", "that list",
                     "the same list", "the list I gave you", f"the {noun} from my first message",
                     f"those same {noun}", "my list", f"the {noun} I listed",
                 )

@@ -95,7 +95,7 @@ JOINS = (
     "{w}. When that's through, {v}.", "{w}. One more thing: {v}.", "{w}, plus {v}.",
 
 
-    "{w}. Right after that, {v}.",
+    "{w}. Straight after that, {v}.",
 
 
     "{w}. After it's done, {v}.",
@@ -252,15 +252,16 @@ DETAIL_RATE = 0.4
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
-    BEFORE + r"(please|could|would|should|thanks|really|there|about|after|before|which|again|everything|"
+    BEFORE + r"(please|could|would|should|thanks|really|about|after|before|which|again|everything|"
     r"something|through|right|today|moment|finished|possible|afterwards|hoping|chance|while)" + AFTER
 )
 
 
-def compose_query(brief: Any, rng: random.Random) -> str:
+def compose_query(brief: Any) -> str:
     """The user's text for a turn (a `TurnBrief`): goals, the facts of unstated prerequisites, the context
-    of means-steps, and the conversational frame."""
+    of means-steps, and the conversational frame (drawn from the speaker's own random stream)."""
     speaker: Speaker = brief.speaker
+    rng = speaker.rng
     omitted = (brief.steps[brief.omit[0]].key, brief.omit[1]) if brief.omit else None
     speaker.voice = Voice(brief.turn, omit=omitted)
     try:
@@ -530,8 +531,9 @@ def uncovered(brief: Any, request: str) -> str:
     return " " + brief.speaker.rng.choice(UNCOVERED).format(m=joined, M=_capital(joined))
 
 
-def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) -> str:
+def clarification(speaker: Speaker, step: Step, param: str) -> str:
     """The user's answer to "which ...?": the value left out, in a user's words."""
+    rng = speaker.rng
     spoken = speaker.literal(step, param)
     noun = speaker.noun(step, param)
     many = isinstance(step.call.arguments.get(param), list) or (
