@@ -241,13 +241,6 @@ SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", 
 REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-REACTION_RATE = 0.5  # of follow-ups: a word on the last result instead of a stock acknowledgement
-# What a user says on hearing a value the last turn found.
-REACTIONS = (
-    "{X}, okay.", "Okay, {x}.", "So it's {x}. Good to know.", "{X} — noted.", "Hm, {x}.", "Right, {x} then.",
-    "{X}, got it.", "Ah, {x}. Makes sense.", "{X}? Fine.", "Okay, so {x}.", "{X}. Thanks.", "Noted: {x}.",
-    "{X}, that's what I expected.", "Huh, {x}. Interesting.", "Alright, {x}.", "Good, {x}.",
-)  # fmt: skip
 DETAIL_RATE = 0.4
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
@@ -289,42 +282,11 @@ def compose_query(brief: Any) -> str:
         and brief.kind != "clarification"
         and rng.random() < FOLLOW_UP_RATE
     ):
-        reaction = _reaction(speaker, brief.turn, rng) if rng.random() < REACTION_RATE else None
-        if reaction is not None:
-            text = f"{reaction} {text}"
-        else:
-            template = vary(rng.choice(FOLLOW_UPS), rng)
-            text = template.format(r=_lower(text), R=text)
+        template = vary(rng.choice(FOLLOW_UPS), rng)
+        text = template.format(r=_lower(text), R=text)
     if rng.random() < DETAIL_RATE:
         text += " " + _detail(speaker, brief.target.spec.domain, rng)
     return text
-
-
-def _reaction(speaker: Speaker, turn: int, rng: random.Random) -> str | None:
-    """A word on what the previous turn found ("Okay, 41.3.", "LAX, good."), when its last call
-    returned one number or code; None otherwise."""
-    earlier = [step for key, step in sorted(speaker.steps.items()) if key[0] == turn - 1]
-    if not earlier:
-        return None
-    value = earlier[-1].result.value
-    if isinstance(value, dict) and len(value) == 1:
-        value = next(iter(value.values()))
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    if isinstance(value, str):
-        if not re.fullmatch(r"[A-Za-z0-9_.#@-]{2,20}", value):
-            return None
-        said = value
-    else:
-        said = _number(value)
-    return rng.choice(REACTIONS).format(x=said, X=_capital(said))
-
-
-def _number(value: float) -> str:
-    """A result number as a user would repeat it: whole numbers bare, others to two decimals."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
 
 
 def _detail(speaker: Speaker, domain: str, rng: random.Random) -> str:
