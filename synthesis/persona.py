@@ -104,7 +104,7 @@ CALLBACKS = (
     "{Date} is coming up [fast|far too fast|quicker than I'd like].", "{Person} said this would be quick.",
     "Last time {person} did this for me, but not today.",
     "Sorry, {person} keeps [interrupting me|calling|asking what I'm doing].",
-    "I have {amount} set aside for all this.", "I'll call {person} once this is done.",
+    "I'll call {person} once this is done.",
     "{Friend} from [work|the gym|next door] [swears|insists] there's an easier way, but I'd rather ask you.",
     "It's {weekday} and I'm already tired.", "I'm meeting {friend} at {time}, so I can't stay long.",
     "{Person} and I are having dinner at {place} at {time}.", "I have a call with {person} at {time}.",

@@ -233,7 +233,7 @@ ASIDES = (
 # Lead-ins of a request that follows a first question ("What's my balance? Then ...").
 AFTER_QUESTION = (
     "Then", "After that,", "Once that is done,", "Then please", "Next,",
-    "Also,", "Then I'd like you to", "Once you know,", "Afterwards,",
+    "Also,", "Then I'd like you to", "Afterwards,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
 SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
