@@ -66,7 +66,7 @@ class QueryWriter:
             vague.query = self.roles.querying(vague)
             yield vague
             brief = replace(brief, turn=turn + 1, kind="clarification", hints=[])
-            brief.query = clarification(self.speaker, steps[omit[0]], omit[1], self.rng)
+            brief.query = clarification(self.speaker, steps[omit[0]], omit[1])
             self.log.move(steps, turn + 1)
         elif kind == "held_out" and steps[-1].name not in self.log.names_before(turn):
             # a tool held out until later must not have been shown (used) before

@@ -19,6 +19,7 @@ from funreason_envs.synthesis.kits import DomainKit
 from funreason_envs.synthesis.trace import Source, Step
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
+ALTERNATIVES = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")  # "[a|b|]": one of a, b or nothing
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
     r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
@@ -28,7 +29,8 @@ DANGLING = re.compile(
 AWKWARD_GAP = re.compile(
     r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post|titled|called|named) some\b"
     r"|\bsome ([a-z]+)(?: [a-z]+)? \1\b|\bsome [a-z]+(?: [a-z]+)? (?:in to|stocks|shares|status|readings)\b"
-    r"|\bsome unit (?:in|out)\b"
+    r"|\bsome unit (?:in|out)\b|\bsome [a-z]+ [A-Z]+ shares\b"
+    r"|\b(?:as|with|to|of|for|into|from|by)$"
 )
 RESULT_LIMIT = 240
 # Words before an argument that let a sentence end without it ("send it to {x}" -> "send it").
@@ -40,6 +42,15 @@ MONTHS = (
 )  # fmt: skip
 BARE = re.compile(r"^[A-Za-z0-9@#](?:[\w@#.\-]*\w)?$")
 SHORT_REFERENCE_RATE = 0.6
+# What may follow a value in a template where no "from before" can go in between ("{value} {unit_in}",
+# "round {number} off to").
+PARTICLE_AFTER = re.compile(r" (?:\{|off\b|out\b|up\b|down\b|of\b)")
+EARLIER_MARKS = (" from earlier", " from before", " we talked about")
+MARKED_EARLIER = re.compile(
+    r"\b(?:from before|from earlier|I gave you|talked about|my list|that list|same list|I listed|those|"
+    r"the list that|first message|I (?:just )?(?:\w+ed|put in|bought|made|sent|got|wrote))\b"
+)
+LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")
 # What a user calls a kind of value when pointing back at it ("that person from before").
 RESOURCE_NOUNS = {
     "text": "text", "number": "number", "ticket_text": "ticket text", "stock_symbol": "stock",
@@ -82,14 +93,41 @@ class Speaker:
 
     # -- arguments -------------------------------------------------------------------------------
 
-    def argument(self, step: Step, param: str) -> str:
-        """How a user says this argument: a literal, or a reference to where it came from."""
+    def argument(self, step: Step, param: str, plain: bool = False) -> str:
+        """How a user says this argument: a literal, or a reference to where it came from; `plain`
+        when a unit word follows, so no "it" or "from before" can land in front of it."""
         source = step.sources.get(param)
         if source is not None:
-            return self.refer(source)
+            return self.refer(source, plain)
         if self.voice is not None and self.voice.omit == (step.key, param):
             return f"some {self.noun(step, param)}"  # a vague query leaves it out wherever it appears
+        value = step.call.arguments.get(param)
+        if self.voice is not None and isinstance(value, list) and len(value) >= LONG_LIST:
+            return self._list_literal(step, param, value)
         return self.literal(step, param)
+
+    def _list_literal(self, step: Step, param: str, value: list[Any]) -> str:
+        """A list the user typed once is not typed again: later it is "those numbers" (when it is the
+        only list said so far) or "the numbers starting 87, 85" (when there are others)."""
+        voice = self.voice
+        assert voice is not None
+        key = repr(value)
+        said = voice.lists | self.lists_before(voice.turn)
+        if key not in said:
+            voice.lists.add(key)
+            return self.literal(step, param)
+        noun = self.noun(step, param)
+        noun = noun if noun.endswith("s") else "numbers"
+        if len(said) == 1:
+            return self.rng.choice(
+                (
+                    f"those {noun}", f"the {noun} I gave you", f"my earlier {noun}", "that list",
+                    "the same list", "the list I gave you", f"the {noun} from my first message",
+                    f"those same {noun}", "my list", f"the {noun} I listed",
+                )
+            )  # fmt: skip
+        start = f"{speak_value(value[0])}, {speak_value(value[1])}"
+        return self.rng.choice((f"the {noun} starting {start}", f"the list that begins {start}"))
 
     def literal(self, step: Step, param: str) -> str:
         if param in step.call.arguments:
@@ -103,13 +141,23 @@ class Speaker:
             return "$" + speak_value(value)
         return speak_value(value)
 
-    def refer(self, source: Source) -> str:
+    def lists_before(self, turn: int) -> set[str]:
+        """The long lists (as reprs) the user typed in turns before `turn`."""
+        return {
+            repr(item)
+            for (at, _), other in self.steps.items()
+            if at < turn
+            for name, item in other.call.arguments.items()
+            if isinstance(item, list) and len(item) >= LONG_LIST and name not in other.sources
+        }
+
+    def refer(self, source: Source, plain: bool = False) -> str:
         producer = self.steps[(source.turn, source.index)]
         voice = self.voice
         outer = voice is not None and not voice.nested
-        if outer and producer.key in voice.named and self.rng.random() < 0.75:
+        if outer and not plain and producer.key in voice.named and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
-        if outer and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
+        if outer and not plain and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
             options = self._short_references(source, voice) + self._head_references(source, producer, voice)
             if options:
                 return self.rng.choice(options)
@@ -124,7 +172,9 @@ class Speaker:
         finally:
             voice.nested -= 1
         if outer and source.turn < voice.turn:
-            phrase = _earlier(phrase, self.rng)
+            phrase = _earlier(phrase, self.rng, plain)
+        if outer:
+            voice.named.add(producer.key)  # said once in full: "it" from here on
         return phrase
 
     def _short_references(self, source: Source, voice: Voice) -> list[str]:
@@ -153,13 +203,18 @@ class Speaker:
                 f"the {thing} you found earlier",
                 f"that {thing} from before",
                 f"the same {thing} as before",
+                f"the {thing} we had earlier",
+                f"the {thing} you came up with",
             ]
         if not named_now:
-            options.append(f"the last {thing} you got")
+            options += [f"the last {thing} you got", f"the most recent {thing} you found"]
             if source.turn == voice.turn - 1:
-                options += [f"the {thing} you just got", f"the {thing} from your last answer"]
+                options += [
+                    f"the {thing} you just got", f"the {thing} from your last answer",
+                    f"the {thing} you just mentioned", f"the {thing} you just told me about",
+                ]  # fmt: skip
                 if len(producers) == 1:
-                    options.append(f"that {thing}")
+                    options += [f"that {thing}", f"this {thing}"]
         return options
 
     def _head_references(self, source: Source, producer: Step, voice: Voice) -> list[str]:
@@ -186,22 +241,36 @@ class Speaker:
         return options
 
     def fill(self, template: str, step: Step) -> str:
+        template = choose_alternatives(template, self.rng, extras=self.voice is not None)
+
         def replace(match: re.Match[str]) -> str:
             key = match.group(1)
             if key.startswith("result."):
                 return speak_result(step.result.value, key.removeprefix("result."))
-            return self.argument(step, key)
+            return self.argument(step, key, plain=bool(PARTICLE_AFTER.match(template, match.end())))
 
         return " ".join(PLACEHOLDER.sub(replace, template).split())
 
     # -- goals and reports -----------------------------------------------------------------------
 
-    def intent(self, step: Step, omit: str | None = None) -> str:
-        """The step as a goal, e.g. "copy 'a.txt' to 'backup'"; `omit` leaves one argument unsaid."""
-        templates = self._usable(step, self._phrases(step).tool(step.name).intent)
+    def intent(
+        self, step: Step, omit: str | None = None, questions: bool = False, reasons: bool = False
+    ) -> str:
+        """The step as a goal, e.g. "copy 'a.txt' to 'backup'"; `omit` leaves one argument unsaid.
+        With `questions`, a phrasebook's direct questions ("what's the balance on card_1?") may be
+        drawn too; with `reasons`, its optional extras (", since it's fixed now"); elsewhere (lists,
+        the assistant's retelling) only plain verb phrases are."""
+        templates = [
+            template
+            for template in self._usable(step, self._phrases(step).tool(step.name).intent)
+            if (questions and omit is None) or not template.endswith("?")
+        ]
+        smooth = [template for template in templates if not _value_before_argument(step, template)]
+        templates = smooth or templates
         if not templates:
             return self._from_spec(step, omit)
-        candidates = _fullest(templates, step, omit)
+        extras = reasons and self.voice is not None
+        candidates = [choose_alternatives(t, self.rng, extras) for t in _fullest(templates, step, omit)]
         if omit is None:
             return self.fill(self.rng.choice(candidates), step)
         # Leave the value out where a sentence can end without it ("send it to Bob" -> "let Bob know");
@@ -277,7 +346,33 @@ class Voice:
     turn: int
     named: set[tuple[int, int]] = field(default_factory=set)
     nested: int = 0  # > 0 while rendering the inside of another reference
+    lists: set[str] = field(default_factory=set)  # long lists already typed out in this query
     omit: tuple[tuple[int, int], str] | None = None  # (step key, parameter) a vague query leaves out
+
+
+def choose_alternatives(template: str, rng: random.Random, extras: bool = True) -> str:
+    """A phrasebook template's inline choices resolved: "[find|look up] the fare" -> "look up the fare"
+    (in the phrasebook's tool templates, arguments stay outside the brackets). A choice with an empty
+    option is an optional extra (a user's reason, "[, since it's fixed now|]"); without `extras` (the
+    assistant retelling a goal) it is left out."""
+
+    def choose(match: re.Match[str]) -> str:
+        options = match.group(1).split("|")
+        return "" if not extras and "" in options else rng.choice(options)
+
+    chosen, found = template, 1
+    while found:  # innermost choices first, so "[a [b|c]|d]" nests
+        chosen, found = ALTERNATIVES.subn(choose, chosen)
+    return re.sub(r" {2,}", " ", chosen).replace(" ,", ",").strip()
+
+
+def _value_before_argument(step: Step, template: str) -> bool:
+    """A referenced value right before another argument ("{value} {unit_in}" would read "the largest
+    of those numbers yards"): such a template is used only when the tool has no other."""
+    return any(
+        match.group(1) in step.sources and template.startswith(" {", match.end())
+        for match in PLACEHOLDER.finditer(template)
+    )
 
 
 def noun_for(resource: str) -> str:
@@ -290,11 +385,20 @@ def noun_kind(noun: str) -> str:
     return "number" if noun in PLAIN_NUMBERS else noun
 
 
-def _earlier(phrase: str, rng: random.Random) -> str:
-    """A reference to an earlier turn's result, marked as such ("that ticket I opened")."""
-    if phrase.startswith("the ") and rng.random() < 0.7:
+def _earlier(phrase: str, rng: random.Random, plain: bool = False) -> str:
+    """A reference to an earlier turn's result, marked as such ("that ticket I opened"); a name or a
+    value is left as it is ("Eve", not "Eve from before"), and a `plain` one gets no trailing marker."""
+    if phrase.startswith("the ") and (plain or rng.random() < 0.7):
         return rng.choice(("that ", "the same ")) + phrase[4:]
-    return phrase + rng.choice((" from earlier", " from before"))
+    if (
+        plain
+        or MARKED_EARLIER.search(phrase)
+        or phrase[:1].isdigit()
+        or phrase[:1] in "'\"$"
+        or BARE.match(phrase)
+    ):
+        return phrase
+    return phrase + rng.choice(EARLIER_MARKS)
 
 
 # A spec's third-person wording turned to a user's ("the logged-in user's tickets" -> "my tickets").
@@ -390,6 +494,9 @@ THIRD_PERSON = {
     "myself": "themselves",
     "i": "they",
     "i'm": "they're",
+    "i've": "they've",
+    "i'd": "they'd",
+    "i'll": "they'll",
 }
 WORD = re.compile(r"\b[A-Za-z']+\b")
 

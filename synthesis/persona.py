@@ -1,16 +1,22 @@
-"""Who the user of one conversation is: a name, a line of work and a backstory, drawn once per sample.
+"""Who the user of one conversation is: a name, a line of work and a situation, drawn once per sample.
 
-The backstory comes from the phrasebooks of the conversation's domains (`backstories`); a domain
-without one gets a plain line built from its spec's title, so personas never depend on hand-written text.
+The situation is a backstory from the phrasebooks of the conversation's domains (`backstories`), whose
+slots ({city}, {person}, {date}, ...) are filled once per conversation, so later asides can come back to
+the same trip, colleague or deadline. A domain without backstories gets a plain line built from its
+spec's title, so personas never depend on hand-written text.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.language import MONTHS as MONTH_NAMES
+from funreason_envs.synthesis.language import choose_alternatives, natural_date
 
 FIRST_NAMES = (
     "Amara", "Ben", "Chiara", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivo", "Jonas", "Kemi", "Leo",
@@ -18,11 +24,13 @@ FIRST_NAMES = (
     "Aiko", "Bruno", "Carmen", "Dmitri", "Esther", "Felix", "Greta", "Hugo", "Imani", "Jae", "Kofi", "Lucía",
     "Bashir", "Camille", "Diego", "Emeka", "Freya", "Gabriel", "Katya", "Luca", "Mateo", "Olu", "Paloma",
     "Ravi", "Sofia", "Theo", "Valentina", "Wiktor", "Yusuf", "Zeynep", "Malik", "Astrid", "Rohan", "Selin",
+    "Anouk", "Bilal", "Cora", "Dario", "Eun-ji", "Fiona", "Goran", "Helga", "Ines", "Joaquín", "Kalani",
+    "Lars", "Marisol", "Nikhil", "Orla", "Pedro", "Rania", "Stellan", "Tariq", "Ulla", "Vera", "Xavier",
 )  # fmt: skip
 OCCUPATIONS = (
     "a nurse on night shifts", "a high-school teacher", "a freelance designer", "a junior accountant",
     "a graduate student", "a small-business owner", "a software tester", "a project manager",
-    "a retired engineer", "a sales rep who travels a lot", "a lab technician", "a journalist",
+    "a sales rep who travels a lot", "a lab technician", "a journalist",
     "a restaurant manager", "a physiotherapist", "an architect", "a data analyst",
     "a paramedic", "a bookshop owner", "a civil servant", "a wedding photographer", "a pharmacist",
     "a university lecturer", "a plumber who runs his own business", "a translator", "a museum guide",
@@ -30,7 +38,24 @@ OCCUPATIONS = (
     "a logistics coordinator", "a sous-chef", "a marine biologist", "a hotel receptionist", "a tax adviser",
     "a midwife", "an electrician", "a florist", "a flight attendant", "a social worker", "a carpenter",
     "a radio producer", "a yoga instructor", "a court interpreter", "a warehouse supervisor",
-    "a chemistry PhD student", "a retired schoolteacher", "a startup founder", "a gardener",
+    "a chemistry PhD student", "a startup founder", "a gardener",
+)  # fmt: skip
+RELATIONS = (
+    "my cousin", "my neighbour", "my flatmate", "my manager", "my colleague", "my business partner",
+    "my best friend", "my landlord", "my accountant", "my old classmate", "my team lead", "my coworker",
+    "my client", "my partner", "my oldest friend", "my bandmate", "my running buddy", "my tutor",
+    "my lab partner", "my next-door neighbour", "my boss", "my housemate",
+)  # fmt: skip
+CITIES = (
+    "Lisbon", "Osaka", "Montreal", "Nairobi", "Valencia", "Krakow", "Porto", "Melbourne", "Edinburgh",
+    "Denver", "Seoul", "Marseille", "Ljubljana", "Cape Town", "Bergen", "Tbilisi", "Austin", "Hanoi",
+    "Dublin", "Bologna", "Quebec City", "Tallinn", "Cork", "Lyon", "Vancouver", "Rotterdam", "Santiago",
+    "Leeds", "Adelaide", "Glasgow", "Seville", "Boston", "Antwerp", "Bristol", "Kyoto", "Zagreb",
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+AMOUNTS = (
+    "a couple of hundred dollars", "about $300", "roughly $1,200", "under $50", "close to $800",
+    "a bit over $2,000", "around $150", "no more than $500", "about $90", "a few thousand dollars",
 )  # fmt: skip
 INTRODUCTIONS = (
     "I'm {name}, {occupation}, and {backstory}.",
@@ -57,20 +82,68 @@ INTRODUCTIONS = (
     "Evening. I'm {name}; {backstory}.",
     "First, who I am: {name}, {occupation}. {Backstory}.",
     "You don't know me yet: I'm {name}, {occupation}, and {backstory}.",
+    "{Backstory}.",
+    "{Backstory}. I'm {occupation}, so none of this is my day job.",
+    "Here's my situation: {backstory}.",
+    "OK so {backstory}.",
+    "I'll be honest, {backstory}.",
+    "{Backstory}, and I'd like to get a few things off my plate.",
 )
+# Later asides that come back to the conversation's situation (its person, city, date, weekday).
+CALLBACKS = (
+    "{Person} is [waiting on me for this|breathing down my neck about it|expecting an update tonight].",
+    "I have to have it sorted before {weekday}[, no excuses| or I'm in trouble|].",
+    "{Person} asked me about it again [this morning|over lunch|on the phone just now].",
+    "Everything has to be ready by {date}.", "I'm typing this from {place}.",
+    "{Person} thinks I'm [overdoing it|worrying too much|leaving it too late].",
+    "I told {person} I'd have an answer by {weekday}.",
+    "The weather in {city} is [awful|gorgeous|all over the place] today.",
+    "{Person} will be [relieved|thrilled|surprised, I hope].", "I still have a lot to do before {date}.",
+    "I promised {person} I'd deal with it [tonight|before the weekend|first thing].",
+    "{Person} is looking over my shoulder right now.", "I'm only free until {weekday}.",
+    "{Date} is coming up [fast|far too fast|quicker than I'd like].", "{Person} said this would be quick.",
+    "Last time {person} did this for me, but not today.",
+    "Sorry, {person} keeps [interrupting me|calling|asking what I'm doing].",
+    "I'll call {person} once this is done.",
+    "{Friend} from [work|the gym|next door] [swears|insists] there's an easier way, but I'd rather ask you.",
+    "It's {weekday} and I'm already tired.", "I'm meeting {friend} at {time}, so I can't stay long.",
+    "{Person} and I are having dinner at {place} at {time}.", "I have a call with {person} at {time}.",
+    "{Friend} lent me their laptop for this, so I'd better be quick.",
+    "I've been at {place} since {time}.", "{Person} is picking me up at {time}.",
+    "{Friend} and {person} both think I should have done this ages ago.",
+)  # fmt: skip
+PLACES = (
+    "a café", "the library", "a hotel lobby", "my friend's sofa", "the station waiting room",
+    "a co-working space",
+    "the hospital canteen", "my parents' kitchen", "a noodle bar", "the gym lobby", "a bookshop café",
+    "the airport", "a laundrette", "the school car park", "my allotment shed", "a motorway services",
+    "the office kitchen", "a pub garden", "my brother's flat", "a ferry terminal", "the university library",
+    "a bakery round the corner", "the bus depot café", "my car", "a friend's wedding venue",
+)  # fmt: skip
+TIMES = (
+    "half past four", "six", "noon", "quarter to nine", "seven thirty", "ten past two", "eight",
+    "five o'clock",
+    "nine in the morning", "three", "half seven", "lunchtime", "eleven", "twenty past six", "four fifteen",
+)  # fmt: skip
+INTRO_DETAIL_RATE = 0.5
+SLOT = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
 class Persona:
-    """The user of one conversation."""
+    """The user of one conversation and the particulars of their situation."""
 
     name: str
     occupation: str
-    backstory: str  # a clause, e.g. "I'm flying to a conference in Lisbon next week"
+    backstory: str  # a filled clause, e.g. "I'm flying to a conference in Lisbon on May 4th 2026"
+    slots: Mapping[str, str] = field(default_factory=dict)  # the situation's person, city, date, ...
+    said: set[str] = field(default_factory=set, compare=False)  # callbacks already used
 
     def introduction(self, rng: random.Random) -> str:
-        """A sentence or two the first user turn opens with."""
+        """A sentence or two the first user turn opens with (who, the situation, maybe one particular)."""
         template = rng.choice(INTRODUCTIONS)
+        if rng.random() < INTRO_DETAIL_RATE:
+            template += " " + self.callback(rng).replace("{", "{{").replace("}", "}}")
         return template.format(
             name=self.name,
             occupation=self.occupation,
@@ -78,14 +151,78 @@ class Persona:
             Backstory=self.backstory[0].upper() + self.backstory[1:],
         )
 
+    def fill(self, template: str, rng: random.Random) -> str:
+        """A template with its inline choices made and this situation's slots filled ({Person}
+        capitalizes the first letter)."""
+        return fill_slots(choose_alternatives(template, rng), self.slots)
+
+    def callback(self, rng: random.Random) -> str:
+        """A later aside about the same situation ("My sister Ana is waiting on me for this."), not one
+        this persona already made."""
+        fresh = [template for template in CALLBACKS if template not in self.said]
+        template = rng.choice(fresh or CALLBACKS)
+        self.said.add(template)
+        return self.fill(template, rng)
+
     def describe(self) -> str:
         return f"{self.name}, {self.occupation}: {self.backstory}"
 
 
-def draw_persona(kits: Mapping[str, DomainKit], titles: Mapping[str, str], rng: random.Random) -> Persona:
-    """A persona for a conversation over these domains (the backstory comes from one of them)."""
+def fill_slots(template: str, slots: Mapping[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(1)
+        value = slots.get(key.lower())
+        if value is None:
+            return match.group(0)
+        return value[0].upper() + value[1:] if key[0].isupper() else value
+
+    return SLOT.sub(replace, template)
+
+
+def draw_slots(rng: random.Random) -> dict[str, str]:
+    """The particulars of one situation: who else is involved, where, when, how much."""
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    return {
+        "person": f"{rng.choice(RELATIONS)} {rng.choice(FIRST_NAMES)}",
+        "friend": rng.choice(FIRST_NAMES),
+        "city": rng.choice(CITIES),
+        "date": natural_date(rng.choice((2026, 2026, 2027)), month, day),
+        "weekday": rng.choice(WEEKDAYS),
+        "month_name": MONTH_NAMES[rng.randrange(12)],
+        "amount": rng.choice(AMOUNTS),
+        "count": rng.choice(("two", "three", "four", "five", "six", "a dozen")),
+        "place": rng.choice(PLACES),
+        "time": rng.choice(TIMES),
+    }
+
+
+def draw_persona(
+    kits: Mapping[str, DomainKit],
+    titles: Mapping[str, str],
+    rng: random.Random,
+    initial_config: Mapping[str, Any] | None = None,
+) -> Persona:
+    """A persona for a conversation over these domains (the backstory comes from one of them); when a
+    domain's initial state names its user (travel's `user_first_name`), the persona has that name, so
+    "I'm Vera" is never followed by a login as Michael."""
     domain = rng.choice(sorted(kits))
     stories = kits[domain].phrases.backstories or (
         f"I've been using the {titles[domain].lower()} a lot lately and need a few things done",
     )
-    return Persona(rng.choice(FIRST_NAMES), rng.choice(OCCUPATIONS), rng.choice(stories))
+    name = rng.choice(FIRST_NAMES)
+    name = _state_first_name(initial_config or {}) or name
+    slots = draw_slots(rng)
+    while slots["friend"] == name or slots["person"].endswith(" " + name):
+        slots = draw_slots(rng)
+    story = fill_slots(choose_alternatives(rng.choice(stories), rng), slots)
+    return Persona(name, rng.choice(OCCUPATIONS), story, slots)
+
+
+def _state_first_name(initial_config: Mapping[str, Any]) -> str | None:
+    """The user's first name if a domain's initial state records one (a `..._first_name` field)."""
+    for config in initial_config.values():
+        if isinstance(config, Mapping):
+            for key, value in config.items():
+                if key.endswith("first_name") and isinstance(value, str) and value:
+                    return value
+    return None

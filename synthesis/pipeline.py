@@ -71,12 +71,14 @@ class SampleBuilder:
         self.sandbox = Sandbox(self.domains, self.initial_config)
         graph = graph_for(tuple(self.domains))
         self.log = StepLog()
-        self.speaker = speaker = Speaker(kits, self.log.steps, rng)
+        # wording draws from its own stream, so editing a phrasebook never changes which calls are made
+        words = random.Random(f"{settings.seed}:{index}:words")
+        self.speaker = speaker = Speaker(kits, self.log.steps, words)
         arguments = ArgumentSampler(kits, self.sandbox.by_id, graph.user_supplied, rng)
         self.roles = roles_factory(rng)
         titles = {name: domain_class(name).spec().title for name in self.domains}
         self.system_prompt = SYSTEM_PROMPT.format(titles=", ".join(titles.values()))
-        speaker.persona = draw_persona(kits, titles, rng)
+        speaker.persona = draw_persona(kits, titles, words, self.initial_config)
         speaker.typo_rate = settings.typo_rate
         goals = GoalChooser(graph, kits, self.log, rng)
         self.explorer = Explorer(graph, self.sandbox, self.log, arguments, goals, settings, rng)

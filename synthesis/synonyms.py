@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("show me", "let me see", "pull up", "bring up"),  # not "display": it is also a noun (the log display)
@@ -24,7 +25,6 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("find", "look up", "locate"),
     ("search", "look through", "dig through"),
     ("the latest", "the newest", "the most recent"),
-    ("everything", "all of it", "the whole lot"),
     ("right now", "straight away", "now", "as soon as you can"),
     ("my account", "my profile"),
     ("for me", "on my behalf"),
@@ -33,7 +33,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("book me", "reserve me"),
     ("cancel", "call off"),
     ("I need you to", "I want you to", "I'd need you to", "I'm asking you to"),
-    ("Could you", "Would you be able to", "Could you possibly", "Would you kindly"),
+    ("Could you", "Would you be able to", "Could you possibly"),
     ("Can you", "Are you able to", "Can you quickly"),
     ("After that", "Afterwards", "Later on", "Right after", "Following that"),
     ("Once that's done", "When that's finished", "As soon as that's through", "Once it's done"),
@@ -45,6 +45,7 @@ SYNONYM_RATE = 0.6
 # A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
 BEFORE = r"(?<![\w'#@./-])"
 AFTER = r"(?![\w'#@/-]|\.\w)"
+OBJECT_PRONOUN = re.compile(r" (?:me|it|them|us|him|her)\b")
 QUOTED = re.compile(r"((?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
 
 
@@ -63,11 +64,15 @@ def vary(text: str, rng: random.Random) -> str:
     """The text with some phrases swapped for an equivalent one (quoted values untouched)."""
     parts = QUOTED.split(text)
     for index in range(0, len(parts), 2):
-        parts[index] = PATTERN.sub(lambda m: _swap(m.group(0), rng), parts[index])
+        parts[index] = PATTERN.sub(_swapper(rng), parts[index])
     return "".join(parts)
 
 
-def _swap(found: str, rng: random.Random) -> str:
-    if rng.random() >= SYNONYM_RATE:
-        return found
-    return rng.choice(GROUP_OF[found])
+def _swapper(rng: random.Random) -> Callable[[re.Match[str]], str]:
+    def swap(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if rng.random() >= SYNONYM_RATE or OBJECT_PRONOUN.match(match.string, match.end()):
+            return found  # "find me the shop" must not become "look up me the shop"
+        return rng.choice(GROUP_OF[found])
+
+    return swap

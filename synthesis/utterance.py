@@ -13,7 +13,7 @@ import random
 import re
 from typing import Any
 
-from funreason_envs.synthesis.language import QUOTED, Speaker, Voice
+from funreason_envs.synthesis.language import QUOTED, Speaker, Voice, choose_alternatives
 from funreason_envs.synthesis.synonyms import AFTER, BEFORE, vary
 from funreason_envs.synthesis.trace import Step
 
@@ -28,7 +28,7 @@ REQUESTS = (
     "My request is simple: {v}.", "If you have a second, {v}.",
     "Think you could {v}?", "Right, {v}.", "Okay, so {v}, please.",
     "How about you {v}?", "First thing today: {v}.",
-    "Could you please {v}?", "I'd appreciate it if you could {v}.", "Your job now: {v}.",
+    "I'd appreciate it if you could {v}.", "Your job now: {v}.",
     "I'd be grateful if you'd {v}.", "Please go ahead and {v}.", "Quick one: {v}.",
     "Please could you {v}?", "Would you be so kind as to {v}?", "I'm going to need you to {v}.",
     "If it's no trouble, {v}.", "When you can, {v}.",
@@ -36,6 +36,46 @@ REQUESTS = (
     "{V} — thanks in advance.", "Could I ask you to {v}?", "Is there any way you could {v}?",
     "Do you think you could {v}?", "Here's one for you: {v}.",
     "Would you mind if I asked you to {v}?", "I'd love it if you could {v}.", "Straightforward one: {v}.",
+
+
+
+
+
+
+
+    "So what I'm after is this: {v}.",
+    "Before anything else, {v}.",
+    "Would you be able to {v}?",
+    "I'm hoping you can {v}.",
+    "Please, if you can, {v}.",
+
+
+    "Could you take care of this: {v}?",
+    "Let's see, {v}.",
+    "Here's the thing: I need you to {v}.",
+    "If possible, {v}.",
+    "Your help please: {v}.",
+    "I was wondering if you could {v}.",
+
+
+    "Alright, {v}.",
+    "Can you do something for me and {v}?",
+    "It would help a lot if you could {v}.",
+
+    "I'd like to get this done: {v}.",
+    "Be a star and {v}.",
+    "Simple request: {v}.",
+    "Could you {v} today?",
+    "Can you just {v}?",
+    "So, {v}.",
+
+
+
+
+    "Are you able to {v}?",
+
+    "Let me ask you to {v}.",
+    "Could you sort this out: {v}?",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
 # (without its final mark), "{v}" the second phrase.
@@ -53,6 +93,27 @@ JOINS = (
     "{w}. My other request: {v}.", "{w}. Once it's sorted, {v}.", "{w}, and when that's sorted, {v}.",
     "{w}. Could you then {v}?", "{w}. Then please {v}.", "{w}. Next up: {v}.",
     "{w}. When that's through, {v}.", "{w}. One more thing: {v}.", "{w}, plus {v}.",
+
+
+    "{w}. Straight after that, {v}.",
+
+
+    "{w}. After it's done, {v}.",
+    "{w}; next, {v}.",
+    "{w}. Next I'd like you to {v}.",
+    "{w}. Then, please, {v}.",
+    "{w}. Second thing: {v}.",
+
+
+    "{w}. And after that, {v}.",
+    "{w}. If that works, {v}.",
+    "{w}, and next {v}.",
+    "{w}. Finally, {v}.",
+    "{w}. When it's ready, {v}.",
+    "{w}; then {v}.",
+    "{w}. Afterwards, please {v}.",
+    "{w}. Once it's through, {v}.",
+    "{w}. After that's finished, could you {v}?",
 )  # fmt: skip
 # Openers of a later turn that point back at what just happened (one clause with the request).
 LISTS = (
@@ -70,6 +131,32 @@ FOLLOW_UPS = (
     "Nice one. {R}", "Thanks, that worked. {R}", "Okay, that's sorted. {R}", "Good, moving on: {r}",
     "While we're at it, {r}", "That's helpful. {R}", "Cool. {R}", "All right, one more thing: {r}",
     "Appreciate it. {R}", "Perfect. Now {r}", "Good to know. {R}", "Right, on to the next bit: {r}",
+
+    "Brilliant, thanks. {R}",
+    "Thanks, that's exactly what I needed. {R}",
+    "Okay, I see. {R}",
+    "Hmm, interesting. {R}",
+    "Oh good. {R}",
+    "Right, that makes sense. {R}",
+    "Lovely. {R}",
+    "Nice, thank you. {R}",
+    "Okay, noted. {R}",
+    "Fab. {R}",
+    "Thanks a lot. {R}",
+    "That's a relief. {R}",
+    "OK, understood. {R}",
+    "Sounds good. {R}",
+    "Got it. Next, {r}",
+    "Thank you! {R}",
+    "Ah, okay. {R}",
+    "Super, thanks. {R}",
+    "Good, that's done then. {R}",
+    "Okay, and now {r}",
+    "Perfect, thank you so much. {R}",
+    "Now, {r}",
+    "Next, {r}",
+    "Thanks. Now that I know that, {r}",
+    "With that out of the way, {r}",
 )  # fmt: skip
 FACTS = (
     "{F}.", "In case you need it, {f}.", "For the record, {f}.", "You'll need my details: {f}.",
@@ -78,49 +165,112 @@ FACTS = (
     "Here are my details: {f}.", "You might need this: {f}.", "Before I forget, {f}.", "For reference, {f}.",
     "In case it's needed, {f}.", "{F}, by the way.", "Oh, {f}.",
 )  # fmt: skip
+LISTED_FACTS = (
+    "Details:", "My details:", "Login details:", "You'll need these:", "For the login:", "Credentials:",
+    "In case it asks:", "Here's what you'll need:", "The details are",
+)  # fmt: skip
 UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
 # Asides any user may add, whatever the domain (a kit's own `details` are drawn as often).
 ASIDES = (
-    "I'm on my lunch break, so quick is good.", "My phone is about to die.",
-    "Sorry if this is a bit scattered.", "I'm doing this between two meetings.", "It's been a long week.",
-    "My colleague usually handles this.", "I'm writing from the airport lounge.",
+    "I'm on my [lunch|coffee|tea] break, so quick is good.",
+    "My phone is [about to die|on 3%|overheating in the sun].",
+    "Sorry if this is a bit [scattered|all over the place|rushed].",
+    "I'm doing this between [two meetings|school pick-ups|a dentist appointment and a haircut].",
+    "It's been a [long|strange|very long] week.",
+    "My colleague usually handles this[, but she's off|, but he's away|].",
+    "I'm writing from the [airport lounge|waiting room at the garage|back of a taxi].",
     "I promised to get this done today.", "Thanks for bearing with me.", "I'm still half asleep.",
-    "The wifi here is patchy.", "My manager asked me to sort it out.", "I'm not very technical, sorry.",
-    "It's for a family thing this weekend.", "I keep forgetting to do this.",
-    "I'd rather not do it by hand.", "This has been on my list for days.",
-    "My partner reminded me this morning.", "I'm at the kitchen table with a coffee.",
+    "The [wifi|signal|connection] here is patchy.", "My manager asked me to sort it out.",
+    "I'm not very technical, sorry.", "It's for a family thing this weekend.",
+    "I keep forgetting to do this.", "I'd rather not do it by hand.",
+    "This has been on my list for [days|a week|far too long].", "My partner reminded me this morning.",
+    "I'm at the kitchen table with a [coffee|cold tea|slice of toast].",
     "It's raining, so I finally have time.", "I need it before the end of the day.",
-    "Last time I tried myself it went wrong.",
+    "Last time I tried myself it went wrong.", "The cat just walked across my keyboard, sorry.",
+    "I've got a [dentist|doctor's|hair] appointment in an hour.", "My neighbours are drilling again.",
+    "I'm on the bus, so forgive any typos.", "Honestly, I should have done this last week.",
+    "The kids are finally asleep.", "I'm waiting for a parcel that was due yesterday.",
+    "My glasses are somewhere in the other room, so bear with me.",
+    "There's a power cut on our street, so I'm on my laptop battery.", "I'm sitting in a very cold library.",
+    "The dog needs walking soon.", "My tea has gone cold while I figured out what to ask.",
+    "I've been putting this off since the holidays.",
+    "I'm recovering from a cold, so my head is a bit foggy.",
+    "I only just got home from a twelve-hour shift.", "We have builders in the house this week.",
+    "I'm at my parents' place and their internet is ancient.",
+    "I just finished a very long run, so I'm slow today.", "The football is on in the background.",
+    "I'm in a queue at the post office.", "My daughter is doing her homework next to me.",
+    "Someone is mowing the lawn right outside my window.", "I've had about four coffees already.",
+    "This is the last thing on my list before the weekend.", "It's my day off, technically.",
+    "I'm writing this on my tablet, which autocorrects everything.",
+    "My landlord is coming round later to fix the boiler.", "I haven't had breakfast yet.",
+    "I'm sitting in the car waiting for my son's practice to finish.",
+    "The office is empty today; everyone's at a training day.",
+    "My flatmate is cooking something that smells amazing.",
+    "I'm trying to clear my inbox before I go on holiday.", "The heating's broken, so I'm typing in gloves.",
+    "I'm at a wedding reception and sneaking a minute.", "My laptop fan sounds like a jet engine.",
+    "I'm on a night shift, so apologies for the hour.",
+    "We just moved house and everything is still in boxes.", "I'm babysitting my niece this afternoon.",
+    "There's a thunderstorm outside and the lights keep flickering.",
+    "I'm in a hotel room with terrible lighting.", "I'm trying to get this done before my yoga class.",
+    "My mum keeps calling about Sunday lunch.", "I've just come back from the gym.",
+    "The printer at work ate my notes, so I'm doing this from memory.",
+    "I'm sitting in a hospital waiting room, long story.", "I'm on a ferry and the signal comes and goes.",
+    "I promised myself I'd deal with admin on Sundays.",
+    "I've got a sandwich in one hand, sorry for any mistakes.",
+    "It's my birthday, so I'd like to get this out of the way.",
+    "I'm at the garden centre, believe it or not.", "My new keyboard takes some getting used to.",
+    "The train is packed and I'm standing.", "I'm helping my neighbour move a sofa in ten minutes.",
+    "The baby just fell asleep on me, so I'm typing with one thumb.",
+    "I've been staring at this screen all morning.", "I'm watching a cooking show while I do this.",
+    "Our team meeting got cancelled, so I finally have a free hour.",
+    "I've got friends coming for dinner at seven.", "I'm sitting on a park bench in the sun.",
+    "I just got off a very long phone call.", "My bike has a flat tyre, so I'm working from home.",
+    "It's snowing here, which never happens.", "I'm at the laundrette waiting for the dryer.",
+    "Our fridge broke this morning, so it's been a day.", "I'm volunteering at the school fair later.",
+    "My sister is staying with us this week.", "The neighbours' dog has been barking for an hour.",
+    "I'm wearing my reading glasses for once.",
 )  # fmt: skip
+# Lead-ins of a request that follows a first question ("What's my balance? Then ...").
+AFTER_QUESTION = (
+    "Then", "After that,", "Once that is done,", "Then please", "Next,",
+    "Also,", "Then I'd like you to", "Afterwards,",
+)  # fmt: skip
+# Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
+SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
+# A reason the user gave for a goal (the phrasebooks' optional extras).
+REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-DETAIL_RATE = 0.25
+DETAIL_RATE = 0.4
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
-    BEFORE + r"(please|could|would|should|thanks|really|there|about|after|before|which|again|everything|"
+    BEFORE + r"(please|could|would|should|thanks|really|about|after|before|which|again|everything|"
     r"something|through|right|today|moment|finished|possible|afterwards|hoping|chance|while)" + AFTER
 )
 
 
-def compose_query(brief: Any, rng: random.Random) -> str:
+def compose_query(brief: Any) -> str:
     """The user's text for a turn (a `TurnBrief`): goals, the facts of unstated prerequisites, the context
-    of means-steps, and the conversational frame."""
+    of means-steps, and the conversational frame (drawn from the speaker's own random stream)."""
     speaker: Speaker = brief.speaker
+    rng = speaker.rng
     omitted = (brief.steps[brief.omit[0]].key, brief.omit[1]) if brief.omit else None
     speaker.voice = Voice(brief.turn, omit=omitted)
     try:
         phrases = []
+        # a direct question, or a reason ("..., since it's fixed now"), fits one or two goals, not a list
+        asking = len(brief.stated) <= 2 and brief.omit is None
         for step in brief.stated:
             omit = brief.omit[1] if brief.omit and brief.omit[0] == step.index else None
-            phrases.append(speaker.intent(step, omit=omit))
+            phrases.append(speaker.intent(step, omit=omit, questions=asking, reasons=asking))
             speaker.voice.named.add(step.key)
         request = _join(phrases, rng)
         extras = _facts(brief, speaker, rng, request)
     finally:
         speaker.voice = None
     text = " ".join([request, *extras])
-    text = vary(text + uncovered(brief, text), rng)
+    text = tidy(vary(text + uncovered(brief, text), rng))
     if rng.random() < speaker.typo_rate:
         text = typo(text, rng)
     if brief.turn == 0 and speaker.persona is not None and rng.random() < INTRO_RATE:
@@ -134,10 +284,43 @@ def compose_query(brief: Any, rng: random.Random) -> str:
     ):
         template = vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
-    details = speaker.kits[brief.target.spec.domain].phrases.details
     if rng.random() < DETAIL_RATE:
-        text += " " + rng.choice(details if details and rng.random() < 0.5 else ASIDES)
+        text += " " + _detail(speaker, brief.target.spec.domain, rng)
     return text
+
+
+def _detail(speaker: Speaker, domain: str, rng: random.Random) -> str:
+    """An irrelevant detail: the kit's, a general aside, or (with a persona) one about their situation."""
+    persona = speaker.persona
+    details = [d for d in speaker.kits[domain].phrases.details if persona is not None or "{" not in d]
+    roll = rng.random()
+    if persona is not None and roll < 0.5:
+        return persona.callback(rng)
+    if details and roll < 0.75:
+        chosen = rng.choice(details)
+        return persona.fill(chosen, rng) if persona is not None else choose_alternatives(chosen, rng)
+    return choose_alternatives(rng.choice(ASIDES), rng)
+
+
+PHRASAL_BEFORE_PRONOUN = re.compile(
+    r"\b(pull|bring|look|work|figure|call|dig|hand|read|print|sort|check) (up|out|over) (it|them)\b"
+)
+# Grammar a pronoun needs once it stands where a name stood ("see how active them is").
+TIDY = (
+    (re.compile(r"\bthem is\b"), "they are"),
+    (re.compile(r"\bthem has\b"), "they have"),
+    (re.compile(r"\bthem was\b"), "they were"),
+    (PHRASAL_BEFORE_PRONOUN, r"\1 \3 \2"),
+)  # fmt: skip
+
+
+def tidy(text: str) -> str:
+    """Fix the grammar around pronouns that replaced a value (outside quoted values)."""
+    parts = QUOTED.split(text)
+    for index in range(0, len(parts), 2):
+        for pattern, replacement in TIDY:
+            parts[index] = pattern.sub(replacement, parts[index])
+    return "".join(parts)
 
 
 def _quoted_start(text: str) -> bool:
@@ -145,8 +328,12 @@ def _quoted_start(text: str) -> bool:
 
 
 def _wrap(phrase: str, rng: random.Random, question: bool | None = None) -> str:
-    """One verb phrase as a request or a question."""
+    """One verb phrase as a request or a question (a phrasebook's own question stands as it is)."""
+    if phrase.endswith("?"):
+        return _capital(phrase)
     pool = REQUESTS if question is None else [t for t in REQUESTS if t.endswith("?") == question]
+    if REASON.search(phrase):  # "..., since it's fixed now" ends the sentence: no "for me" after it
+        pool = [t for t in pool if t.endswith(("{v}.", "{v}?"))] or pool
     template = rng.choice(pool)
     return template.format(v=phrase, V=_capital(phrase))
 
@@ -158,9 +345,15 @@ def _join(phrases: list[str], rng: random.Random) -> str:
         return _wrap(phrases[0], rng, question)
     if len(phrases) == 2:
         first = _wrap(phrases[0], rng, question if rng.random() < 0.5 else False)
-        template = rng.choice(JOINS)
+        joins = JOINS
+        if REASON.search(phrases[0]):  # a reason closes the first request: a new sentence follows
+            joins = tuple(t for t in JOINS if t.startswith(("{w}.", "{w};")))
+        template = rng.choice(joins)
+        if phrases[1].endswith("?"):
+            lead = rng.choice(SECOND_QUESTIONS)
+            return f"{first} {lead}{_capital(phrases[1]) if lead in ('', 'After that: ') else phrases[1]}"
         if first.endswith("?"):
-            return f"{first} {rng.choice(('Then', 'After that,', 'Once that is done,'))} {phrases[1]}."
+            return f"{first} {rng.choice(AFTER_QUESTION)} {phrases[1]}."
         return template.format(w=first.rstrip("."), v=phrases[1])
     last = rng.choice((", and finally ", ", and last of all ", " and "))
     listed = ", ".join(phrases[:-1]) + last + phrases[-1]
@@ -184,11 +377,30 @@ def _facts(brief: Any, speaker: Speaker, rng: random.Random, request: str) -> li
         if context and all(_said(speaker.literal(step, p), context) for p in unsaid):
             sentences.append(_context_sentence(context.strip("()"), rng))
             continue
-        form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
-        facts = [form.format(n=speaker.noun(step, p), v=speaker.literal(step, p)) for p in unsaid]
-        joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
-        sentences.append(rng.choice(FACTS).format(f=joined, F=_capital(joined)))
+        sentences.append(_fact_sentence(speaker, step, unsaid, rng))
     return sentences
+
+
+def _fact_sentence(speaker: Speaker, step: Step, params: list[str], rng: random.Random) -> str:
+    """What only the user knows, as one sentence: "my username is 'yuki_t' and my password is ...",
+    or listed ("Login details: username yuki_t, password tulip#818"); a first and last name are said
+    together ("I'm Mei Hawke")."""
+    nouns = {param: speaker.noun(step, param) for param in params}
+    first = next((p for p in params if nouns[p].endswith("first name")), None)
+    last = next((p for p in params if nouns[p].endswith("last name")), None)
+    name = ""
+    if first and last:
+        params = [p for p in params if p not in (first, last)]
+        full = f"{speaker.literal(step, first)} {speaker.literal(step, last)}"
+        name = rng.choice(("I'm {v}", "my name is {v}", "the name on the account is {v}")).format(v=full)
+    if params and rng.random() < 0.4:
+        listed = ", ".join(f"{nouns[p]} {speaker.literal(step, p)}" for p in params)
+        lead = rng.choice(LISTED_FACTS)
+        return f"{lead} {listed}." + (f" {_capital(name)}." if name else "")
+    form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+    facts = [form.format(n=nouns[p], v=speaker.literal(step, p)) for p in params] + ([name] if name else [])
+    joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
+    return rng.choice(FACTS).format(f=joined, F=_capital(joined))
 
 
 def _context_sentence(context: str, rng: random.Random) -> str:
@@ -261,9 +473,12 @@ def uncovered(brief: Any, request: str) -> str:
     """Mention user-known values no phrase carried, so the query stays solvable."""
     speaker: Speaker = brief.speaker
     missing = []
+    typed = speaker.lists_before(brief.turn)  # said in an earlier turn, referred to as "those numbers"
     for step in brief.steps:
-        for param in step.call.arguments:
+        for param, value in step.call.arguments.items():
             if param in step.sources or (brief.omit and brief.omit == (step.index, param)):
+                continue
+            if repr(value) in typed:
                 continue
             implied = speaker.kits[step.spec.domain].phrases.implied
             if step not in brief.stated and not _user_knows(step, param, implied):
@@ -278,8 +493,9 @@ def uncovered(brief: Any, request: str) -> str:
     return " " + brief.speaker.rng.choice(UNCOVERED).format(m=joined, M=_capital(joined))
 
 
-def clarification(speaker: Speaker, step: Step, param: str, rng: random.Random) -> str:
+def clarification(speaker: Speaker, step: Step, param: str) -> str:
     """The user's answer to "which ...?": the value left out, in a user's words."""
+    rng = speaker.rng
     spoken = speaker.literal(step, param)
     noun = speaker.noun(step, param)
     many = isinstance(step.call.arguments.get(param), list) or (

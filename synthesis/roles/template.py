@@ -61,7 +61,7 @@ class TemplateRoles:
         )
 
     def querying(self, brief: TurnBrief) -> str:
-        return compose_query(brief, self.rng)
+        return compose_query(brief)
 
     # -- phase 3 ---------------------------------------------------------------------------------
 
