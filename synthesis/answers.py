@@ -127,14 +127,14 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
         usable = False  # the line speaks of a field this result does not have
     if usable:
         if template.startswith(EMPTY_LEADS) and (is_empty(data) or any(_empty_at(step, k) for k in keys)):
-            return f"I found no {_what(step)}."
+            return f"I found no {listed(step)}."
         text = fill(template, step, speaker)
         if not keys and not step.spec.mutates_state and not is_empty(data) and isinstance(data, list):
             text = text.rstrip(".") + ": " + say_value(data) + "."
         return text
     if is_empty(data):
-        return f"There are no {_what(step)}."
-    return f"{_what(step).capitalize()}: {say_value(data)}."
+        return f"There are no {listed(step)}."
+    return f"{listed(step).capitalize()}: {say_value(data)}."
 
 
 def failed(step: Step, speaker: Speaker, reason: str) -> str:
@@ -178,7 +178,7 @@ def _empty_at(step: Step, key: str) -> bool:
     return is_empty(_at(step.result.value, key.removeprefix("result.")))
 
 
-def _what(step: Step) -> str:
+def listed(step: Step) -> str:
     """What a listing tool returns, in words ("matching lines", "comments")."""
     value = step.result.value
     if isinstance(value, dict) and len(value) == 1:
