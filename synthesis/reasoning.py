@@ -20,7 +20,14 @@ from funreason_envs.domains import domain_class
 from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, say_value
 from funreason_envs.synthesis.language import noun_for, third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
-from funreason_envs.synthesis.situation import Rival, pointer, rivals, user_wording
+from funreason_envs.synthesis.situation import (
+    Rival,
+    pointer,
+    request_part,
+    rivals,
+    standing_conditions,
+    user_wording,
+)
 from funreason_envs.synthesis.trace import Step
 
 if TYPE_CHECKING:
@@ -167,7 +174,12 @@ def _expand(match: re.Match[str]) -> str:
     return CONTRACTIONS[match.group(0)]
 
 
+MARKER_RATE = 0.0
 LAYOUTS = ("plan", "stepwise", "result_first", "terse")
+# A sentence of a message that tells about the user rather than asking for something.
+BACKGROUND = re.compile(
+    r"(?:I'm|I am|I've|I have|I was|I work|My|Our|We|As an?) (?!.*\b(?:you|please)\b)", re.I
+)
 
 # How a condition reads in a sentence; a domain without an entry uses its spec's description.
 CONDITION_WORDS = {
@@ -270,20 +282,87 @@ class ThoughtWriter:
     def opening(self, groups: list[list[Step]]) -> str:
         """Before the first calls: the goal, then the plan or just the first step, per the layout."""
         first = groups[0]
-        sentences: list[str] = []
+        sentences: list[str] = [self.supplied()]
         if self.rng.random() < (0.25 if self.layout == "terse" else 0.7):
             sentences.append(self.goal())
+        sentences.append(self.aside())
         if self.layout == "plan" and sum(len(group) for group in groups) > 1:
             sentences.append(self.plan(groups))
             sentences.extend(self.why(step) for step in first if self._needs_explaining(step))
         else:
             sentences.extend(self.why(step) for step in first)
         sentences.extend(self.flows(first))
+        sentences.extend(self.standing())
         if self.layout != "terse":
             sentences.extend(self.ground(step) for step in first)
         if len(first) > 1:
             sentences.append(self.parallel(first))
         return self.join(sentences)
+
+    def supplied(self) -> str:
+        """In a clarification turn: the value the user has now given, the one the last question asked for."""
+        if self.brief.kind != "clarification" or self.brief.omit is None:
+            return ""
+        index, param = self.brief.omit
+        step = self.brief.steps[index]
+        shown, what = _short(step.call.arguments.get(param)), words(param)
+        self.said.add(shown)
+        return self.pick(
+            f"They answered my question: the {what} is {shown}, so {step.name} can run now.",
+            f"{shown} is the {what} I was missing; with it, {step.name} has everything.",
+            f"Now I have the {what}, {shown}, the one thing I had to ask about.",
+        )
+
+    def aside(self) -> str:
+        """A sentence of the message that is background, not a request, noticed as such."""
+        background = [
+            sentence
+            for sentence in re.split(r"(?<=[.!?])\s+", self.brief.query)
+            if BACKGROUND.match(sentence)
+            and not re.search(r"[?:]|\brequest\b", sentence)
+            and not self._names_a_value(sentence)
+        ]
+        if not background or self.rng.random() < 0.4:
+            return ""
+        said = third_person(background[0].rstrip(".!"))
+        return self.pick(
+            f"The part about how {self.keep(said[0].lower() + said[1:])} is context, not a task.",
+            f"'{background[0].rstrip('.!')}' is background; nothing there to act on.",
+            f"Nothing to do about '{background[0].rstrip('.!')}' - it's just context.",
+        )
+
+    def _names_a_value(self, sentence: str) -> bool:
+        """Whether a sentence gives one of the turn's argument values (so it is part of the request)."""
+        lowered = sentence.lower()
+        return any(
+            str(value).lower() in lowered
+            for step in self.brief.steps
+            for value in step.call.arguments.values()
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) > 1
+        )
+
+    def standing(self) -> list[str]:
+        """Conditions the turn's calls need that an earlier turn already brought about: the reason a
+        login or a brake press is not repeated."""
+        sentences = []
+        for fact in standing_conditions(self.brief.steps, self.brief.speaker.steps, self.brief.turn):
+            since, step = fact.since, fact.step
+            state = self.keep(condition_words(step.spec.domain, fact.condition))
+            ago = _ago(self.brief.turn - since.turn)
+            given = [
+                f"{words(p)} {_short(v)}" for p, v in since.call.arguments.items() if "password" not in p
+            ]
+            how = f"{since.name} ({given[0]})" if given else since.name
+            if self._explained(how):
+                continue
+            sentences.append(
+                self.pick(
+                    f"{step.name} only runs if {state}, which still holds after {how} {ago}.",
+                    f"No fresh {since.name}: {how} {ago} already made sure {state}, and nothing undid it.",
+                    f"Since {how} {ago}, {state}, so {step.name} can go ahead directly.",
+                )
+            )
+        return sentences
 
     def next_step(self, group: list[Step], done: list[tuple[Step, str]]) -> str:
         """Between calls: read what came back, carry values forward, explain the next call(s)."""
@@ -393,7 +472,7 @@ class ThoughtWriter:
         """Sentences in order, some opened with a discourse marker, as a person thinking would."""
         out = []
         for sentence in dict.fromkeys(sentence for sentence in sentences if sentence):
-            if out and self.rng.random() < 0.12:
+            if out and self.rng.random() < MARKER_RATE:
                 marker = self.rng.choice(MARKERS)
                 sentence = f"{marker} {self.case_first(sentence, upper=False)}"
             out.append(sentence)
@@ -476,13 +555,25 @@ class ThoughtWriter:
                 f"for {later.name}, it must be true that {state}",
             ]
             if unasked:
-                asides = (
+                given = [
+                    _short(v)
+                    for p, v in step.call.arguments.items()
+                    if p not in step.sources and str(v) in self.brief.query
+                ][:2]
+                asides = [
                     "which the user never mentioned",
                     "a step the request skips",
-                    "though nobody asked for it",
-                    "even if it was not requested",
                     "and the request leaves that implicit",
-                )
+                ]
+                if given:
+                    shown = " and ".join(given)
+                    asides = [
+                        f"and they supplied {shown} without saying what for",
+                        f"which is what {shown} in the message are for"
+                        if len(given) > 1
+                        else f"which is what {shown} in the message is for",
+                        f"a step they left to me, though {shown} came from them",
+                    ]
                 reasons = [f"{reason}, {self.rng.choice(asides)}" for reason in reasons]
             return self.combine(
                 reasons,
@@ -498,7 +589,11 @@ class ThoughtWriter:
             return self.chosen(step, args)
         target = self.brief.target.name
         given = self.chain(
-            [f"{self.keep(words(p))} {_short(v)}" for p, v in step.call.arguments.items() if p not in step.sources]
+            [
+                f"{self.keep(words(p))} {_short(v)}"
+                for p, v in step.call.arguments.items()
+                if p not in step.sources
+            ]
         )
         if given:
             return self.combine(
@@ -527,6 +622,17 @@ class ThoughtWriter:
         if options and (retold or self.rng.random() < 0.5):
             self.retold.add(step.key)
             return self.rejected(step, self.rng.choice(options), args)
+        part = request_part(step, self.brief.query) if not retold else None
+        if part is not None and self.rng.random() < 0.8:
+            self.retold.add(step.key)
+            self.said.update(_short(value) for value in step.call.arguments.values())
+            quoted = self.keep(f'"{part}"' if "'" in part else f"'{part}'")
+            return self.pick(
+                f"For {quoted}, {name} is the call.",
+                f"{quoted} - that is a job for {name}.",
+                f"{name} handles {quoted}.",
+                f"They wrote {quoted}, which maps to {name}.",
+            )
         if not retold:
             self.retold.add(step.key)
             intent = self.intent(step)
@@ -671,7 +777,7 @@ class ThoughtWriter:
                 f"{means[0].name} leads the batch, the rest after it: {names}.",
                 f"One message, with {means[0].name} first: {names}.",
             )
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.7:
             return ""
         return self.pick(
             f"None of these depend on each other, so {names} can go out together.",
@@ -709,7 +815,7 @@ class ThoughtWriter:
         if turn < self.brief.turn and producer is not None:
             source = step.sources[param]
             earlier = self.keep(third_person(self.brief.speaker.refer(source)))
-            ago = {1: "in the last turn", 2: "two turns back"}.get(self.brief.turn - turn, "several turns back")
+            ago = _ago(self.brief.turn - turn)
             if self._explained(shown):  # told in an earlier turn's reasoning: a short mention will do
                 if self.rng.random() < 0.4:
                     return ""
@@ -778,8 +884,13 @@ class ThoughtWriter:
                 f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
                 f"{step.name} failed ({reason}). {action}",
             )
+        means = step not in self.brief.stated and step not in self.brief.targets
+        if means and not consumers(step, self.brief.steps) and self.rng.random() < 0.6:
+            return ""  # a prerequisite that worked and feeds nothing: not worth a sentence
         found = _parsed(content)
-        if found in ("", [], {}) or (isinstance(found, dict) and all(v in ("", [], {}) for v in found.values())):
+        if found in ("", [], {}) or (
+            isinstance(found, dict) and all(v in ("", [], {}) for v in found.values())
+        ):
             return self.empty(step)
         if not step.spec.mutates_state and isinstance(found, dict):
             flags = [(key, flag) for key, flag in found.items() if isinstance(flag, bool)]
@@ -793,7 +904,9 @@ class ThoughtWriter:
         # a stock confirmation sentence says less than an id or a number beside it
         plain = [f for f in fields if not _stock(f[1])]
         if fields and not plain and self.rng.random() < 0.7:  # only a canned "... successfully" line
-            return self.pick(f"{step.name} confirmed it.", f"{step.name} went through.", f"{step.name} is done.")
+            return self.pick(
+                f"{step.name} confirmed it.", f"{step.name} went through.", f"{step.name} is done."
+            )
         fields = plain or fields[:1]
         self.said.update(value for _, value in fields)
         if not fields:
@@ -855,7 +968,9 @@ class ThoughtWriter:
                     "the reply must report the failure instead of claiming success",
                 ],
             )
-        means = [step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets]
+        means = [
+            step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets
+        ]
         reasons = [f"{names} {'has' if one else 'have'} run", f"{names} answered it", f"{names} did it"]
         if means:
             helpers = _listing(list(dict.fromkeys(means)))
@@ -873,6 +988,10 @@ class ThoughtWriter:
         elif all(step.spec.mutates_state for step in targets):
             actions += ["the reply confirms the change", "a short confirmation will do"]
         return self.combine(reasons, actions)
+
+
+def _ago(turns: int) -> str:
+    return {1: "in the last turn", 2: "two turns back"}.get(turns, "several turns back")
 
 
 def _listing(items: list[str]) -> str:

@@ -15,7 +15,21 @@ from funreason_envs.domains import domain_class
 from funreason_envs.synthesis.trace import Step
 
 # Name words too common to make two tools look alike ("get_ticket" and "get_current_speed").
-COMMON_NAME_WORDS = {"get", "set", "the", "a", "by", "of", "to", "for", "info", "id", "current", "all", "list"}
+COMMON_NAME_WORDS = {
+    "get",
+    "set",
+    "the",
+    "a",
+    "by",
+    "of",
+    "to",
+    "for",
+    "info",
+    "id",
+    "current",
+    "all",
+    "list",
+}
 
 
 @dataclass(frozen=True)
@@ -110,3 +124,25 @@ def pointer(query: str, noun: str) -> str | None:
     match = re.search(pattern, query, re.IGNORECASE)
     return match.group(0) if match else None
 
+
+# Where a request splits into the parts a user strings together.
+PART_BREAK = re.compile(
+    r"(?<=[.!?])\s+|;\s+|,?\s+(?:and then|then|after that|once that is done|following that)\s+|:\s+", re.I
+)
+
+
+def request_part(step: Step, query: str) -> str | None:
+    """The part of the user's message that asks for `step`: the one naming most of its own values."""
+    values = [
+        str(value)
+        for param, value in step.call.arguments.items()
+        if param not in step.sources and isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    ]
+    values = [value for value in values if len(value) > 1]
+    best, hits = None, 0
+    for part in PART_BREAK.split(query):
+        part = part.strip(" ,.!?")
+        count = sum(value.lower() in part.lower() for value in values)
+        if count > hits and len(part) <= 120:
+            best, hits = part, count
+    return best
