@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, say_value
+from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, report, say_value
 from funreason_envs.synthesis.language import noun_for, third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.situation import (
@@ -204,9 +204,9 @@ def condition_words(domain: str, condition: str) -> str:
     """A condition as a clause ("the brake pedal is held down")."""
     if condition in CONDITION_WORDS:
         return CONDITION_WORDS[condition]
-    description = domain_class(domain).spec().conditions.get(condition, words(condition))
+    description = domain_class(domain).spec().conditions.get(condition, _words(condition))
     clause = description.split(",")[0].strip().rstrip(".")
-    return clause[0].lower() + clause[1:] if clause else words(condition)
+    return clause[0].lower() + clause[1:] if clause else _words(condition)
 
 
 def enabled(step: Step, steps: list[Step]) -> tuple[Step, str] | None:
@@ -238,8 +238,9 @@ class ThoughtWriter:
         self.rng = random.Random(rng.random())
         self.retold: set[tuple[int, int]] = set()  # steps whose goal was already put in words
         self.pointed: set[str | None] = set()  # the user's pointing phrases already resolved
+        self.rejected_names: set[str] = set()  # look-alike tools already ruled out this turn
         self.layout = rng.choice(LAYOUTS)
-        self.formal = rng.random() < 0.5  # half the turns think without contractions
+        self.formal = self.rng.random() < 0.5  # half the turns think without contractions
         self.failures: list[tuple[Step, str]] = []
         self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
         self.said: set[str] = set()  # values already quoted in this attempt: said once, then referred to
@@ -305,7 +306,7 @@ class ThoughtWriter:
             return ""
         index, param = self.brief.omit
         step = self.brief.steps[index]
-        shown, what = _short(step.call.arguments.get(param)), words(param)
+        shown, what = _short(step.call.arguments.get(param)), _words(param)
         self.said.add(shown)
         return self.pick(
             f"They answered my question: the {what} is {shown}, so {step.name} can run now.",
@@ -350,7 +351,7 @@ class ThoughtWriter:
             state = self.keep(condition_words(step.spec.domain, fact.condition))
             ago = _ago(self.brief.turn - since.turn)
             given = [
-                f"{words(p)} {_short(v)}" for p, v in since.call.arguments.items() if "password" not in p
+                f"{_words(p)} {_short(v)}" for p, v in since.call.arguments.items() if "password" not in p
             ]
             how = f"{since.name} ({given[0]})" if given else since.name
             if self._explained(how):
@@ -358,8 +359,8 @@ class ThoughtWriter:
             sentences.append(
                 self.pick(
                     f"{step.name} only runs if {state}, which still holds after {how} {ago}.",
-                    f"No fresh {since.name}: {how} {ago} already made sure {state}, and nothing undid it.",
-                    f"Since {how} {ago}, {state}, so {step.name} can go ahead directly.",
+                    f"No fresh {since.name}: {how} {ago} still counts.",
+                    f"Since {how} {ago}, {state}.",
                 )
             )
         return sentences
@@ -523,7 +524,7 @@ class ThoughtWriter:
         name = step.name
         if feeds:
             later, param = feeds[0]
-            what = words(param)
+            what = _words(param)
             return self.combine(
                 [
                     f"{later.name} takes a {what} I don't have yet",
@@ -590,7 +591,7 @@ class ThoughtWriter:
         target = self.brief.target.name
         given = self.chain(
             [
-                f"{self.keep(words(p))} {_short(v)}"
+                f"{self.keep(_words(p))} {_short(v)}"
                 for p, v in step.call.arguments.items()
                 if p not in step.sources
             ]
@@ -617,11 +618,13 @@ class ThoughtWriter:
         """Why a call the user asked for is this tool: the goal in their words (unless already said),
         or a similar shown tool and the spec fact that rules it out."""
         name = step.name
-        options = rivals(step, self.names)
+        options = [rival for rival in rivals(step, self.names) if rival.name not in self.rejected_names]
         retold = step.key in self.retold
         if options and (retold or self.rng.random() < 0.5):
             self.retold.add(step.key)
-            return self.rejected(step, self.rng.choice(options), args)
+            rival = self.rng.choice(options)
+            self.rejected_names.add(rival.name)
+            return self.rejected(step, rival, args)
         part = request_part(step, self.brief.query) if not retold else None
         if part is not None and self.rng.random() < 0.8:
             self.retold.add(step.key)
@@ -643,7 +646,6 @@ class ThoughtWriter:
                     f"they asked me to {intent}",
                     f"one goal is to {intent}",
                     f"I'm supposed to {intent}",
-                    f"part of the message: {intent}",
                 ],
                 [f"{name} does it", f"{name} is the tool", f"I'll use {name}", f"that maps to {name}"],
             )
@@ -660,14 +662,14 @@ class ThoughtWriter:
         name, other = step.name, rival.name
         if rival.kind == "lacks":
             value = _short(step.call.arguments[rival.param])
-            what = words(rival.param)
+            what = _words(rival.param)
             reasons = [
                 f"{other} has no {what} parameter, and this call needs {value} there",
                 f"{other} looks close, but it takes no {what}, so {value} would be lost",
                 f"{other} would drop the {what} {value}; {name} accepts it",
             ]
         elif rival.kind == "needs":
-            what = words(rival.param)
+            what = _words(rival.param)
             reasons = [
                 f"{other} would want its {what} as well, which nobody gave",
                 f"{other} is out: it requires the {what}, and there is none here",
@@ -698,7 +700,7 @@ class ThoughtWriter:
         defaults = [p for p in properties if p not in step.call.arguments and "default" in properties[p]]
         if converted and self.rng.random() < 0.85:
             param, wording = self.rng.choice(converted)
-            shown, what = _short(step.call.arguments[param]), words(param)
+            shown, what = _short(step.call.arguments[param]), _words(param)
             self.said.add(shown)
             return self.pick(
                 f"'{wording}' in the request becomes {what} {shown} for {step.name}.",
@@ -708,7 +710,7 @@ class ThoughtWriter:
             )
         if fresh and (not defaults or self.rng.random() < 0.7):
             param = self.rng.choice(fresh)
-            shown, what = _short(step.call.arguments[param]), words(param)
+            shown, what = _short(step.call.arguments[param]), _words(param)
             self.said.add(shown)
             return self.pick(
                 f"The {what} is {shown}, exactly as written.",
@@ -719,7 +721,7 @@ class ThoughtWriter:
             )
         if defaults:
             param = self.rng.choice(defaults)
-            default, what = properties[param]["default"], words(param)
+            default, what = properties[param]["default"], _words(param)
             return self.pick(
                 f"The {what} of {step.name} is optional; its default ({_short(default)}) is fine here.",
                 f"Nothing was said about the {what}, so I'll leave it at {_short(default)}.",
@@ -748,7 +750,7 @@ class ThoughtWriter:
         if not given or self.rng.random() < 0.2:
             return ""
         self.said.update(value for _, value in given[:3])
-        shown = [f"{words(param)} {value}" for param, value in given[:3]]
+        shown = [f"{_words(param)} {value}" for param, value in given[:3]]
         return self.pick(" with ", " on ", " using ", " for ", " given ") + self.chain(shown)
 
     def parallel(self, group: list[Step]) -> str:
@@ -766,9 +768,9 @@ class ThoughtWriter:
         if shared is not None:
             earlier, later, value = shared
             return self.pick(
-                f"{later.name} works on {value} after {earlier.name} does; calls in one message run in order, "
-                "so one batch is safe.",
-                f"Both {earlier.name} and {later.name} touch {value}, so {earlier.name} goes first in the batch.",
+                f"{later.name} works on {value} after {earlier.name} does; calls in one message run in "
+                "order, so one batch is safe.",
+                f"Both {earlier.name} and {later.name} touch {value}, so {earlier.name} goes first.",
                 f"Order matters for {value}: {earlier.name}, then {later.name}, in one message.",
             )
         means = [step for step in group if step not in self.brief.stated and step not in self.brief.targets]
@@ -810,19 +812,17 @@ class ThoughtWriter:
         step, param = uses[0]
         shown = _short(step.call.arguments.get(param))
         self.said.add(shown)
-        what = words(param)
+        what = _words(param)
         takers = _listing(list(dict.fromkeys(use.name for use, _ in uses)))
         if turn < self.brief.turn and producer is not None:
             source = step.sources[param]
             earlier = self.keep(third_person(self.brief.speaker.refer(source)))
             ago = _ago(self.brief.turn - turn)
             if self._explained(shown):  # told in an earlier turn's reasoning: a short mention will do
-                if self.rng.random() < 0.4:
-                    return ""
                 return self.pick(
-                    f"{takers} reuse{'s' if len(uses) == 1 else ''} {shown} again.",
-                    f"Same {what} as before: {shown}.",
-                    f"{shown} still serves as the {what}.",
+                    f"{takers} reuse{'s' if len(uses) == 1 else ''} {shown} from {producer.name}.",
+                    f"Same {what} as before: {shown}, from {producer.name}.",
+                    f"{producer.name}'s {shown} still serves as the {what}.",
                 )
             said = pointer(self.brief.query, noun_for(source.resource))
             if said in self.pointed:
@@ -911,8 +911,8 @@ class ThoughtWriter:
         self.said.update(value for _, value in fields)
         if not fields:
             return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
-        shown = [value if key == "result" else f"{words(key)} {value}" for key, value in fields]
-        said = self.chain(shown[: self.rng.choice((1, 2, 2, 3))])
+        shown = [value if key == "result" else f"{_words(key)} {value}" for key, value in fields]
+        said = self.chain(shown[: self.rng.choice((2, 3, 3))])
         return self.pick(
             f"{step.name} returned {said}.",
             f"The result of {step.name} shows {said}.",
@@ -926,7 +926,7 @@ class ThoughtWriter:
     def empty(self, step: Step) -> str:
         """An empty result read for what it means: nothing matched this call's inputs."""
         what = listed(step)
-        inputs = [f"{words(p)} {_short(v)}" for p, v in step.call.arguments.items()][:2]
+        inputs = [f"{_words(p)} {_short(v)}" for p, v in step.call.arguments.items()][:2]
         scope = f" for {' and '.join(inputs)}" if inputs else ""
         return self.pick(
             f"{step.name} came back empty{scope}: no {what} at all.",
@@ -943,9 +943,9 @@ class ThoughtWriter:
         else:
             meaning = f"the answer to '{self.intent(step)}' is {'yes' if value else 'no'}"
         return self.pick(
-            f"{step.name} says {words(key)} {shown}, so {meaning}.",
-            f"{words(key).capitalize()} is {shown}: {meaning}.",
-            f"The {words(key)} from {step.name} is {shown} - {meaning}.",
+            f"{step.name} says {_words(key)} {shown}, so {meaning}.",
+            f"{_words(key).capitalize()} is {shown}: {meaning}.",
+            f"The {_words(key)} from {step.name} is {shown} - {meaning}.",
         )
 
     def finish(self) -> str:
@@ -968,19 +968,32 @@ class ThoughtWriter:
                     "the reply must report the failure instead of claiming success",
                 ],
             )
+        summary = [report(step, self.brief.speaker, step.result.content).rstrip(".") for step in targets]
+        if self.rng.random() < 0.5 and all(summary):
+            told = self.keep("; ".join(dict.fromkeys(_their(part) for part in summary)))
+            return self.pick(
+                f"So what they'll hear: {told}.",
+                f"All in all, {told} - that covers the request.",
+                f"That leaves nothing open: {told}.",
+            )
         means = [
             step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets
         ]
         reasons = [f"{names} {'has' if one else 'have'} run", f"{names} answered it", f"{names} did it"]
         if means:
             helpers = _listing(list(dict.fromkeys(means)))
-            reasons = [f"{helpers} only cleared the way for {names}", f"{names} done, {helpers} as the means"]
+            reasons = [
+                f"{helpers} only cleared the way for {names}",
+                f"{names} did the job, and {helpers} only prepared it",
+            ]
         asked = [
-            words(fields[0][0])
+            _words(key)
             for step in targets
             if not step.spec.mutates_state
-            and 0 < len(fields := telling_fields(step.result.content)) <= 2
-            and fields[0][0] != "result"
+            and isinstance(found := _parsed(step.result.content), dict)
+            and 0 < len(found) <= 2
+            and isinstance(value := next(iter(found.values())), (str, int, float))
+            and (key := next(iter(found))) != "result"
         ]
         actions = ["I can answer", "time to reply", "answer now"]
         if asked:
@@ -988,6 +1001,23 @@ class ThoughtWriter:
         elif all(step.spec.mutates_state for step in targets):
             actions += ["the reply confirms the change", "a short confirmation will do"]
         return self.combine(reasons, actions)
+
+
+YOURS = {"your": "their", "you're": "they're", "you've": "they've", "you are": "they are", "yours": "theirs"}
+
+
+def _their(text: str) -> str:
+    """A reply's words about the user, retold in the third person ("your post" -> "their post")."""
+    text = re.sub(
+        r"\b(?:[Yy]our|[Yy]ou're|[Yy]ou've|[Yy]ou are|[Yy]ours)\b", lambda m: YOURS[m.group(0).lower()], text
+    )
+    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
+
+
+def _words(name: str) -> str:
+    """A parameter or field name as words; a one-letter name stays quoted ("the 'a' value")."""
+    spoken = words(name)
+    return f"'{spoken}' value" if len(spoken) <= 2 else spoken
 
 
 def _ago(turns: int) -> str:
