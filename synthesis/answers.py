@@ -155,9 +155,10 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
             found = _at(step.result.value, lead.group("key"))
             if isinstance(found, bool):
                 return yes_no(lead.group("lead"), found)
-        if is_empty(data) or any(_empty_at(step, k) for k in keys):
-            if template.startswith(EMPTY_LEADS) or lead is not None or TRAILING_RESULT.search(template):
-                return nothing_found(step)
+        speaks_of_result = template.startswith(EMPTY_LEADS) or TRAILING_RESULT.search(template)
+        empty = is_empty(data) or any(_empty_at(step, k) for k in keys)
+        if empty and (speaks_of_result or lead is not None):
+            return nothing_found(step)
         text = fill(template, step, speaker)
         if not keys and not step.spec.mutates_state and not is_empty(data) and isinstance(data, list):
             text = text.rstrip(".") + ": " + say_value(data) + "."

@@ -992,7 +992,7 @@ class ThoughtWriter:
             if not step.spec.mutates_state
             and isinstance(found := _parsed(step.result.content), dict)
             and 0 < len(found) <= 2
-            and isinstance(value := next(iter(found.values())), (str, int, float))
+            and isinstance(next(iter(found.values())), (str, int, float))
             and (key := next(iter(found))) != "result"
         ]
         actions = ["I can answer", "time to reply", "answer now"]
@@ -1017,7 +1017,7 @@ def _their(text: str) -> str:
 def _words(name: str) -> str:
     """A parameter or field name as words; a one-letter name stays quoted ("the 'a' value")."""
     spoken = words(name)
-    return f"'{spoken}' value" if len(spoken) <= 2 else spoken
+    return f"'{spoken}' value" if len(spoken) == 1 else spoken
 
 
 def _ago(turns: int) -> str:
