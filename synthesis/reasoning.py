@@ -323,7 +323,7 @@ class ThoughtWriter:
             and not re.search(r"[?:]|\brequest\b", sentence)
             and not self._names_a_value(sentence)
         ]
-        if not background or self.rng.random() < 0.4:
+        if not background or self.rng.random() < 0.15:
             return ""
         said = third_person(background[0].rstrip(".!"))
         return self.pick(
@@ -358,7 +358,6 @@ class ThoughtWriter:
                 continue
             sentences.append(
                 self.pick(
-                    f"{step.name} only runs if {state}, which still holds after {how} {ago}.",
                     f"No fresh {since.name}: {how} {ago} still counts.",
                     f"Since {how} {ago}, {state}.",
                 )
@@ -618,15 +617,19 @@ class ThoughtWriter:
         """Why a call the user asked for is this tool: the goal in their words (unless already said),
         or a similar shown tool and the spec fact that rules it out."""
         name = step.name
-        options = [rival for rival in rivals(step, self.names) if rival.name not in self.rejected_names]
+        options = [
+            rival
+            for rival in rivals(step, self.names)
+            if rival.name not in self.rejected_names and rival.kind == "lacks"
+        ]
         retold = step.key in self.retold
-        if options and (retold or self.rng.random() < 0.5):
+        part = request_part(step, self.brief.query) if not retold else None
+        if options and (retold or part is None or self.rng.random() < 0.3):
             self.retold.add(step.key)
             rival = self.rng.choice(options)
             self.rejected_names.add(rival.name)
             return self.rejected(step, rival, args)
-        part = request_part(step, self.brief.query) if not retold else None
-        if part is not None and self.rng.random() < 0.8:
+        if part is not None:
             self.retold.add(step.key)
             self.said.update(_short(value) for value in step.call.arguments.values())
             quoted = self.keep(f'"{part}"' if "'" in part else f"'{part}'")
@@ -779,7 +782,7 @@ class ThoughtWriter:
                 f"{means[0].name} leads the batch, the rest after it: {names}.",
                 f"One message, with {means[0].name} first: {names}.",
             )
-        if self.rng.random() < 0.7:
+        if self.rng.random() < 0.85:
             return ""
         return self.pick(
             f"None of these depend on each other, so {names} can go out together.",
@@ -821,8 +824,7 @@ class ThoughtWriter:
             if self._explained(shown):  # told in an earlier turn's reasoning: a short mention will do
                 return self.pick(
                     f"{takers} reuse{'s' if len(uses) == 1 else ''} {shown} from {producer.name}.",
-                    f"Same {what} as before: {shown}, from {producer.name}.",
-                    f"{producer.name}'s {shown} still serves as the {what}.",
+                    f"{takers} take{'s' if len(uses) == 1 else ''} {shown} again, as {producer.name} gave it.",
                 )
             said = pointer(self.brief.query, noun_for(source.resource))
             if said in self.pointed:
@@ -969,7 +971,7 @@ class ThoughtWriter:
                 ],
             )
         summary = [report(step, self.brief.speaker, step.result.content).rstrip(".") for step in targets]
-        if self.rng.random() < 0.5 and all(summary):
+        if self.rng.random() < 0.15 and all(summary):
             told = self.keep("; ".join(dict.fromkeys(_their(part) for part in summary)))
             return self.pick(
                 f"So what they'll hear: {told}.",
