@@ -148,6 +148,14 @@ SHAPES = (
     "{reason}: {action}.",
 )
 
+# Shorter joins for the closing line, which says little beyond the results already read.
+SHORT_SHAPES = (
+    "{reason}; {action}.",
+    "{reason}, so {action}.",
+    "{action}: {reason}.",
+    "{reason} - {action}.",
+)
+
 CONTRACTIONS = {
     "I'll": "I will",
     "I'm": "I am",
@@ -346,7 +354,7 @@ class ThoughtWriter:
         """Conditions the turn's calls need that an earlier turn already brought about: the reason a
         login or a brake press is not repeated."""
         sentences = []
-        for fact in standing_conditions(self.brief.steps, self.brief.speaker.steps, self.brief.turn):
+        for fact in standing_conditions(self.brief.steps, self.brief.speaker.steps, self.brief.turn)[:1]:
             since, step = fact.since, fact.step
             state = self.keep(condition_words(step.spec.domain, fact.condition))
             ago = _ago(self.brief.turn - since.turn)
@@ -388,7 +396,12 @@ class ThoughtWriter:
         if self.layout == "terse":
             failed = {step.name for step, _ in self.failures}
             reading = [r for r in reading[:-1] if any(name in r for name in failed)] + reading[-1:]
-        return self.join([*reading, self.finish()])
+        finish = self.finish()
+        if not finish and reading:  # nothing to add but that the reading ends the turn
+            last = reading[-1].rstrip(".")
+            ends = self.pick(" - that was the last piece.", ", and that is everything asked.", "; all done.")
+            reading[-1] = last + ends
+        return self.join([*reading, finish])
 
     def declining(self, missing: str | None) -> tuple[str, str]:
         """The reasoning and reply of a turn that cannot be acted on yet: a value only the user knows
@@ -497,11 +510,11 @@ class ThoughtWriter:
     def _needs_explaining(self, step: Step) -> bool:
         return step not in self.brief.stated
 
-    def combine(self, reasons: list[str], actions: list[str]) -> str:
+    def combine(self, reasons: list[str], actions: list[str], shapes: tuple[str, ...] = SHAPES) -> str:
         """A reason clause and an action clause, joined in one of several orders and connectives."""
         reason = self.case_first(self.pick(*reasons), upper=False)
         action = self.case_first(self.pick(*actions), upper=False)
-        shape = self.rng.choice(SHAPES)
+        shape = self.rng.choice(shapes)
         return self.case_first(shape.format(reason=reason, action=action), upper=True)
 
     def case_first(self, text: str, upper: bool) -> str:
@@ -825,6 +838,8 @@ class ThoughtWriter:
                 return self.pick(
                     f"{takers} reuse{'s' if len(uses) == 1 else ''} {shown} from {producer.name}.",
                     f"{takers} take{'s' if len(uses) == 1 else ''} {shown} again, as {producer.name} gave it.",
+                    f"{shown} from {producer.name} {ago} goes in as the {what} again.",
+                    f"Again the {what} is {shown} ({producer.name}).",
                 )
             said = pointer(self.brief.query, noun_for(source.resource))
             if said in self.pointed:
@@ -886,9 +901,6 @@ class ThoughtWriter:
                 f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
                 f"{step.name} failed ({reason}). {action}",
             )
-        means = step not in self.brief.stated and step not in self.brief.targets
-        if means and not consumers(step, self.brief.steps) and self.rng.random() < 0.6:
-            return ""  # a prerequisite that worked and feeds nothing: not worth a sentence
         found = _parsed(content)
         if found in ("", [], {}) or (
             isinstance(found, dict) and all(v in ("", [], {}) for v in found.values())
@@ -914,7 +926,7 @@ class ThoughtWriter:
         if not fields:
             return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
         shown = [value if key == "result" else f"{_words(key)} {value}" for key, value in fields]
-        said = self.chain(shown[: self.rng.choice((2, 3, 3))])
+        said = self.chain(shown[: self.rng.choice((3, 4))])
         return self.pick(
             f"{step.name} returned {said}.",
             f"The result of {step.name} shows {said}.",
@@ -981,7 +993,9 @@ class ThoughtWriter:
         means = [
             step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets
         ]
-        reasons = [f"{names} {'has' if one else 'have'} run", f"{names} answered it", f"{names} did it"]
+        reasons = [f"{names} ran", f"{names} answered it", f"{names} did it", f"{names} worked"]
+        if not means and self.rng.random() < 0.6:
+            return ""  # the closing reading says it: the goals' results are in
         if means:
             helpers = _listing(list(dict.fromkeys(means)))
             reasons = [
@@ -1002,7 +1016,7 @@ class ThoughtWriter:
             actions = [f"the reply gives the {self.chain(asked)}", f"they get the {self.chain(asked)}"]
         elif all(step.spec.mutates_state for step in targets):
             actions += ["the reply confirms the change", "a short confirmation will do"]
-        return self.combine(reasons, actions)
+        return self.combine(reasons, actions, SHORT_SHAPES)
 
 
 YOURS = {"your": "their", "you're": "they're", "you've": "they've", "you are": "they are", "yours": "theirs"}
@@ -1032,7 +1046,7 @@ def _listing(items: list[str]) -> str:
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _shared_value(group: list[Step]) -> tuple[Step, Step, str] | None:
@@ -1085,4 +1099,4 @@ def _short(value: Any, rounded: bool = False) -> str:
         text = json.dumps(value)
     else:
         text = say_value(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -138,11 +138,13 @@ def request_part(step: Step, query: str) -> str | None:
         for param, value in step.call.arguments.items()
         if param not in step.sources and isinstance(value, (str, int, float)) and not isinstance(value, bool)
     ]
-    values = [value for value in values if len(value) > 1]
+    values = [value.lower() for value in values if len(value) > 1]
+    if not values:  # no value to find it by: the words of the tool's name ("tire pressure")
+        values = [word for word in name_words(step.name) if len(word) >= 4]
     best, hits = None, 0
     for part in PART_BREAK.split(query):
         part = part.strip(" ,.!?")
-        count = sum(value.lower() in part.lower() for value in values)
+        count = sum(value in part.lower() for value in values)
         if count > hits and len(part) <= 120:
             best, hits = part, count
     return best
