@@ -835,9 +835,10 @@ class ThoughtWriter:
             earlier = self.keep(third_person(self.brief.speaker.refer(source)))
             ago = _ago(self.brief.turn - turn)
             if self._explained(shown):  # told in an earlier turn's reasoning: a short mention will do
+                verb = "" if len(uses) > 1 else "s"
                 return self.pick(
-                    f"{takers} reuse{'s' if len(uses) == 1 else ''} {shown} from {producer.name}.",
-                    f"{takers} take{'s' if len(uses) == 1 else ''} {shown} again, as {producer.name} gave it.",
+                    f"{takers} reuse{verb} {shown} from {producer.name}.",
+                    f"{takers} take{verb} {shown} again, as {producer.name} gave it.",
                     f"{shown} from {producer.name} {ago} goes in as the {what} again.",
                     f"Again the {what} is {shown} ({producer.name}).",
                 )
@@ -967,7 +968,6 @@ class ThoughtWriter:
         what the reply has to carry."""
         targets = self.brief.targets
         names = _listing([step.name for step in targets])
-        one = len(targets) == 1
         if self.failures:
             step, reason = self.failures[0]
             return self.combine(
