@@ -292,7 +292,7 @@ class ThoughtWriter:
         """Before the first calls: the goal, then the plan or just the first step, per the layout."""
         first = groups[0]
         sentences: list[str] = [self.supplied()]
-        if self.rng.random() < (0.25 if self.layout == "terse" else 0.7):
+        if self.rng.random() < (0.2 if self.layout == "terse" else 0.4):
             sentences.append(self.goal())
         sentences.append(self.aside())
         if self.layout == "plan" and sum(len(group) for group in groups) > 1:
@@ -331,7 +331,7 @@ class ThoughtWriter:
             and not re.search(r"[?:]|\brequest\b", sentence)
             and not self._names_a_value(sentence)
         ]
-        if not background or self.rng.random() < 0.15:
+        if not background:
             return ""
         said = third_person(background[0].rstrip(".!"))
         return self.pick(
@@ -846,7 +846,7 @@ class ThoughtWriter:
             if said in self.pointed:
                 said = None
             self.pointed.add(said)
-            if said is not None and self.rng.random() < 0.7:
+            if said is not None:
                 return self.pick(
                     f"'{said}' in the message points back at {shown}, which {producer.name} gave {ago}; "
                     f"{takers} get{'s' if len(uses) == 1 else ''} it as the {what}.",

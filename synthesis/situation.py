@@ -139,9 +139,11 @@ def request_part(step: Step, query: str) -> str | None:
         if param not in step.sources and isinstance(value, (str, int, float)) and not isinstance(value, bool)
     ]
     values = [value.lower() for value in values if len(value) > 1]
-    if not values:  # no value to find it by: the words of the tool's name ("tire pressure")
+    least = 1
+    if not values:  # no value to find it by: two words of the tool's name ("tire pressure")
         values = [word for word in name_words(step.name) if len(word) >= 4]
-    best, hits = None, 0
+        least = 2
+    best, hits = None, least - 1
     for part in PART_BREAK.split(query):
         part = part.strip(" ,.!?")
         count = sum(value in part.lower() for value in values)
