@@ -223,7 +223,7 @@ def fill(template: str, step: Step, speaker: Speaker) -> str:
         return second_person(speaker.argument(step, key))
 
     text = " ".join(PLACEHOLDER.sub(replace, template).split())
-    text = re.sub(r"([.!?])\.(?=\s|$)", r"\1", text)  # a filled-in sentence brings its own full stop
+    text = re.sub(r"(?<!\.)([.!?])\.(?=\s|$)", r"\1", text)  # a filled-in sentence brings its own full stop
     text = ONE_OF.sub(lambda m: ("is 1 " if m.group(1) else "1 ") + ONE_OF_WORDS[m.group(2)], text)
     first = text.split(" ", 1)[0] if text else ""
     if not first or re.search(r"[\d_.@#/]", first.rstrip(".,:;")):
