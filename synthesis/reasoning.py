@@ -97,34 +97,6 @@ VARIANTS = re.compile(
 )
 
 JOINERS = (" and ", ", then ", ", after that ", " and also ", "; then ", ", followed by ")
-MARKERS = (
-    "Right,",
-    "Okay,",
-    "So",
-    "Good -",
-    "Then",
-    "Also,",
-    "Now",
-    "Next,",
-    "Fine,",
-    "Noted:",
-    "Hmm,",
-    "Well,",
-    "In that case",
-    "Given that,",
-    "With that,",
-    "At this point",
-    "Importantly,",
-    "Besides,",
-    "Note:",
-    "Alright,",
-    "Still,",
-    "Anyway,",
-    "As expected,",
-    "Good, and",
-    "Separately,",
-    "On top of that,",
-)
 
 # Ways to join a reason and an action: reason first, action first, or two sentences.
 SHAPES = (
@@ -182,7 +154,6 @@ def _expand(match: re.Match[str]) -> str:
     return CONTRACTIONS[match.group(0)]
 
 
-MARKER_RATE = 0.0
 LAYOUTS = ("plan", "stepwise", "result_first", "terse")
 # A sentence of a message that tells about the user rather than asking for something.
 BACKGROUND = re.compile(
@@ -482,14 +453,8 @@ class ThoughtWriter:
         return joiner.join(clauses)
 
     def join(self, sentences: list[str]) -> str:
-        """Sentences in order, some opened with a discourse marker, as a person thinking would."""
-        out = []
-        for sentence in dict.fromkeys(sentence for sentence in sentences if sentence):
-            if out and self.rng.random() < MARKER_RATE:
-                marker = self.rng.choice(MARKERS)
-                sentence = f"{marker} {self.case_first(sentence, upper=False)}"
-            out.append(sentence)
-        text = " ".join(out)
+        """Sentences in order, each once, contractions expanded in a formal turn."""
+        text = " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
         if self.formal:
             parts = KEEP.split(text)
             text = "".join(p if i % 2 else CONTRACTION.sub(_expand, p) for i, p in enumerate(parts))
@@ -630,11 +595,7 @@ class ThoughtWriter:
         """Why a call the user asked for is this tool: the goal in their words (unless already said),
         or a similar shown tool and the spec fact that rules it out."""
         name = step.name
-        options = [
-            rival
-            for rival in rivals(step, self.names)
-            if rival.name not in self.rejected_names and rival.kind == "lacks"
-        ]
+        options = [rival for rival in rivals(step, self.names) if rival.name not in self.rejected_names]
         retold = step.key in self.retold
         part = request_part(step, self.brief.query) if not retold else None
         if options and (retold or part is None or self.rng.random() < 0.3):
@@ -674,35 +635,16 @@ class ThoughtWriter:
         return ""
 
     def rejected(self, step: Step, rival: Rival, args: str) -> str:
-        """The chosen call against a look-alike tool, with the reason the look-alike is wrong here."""
+        """The chosen call against a look-alike tool that would lose one of the call's values."""
         name, other = step.name, rival.name
-        if rival.kind == "lacks":
-            value = _short(step.call.arguments[rival.param])
-            what = _words(rival.param)
-            reasons = [
+        value = _short(step.call.arguments[rival.param])
+        what = _words(rival.param)
+        return self.combine(
+            [
                 f"{other} has no {what} parameter, and this call needs {value} there",
                 f"{other} looks close, but it takes no {what}, so {value} would be lost",
                 f"{other} would drop the {what} {value}; {name} accepts it",
-            ]
-        elif rival.kind == "needs":
-            what = _words(rival.param)
-            reasons = [
-                f"{other} would want its {what} as well, which nobody gave",
-                f"{other} is out: it requires the {what}, and there is none here",
-                f"{other} needs a value for {what} that isn't in play",
-            ]
-        elif rival.kind == "changes":
-            reasons = [
-                f"{other} would change things, and this part only asks to look",
-                f"{other} modifies state; a read is all that's asked",
-            ]
-        else:
-            reasons = [
-                f"{other} only reads, and this part needs a change",
-                f"{other} would just look; the request wants something changed",
-            ]
-        return self.combine(
-            reasons,
+            ],
             [f"{name}{args} is the one", f"I'll take {name}{args} instead", f"{name}{args} it is"],
         )
 

@@ -34,13 +34,10 @@ COMMON_NAME_WORDS = {
 
 @dataclass(frozen=True)
 class Rival:
-    """A shown tool close to the chosen one, and why it does not fit: `kind` is "lacks" (it has no
-    parameter the call needs: `param`), "needs" (it requires a parameter nobody gave: `param`),
-    "changes" (it changes state where only a look was asked) or "reads" (it only reads)."""
+    """A shown tool close to the chosen one that has no parameter for one of the call's values."""
 
     name: str
-    kind: str
-    param: str = ""
+    param: str
 
 
 def name_words(name: str) -> set[str]:
@@ -50,27 +47,22 @@ def name_words(name: str) -> set[str]:
 
 def rivals(step: Step, shown: set[str]) -> list[Rival]:
     """Shown tools of `step`'s domain that look like its tool (a name word no more than two tools of
-    the domain share, or a required parameter in common), each with the spec fact that rules it out
-    for this call; look-alikes with no such fact are left out."""
+    the domain share, or a required id parameter in common) but have no parameter for one of the
+    values this call passes: choosing one would lose that value."""
     tools = {tool.name: tool for tool in domain_class(step.spec.domain).spec().tools}
     counts = Counter(word for tool in tools for word in name_words(tool))
     own = {word for word in name_words(step.name) if counts[word] <= 2}
     found = []
     for name, spec in tools.items():
-        if name == step.name or name not in shown:
+        if name == step.name or name not in shown or spec.mutates_state != step.spec.mutates_state:
             continue
         common = {p for p in set(spec.required) & set(step.spec.required) if p.endswith("_id")}
         if not (own & name_words(name) or common):
             continue
         properties = spec.parameters.get("properties", {})
         lacking = [param for param in step.call.arguments if param not in properties]
-        needing = [param for param in spec.required if param not in step.call.arguments]
-        if spec.mutates_state != step.spec.mutates_state:
-            found.append(Rival(name, "changes" if spec.mutates_state else "reads"))
-        elif lacking:
-            found.append(Rival(name, "lacks", lacking[0]))
-        elif needing:
-            found.append(Rival(name, "needs", needing[0]))
+        if lacking:
+            found.append(Rival(name, lacking[0]))
     return found
 
 
