@@ -744,7 +744,7 @@ class ThoughtWriter:
             f"{names} are independent of one another; I'll send them in one go.",
             "No call here needs another's result, so they can run at once.",
             "These don't wait on each other, so I'll batch them.",
-            f"{names} share no inputs or outputs; calling them together is fine.",
+            f"None of {names} waits for another's result; calling them together is fine.",
         )
 
     def _explained(self, shown: str) -> bool:
@@ -935,7 +935,7 @@ class ThoughtWriter:
         means = [
             step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets
         ]
-        reasons = [f"{names} ran", f"{names} answered it", f"{names} did it", f"{names} worked"]
+        reasons = [f"{names} ran", f"{names} answered it", f"{names} did it", f"{names} came through"]
         if not means and self.rng.random() < 0.6:
             return ""  # the closing reading says it: the goals' results are in
         if means:
