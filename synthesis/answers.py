@@ -167,7 +167,8 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
         return nothing_found(step)
     if isinstance(data, bool):
         return yes_no(listed(step).capitalize(), data)
-    return f"{listed(step).capitalize()}: {say_value(data)}."
+    said = say_value(data)
+    return f"{listed(step).capitalize()}: {said}" + ("" if said.endswith((".", "!", "?")) else ".")
 
 
 # "Logged in to messaging: {result.login_status}." - a lead, then one result field
