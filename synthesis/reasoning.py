@@ -211,14 +211,15 @@ def consumers(step: Step, steps: list[Step]) -> list[tuple[Step, str]]:
 class ThoughtWriter:
     """Writes the reasoning of one attempt at a turn, message by message."""
 
-    def __init__(self, brief: TurnBrief, rng: random.Random) -> None:
+    def __init__(self, brief: TurnBrief, salt: int) -> None:
         self.brief = brief
-        # a generator of its own (one draw from the run's), so rewording the CoT never shifts the data
-        self.rng = random.Random(rng.random())
+        # a generator of its own, seeded from the sample's salt and the turn (the run's generator is
+        # never drawn from), so writing or rewording the CoT never shifts the data
+        self.rng = random.Random(f"{salt}|{brief.turn}|{brief.query}")
         self.retold: set[tuple[int, int]] = set()  # steps whose goal was already put in words
         self.pointed: set[str | None] = set()  # the user's pointing phrases already resolved
         self.rejected_names: set[str] = set()  # look-alike tools already ruled out this turn
-        self.layout = rng.choice(LAYOUTS)
+        self.layout = self.rng.choice(LAYOUTS)
         self.formal = self.rng.random() < 0.5  # half the turns think without contractions
         self.failures: list[tuple[Step, str]] = []
         self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
@@ -463,13 +464,20 @@ class ThoughtWriter:
     def plan(self, groups: list[list[Step]]) -> str:
         names = [" and ".join(step.name for step in group) for group in groups]
         order = " -> ".join(names) if self.rng.random() < 0.3 else self.chain(names)
+        if len(groups) > 2:  # each group needs a result of the one before it
+            return f"{' -> '.join(names)}, each round waiting on a result of the one before."
+        if len(groups) == 2:  # the second round needs a result of the first
+            first, waiting = names[0], _listing(names[1:])
+            return self.pick(
+                f"{first} first; {waiting} only once its result is in.",
+                f"Round one is {first}; {waiting} must wait for what it returns.",
+                f"Working backwards: {waiting} needs {first}'s answer, so {first} leads.",
+            )
         return self.pick(
-            f"Working backwards from what's needed, the order is {order}.",
             f"Plan: {order}.",
             f"That works out to {order}.",
             f"The calls, in order: {order}.",
             f"I'll go {order}.",
-            f"Sequence I have in mind: {order}.",
         )
 
     def _needs_explaining(self, step: Step) -> bool:
