@@ -468,9 +468,17 @@ class ThoughtWriter:
             return f"{' -> '.join(names)}, each round waiting on a result of the one before."
         if len(groups) == 2:  # the second round needs a result of the first
             first, waiting = names[0], _listing(names[1:])
+            results, returns = (
+                ("its result is", "it returns")
+                if len(groups[0]) == 1
+                else (
+                    "their results are",
+                    "they return",
+                )
+            )
             return self.pick(
-                f"{first} first; {waiting} only once its result is in.",
-                f"Round one is {first}; {waiting} must wait for what it returns.",
+                f"{first} first; {waiting} only once {results} in.",
+                f"Round one is {first}; {waiting} must wait for what {returns}.",
                 f"Working backwards: {waiting} needs {first}'s answer, so {first} leads.",
             )
         return self.pick(
