@@ -219,6 +219,7 @@ class ThoughtWriter:
         self.retold: set[tuple[int, int]] = set()  # steps whose goal was already put in words
         self.pointed: set[str | None] = set()  # the user's pointing phrases already resolved
         self.rejected_names: set[str] = set()  # look-alike tools already ruled out this turn
+        self.noted: set[str] = set()  # calls whose result is news even in a terse turn (failed, empty)
         self.layout = self.rng.choice(LAYOUTS)
         self.formal = self.rng.random() < 0.5  # half the turns think without contractions
         self.failures: list[tuple[Step, str]] = []
@@ -306,10 +307,11 @@ class ThoughtWriter:
         if not background:
             return ""
         said = third_person(background[0].rstrip(".!"))
+        quoted = self.keep(_quote(background[0].rstrip(".!")))
         return self.pick(
             f"The part about how {self.keep(said[0].lower() + said[1:])} is context, not a task.",
-            f"'{background[0].rstrip('.!')}' is background; nothing there to act on.",
-            f"Nothing to do about '{background[0].rstrip('.!')}' - it's just context.",
+            f"{quoted} is background; nothing there to act on.",
+            f"Nothing to do about {quoted} - it's just context.",
         )
 
     def _names_a_value(self, sentence: str) -> bool:
@@ -354,8 +356,7 @@ class ThoughtWriter:
         if self.layout == "plan" and self.rng.random() < 0.5:
             reasons = [self.onward(group)]
         if self.layout == "terse":
-            failed = {step.name for step, _ in self.failures}
-            reading = [sentence for sentence in reading if any(name in sentence for name in failed)]
+            reading = [sentence for sentence in reading if any(name in sentence for name in self.noted)]
         parts = [*reading, *flows, *reasons] if self.layout != "stepwise" else [*flows, *reading, *reasons]
         if len(group) > 1:
             parts.append(self.parallel(group))
@@ -366,8 +367,7 @@ class ThoughtWriter:
         reading = [self.read(step, content, final=True) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
         if self.layout == "terse":
-            failed = {step.name for step, _ in self.failures}
-            reading = [r for r in reading[:-1] if any(name in r for name in failed)] + reading[-1:]
+            reading = [r for r in reading[:-1] if any(name in r for name in self.noted)] + reading[-1:]
         finish = self.finish()
         if not finish and reading:  # nothing to add but that the reading ends the turn
             last = reading[-1].rstrip(".")
@@ -622,7 +622,7 @@ class ThoughtWriter:
         if part is not None:
             self.retold.add(step.key)
             self.said.update(_short(value) for value in step.call.arguments.values())
-            quoted = self.keep(f'"{part}"' if "'" in part else f"'{part}'")
+            quoted = self.keep(_quote(part))
             return self.pick(
                 f"For {quoted}, {name} is the call.",
                 f"{quoted} - that is a job for {name}.",
@@ -674,13 +674,14 @@ class ThoughtWriter:
         defaults = [p for p in properties if p not in step.call.arguments and "default" in properties[p]]
         if converted and self.rng.random() < 0.85:
             param, wording = self.rng.choice(converted)
+            wording = self.keep(_quote(wording))
             shown, what = _short(step.call.arguments[param]), _words(param)
             self.said.add(shown)
             return self.pick(
-                f"'{wording}' in the request becomes {what} {shown} for {step.name}.",
-                f"They wrote '{wording}'; {step.name} wants that as {what} {shown}.",
-                f"In {step.name}'s terms, '{wording}' is {what} {shown}.",
-                f"{step.name} has no notion of '{wording}', only {what} - so {shown}.",
+                f"{wording} in the request becomes {what} {shown} for {step.name}.",
+                f"They wrote {wording}; {step.name} wants that as {what} {shown}.",
+                f"In {step.name}'s terms, {wording} is {what} {shown}.",
+                f"{step.name} has no notion of {wording}, only {what} - so {shown}.",
             )
         if fresh and (not defaults or self.rng.random() < 0.7):
             param = self.rng.choice(fresh)
@@ -805,11 +806,12 @@ class ThoughtWriter:
                 said = None
             self.pointed.add(said)
             if said is not None:
+                said = self.keep(_quote(said))
                 return self.pick(
-                    f"'{said}' in the message points back at {shown}, which {producer.name} gave {ago}; "
+                    f"{said} in the message points back at {shown}, which {producer.name} gave {ago}; "
                     f"{takers} get{'s' if len(uses) == 1 else ''} it as the {what}.",
-                    f"By '{said}' they mean {shown}, from {producer.name} {ago}.",
-                    f"They wrote '{said}' - that is {shown}, the {what} {producer.name} returned {ago}.",
+                    f"By {said} they mean {shown}, from {producer.name} {ago}.",
+                    f"They wrote {said} - that is {shown}, the {what} {producer.name} returned {ago}.",
                 )
             return self.pick(
                 f"The {what} {shown} came back from {producer.name} {ago} ({earlier}), so no new look-up.",
@@ -841,6 +843,7 @@ class ThoughtWriter:
         reason = failure_reason(content, step.name, step.spec.mutates_state)
         if reason is not None:
             self.failures.append((step, reason))
+            self.noted.add(step.name)
             quoted = content if len(content) <= 120 else content[:117] + "..."
             action = self.pick(
                 "I'll tell the user it failed rather than pretend otherwise.",
@@ -898,6 +901,7 @@ class ThoughtWriter:
 
     def empty(self, step: Step) -> str:
         """An empty result read for what it means: nothing matched this call's inputs."""
+        self.noted.add(step.name)
         what = listed(step)
         inputs = [f"{_words(p)} {_short(v)}" for p, v in step.call.arguments.items()][:2]
         scope = f" for {' and '.join(inputs)}" if inputs else ""
@@ -986,6 +990,11 @@ def _their(text: str) -> str:
         r"\b(?:[Yy]our|[Yy]ou're|[Yy]ou've|[Yy]ou are|[Yy]ours)\b", lambda m: YOURS[m.group(0).lower()], text
     )
     return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
+
+
+def _quote(text: str) -> str:
+    """The user's words in quotes: double quotes when they hold an apostrophe."""
+    return f'"{text}"' if "'" in text else f"'{text}'"
 
 
 def _words(name: str) -> str:

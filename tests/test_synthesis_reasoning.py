@@ -292,11 +292,12 @@ def test_look_alike_tools_are_ruled_out_by_a_parameter_they_really_lack():
 def test_the_users_own_words_are_what_the_cot_quotes():
     """Quoted request parts, the user's wording of a value and background sentences come from the
     user's message of that turn; background never carries a value the calls use."""
+    quote = r"(?:'([^']+)'|\"([^\"]+)\")"
     patterns = (
-        re.compile(r"They wrote '([^'\"]+)'(?:; | -|, which)"),
-        re.compile(r"'([^'\"]+)' in the (?:request|message|ask|instruction) becomes"),
-        re.compile(r"'([^'\"]+)' is background"),
-        re.compile(r"(?:handles|For) '([^'\"]+)'(?:,|\.)"),
+        re.compile(rf"They wrote {quote}(?:; | -|, which)"),
+        re.compile(rf"{quote} in [a-z ]+ becomes"),
+        re.compile(rf"{quote} is background"),
+        re.compile(rf"(?:handles|For) {quote}(?:,|\.)"),
     )
     checked = background = 0
     for sample in built(ALL, 40):
@@ -310,7 +311,8 @@ def test_the_users_own_words_are_what_the_cot_quotes():
             for message in turn:
                 cot = message.get("reasoning_content") or ""
                 for pattern in patterns:
-                    for quoted in pattern.findall(cot):
+                    for single, double in pattern.findall(cot):
+                        quoted = single or double
                         assert quoted.lower() in query.lower(), (quoted, query)
                         checked += 1
                         if pattern is patterns[2]:
