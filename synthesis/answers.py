@@ -60,20 +60,49 @@ def say_value(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, list):
-        return join_items([say_value(item) for item in value])
+        if any(isinstance(item, dict) for item in value):
+            return "; ".join(say_value(item) for item in value[:LIST_LIMIT]) or "none"
+        return join_items([_inner(item) for item in value])
     if isinstance(value, dict):
-        return (
-            "; ".join(
-                f"{_key_words(str(key))}: {say_value(item)}"
-                for key, item in value.items()
-                if not is_empty(item)
-            )
-            or "none"
-        )
+        return say_record(value)
     try:  # a number type of its own (Decimal)
         return say_number(float(value))
     except (TypeError, ValueError):
         return say_value(str(value))  # e.g. a printed mpmath number
+
+
+def say_record(record: dict[Any, Any]) -> str:
+    """A record as a person lists it: "title 'Slow drive', status Open and priority 4"; entries keyed by
+    ids ("USR004", "bk_1") as "USR004: ..." separated by semicolons; empty fields left out."""
+    named = [(key, item) for key, item in record.items() if not is_empty(item) and _is_field(str(key))]
+    keyed = [(key, item) for key, item in record.items() if not is_empty(item) and not _is_field(str(key))]
+    parts = []
+    if named:
+        fields = [f"{words(str(key))} {_inner(item)}" for key, item in named]
+        parts.append(fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1])
+    for key, item in keyed[:LIST_LIMIT]:
+        inner = f"({say_record(item)})" if isinstance(item, dict) else f": {say_value(item)}"
+        parts.append(f"{key} {inner}" if isinstance(item, dict) else f"{key}{inner}")
+    if len(keyed) > LIST_LIMIT:
+        parts.append(f"{len(keyed) - LIST_LIMIT} more")
+    return "; ".join(parts) or "none"
+
+
+def _inner(value: Any) -> str:
+    """A value inside a record or list: text with spaces is quoted, so items stay apart."""
+    if isinstance(value, str) and " " in value.strip() and not NUMBER_REPR.search(value):
+        text = say_value(value)
+        return f'"{text}"' if "'" in text else f"'{text}'"
+    if isinstance(value, dict):
+        return f"({say_record(value)})"
+    if isinstance(value, list) and all(not isinstance(item, (dict, list)) for item in value):
+        return "/".join(say_value(item) for item in value) or "none"
+    return say_value(value)
+
+
+def _is_field(key: str) -> bool:
+    """A field name ("total_contacts", "cardId") rather than an id used as a key ("USR004", "bk_1")."""
+    return bool(re.fullmatch(r"[a-z]+(?:_[a-z]+)*|[a-z]+(?:[A-Z][a-z]*)+", key))
 
 
 def literal(text: str) -> Any:
@@ -82,11 +111,6 @@ def literal(text: str) -> Any:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text
-
-
-def _key_words(key: str) -> str:
-    """A field name as words ("total_contacts" -> "total contacts"); ids and names stay as they are."""
-    return words(key) if re.fullmatch(r"[a-z]+(?:_[a-z]+)*|[a-z]+(?:[A-Z][a-z]*)+", key) else key
 
 
 def join_items(items: list[str]) -> str:
@@ -126,15 +150,50 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
     if usable and any(_at(step.result.value, key.removeprefix("result.")) is None for key in keys):
         usable = False  # the line speaks of a field this result does not have
     if usable:
-        if template.startswith(EMPTY_LEADS) and (is_empty(data) or any(_empty_at(step, k) for k in keys)):
-            return f"I found no {_what(step)}."
+        lead = LEAD.match(template)
+        if lead is not None:
+            found = _at(step.result.value, lead.group("key"))
+            if isinstance(found, bool):
+                return yes_no(lead.group("lead"), found)
+        speaks_of_result = template.startswith(EMPTY_LEADS) or TRAILING_RESULT.search(template)
+        empty = is_empty(data) or any(_empty_at(step, k) for k in keys)
+        if empty and (speaks_of_result or lead is not None):
+            return nothing_found(step)
         text = fill(template, step, speaker)
         if not keys and not step.spec.mutates_state and not is_empty(data) and isinstance(data, list):
             text = text.rstrip(".") + ": " + say_value(data) + "."
         return text
     if is_empty(data):
-        return f"There are no {_what(step)}."
-    return f"{_what(step).capitalize()}: {say_value(data)}."
+        return nothing_found(step)
+    if isinstance(data, bool):
+        return yes_no(listed(step).capitalize(), data)
+    said = say_value(data)
+    return f"{listed(step).capitalize()}: {said}" + ("" if said.endswith((".", "!", "?")) else ".")
+
+
+# "Logged in to messaging: {result.login_status}." - a lead, then one result field
+LEAD = re.compile(r"^(?P<lead>[^{}:]+): \{result\.(?P<key>[\w.]*)\}\.?$")
+TRAILING_RESULT = re.compile(r"\{result\.[\w.]*\}\.?$")
+SIGNED_IN = re.compile(r"^(?:logged in|signed in|login status)\b", re.IGNORECASE)
+
+
+def yes_no(lead: str, value: bool) -> str:
+    """A yes/no result as a sentence: "You're not logged in to messaging.", "There isn't enough fuel
+    for it.", else the lead as a question with its answer."""
+    if SIGNED_IN.match(lead):
+        rest = SIGNED_IN.sub("", lead).strip()
+        return f"You're {'' if value else 'not '}logged in{' ' + rest if rest else ''}."
+    if lead.lower().startswith("enough "):
+        return f"There {'is' if value else 'is not'} {lead[0].lower() + lead[1:]}."
+    return f"{lead}? {'Yes' if value else 'No'}."
+
+
+def nothing_found(step: Step) -> str:
+    """An empty result in words: "The watchlist is empty.", "No tickets found." """
+    what = re.sub(r"^(?:user|tweet|current) ", "", listed(step))
+    if what.endswith("s") and not what.endswith(("ss", "status")):
+        return f"No {what} found."
+    return f"The {what} is empty."
 
 
 def failed(step: Step, speaker: Speaker, reason: str) -> str:
@@ -165,7 +224,17 @@ def fill(template: str, step: Step, speaker: Speaker) -> str:
         return second_person(speaker.argument(step, key))
 
     text = " ".join(PLACEHOLDER.sub(replace, template).split())
-    return text[0].upper() + text[1:] if text else text
+    text = re.sub(r"(?<!\.)([.!?])\.(?=\s|$)", r"\1", text)  # a filled-in sentence brings its own full stop
+    text = ONE_OF.sub(lambda m: ("is 1 " if m.group(1) else "1 ") + ONE_OF_WORDS[m.group(2)], text)
+    first = text.split(" ", 1)[0] if text else ""
+    if not first or re.search(r"[\d_.@#/]", first.rstrip(".,:;")):
+        return text  # a file name or an id keeps its case
+    return text[0].upper() + text[1:]
+
+
+# counts of one before nouns COUNTED_NOUN leaves alone ("There are 1 messages, to 1 different people")
+ONE_OF_WORDS = {"messages": "message", "different people": "person", "people": "person", "matches": "match"}
+ONE_OF = re.compile(r"(?:\b(are) )?\b1 (messages|different people|people|matches)\b")
 
 
 def _at(value: Any, path: str) -> Any:
@@ -178,7 +247,7 @@ def _empty_at(step: Step, key: str) -> bool:
     return is_empty(_at(step.result.value, key.removeprefix("result.")))
 
 
-def _what(step: Step) -> str:
+def listed(step: Step) -> str:
     """What a listing tool returns, in words ("matching lines", "comments")."""
     value = step.result.value
     if isinstance(value, dict) and len(value) == 1:

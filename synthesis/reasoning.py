@@ -17,10 +17,18 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.synthesis.answers import NUMBER_REPR, literal, say_value
-from funreason_envs.synthesis.language import third_person, words
+from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, report, say_value
+from funreason_envs.synthesis.language import noun_for, third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
-from funreason_envs.synthesis.trace import Source, Step
+from funreason_envs.synthesis.situation import (
+    Rival,
+    pointer,
+    request_part,
+    rivals,
+    standing_conditions,
+    user_wording,
+)
+from funreason_envs.synthesis.trace import Step
 
 if TYPE_CHECKING:
     from funreason_envs.synthesis.roles.base import TurnBrief
@@ -39,7 +47,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         ),
         "i'll use": ("I'll go with", "let me use", "I will rely on", "I'm picking"),
         "needs": ("requires", "expects", "relies on", "calls for"),
-        "the user": ("the person", "the requester", "whoever is asking", "my user"),
         "didn't mention it": ("never mentioned it", "left that out", "didn't say so", "skipped over it"),
         "so i'll": ("which means I'll", "therefore I'll", "so I will", "hence I'll", "and so I'll"),
         "i don't have": ("I lack", "I'm missing", "nothing gives me", "I haven't got", "I do not know"),
@@ -89,44 +96,7 @@ VARIANTS = re.compile(
     re.IGNORECASE,
 )
 
-JOINERS = (
-    " and ",
-    ", then ",
-    ", after that ",
-    " and also ",
-    " plus ",
-    "; then ",
-    ", followed by ",
-    ", next ",
-)
-MARKERS = (
-    "Right,",
-    "Okay,",
-    "So",
-    "Good -",
-    "Then",
-    "Also,",
-    "Now",
-    "Next,",
-    "Fine,",
-    "Noted:",
-    "Hmm,",
-    "Well,",
-    "In that case",
-    "Given that,",
-    "With that,",
-    "At this point",
-    "Importantly,",
-    "Besides,",
-    "Note:",
-    "Alright,",
-    "Still,",
-    "Anyway,",
-    "As expected,",
-    "Good, and",
-    "Separately,",
-    "On top of that,",
-)
+JOINERS = (" and ", ", then ", ", after that ", " and also ", "; then ", ", followed by ")
 
 # Ways to join a reason and an action: reason first, action first, or two sentences.
 SHAPES = (
@@ -148,6 +118,14 @@ SHAPES = (
     "as {reason}, {action}.",
     "{reason}, and so {action}.",
     "{reason}: {action}.",
+)
+
+# Shorter joins for the closing line, which says little beyond the results already read.
+SHORT_SHAPES = (
+    "{reason}; {action}.",
+    "{reason}, so {action}.",
+    "{action}: {reason}.",
+    "{reason} - {action}.",
 )
 
 CONTRACTIONS = {
@@ -177,6 +155,10 @@ def _expand(match: re.Match[str]) -> str:
 
 
 LAYOUTS = ("plan", "stepwise", "result_first", "terse")
+# A sentence of a message that tells about the user rather than asking for something.
+BACKGROUND = re.compile(
+    r"(?:I'm|I am|I've|I have|I was|I work|My|Our|We|As an?) (?!.*\b(?:you|please)\b)", re.I
+)
 
 # How a condition reads in a sentence; a domain without an entry uses its spec's description.
 CONDITION_WORDS = {
@@ -201,9 +183,9 @@ def condition_words(domain: str, condition: str) -> str:
     """A condition as a clause ("the brake pedal is held down")."""
     if condition in CONDITION_WORDS:
         return CONDITION_WORDS[condition]
-    description = domain_class(domain).spec().conditions.get(condition, words(condition))
+    description = domain_class(domain).spec().conditions.get(condition, _words(condition))
     clause = description.split(",")[0].strip().rstrip(".")
-    return clause[0].lower() + clause[1:] if clause else words(condition)
+    return clause[0].lower() + clause[1:] if clause else _words(condition)
 
 
 def enabled(step: Step, steps: list[Step]) -> tuple[Step, str] | None:
@@ -229,11 +211,17 @@ def consumers(step: Step, steps: list[Step]) -> list[tuple[Step, str]]:
 class ThoughtWriter:
     """Writes the reasoning of one attempt at a turn, message by message."""
 
-    def __init__(self, brief: TurnBrief, rng: random.Random) -> None:
+    def __init__(self, brief: TurnBrief, salt: int) -> None:
         self.brief = brief
-        self.rng = rng
-        self.layout = rng.choice(LAYOUTS)
-        self.formal = rng.random() < 0.5  # half the turns think without contractions
+        # a generator of its own, seeded from the sample's salt and the turn (the run's generator is
+        # never drawn from), so writing or rewording the CoT never shifts the data
+        self.rng = random.Random(f"{salt}|{brief.turn}|{brief.query}")
+        self.retold: set[tuple[int, int]] = set()  # steps whose goal was already put in words
+        self.pointed: set[str | None] = set()  # the user's pointing phrases already resolved
+        self.rejected_names: set[str] = set()  # look-alike tools already ruled out this turn
+        self.noted: set[str] = set()  # calls whose result is news even in a terse turn (failed, empty)
+        self.layout = self.rng.choice(LAYOUTS)
+        self.formal = self.rng.random() < 0.5  # half the turns think without contractions
         self.failures: list[tuple[Step, str]] = []
         self.names = {tool["function"]["name"] for tool in brief.tools} | {step.name for step in brief.steps}
         self.said: set[str] = set()  # values already quoted in this attempt: said once, then referred to
@@ -244,6 +232,16 @@ class ThoughtWriter:
         parts = KEEP.split(self.rng.choice(options))
         text = "".join(part if i % 2 else VARIANTS.sub(self._vary, part) for i, part in enumerate(parts))
         return text
+
+    def intent(self, step: Step) -> str:
+        """The step as the user's goal, retold ("open their new post"); drawn with this writer's
+        generator so the run's own draws stay as they were."""
+        speaker = self.brief.speaker
+        shared, speaker.rng = speaker.rng, self.rng
+        try:
+            return self.keep(third_person(speaker.intent(step)))
+        finally:
+            speaker.rng = shared
 
     def keep(self, text: str) -> str:
         """Mark a phrase that must not be reworded."""
@@ -266,26 +264,91 @@ class ThoughtWriter:
     def opening(self, groups: list[list[Step]]) -> str:
         """Before the first calls: the goal, then the plan or just the first step, per the layout."""
         first = groups[0]
-        sentences: list[str] = []
-        if self.rng.random() < (0.25 if self.layout == "terse" else 0.7):
+        sentences: list[str] = [self.supplied()]
+        if self.rng.random() < (0.2 if self.layout == "terse" else 0.4):
             sentences.append(self.goal())
+        sentences.append(self.aside())
         if self.layout == "plan" and sum(len(group) for group in groups) > 1:
             sentences.append(self.plan(groups))
             sentences.extend(self.why(step) for step in first if self._needs_explaining(step))
         else:
             sentences.extend(self.why(step) for step in first)
-        sentences.extend(
-            self.flow(step, param, source) for step in first for param, source in step.sources.items()
-        )
+        sentences.extend(self.flows(first))
+        sentences.extend(self.standing())
         if self.layout != "terse":
             sentences.extend(self.ground(step) for step in first)
         if len(first) > 1:
             sentences.append(self.parallel(first))
         return self.join(sentences)
 
+    def supplied(self) -> str:
+        """In a clarification turn: the value the user has now given, the one the last question asked for."""
+        if self.brief.kind != "clarification" or self.brief.omit is None:
+            return ""
+        index, param = self.brief.omit
+        step = self.brief.steps[index]
+        shown, what = _short(step.call.arguments.get(param)), _words(param)
+        self.said.add(shown)
+        return self.pick(
+            f"They answered my question: the {what} is {shown}, so {step.name} can run now.",
+            f"{shown} is the {what} I was missing; with it, {step.name} has everything.",
+            f"Now I have the {what}, {shown}, the one thing I had to ask about.",
+        )
+
+    def aside(self) -> str:
+        """A sentence of the message that is background, not a request, noticed as such."""
+        background = [
+            sentence
+            for sentence in re.split(r"(?<=[.!?])\s+", self.brief.query)
+            if BACKGROUND.match(sentence)
+            and not re.search(r"[?:]|\brequest\b", sentence)
+            and not self._names_a_value(sentence)
+        ]
+        if not background:
+            return ""
+        said = third_person(background[0].rstrip(".!"))
+        quoted = self.keep(_quote(background[0].rstrip(".!")))
+        return self.pick(
+            f"The part about how {self.keep(said[0].lower() + said[1:])} is context, not a task.",
+            f"{quoted} is background; nothing there to act on.",
+            f"Nothing to do about {quoted} - it's just context.",
+        )
+
+    def _names_a_value(self, sentence: str) -> bool:
+        """Whether a sentence gives one of the turn's argument values (so it is part of the request)."""
+        lowered = sentence.lower()
+        return any(
+            str(value).lower() in lowered
+            for step in self.brief.steps
+            for value in step.call.arguments.values()
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) > 1
+        )
+
+    def standing(self) -> list[str]:
+        """Conditions the turn's calls need that an earlier turn already brought about: the reason a
+        login or a brake press is not repeated."""
+        sentences = []
+        for fact in standing_conditions(self.brief.steps, self.brief.speaker.steps, self.brief.turn)[:1]:
+            since, step = fact.since, fact.step
+            state = self.keep(condition_words(step.spec.domain, fact.condition))
+            ago = _ago(self.brief.turn - since.turn)
+            given = [
+                f"{_words(p)} {_short(v)}" for p, v in since.call.arguments.items() if "password" not in p
+            ]
+            how = f"{since.name} ({given[0]})" if given else since.name
+            if self._explained(how):
+                continue
+            sentences.append(
+                self.pick(
+                    f"No fresh {since.name}: {how} {ago} still counts.",
+                    f"Since {how} {ago}, {state}.",
+                )
+            )
+        return sentences
+
     def next_step(self, group: list[Step], done: list[tuple[Step, str]]) -> str:
         """Between calls: read what came back, carry values forward, explain the next call(s)."""
-        flows = [self.flow(step, param, source) for step in group for param, source in step.sources.items()]
+        flows = self.flows(group)
         reading = [self.read(step, content) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
         reasons = [] if self.layout == "plan" else [self.why(step) for step in group]
@@ -293,8 +356,7 @@ class ThoughtWriter:
         if self.layout == "plan" and self.rng.random() < 0.5:
             reasons = [self.onward(group)]
         if self.layout == "terse":
-            failed = {step.name for step, _ in self.failures}
-            reading = [sentence for sentence in reading if any(name in sentence for name in failed)]
+            reading = [sentence for sentence in reading if any(name in sentence for name in self.noted)]
         parts = [*reading, *flows, *reasons] if self.layout != "stepwise" else [*flows, *reading, *reasons]
         if len(group) > 1:
             parts.append(self.parallel(group))
@@ -305,14 +367,18 @@ class ThoughtWriter:
         reading = [self.read(step, content, final=True) for step, content in done]
         reading = [sentence for sentence in reading if sentence]
         if self.layout == "terse":
-            failed = {step.name for step, _ in self.failures}
-            reading = [r for r in reading[:-1] if any(name in r for name in failed)] + reading[-1:]
-        return self.join([*reading, self.finish()])
+            reading = [r for r in reading[:-1] if any(name in r for name in self.noted)] + reading[-1:]
+        finish = self.finish()
+        if not finish and reading:  # nothing to add but that the reading ends the turn
+            last = reading[-1].rstrip(".")
+            ends = self.pick(" - that was the last piece.", ", and that is everything asked.", "; all done.")
+            reading[-1] = last + ends
+        return self.join([*reading, finish])
 
     def declining(self, missing: str | None) -> tuple[str, str]:
         """The reasoning and reply of a turn that cannot be acted on yet: a value only the user knows
         is missing (`missing`, in words), or no shown tool can do the job."""
-        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
+        intents = [self.intent(step) for step in self.brief.stated]
         request = self.chain(intents)
         if missing is not None:
             reasoning = self.combine(
@@ -362,8 +428,9 @@ class ThoughtWriter:
     # -- sentence kinds -------------------------------------------------------------------------
 
     def goal(self) -> str:
-        intents = [self.keep(third_person(self.brief.speaker.intent(step))) for step in self.brief.stated]
+        intents = [self.intent(step) for step in self.brief.stated]
         request = self.chain(intents)
+        self.retold.update(step.key for step in self.brief.stated)
         self.said.update(
             _short(value) for step in self.brief.stated for value in step.call.arguments.values()
         )
@@ -387,14 +454,8 @@ class ThoughtWriter:
         return joiner.join(clauses)
 
     def join(self, sentences: list[str]) -> str:
-        """Sentences in order, some opened with a discourse marker, as a person thinking would."""
-        out = []
-        for sentence in dict.fromkeys(sentence for sentence in sentences if sentence):
-            if out and self.rng.random() < 0.3:
-                marker = self.rng.choice(MARKERS)
-                sentence = f"{marker} {self.case_first(sentence, upper=False)}"
-            out.append(sentence)
-        text = " ".join(out)
+        """Sentences in order, each once, contractions expanded in a formal turn."""
+        text = " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
         if self.formal:
             parts = KEEP.split(text)
             text = "".join(p if i % 2 else CONTRACTION.sub(_expand, p) for i, p in enumerate(parts))
@@ -403,23 +464,38 @@ class ThoughtWriter:
     def plan(self, groups: list[list[Step]]) -> str:
         names = [" and ".join(step.name for step in group) for group in groups]
         order = " -> ".join(names) if self.rng.random() < 0.3 else self.chain(names)
+        if len(groups) > 2:  # each group needs a result of the one before it
+            return f"{' -> '.join(names)}, each round waiting on a result of the one before."
+        if len(groups) == 2:  # the second round needs a result of the first
+            first, waiting = names[0], _listing(names[1:])
+            results, returns = (
+                ("its result is", "it returns")
+                if len(groups[0]) == 1
+                else (
+                    "their results are",
+                    "they return",
+                )
+            )
+            return self.pick(
+                f"{first} first; {waiting} only once {results} in.",
+                f"Round one is {first}; {waiting} must wait for what {returns}.",
+                f"Working backwards: {waiting} needs {first}'s answer, so {first} leads.",
+            )
         return self.pick(
-            f"Working backwards from what's needed, the order is {order}.",
             f"Plan: {order}.",
             f"That works out to {order}.",
             f"The calls, in order: {order}.",
             f"I'll go {order}.",
-            f"Sequence I have in mind: {order}.",
         )
 
     def _needs_explaining(self, step: Step) -> bool:
         return step not in self.brief.stated
 
-    def combine(self, reasons: list[str], actions: list[str]) -> str:
+    def combine(self, reasons: list[str], actions: list[str], shapes: tuple[str, ...] = SHAPES) -> str:
         """A reason clause and an action clause, joined in one of several orders and connectives."""
         reason = self.case_first(self.pick(*reasons), upper=False)
         action = self.case_first(self.pick(*actions), upper=False)
-        shape = self.rng.choice(SHAPES)
+        shape = self.rng.choice(shapes)
         return self.case_first(shape.format(reason=reason, action=action), upper=True)
 
     def case_first(self, text: str, upper: bool) -> str:
@@ -441,7 +517,7 @@ class ThoughtWriter:
         name = step.name
         if feeds:
             later, param = feeds[0]
-            what = words(param)
+            what = _words(param)
             return self.combine(
                 [
                     f"{later.name} takes a {what} I don't have yet",
@@ -473,13 +549,25 @@ class ThoughtWriter:
                 f"for {later.name}, it must be true that {state}",
             ]
             if unasked:
-                asides = (
+                given = [
+                    _short(v)
+                    for p, v in step.call.arguments.items()
+                    if p not in step.sources and str(v) in self.brief.query
+                ][:2]
+                asides = [
                     "which the user never mentioned",
                     "a step the request skips",
-                    "though nobody asked for it",
-                    "even if it was not requested",
                     "and the request leaves that implicit",
-                )
+                ]
+                if given:
+                    shown = " and ".join(given)
+                    asides = [
+                        f"and they supplied {shown} without saying what for",
+                        f"which is what {shown} in the message are for"
+                        if len(given) > 1
+                        else f"which is what {shown} in the message is for",
+                        f"a step they left to me, though {shown} came from them",
+                    ]
                 reasons = [f"{reason}, {self.rng.choice(asides)}" for reason in reasons]
             return self.combine(
                 reasons,
@@ -492,82 +580,140 @@ class ThoughtWriter:
                 ],
             )
         if step in self.brief.stated:
-            intent = self.keep(third_person(self.brief.speaker.intent(step))) if not args else ""
-            if intent:
-                self.said.update(_short(value) for value in step.call.arguments.values())
-            reasons = (
+            return self.chosen(step, args)
+        target = self.brief.target.name
+        given = self.chain(
+            [
+                f"{self.keep(_words(p))} {_short(v)}"
+                for p, v in step.call.arguments.items()
+                if p not in step.sources
+            ]
+        )
+        if given:
+            return self.combine(
+                [
+                    f"they handed me {given}, and only {name} takes that",
+                    f"the message supplies {given}, which is input for {name}",
+                    f"nothing but {name} uses {given}",
+                ],
+                [
+                    f"I'll run {name} before {target}",
+                    f"{name} goes ahead of {target}",
+                    f"{name} comes first, then {target}",
+                ],
+            )
+        return self.pick(
+            f"{name} goes ahead of {target}, the way the request is laid out.",
+            f"I'll do {name} first and {target} after it.",
+        )
+
+    def chosen(self, step: Step, args: str) -> str:
+        """Why a call the user asked for is this tool: the goal in their words (unless already said),
+        or a similar shown tool and the spec fact that rules it out."""
+        name = step.name
+        options = [rival for rival in rivals(step, self.names) if rival.name not in self.rejected_names]
+        retold = step.key in self.retold
+        part = request_part(step, self.brief.query) if not retold else None
+        if options and (retold or part is None or self.rng.random() < 0.3):
+            self.retold.add(step.key)
+            rival = self.rng.choice(options)
+            self.rejected_names.add(rival.name)
+            return self.rejected(step, rival, args)
+        if part is not None:
+            self.retold.add(step.key)
+            self.said.update(_short(value) for value in step.call.arguments.values())
+            quoted = self.keep(_quote(part))
+            return self.pick(
+                f"For {quoted}, {name} is the call.",
+                f"{quoted} - that is a job for {name}.",
+                f"{name} handles {quoted}.",
+                f"They wrote {quoted}, which maps to {name}.",
+            )
+        if not retold:
+            self.retold.add(step.key)
+            intent = self.intent(step)
+            self.said.update(_short(value) for value in step.call.arguments.values())
+            return self.combine(
                 [
                     f"the request is to {intent}",
                     f"they asked me to {intent}",
                     f"one goal is to {intent}",
                     f"I'm supposed to {intent}",
-                ]
-                if intent
-                else [
-                    "that is what was asked",
-                    "the request names it",
-                    "it is one of the goals",
-                    "that part is asked for",
-                ]
-            )
-            return self.combine(
-                reasons,
-                [
-                    f"{name}{args} does it",
-                    f"{name}{args} is the tool",
-                    f"I'll use {name}{args}",
-                    f"{name}{args} covers it",
-                    f"that maps to {name}{args}",
                 ],
+                [f"{name} does it", f"{name} is the tool", f"I'll use {name}", f"that maps to {name}"],
             )
-        target = self.brief.target.name
+        if args:
+            return self.pick(
+                f"For that, {name}{args}.",
+                f"That part is {name}{args}.",
+                f"{name}{args} covers that part.",
+            )
+        return ""
+
+    def rejected(self, step: Step, rival: Rival, args: str) -> str:
+        """The chosen call against a look-alike tool that would lose one of the call's values."""
+        name, other = step.name, rival.name
+        value = _short(step.call.arguments[rival.param])
+        what = _words(rival.param)
         return self.combine(
             [
-                f"{target} expects the state that {name} leaves behind",
-                f"{target} builds on what {name} changes",
-                f"{name} readies things for {target}",
+                f"{other} has no {what} parameter, and this call needs {value} there",
+                f"{other} looks close, but it takes no {what}, so {value} would be lost",
+                f"{other} would drop the {what} {value}; {name} accepts it",
             ],
-            [f"{name}{args} goes first", f"I'll run {name}{args} before it", f"{name}{args} comes ahead"],
+            [f"{name}{args} is the one", f"I'll take {name}{args} instead", f"{name}{args} it is"],
         )
 
     def ground(self, step: Step) -> str:
-        """Where an argument's value comes from (the request, the kit's words for it) or why an
-        optional one is left at its default; said for one argument, when there is one to explain."""
+        """One argument explained: the user's words for it turned into the value the tool takes, a value
+        not yet mentioned and where it came from, or an optional one left at its default."""
         properties = step.spec.parameters.get("properties", {})
-        display = self.brief.speaker.kits[step.spec.domain].phrases.display
         given = [p for p in step.call.arguments if p not in step.sources]
+        converted = [(p, w) for p in given if (w := self._wording(step, p)) is not None]
+        fresh = [p for p in given if _short(step.call.arguments[p]) not in self.said]
         defaults = [p for p in properties if p not in step.call.arguments and "default" in properties[p]]
-        if given and (not defaults or self.rng.random() < 0.7):
-            param = self.rng.choice(given)
-            value = step.call.arguments[param]
-            shown, what = _short(value), words(param)
-            meaning = display.get(f"{step.name}.{param}", {}).get(str(value))
-            if meaning and meaning.strip("'") != str(value):
-                return self.pick(
-                    f"For {step.name}, {what} {shown} stands for {self.keep(meaning)}.",
-                    f"In {step.name}'s terms, {self.keep(meaning)} is {what} {shown}.",
-                    f"{self.case_first(self.keep(meaning), upper=True)} translates to {what} {shown} "
-                    f"for {step.name}.",
-                )
+        if converted and self.rng.random() < 0.85:
+            param, wording = self.rng.choice(converted)
+            wording = self.keep(_quote(wording))
+            shown, what = _short(step.call.arguments[param]), _words(param)
+            self.said.add(shown)
             return self.pick(
-                f"The {what} is {shown}, exactly as the user wrote it.",
-                f"{shown} goes in as the {what}; that comes from the message itself.",
-                f"For the {what} I'll pass {shown}, which the user supplied.",
-                f"The user gave {shown}, so that is the {what}.",
+                f"{wording} in the request becomes {what} {shown} for {step.name}.",
+                f"They wrote {wording}; {step.name} wants that as {what} {shown}.",
+                f"In {step.name}'s terms, {wording} is {what} {shown}.",
+                f"{step.name} has no notion of {wording}, only {what} - so {shown}.",
+            )
+        if fresh and (not defaults or self.rng.random() < 0.7):
+            param = self.rng.choice(fresh)
+            shown, what = _short(step.call.arguments[param]), _words(param)
+            self.said.add(shown)
+            return self.pick(
+                f"The {what} is {shown}, exactly as written.",
+                f"{shown} goes in as the {what}.",
+                f"For the {what} I'll pass {shown}, which they supplied.",
                 f"No guessing on the {what}: the request says {shown}.",
-                f"{step.name}'s {what} argument: {shown}, taken from what they said.",
                 f"Their message names {shown}; that fills the {what}.",
             )
         if defaults:
             param = self.rng.choice(defaults)
-            default, what = properties[param]["default"], words(param)
+            default, what = properties[param]["default"], _words(param)
             return self.pick(
                 f"The {what} of {step.name} is optional; its default ({_short(default)}) is fine here.",
                 f"Nothing was said about the {what}, so I'll leave it at {_short(default)}.",
                 f"I won't set {what}: the default {_short(default)} matches the request.",
-                f"{step.name} would take a {what} too, but the default will do.",
             )
         return ""
+
+    def _wording(self, step: Step, param: str) -> str | None:
+        """The user's words for an argument when they differ from the value passed ("March 4th 2026"
+        for 2026-03-04, "all the way down" for 1.0), if the request has them."""
+        value = step.call.arguments[param]
+        if isinstance(value, (list, dict)):
+            return None
+        phrase = self.brief.speaker.literal(step, param)
+        if phrase.strip("'\"") == str(value) or (isinstance(value, str) and value.lower() in phrase.lower()):
+            return None
+        return user_wording(phrase, self.brief.query)
 
     def args(self, step: Step) -> str:
         """A mention of the call's user-given arguments (" with file name 'a.txt'"), sometimes left out."""
@@ -579,11 +725,11 @@ class ThoughtWriter:
         if not given or self.rng.random() < 0.2:
             return ""
         self.said.update(value for _, value in given[:3])
-        shown = [f"{words(param)} {value}" for param, value in given[:3]]
+        shown = [f"{_words(param)} {value}" for param, value in given[:3]]
         return self.pick(" with ", " on ", " using ", " for ", " given ") + self.chain(shown)
 
     def parallel(self, group: list[Step]) -> str:
-        names = self.chain([step.name for step in group])
+        names = _listing([step.name for step in group])
         linked = [(step, enabled(step, group)) for step in group]
         linked = [(step, link) for step, link in linked if link is not None]
         if linked:
@@ -593,42 +739,98 @@ class ThoughtWriter:
                 f"I can send these together as long as {step.name} comes before {later.name}.",
                 f"One batch, in order: {names}.",
             )
+        shared = _shared_value(group)
+        if shared is not None:
+            earlier, later, value = shared
+            return self.pick(
+                f"{later.name} works on {value} after {earlier.name} does; calls in one message run in "
+                "order, so one batch is safe.",
+                f"Both {earlier.name} and {later.name} touch {value}, so {earlier.name} goes first.",
+                f"Order matters for {value}: {earlier.name}, then {later.name}, in one message.",
+            )
+        means = [step for step in group if step not in self.brief.stated and step not in self.brief.targets]
+        if means and means[0] is group[0]:
+            return self.pick(
+                f"{means[0].name} leads the batch, the rest after it: {names}.",
+                f"One message, with {means[0].name} first: {names}.",
+            )
+        if self.rng.random() < 0.85:
+            return ""
         return self.pick(
             f"None of these depend on each other, so {names} can go out together.",
             f"{names} are independent of one another; I'll send them in one go.",
             "No call here needs another's result, so they can run at once.",
             "These don't wait on each other, so I'll batch them.",
-            f"{names} share no inputs or outputs; calling them together is fine.",
+            f"None of {names} waits for another's result; calling them together is fine.",
         )
 
-    def flow(self, step: Step, param: str, source: Source) -> str:
+    def _explained(self, shown: str) -> bool:
+        """Whether an earlier turn's reasoning already said where this value comes from."""
+        return any(
+            shown in (message.get("reasoning_content") or "")
+            for message in self.brief.history
+            if message.get("role") == "assistant"
+        )
+
+    def flows(self, group: list[Step]) -> list[str]:
+        """One sentence per value the group takes from a result, naming every call that uses it."""
+        users: dict[tuple[int, int, str], list[tuple[Step, str]]] = {}
+        for step in group:
+            for param, source in step.sources.items():
+                value = _short(step.call.arguments.get(param))
+                users.setdefault((source.turn, source.index, value), []).append((step, param))
+        return [self.flow(uses, self.brief.speaker.steps.get(key[:2]), key[0]) for key, uses in users.items()]
+
+    def flow(self, uses: list[tuple[Step, str]], producer: Step | None, turn: int) -> str:
+        """Where a value comes from: this turn's result, or an earlier turn's (and the user's words that
+        point back at it)."""
+        step, param = uses[0]
         shown = _short(step.call.arguments.get(param))
         self.said.add(shown)
-        producer = self.brief.speaker.steps.get((source.turn, source.index))
-        what = words(param)
-        if source.turn < self.brief.turn and producer is not None:
+        what = _words(param)
+        takers = _listing(list(dict.fromkeys(use.name for use, _ in uses)))
+        if turn < self.brief.turn and producer is not None:
+            source = step.sources[param]
             earlier = self.keep(third_person(self.brief.speaker.refer(source)))
+            ago = _ago(self.brief.turn - turn)
+            if self._explained(shown):  # told in an earlier turn's reasoning: a short mention will do
+                verb = "" if len(uses) > 1 else "s"
+                return self.pick(
+                    f"{takers} reuse{verb} {shown} from {producer.name}.",
+                    f"{takers} take{verb} {shown} again, as {producer.name} gave it.",
+                    f"{shown} from {producer.name} {ago} goes in as the {what} again.",
+                    f"Again the {what} is {shown} ({producer.name}).",
+                )
+            said = pointer(self.brief.query, noun_for(source.resource))
+            if said in self.pointed:
+                said = None
+            self.pointed.add(said)
+            if said is not None:
+                said = self.keep(_quote(said))
+                return self.pick(
+                    f"{said} in the message points back at {shown}, which {producer.name} gave {ago}; "
+                    f"{takers} get{'s' if len(uses) == 1 else ''} it as the {what}.",
+                    f"By {said} they mean {shown}, from {producer.name} {ago}.",
+                    f"They wrote {said} - that is {shown}, the {what} {producer.name} returned {ago}.",
+                )
             return self.pick(
-                f"The {what} {shown} came back from {producer.name} earlier in the conversation "
-                f"({earlier}), so I don't need to look it up again.",
-                f"I already have the {what}: {shown}, from {earlier}, which {producer.name} returned "
-                "in an earlier turn.",
-                f"{self.case_first(earlier, upper=True)} is {shown}; {producer.name} gave me that before, "
-                f"so I'll reuse it for {step.name}.",
-                f"No lookup needed for the {what}: the earlier {producer.name} result already said {shown}.",
+                f"The {what} {shown} came back from {producer.name} {ago} ({earlier}), so no new look-up.",
+                f"{self.case_first(earlier, upper=True)} is {shown}; {producer.name} gave me that {ago}, "
+                f"so {takers} can reuse it.",
+                f"No lookup needed for the {what}: {producer.name} already said {shown} {ago}.",
+                f"I still have {shown} from {producer.name} ({earlier}); it fills the {what} of {takers}.",
             )
         name = producer.name if producer is not None else "the last call"
         return self.pick(
-            f"{name} gave {shown}, and that is the {what} {step.name} needs.",
+            f"{name} gave {shown}, and that is the {what} {takers} needs.",
             f"So the {what} is {shown} (from {name}).",
-            f"From {name}'s result, {what} = {shown}; that goes into {step.name}.",
+            f"From {name}'s result, {what} = {shown}; that goes into {takers}.",
             f"{name} answered with {shown}; I'll pass it on as the {what}.",
-            f"Now I have the {what} from {name}: {shown}.",
-            f"{step.name} can take {shown} as the {what}, straight from {name}.",
+            f"{takers} can take {shown} as the {what}, straight from {name}.",
         )
 
     def onward(self, group: list[Step]) -> str:
-        names = self.chain([step.name for step in group])
+        names = _listing([step.name for step in group])
         return self.pick(
             f"Next: {names}.",
             f"On to {names}.",
@@ -641,6 +843,7 @@ class ThoughtWriter:
         reason = failure_reason(content, step.name, step.spec.mutates_state)
         if reason is not None:
             self.failures.append((step, reason))
+            self.noted.add(step.name)
             quoted = content if len(content) <= 120 else content[:117] + "..."
             action = self.pick(
                 "I'll tell the user it failed rather than pretend otherwise.",
@@ -660,17 +863,32 @@ class ThoughtWriter:
                 f"Problem: {step.name} came back with {quoted}, so it did not work. {action}",
                 f"{step.name} failed ({reason}). {action}",
             )
+        found = _parsed(content)
+        if found in ("", [], {}) or (
+            isinstance(found, dict) and all(v in ("", [], {}) for v in found.values())
+        ):
+            return self.empty(step)
+        if not step.spec.mutates_state and isinstance(found, dict):
+            flags = [(key, flag) for key, flag in found.items() if isinstance(flag, bool)]
+            if flags and len(found) <= 2:
+                return self.flag(step, *flags[0])
         fields = [
             (key, value)
             for key, value in telling_fields(content)
             if value not in self.said or len(value) <= 5  # a repeated true or 0 is still news
         ]
         # a stock confirmation sentence says less than an id or a number beside it
-        fields = [f for f in fields if not _stock(f[1])] or fields[:1]
+        plain = [f for f in fields if not _stock(f[1])]
+        if fields and not plain and self.rng.random() < 0.7:  # only a canned "... successfully" line
+            return self.pick(
+                f"{step.name} confirmed it.", f"{step.name} went through.", f"{step.name} is done."
+            )
+        fields = plain or fields[:1]
         self.said.update(value for _, value in fields)
         if not fields:
             return self.pick(f"{step.name} went through.", f"{step.name} worked.") if final else ""
-        said = self.chain([f"{words(key)} {value}" for key, value in fields[: self.rng.choice((1, 2, 2, 3))]])
+        shown = [value if key == "result" else f"{_words(key)} {value}" for key, value in fields]
+        said = self.chain(shown[: self.rng.choice((3, 4))])
         return self.pick(
             f"{step.name} returned {said}.",
             f"The result of {step.name} shows {said}.",
@@ -681,56 +899,149 @@ class ThoughtWriter:
             f"{step.name} came back: {said}.",
         )
 
+    def empty(self, step: Step) -> str:
+        """An empty result read for what it means: nothing matched this call's inputs."""
+        self.noted.add(step.name)
+        what = listed(step)
+        inputs = [f"{_words(p)} {_short(v)}" for p, v in step.call.arguments.items()][:2]
+        scope = f" for {' and '.join(inputs)}" if inputs else ""
+        return self.pick(
+            f"{step.name} came back empty{scope}: no {what} at all.",
+            f"No {what}{scope} - {step.name} returned nothing.",
+            f"Nothing turned up{scope}; {step.name} lists no {what}.",
+            f"{step.name} found no {what}{scope}, so that part of the answer is 'none'.",
+        )
+
+    def flag(self, step: Step, key: str, value: bool) -> str:
+        """A yes/no look-up read as the answer it gives."""
+        shown = "true" if value else "false"
+        if "login" in key or step.name.endswith("get_login_status"):
+            meaning = "a session is open" if value else "nobody is logged in there yet"
+        else:
+            meaning = f"the answer to '{self.intent(step)}' is {'yes' if value else 'no'}"
+        return self.pick(
+            f"{step.name} says {_words(key)} {shown}, so {meaning}.",
+            f"{_words(key).capitalize()} is {shown}: {meaning}.",
+            f"The {_words(key)} from {step.name} is {shown} - {meaning}.",
+        )
+
     def finish(self) -> str:
-        """Why the turn is over: every goal has its result (or a failure the answer must report)."""
-        goals = [step.name for step in self.brief.targets]
-        names = self.chain(goals)
-        one = len(goals) == 1
+        """Why the turn is over: every goal has its result (or a failure the answer must report), and
+        what the reply has to carry."""
+        targets = self.brief.targets
+        names = _listing([step.name for step in targets])
         if self.failures:
-            failed = self.chain([step.name for step, _ in self.failures])
+            step, reason = self.failures[0]
             return self.combine(
                 [
-                    f"{failed} failed",
-                    f"{failed} did not do what was asked",
-                    f"not everything went through ({failed} did not)",
-                    f"the result of {failed} is a failure",
+                    f"{step.name} failed ({_clip(reason)})",
+                    f"{step.name} did not do what was asked: {_clip(reason)}",
+                    f"not everything went through ({step.name} did not)",
                 ],
                 [
                     "my answer has to say so plainly",
                     "I'll explain that, with the reason it gave",
                     "the reply must report the failure instead of claiming success",
-                    "I'll be upfront about it in the answer",
                 ],
             )
-        return self.combine(
-            [
-                f"{names} {'has' if one else 'have'} run",
-                "every part of the request has a result now",
-                "no step is still waiting",
-                f"{names} {'was' if one else 'were'} the point of the request, and "
-                f"{'it is' if one else 'all are'} done",
-                "nothing else is needed",
-                f"the results of {names} answer what was asked",
-                "that was the last piece",
-            ],
-            [
-                "I can answer now",
-                "time to write the reply",
-                "I'll sum up what happened",
-                "the answer comes next",
-                "I'll report the results",
-                "all that's left is telling the user",
-                "I'll close with a short summary",
-            ],
-        )
+        summary = [report(step, self.brief.speaker, step.result.content).rstrip(".") for step in targets]
+        if self.rng.random() < 0.15 and all(summary):
+            told = self.keep("; ".join(dict.fromkeys(_their(part) for part in summary)))
+            return self.pick(
+                f"So what they'll hear: {told}.",
+                f"All in all, {told} - that covers the request.",
+                f"That leaves nothing open: {told}.",
+            )
+        means = [
+            step.name for step in self.brief.steps if step not in self.brief.stated and step not in targets
+        ]
+        reasons = [f"{names} ran", f"{names} answered it", f"{names} did it", f"{names} came through"]
+        if not means and self.rng.random() < 0.6:
+            return ""  # the closing reading says it: the goals' results are in
+        if means:
+            helpers = _listing(list(dict.fromkeys(means)))
+            reasons = [
+                f"{helpers} only cleared the way for {names}",
+                f"{names} did the job, and {helpers} only prepared it",
+            ]
+        asked = [
+            _words(key)
+            for step in targets
+            if not step.spec.mutates_state
+            and isinstance(found := _parsed(step.result.content), dict)
+            and 0 < len(found) <= 2
+            and isinstance(next(iter(found.values())), (str, int, float))
+            and (key := next(iter(found))) != "result"
+        ]
+        actions = ["I can answer", "time to reply", "answer now"]
+        if asked:
+            actions = [f"the reply gives the {self.chain(asked)}", f"they get the {self.chain(asked)}"]
+        elif all(step.spec.mutates_state for step in targets):
+            actions += ["the reply confirms the change", "a short confirmation will do"]
+        return self.combine(reasons, actions, SHORT_SHAPES)
+
+
+YOURS = {"your": "their", "you're": "they're", "you've": "they've", "you are": "they are", "yours": "theirs"}
+
+
+def _their(text: str) -> str:
+    """A reply's words about the user, retold in the third person ("your post" -> "their post")."""
+    text = re.sub(
+        r"\b(?:[Yy]our|[Yy]ou're|[Yy]ou've|[Yy]ou are|[Yy]ours)\b", lambda m: YOURS[m.group(0).lower()], text
+    )
+    return text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
+
+
+def _quote(text: str) -> str:
+    """The user's words in quotes: double quotes when they hold an apostrophe."""
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def _words(name: str) -> str:
+    """A parameter or field name as words; a one-letter name stays quoted ("the 'a' value")."""
+    spoken = words(name)
+    return f"'{spoken}' value" if len(spoken) == 1 else spoken
+
+
+def _ago(turns: int) -> str:
+    return {1: "in the last turn", 2: "two turns back"}.get(turns, "several turns back")
+
+
+def _listing(items: list[str]) -> str:
+    """ "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _shared_value(group: list[Step]) -> tuple[Step, Step, str] | None:
+    """Two calls of a batch that name the same value (a file one creates and the other reads)."""
+    for position, earlier in enumerate(group):
+        mine = {
+            _short(v)
+            for p, v in earlier.call.arguments.items()
+            if p not in earlier.sources and not isinstance(v, bool) and len(str(v)) > 2
+        }
+        for later in group[position + 1 :]:
+            for param, value in later.call.arguments.items():
+                if param not in later.sources and _short(value) in mine:
+                    return earlier, later, _short(value)
+    return None
+
+
+def _parsed(content: str) -> Any:
+    """A result string as a value (JSON, or a printed Python list), else the string."""
+    try:
+        return json.loads(content)
+    except (TypeError, ValueError):
+        return literal(content)  # some tools print Python lists
 
 
 def telling_fields(content: str) -> list[tuple[str, str]]:
     """The fields of a result worth quoting, as (name, short value) pairs; [] for an empty result."""
-    try:
-        value = json.loads(content)
-    except (TypeError, ValueError):
-        value = literal(content)  # some tools print Python lists
+    value = _parsed(content)
     if value is None or value in ("", [], {}):
         return []
     if not isinstance(value, dict):
@@ -755,4 +1066,4 @@ def _short(value: Any, rounded: bool = False) -> str:
         text = json.dumps(value)
     else:
         text = say_value(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -4,6 +4,7 @@ failures; critic hints that name the skipped call's purpose."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from functools import cache
@@ -11,9 +12,18 @@ from typing import Any
 
 import pytest
 
+from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class, domain_entry
 from funreason_envs.errors import SampleRejected
-from funreason_envs.synthesis.answers import COUNTED_NOUN, say_number, say_value, second_person
+from funreason_envs.executor import ToolResult
+from funreason_envs.synthesis.answers import (
+    COUNTED_NOUN,
+    nothing_found,
+    say_number,
+    say_value,
+    second_person,
+    yes_no,
+)
 from funreason_envs.synthesis.kits import kit_domains
 from funreason_envs.synthesis.outcomes import failure_reason, result_failed
 from funreason_envs.synthesis.pipeline import SampleBuilder
@@ -21,6 +31,7 @@ from funreason_envs.synthesis.reasoning import CONDITION_WORDS
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.settings import Settings
+from funreason_envs.synthesis.trace import Step
 from funreason_envs.synthesis.verify import verify_sample
 
 ALL = Settings(seed=23, domains=tuple(kit_domains()))
@@ -256,9 +267,97 @@ def test_cot_varies_in_structure_not_just_in_values():
     assert len(openings) > 0.5 * sum(openings.values())
 
 
+def turn_texts(sample: Sample) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each user message with the messages that answer it."""
+    queries = [m["content"] for m in sample.messages if m["role"] == "user"]
+    return list(zip(queries, turns_of(sample), strict=True))
+
+
+def test_look_alike_tools_are_ruled_out_by_a_parameter_they_really_lack():
+    """ "X has no Y parameter" / "X takes no Y" is a spec fact about a tool that was shown."""
+    specs = {tool.name: tool for domain in kit_domains() for tool in domain_class(domain).spec().tools}
+    claim = re.compile(r"(\w+) (?:has no ([a-z ]+?) parameter|looks close, but it takes no ([a-z ]+?),)")
+    checked = 0
+    for sample in built(ALL, 40):
+        shown = {tool["function"]["name"] for tool in sample.tools}
+        for message in sample.messages:
+            for match in claim.finditer(message.get("reasoning_content") or ""):
+                tool, param = match.group(1), match.group(2) or match.group(3)
+                assert tool in shown, match.group(0)
+                properties = {p.replace("_", " ").lower() for p in specs[tool].parameters["properties"]}
+                assert param not in properties, match.group(0)
+                checked += 1
+    assert checked >= 5
+
+
+def test_the_users_own_words_are_what_the_cot_quotes():
+    """Quoted request parts, the user's wording of a value and background sentences come from the
+    user's message of that turn; background never carries a value the calls use."""
+    quote = r"(?:'([^']+)'|\"([^\"]+)\")"
+    patterns = (
+        re.compile(rf"They wrote {quote}(?:; | -|, which)"),
+        re.compile(rf"{quote} in [a-z ]+ becomes"),
+        re.compile(rf"{quote} is background"),
+        re.compile(rf"(?:handles|For) {quote}(?:,|\.)"),
+    )
+    checked = background = 0
+    for sample in built(ALL, 40):
+        for query, turn in turn_texts(sample):
+            values = [
+                str(json.loads(call["function"]["arguments"])[key])
+                for m in turn
+                for call in m.get("tool_calls") or ()
+                for key in json.loads(call["function"]["arguments"])
+            ]
+            for message in turn:
+                cot = message.get("reasoning_content") or ""
+                for pattern in patterns:
+                    for single, double in pattern.findall(cot):
+                        quoted = single or double
+                        assert quoted.lower() in query.lower(), (quoted, query)
+                        checked += 1
+                        if pattern is patterns[2]:
+                            background += 1
+                            assert not any(len(v) > 1 and v.lower() in quoted.lower() for v in values)
+    assert checked >= 20 and background >= 3
+
+
+def test_a_condition_an_earlier_turn_brought_about_is_not_brought_about_again():
+    """ "No fresh X: X (...) ... still counts" is said only when X ran in an earlier turn, not this one."""
+    said = 0
+    for sample in built(ALL, 40):
+        calls = [[call.name for call in turn] for turn in sample.task.ground_truth]
+        for index, (_, turn) in enumerate(turn_texts(sample)):
+            for message in turn:
+                for tool in re.findall(r"No fresh (\w+):", message.get("reasoning_content") or ""):
+                    assert tool not in calls[index], (tool, calls[index])
+                    assert any(tool in earlier for earlier in calls[:index]), tool
+                    said += 1
+    assert said >= 3
+
+
+def test_an_empty_result_is_read_as_nothing_found():
+    """An empty list or object is read for what it means, never as a plain success."""
+    read = 0
+    for sample in built(ALL, 40):
+        for _, turn in turn_texts(sample):
+            for position, message in enumerate(turn):
+                if message["role"] != "tool" or message["content"] not in ("[]", "{}"):
+                    continue
+                following = next(m for m in turn[position:] if m["role"] == "assistant")
+                sentences = re.split(r"(?<=[.!?])\s+", following["reasoning_content"])
+                about = [s for s in sentences if message["name"] in s]
+                if about:  # a terse closing may skip a look-up's reading
+                    assert any(re.search(r"\b(?:no|nothing|empty)\b", s, re.I) for s in about), about
+                    read += 1
+    assert read >= 3
+
+
 def test_the_same_seed_gives_the_same_reasoning():
     factory = roles_factory("template", ALL)
-    assert SampleBuilder(3, ALL, factory).build().messages == built(ALL, 40)[3].messages
+    sample = built(ALL, 40)[3]  # a walk that found no goal leaves a gap, so the index is read off the id
+    index = int(sample.id.rsplit("_", 1)[1])
+    assert SampleBuilder(index, ALL, factory).build().messages == sample.messages
 
 
 # -- final answers ----------------------------------------------------------------------------------
@@ -286,6 +385,8 @@ def test_final_answers_read_like_a_person_wrote_them():
         assert not re.search(r"\d\.\d{5,}", answer), answer  # no float noise
         assert not re.search(r"(?<![\d.,])\b1 (posts|accounts|reposts|gallons|liters)\b", answer), answer
         assert not re.search(r"Here (?:are|is)[^:.]*: none\b", answer), answer
+        assert not re.search(r": (?:yes|no)\.|\bwatching none\b|: none\.|(?<!\.)\.\.(?!\.)", answer), answer
+        assert not re.search(r"\b1 (?:messages|different people)\b|\w+: \w+; \w+: ", answer), answer
 
 
 @pytest.mark.parametrize(
@@ -301,7 +402,12 @@ def test_final_answers_read_like_a_person_wrote_them():
         ([], "none"),
         (["a", "b", "c"], "a, b and c"),
         (list(range(9)), "0, 1, 2, 3, 4 and 4 more"),
-        ({"received_count": 3, "USR004": ["hi"]}, "received count: 3; USR004: hi"),
+        ({"received_count": 3, "USR004": ["hi"]}, "received count 3; USR004: hi"),
+        (
+            [{"id": 1, "title": "Slow drive", "tags": ["a", "b"], "note": ""}],
+            "id 1, title 'Slow drive' and tags a/b",
+        ),
+        ({"bk_1": {"travel_to": "LAX"}}, "bk_1 (travel to LAX)"),
     ],
 )
 def test_values_are_spoken_plainly(value, spoken):
@@ -340,3 +446,32 @@ def test_a_count_of_one_takes_the_singular_only_for_plain_plurals():
         "{result.a} posts, {result.b} accounts, {result.c} matches, {result.d} status, {result.e} gallons"
     )
     assert [noun for _, noun in COUNTED_NOUN.findall(template)] == ["post", "account", "gallon"]
+
+
+@pytest.mark.parametrize(
+    ("lead", "value", "said"),
+    [
+        ("Logged in to messaging", False, "You're not logged in to messaging."),
+        ("Login status", True, "You're logged in."),
+        ("Enough fuel for it", False, "There is not enough fuel for it."),
+        ("Verification passed", True, "Verification passed? Yes."),
+    ],
+)
+def test_a_yes_or_no_result_is_a_sentence(lead, value, said):
+    assert yes_no(lead, value) == said
+
+
+@pytest.mark.parametrize(
+    ("domain", "tool", "value", "said"),
+    [
+        ("trading", "get_watchlist", {"watchlist": []}, "The watchlist is empty."),
+        ("ticket", "get_user_tickets", [], "No tickets found."),
+        ("travel", "get_booking_history", {"booking_history": {}}, "The booking history is empty."),
+        ("posting", "get_tweet_comments", [], "No comments found."),
+    ],
+)
+def test_an_empty_result_says_none_was_found(domain, tool, value, said):
+    spec = next(t for t in domain_class(domain).spec().tools if t.name == tool)
+    call = ToolCall(tool, {})
+    step = Step(0, 0, spec, call, ToolResult(call, json.dumps(value), "ok", value))
+    assert nothing_found(step) == said

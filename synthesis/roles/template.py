@@ -33,6 +33,9 @@ class TemplateRoles:
     def __init__(self, rng: random.Random, mistake_rate: float = 0.2) -> None:
         self.rng = rng
         self.mistake_rate = mistake_rate
+        # the chain of thought's wording is seeded from the generator's state as the sample starts,
+        # read without drawing, so the CoT never changes what the run's generator produces
+        self.salt = hash(rng.getstate()[1])
 
     # -- phase 2 ---------------------------------------------------------------------------------
 
@@ -69,7 +72,7 @@ class TemplateRoles:
         skip = None
         if attempt == 0 and self.rng.random() < self.mistake_rate:
             skip = _skippable(brief.steps)
-        return TemplateReasoner(brief, self.rng, skip)
+        return TemplateReasoner(brief, self.rng, skip, self.salt)
 
     def critiquing(self, brief: TurnBrief, transcript: list[dict[str, Any]], problem: str) -> str:
         made = Counter(
@@ -114,18 +117,19 @@ class TemplateReasoner:
     """Answers a turn by walking its trace: one assistant step per group of calls that need no new result;
     the chain of thought reads the results that actually came back (see `synthesis.reasoning`)."""
 
-    def __init__(self, brief: TurnBrief, rng: random.Random, skip: int | None = None) -> None:
+    def __init__(self, brief: TurnBrief, rng: random.Random, skip: int | None = None, salt: int = 0) -> None:
         self.brief = brief
         self.rng = rng
         self.groups = _groups([step for step in brief.steps if step.index != skip])
         self.position = 0
-        self.writer = ThoughtWriter(brief, rng)
+        self.salt = salt
+        self.writer = ThoughtWriter(brief, salt)
         self.contents: dict[tuple[int, int], str] = {}
 
     def reset(self, tools: list[dict[str, Any]], task: Any | None = None) -> None:
         self.position = 0
         self.contents = {}
-        self.writer = ThoughtWriter(self.brief, self.rng)
+        self.writer = ThoughtWriter(self.brief, self.salt)
 
     def act(self, observation: dict[str, Any]) -> dict[str, Any]:
         brief = self.brief
