@@ -154,7 +154,7 @@ class Explorer:
 
     def _call(self, tool: ToolSpec, used: set[Any], goal: bool = False) -> tuple[Drawn, ToolResult]:
         """Execute `tool` with drawn arguments a user would ask for; a failed call (an error or a false
-        status), a goal that changes nothing or repeats an earlier look-up, is undone and redrawn."""
+        status), a goal that changes nothing or repeats an earlier action or look-up, is undone and redrawn."""
         problem = "no arguments"
         for _ in range(CALL_TRIES):
             drawn = self.arguments.draw(tool, self.log.pool, used)
@@ -193,7 +193,8 @@ class Explorer:
 
     def _result_problem(self, tool: ToolSpec, result: ToolResult, contents: Any) -> str | None:
         """What is wrong with a call that ran: it failed; or, for a goal (`contents` before it given),
-        it changed nothing or repeats the result of the same look-up in an earlier turn."""
+        it changed nothing, repeats an action already taken (the same call again) or repeats the result of
+        the same look-up in an earlier turn."""
         if not result.ok or (
             self.settings.coherent
             and result_failed(result.content, tool.name, changes_state=tool.mutates_state)
@@ -203,6 +204,11 @@ class Explorer:
             return None
         if tool.mutates_state and self.sandbox.contents() == contents:
             return "changes nothing"
+        if tool.mutates_state and any(
+            step.name == tool.name and step.call.arguments == result.call.arguments
+            for step in self.log.steps.values()
+        ):
+            return "repeats an earlier action"
         if not tool.mutates_state and any(
             step.name == tool.name
             and step.call.arguments == result.call.arguments
