@@ -76,23 +76,28 @@ def stated_flow_values(
     is stated as any of `forms(value)`; `bounded` requires the form to stand apart from word characters.
     A form that is also how the user's own literal arguments read, in this turn or an earlier one ("15
     gallons" beside a flowed 14.8, rounded; "the gallon equivalent of 20 liters" beside a flowed 20.28),
-    is the user's number, not the flowed one."""
+    is the user's number, not the flowed one; so is a form inside one of the user's own texts (the zip
+    code in the street address the user gives, equal to the zip code an earlier look-up returned)."""
     flows, found = 0, []
     for sample in samples:
         own: set[str] = set()
+        own_texts: list[str] = []
         for turn in sample.turns:
             flowed = {(flow.target_call, flow.argument) for flow in turn.flows}
-            own |= {
-                form
+            literals = [
+                value
                 for index, call in enumerate(sample.task.ground_truth[turn.index])
                 for param, value in call.arguments.items()
                 if (index, param) not in flowed and isinstance(value, (int, float, str))
-                for form in forms(value)
-            }
+            ]
+            own |= {form for value in literals for form in forms(value)}
+            own_texts += [value for value in literals if isinstance(value, str)]
             for flow in turn.flows:
                 flows += 1
                 for form in forms(flow.value) - own:
                     pattern = rf"(?<![\w.]){re.escape(form)}(?![\w])" if bounded else re.escape(form)
+                    if any(re.search(pattern, text) for text in own_texts):
+                        continue
                     if re.search(pattern, turn.query):
                         found.append(f"{sample.id}: {form!r} in {turn.query!r}")
     return flows, found
