@@ -154,7 +154,8 @@ class Explorer:
 
     def _call(self, tool: ToolSpec, used: set[Any], goal: bool = False) -> tuple[Drawn, ToolResult]:
         """Execute `tool` with drawn arguments a user would ask for; a failed call (an error or a false
-        status), a goal that changes nothing or repeats an earlier action or look-up, is undone and redrawn."""
+        status), a goal that changes nothing or repeats an earlier action or look-up, is undone and
+        redrawn."""
         problem = "no arguments"
         for _ in range(CALL_TRIES):
             drawn = self.arguments.draw(tool, self.log.pool, used)
