@@ -17,25 +17,16 @@ from typing import Any, cast
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.message import Messaging
 from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
+from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 
 PEOPLE = (
-    "Alice",
-    "Bob",
-    "Catherine",
-    "Daniel",
-    "Eve",
-    "Frank",
-    "Grace",
-    "Hiro",
-    "Isabel",
-    "Jamal",
-    "Keiko",
-    "Liam",
-    "Maria",
-    "Noah",
-    "Priya",
-    "John Levy",
-)
+    "Alice", "Bob", "Catherine", "Daniel", "Eve", "Frank", "Grace", "Hiro", "Isabel", "Jamal", "Keiko",
+    "Liam", "Maria", "Noah", "Priya", "John Levy", "Amara Okafor", "Ben Lindqvist", "Carla Moreau",
+    "Dmitri Tanaka", "Elena Brennan", "Farid Haddad", "Greta Kowalski", "Hugo Delgado", "Ines Nguyen",
+    "Jonas Schreiber", "Kavya Iyer", "Lorenzo Rossi", "Mina Fontaine", "Olivia Novak", "Pablo Castillo",
+    "Rosa Whitfield", "Sanjay Mensah", "Tess Bauer", "Umar Sato", "Vera Petrov", "Wes Almeida",
+    "Yara Hughes", "Zane Varga", "Aunt Lydia", "Coach Miller",
+)  # fmt: skip
 # topic word -> an inbox message about it; the word occurs in that message only.
 INBOX_TOPICS = {
     "upload": "Could you upload the file?",
@@ -49,30 +40,222 @@ INBOX_TOPICS = {
     "parcel": "Your parcel arrived at the front desk.",
     "photo": "Don't forget the team photo tomorrow.",
 }
-NEW_MESSAGES = (
-    "Running ten minutes late.",
-    "Thanks for the quick reply!",
-    "Can we move our catch-up to 3 PM?",
-    "The draft is in the shared folder.",
-    "Great job on the demo today.",
-    "Latest quarter performance has been well.",
-    "Please call me when you are free.",
-    "The meeting room is booked for Monday.",
-    "I left the signed contract on your desk.",
-    "Could you review my slides before Thursday?",
-    "The client wants to push the launch by a week.",
-    "Lunch is on me if we finish early.",
-    "Do you still have the spare charger?",
-    "The server maintenance starts at midnight.",
-    "Please send me the final numbers by Friday.",
-    "I will cover your shift on Saturday.",
-    "The printer on the third floor is fixed.",
-    "Remember to book the room for the workshop.",
-    "Happy birthday! Cake is in the kitchen.",
-    "Can you forward me the address of the supplier?",
-    "Parking is closed tomorrow, take the bus.",
-    "The new hire starts on Monday morning.",
-)
+# What a user writes to someone: situation parts (what happened, to what, when, what they ask), so
+# messages seldom repeat; `_new_message` drops any that contains an inbox topic word.
+MESSAGE_GRAMMAR: Grammar = {
+    "message": (
+        "{news} {ask}",
+        "{news}",
+        "{opener} {news}",
+        "{ask}",
+        "{opener} {ask}",
+        "{news} {sign_off}",
+        "{ask} {sign_off}",
+        "{plan}",
+        "{plan} {sign_off}",
+    ),
+    "opener": (
+        "Hi!",
+        "Morning!",
+        "Sorry for the late reply.",
+        "Hope your week is going well.",
+        "Hello again!",
+    ),
+    "sign_off": (
+        "Thanks!",
+        "Talk soon.",
+        "Cheers.",
+        "No rush.",
+        "Let me know.",
+        "Thanks a lot!",
+        "See you then.",
+    ),
+    "news": (
+        "{paper} {paper_past} {when}.",
+        "{paper} {paper_state}.",
+        "{device} {device_past} {when}.",
+        "{device} {device_state}.",
+        "{event} {event_happened}, so {consequence}.",
+        "I {did} {when}.",
+        "{person_cap} says {event_lower} {event_happened}.",
+        "I'm running {minutes} minutes late, {delay}.",
+    ),
+    "ask": (
+        "Could you {request} {deadline}?",
+        "Can you {request_dated}?",
+        "Could you {request_dated}?",
+        "Would you mind if we {change}?",
+        "Any chance you could {request} {deadline}?",
+        "Please {request} {deadline}.",
+        "Do you still have {object}?",
+        "Are you free to {meet} {day}?",
+    ),
+    "plan": (
+        "Let's {meet} {day} at {time}.",
+        "I booked {place} for {day} at {time}.",
+        "{person_cap} and I will {meet} {day}, join us if you can.",
+        "Shall we {meet} {day} instead of {other_day}?",
+    ),
+    "paper": (
+        "The contract",
+        "The quarterly report",
+        "The lease",
+        "The grant application",
+        "The draft proposal",
+    ),
+    "paper_past": ("came back with a few comments", "was signed", "went out", "got approved"),
+    "paper_state": (
+        "is finally signed",
+        "needs one more signature",
+        "is on your desk",
+        "still has a typo on page two",
+    ),
+    "device": (
+        "The projector in room {room}",
+        "The coffee machine",
+        "My car",
+        "The office heating",
+        "The new laptop",
+    ),
+    "device_past": ("got fixed", "made a strange noise", "arrived", "stopped working"),
+    "device_state": ("is broken again", "is working again", "is back from the repair shop"),
+    "event": ("The team offsite", "The workshop", "Our dinner", "The school trip", "The training session"),
+    "event_lower": (
+        "the team offsite",
+        "the workshop",
+        "our dinner",
+        "the school trip",
+        "the training session",
+    ),
+    "event_happened": ("was moved to {day}", "got cancelled", "is fully booked", "starts an hour later"),
+    "when": (
+        "this morning",
+        "an hour ago",
+        "yesterday evening",
+        "just now",
+        "on {day}",
+        "after lunch",
+        "before the weekend",
+        "last night",
+    ),
+    "did": (
+        "sent the draft to {person}",
+        "left the keys at reception",
+        "finished the first chapter",
+        "fixed the broken link on the website",
+        "moved our call",
+        "printed the handouts",
+        "paid the deposit for the venue",
+        "spoke to {person} about the schedule",
+        "dropped the samples at the lab",
+        "filed the expense report",
+    ),
+    "delay": (
+        "the bus broke down",
+        "traffic is terrible",
+        "the meeting before ran over",
+        "I missed my train",
+        "the school run took forever",
+        "it's snowing hard here",
+    ),
+    "consequence": (
+        "we need a new plan",
+        "I'll update the calendar",
+        "let me know if you can still come",
+        "the deadline moves by a day",
+        "I'll ask for a refund",
+    ),
+    "request": (
+        "send me the {document}",
+        "check the {document} for typos",
+        "call me back",
+        "pick up the keys from reception",
+        "save me a seat",
+        "sign the {document}",
+        "forward this to {person}",
+        "bring the spare charger",
+        "share the {document} with the team",
+        "look over the {document}",
+    ),
+    "request_dated": (
+        "feed the cat while I'm away next week",
+        "water the plants on {day}",
+        "cover my shift on {day}",
+        "book a table for {number} on {day}",
+        "pick me up from the station at {time}",
+        "send me the {document} right now",
+    ),
+    "document": (
+        "agenda",
+        "meeting notes",
+        "floor plan",
+        "lease agreement",
+        "packing list",
+        "seating chart",
+        "draft proposal",
+        "new schedule",
+        "training plan",
+        "press release",
+        "menu",
+    ),
+    "change": (
+        "moved our catch-up to {time}",
+        "pushed the review to {day}",
+        "met at the café instead",
+        "skipped this week's sync",
+        "started half an hour earlier",
+        "did the call by phone",
+    ),
+    "object": (
+        "my umbrella",
+        "the spare charger",
+        "the extension cord",
+        "the blue folder",
+        "the tent we borrowed",
+        "the key to the storage room",
+        "my copy of the manual",
+    ),
+    "meet": (
+        "grab coffee",
+        "meet",
+        "go for a run",
+        "have dinner",
+        "catch up",
+        "go over the numbers",
+        "walk the dog",
+    ),
+    "place": (
+        "the meeting room",
+        "a table at Luigi's",
+        "the tennis court",
+        "a desk by the window",
+        "the van",
+    ),
+    "person": (
+        "Mom",
+        "my brother",
+        "the landlord",
+        "our manager",
+        "the plumber",
+        "Coach Reyes",
+        "Doctor Patel",
+    ),
+    "person_cap": ("Mom", "My brother", "Our manager", "Coach Reyes", "Doctor Patel", "Nadia"),
+    "day": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "tomorrow"),
+    "other_day": ("Monday", "Wednesday", "Friday", "next week"),
+    "time": ("8:30", "10", "noon", "half past two", "4 PM", "six", "7:15"),
+    "deadline": (
+        "by {day}",
+        "before {time}",
+        "today",
+        "when you get a chance",
+        "before the weekend",
+        "by end of day",
+    ),
+    "minutes": ("five", "ten", "fifteen", "twenty"),
+    "room": ("2", "4B", "12", "301"),
+    "number": ("two", "four", "six", "eight"),
+}
 LOGGED_IN_SHARE = 0.2
 ACCOUNT_HOLDERS = 2  # the first people of a workspace log in; the others are whom they write to
 
@@ -139,6 +322,16 @@ def topic_word(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     return rng.choice(present or sorted(INBOX_TOPICS))
 
 
+def new_message(rng: random.Random, domains: Mapping[str, Domain]) -> str:
+    """A message a user writes, composed from the grammar; never one holding an inbox topic word, so
+    a search for that word still finds one message."""
+    while True:
+        text = sentence(rng, MESSAGE_GRAMMAR, "message")
+        words = set(text.lower().replace(".", " ").replace(",", " ").split())
+        if not words & set(INBOX_TOPICS):
+            return text
+
+
 KIT = DomainKit(
     domain="message",
     scenario=scenario,
@@ -148,7 +341,7 @@ KIT = DomainKit(
         "add_contact.user_name": newcomer,
         "message_login.user_id": own_id,
         "search_text": topic_word,
-        "text": lambda rng, domains: rng.choice(NEW_MESSAGES),
+        "text": new_message,
     },
     phrases=load_phrasebook("message"),
 )
