@@ -313,6 +313,7 @@ def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | 
     if tool == "follow_user" and str(arguments.get("username_to_follow", "")).lstrip("@").lower() == own:
         return "follow_user follows the user's own account"
     named = arguments.get("mentioned_usernames") or arguments.get("mentions") or []
+    named = [named] if isinstance(named, str) else named
     names = [str(name).lstrip("@").lower() for name in named]
     if tool in ("mention", "post_tweet") and own in names:
         return f"{tool} mentions the user's own account"
