@@ -28,8 +28,13 @@ FOLDER_FILES: dict[str, tuple[str, ...]] = {
     "music": ("setlist", "chord_sheets", "practice_log", "gear_wishlist", "lyrics_draft"),
     "clients": ("acme_brief", "contract_terms", "call_notes", "feedback_round2", "pricing_quote"),
 }
-LOOSE_FILES = ("readme", "todo", "changelog", "contacts", "goals_2025", "scratch")
-EXTENSIONS = (".txt", ".txt", ".md", ".csv", ".log", ".doc")
+LOOSE_FILES = (
+    "readme", "todo", "changelog", "contacts", "goals_2025", "scratch", "wifi_passwords_hint",
+    "gift_ideas", "car_service_log", "garden_plan", "wedding_guests", "moving_checklist", "book_notes",
+    "chore_rota", "subscriptions", "loan_tracker", "recipe_ideas", "renovation_quotes", "vet_visits",
+    "running_log", "conference_notes", "password_policy", "holiday_dates", "team_birthdays",
+)  # fmt: skip
+EXTENSIONS = (".txt", ".txt", ".txt", ".md", ".md", ".csv", ".log")
 # Lines a file holds: about its stem's subject, with people, numbers and states.
 LINE_GRAMMAR: Grammar = {
     "line": (
