@@ -21,11 +21,9 @@ from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 
 PEOPLE = (
     "Alice", "Bob", "Catherine", "Daniel", "Eve", "Frank", "Grace", "Hiro", "Isabel", "Jamal", "Keiko",
-    "Liam", "Maria", "Noah", "Priya", "John Levy", "Amara Okafor", "Ben Lindqvist", "Carla Moreau",
-    "Dmitri Tanaka", "Elena Brennan", "Farid Haddad", "Greta Kowalski", "Hugo Delgado", "Ines Nguyen",
-    "Jonas Schreiber", "Kavya Iyer", "Lorenzo Rossi", "Mina Fontaine", "Olivia Novak", "Pablo Castillo",
-    "Rosa Whitfield", "Sanjay Mensah", "Tess Bauer", "Umar Sato", "Vera Petrov", "Wes Almeida",
-    "Yara Hughes", "Zane Varga", "Aunt Lydia", "Coach Miller",
+    "Liam", "Maria", "Noah", "Priya", "John Levy", "Amara", "Benedikt", "Carla", "Dmitri", "Elena",
+    "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kavya", "Lorenzo", "Mina", "Olivia", "Pablo", "Rosa",
+    "Sanjay", "Tess", "Umar", "Vera", "Wes", "Yara", "Zane", "Aunt Lydia", "Coach Miller", "Nadia", "Oskar",
 )  # fmt: skip
 # topic word -> an inbox message about it; the word occurs in that message only.
 INBOX_TOPICS = {

@@ -43,6 +43,7 @@ FAULTS: dict[str, tuple[str, ...]] = {
     "Desk phone": ("has no dial tone", "cannot transfer calls"),
     "Calendar invites": ("arrive an hour off", "never reach external guests"),
     "{app} license": ("expired overnight", "is not recognised after the update"),
+    "Parking permit": ("was not renewed", "shows the wrong plate"),
     "Delivery to {city}": ("arrived damaged", "is stuck in customs", "went to the wrong address"),
 }
 SLOTS = {
