@@ -18,6 +18,8 @@ from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 from funreason_envs.synthesis.kits.id_words import with_id_words
 from funreason_envs.synthesis.kits.people import distinct, password, username
 
+# subjects that are services, not equipment: their descriptions say nothing about screens or reboots
+SERVICES = ("{month} invoice", "Refund for order {order}", "Delivery to {city}", "Parking permit")
 # subject -> faults it can have; a title is "<subject> <fault>", so it names one issue and reads right.
 FAULTS: dict[str, tuple[str, ...]] = {
     "Laptop": ("will not boot", "overheats during calls", "battery drains within an hour", "keys stick"),
@@ -49,7 +51,7 @@ FAULTS: dict[str, tuple[str, ...]] = {
 SLOTS = {
     "floor": ("2", "3", "4", "5", "7"),
     "month": ("January", "March", "April", "June", "September", "November"),
-    "order": ("4471", "8830", "1295", "6602", "3318"),
+    "order": ("4471", "8830", "1295", "6602", "3318", "5126", "7093", "2248", "9361", "1580"),
     "room": ("A", "B2", "Orion", "Atlas", "3.14"),
     "app": ("Photoshop", "AutoCAD", "Tableau", "Office", "Figma"),
     "city": ("Leeds", "Lyon", "Porto", "Denver", "Osaka"),
@@ -57,14 +59,23 @@ SLOTS = {
 # What a user adds to describe a new issue: when it started, how it shows, what it blocks.
 DETAIL_GRAMMAR: Grammar = {
     "detail": ("{onset}. {impact}", "{onset}, and {symptom}.", "{symptom_cap}. {impact}", "{onset}. {tried}"),
+    # fits any issue, a refund or a delivery as well as a laptop
+    "generic": ("{onset}. {impact}", "{impact}", "{onset}. {ask}", "{impact} {ask}"),
+    "ask": (
+        "Please call me if you need more details.",
+        "Could someone look at it before {day}?",
+        "Let me know if I should fill in a form.",
+        "I can come by the desk any time.",
+    ),
     "onset": (
         "It started {when}",
-        "This has been going on since {when}",
-        "First noticed it {when}",
+        "This has been going on since {since}",
+        "I first noticed it {when}",
         "It began right after {change}",
         "It has been like this since {change}",
     ),
-    "when": ("Monday morning", "last week", "yesterday afternoon", "the weekend", "this morning"),
+    "when": ("on Monday morning", "last week", "yesterday afternoon", "over the weekend", "this morning"),
+    "since": ("Monday morning", "last week", "yesterday afternoon", "the weekend", "the start of the month"),
     "change": ("the update on Tuesday", "the office move", "we switched providers", "the password change"),
     "symptom": (
         "it happens every day around noon",
@@ -81,9 +92,9 @@ DETAIL_GRAMMAR: Grammar = {
         "Three colleagues see the same thing",
     ),
     "impact": (
-        "It blocks the quarterly report.",
+        "It holds up the quarterly report.",
         "My manager needs this fixed before the audit.",
-        "I can't work from home until it is fixed.",
+        "I need this sorted before the end of the month.",
         "Not urgent, but it slows the whole team down.",
         "We have a client demo on {day}.",
         "Happy to send screenshots if needed.",
@@ -154,7 +165,8 @@ def _issues(rng: random.Random, count: int) -> list[tuple[str, str]]:
     made: list[tuple[str, str]] = []
     for subject in rng.sample(sorted(FAULTS), count):
         name, fault = _fill(rng, subject), rng.choice(FAULTS[subject])
-        made.append((f"{name} {fault}", f"{name} {fault}. {sentence(rng, DETAIL_GRAMMAR, 'detail')}"))
+        detail = sentence(rng, DETAIL_GRAMMAR, "generic" if subject in SERVICES else "detail")
+        made.append((f"{name} {fault}", f"{name} {fault}. {detail}"))
     return made
 
 
@@ -210,7 +222,7 @@ def new_title(rng: random.Random, domains: Mapping[str, Domain]) -> str:
 def description(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     """A written description. Never taken from an earlier result: the description is optional, and
     a phrase that leaves out an optional argument would then hide where its value came from."""
-    return sentence(rng, DETAIL_GRAMMAR, "detail")
+    return sentence(rng, DETAIL_GRAMMAR, "generic")
 
 
 def updates(rng: random.Random, domains: Mapping[str, Domain]) -> dict[str, Any]:
