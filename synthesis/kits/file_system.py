@@ -29,10 +29,10 @@ FOLDER_FILES: dict[str, tuple[str, ...]] = {
     "clients": ("acme_brief", "contract_terms", "call_notes", "feedback_round2", "pricing_quote"),
 }
 LOOSE_FILES = (
-    "readme", "todo", "changelog", "contacts", "goals_2025", "scratch", "wifi_passwords_hint",
-    "gift_ideas", "car_service_log", "garden_plan", "wedding_guests", "moving_checklist", "book_notes",
-    "chore_rota", "subscriptions", "loan_tracker", "recipe_ideas", "renovation_quotes", "vet_visits",
-    "running_log", "conference_notes", "password_policy", "holiday_dates", "team_birthdays",
+    "readme", "todo", "changelog", "contacts", "goals_2025", "scratch", "conference_notes",
+    "moving_checklist", "renovation_quotes", "subscriptions", "holiday_dates", "team_birthdays",
+    "password_policy", "loan_tracker", "car_service_log", "office_inventory", "vendor_list",
+    "onboarding_steps", "parking_rota", "license_keys",
 )  # fmt: skip
 EXTENSIONS = (".txt", ".txt", ".txt", ".md", ".md", ".csv", ".log")
 # Lines a file holds: about its stem's subject, with people, numbers and states.
@@ -42,8 +42,8 @@ LINE_GRAMMAR: Grammar = {
         "total {subject} cost: {number} euros",
         "owner: {name}",
         "status: {status}",
-        "next step: send the {subject} figures to {name}",
-        "{subject} numbers improved by {number} percent",
+        "next step: send the {subject} to {name}",
+        "{subject}: {number} entries checked so far",
         "open question about the {subject} timeline",
         "{name} to confirm the {subject} deadline by {day}",
         "{number} items still missing from the {subject} list",

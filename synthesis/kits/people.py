@@ -57,7 +57,7 @@ def handle(rng: random.Random) -> str:
         (
             f"{first}_{rng.choice(HOBBIES)}",
             f"{first}.{rng.choice(HOBBIES)}",
-            f"{first}{rng.choice(LAST_NAMES)[:3].lower()}",
+            f"{first}_{rng.choice(LAST_NAMES).lower()}",
             f"{first}_{rng.randint(80, 99)}",
         )
     )
