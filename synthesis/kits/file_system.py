@@ -34,7 +34,10 @@ LOOSE_FILES = (
     "password_policy", "loan_tracker", "car_service_log", "office_inventory", "vendor_list",
     "onboarding_steps", "parking_rota", "license_keys",
 )  # fmt: skip
-EXTENSIONS = (".txt", ".txt", ".txt", ".md", ".md", ".csv", ".log")
+# extensions a folder's files have, weighted by repeats (seven each: a draw costs the same everywhere)
+EXTENSIONS = (".txt", ".txt", ".txt", ".txt", ".md", ".md", ".md")
+TABLE_EXTENSIONS = (".csv", ".csv", ".csv", ".csv", ".txt", ".txt", ".md")
+TABLE_FOLDERS = ("data", "invoices", "reports")
 # Lines a file holds: about its stem's subject, with people, numbers and states.
 LINE_GRAMMAR: Grammar = {
     "line": (
@@ -102,7 +105,8 @@ def _files(rng: random.Random, count: int, folder: str | None) -> dict[str, Any]
     stems = FOLDER_FILES[folder] if folder is not None else LOOSE_FILES
     files: dict[str, Any] = {}
     for stem in rng.sample(stems, min(count, len(stems))):
-        files[f"{stem}{rng.choice(EXTENSIONS)}"] = {"type": "file", "content": _file_text(rng, stem)}
+        extensions = TABLE_EXTENSIONS if folder in TABLE_FOLDERS else EXTENSIONS
+        files[f"{stem}{rng.choice(extensions)}"] = {"type": "file", "content": _file_text(rng, stem)}
     return files
 
 
