@@ -116,7 +116,7 @@ class ArgumentSampler:
                 if offered is None:
                     offered = self._offered()
                 picked = self._resource_value(
-                    tool, options, pool, offered, used, in_call, maker, arguments, avoid
+                    tool, param, options, pool, offered, used, in_call, maker, arguments, avoid
                 )
                 if picked is not None:
                     arguments[param], source = picked
@@ -146,6 +146,7 @@ class ArgumentSampler:
     def _resource_value(
         self,
         tool: ToolSpec,
+        param: str,
         options: list[str],
         pool: ValuePool,
         offered: dict[str, list[Any]],
@@ -157,7 +158,8 @@ class ArgumentSampler:
     ) -> tuple[Any, Source | None] | None:
         """The parameter's own maker (the kit decides; it returns None to leave the choice open), else
         an earlier result (a flow), else the state, else the kit's maker for the resource type.
-        `drawn` holds this call's arguments chosen so far."""
+        `drawn` holds this call's arguments chosen so far. Flowed and state values the kit calls
+        senseless for this call (the author of the user's own post as someone to follow) are passed over."""
         self.rng.shuffle(options)
         if maker is not None:
             value = maker(self.rng, self.domains)
@@ -173,6 +175,7 @@ class ArgumentSampler:
                     if _hashable(o.value) not in in_call | avoid
                     and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
                     and _consistent(o.step.call.arguments, drawn)
+                    and self._sensible(tool, param, o.value, drawn)
                 ]
                 offer = self._pick_offer(offers, offered.get(resource))
                 if offer is not None:
@@ -183,7 +186,9 @@ class ArgumentSampler:
             values = [
                 value
                 for value in offered.get(resource) or []
-                if _hashable(value) not in in_call and _hashable(value) in self.stated
+                if _hashable(value) not in in_call
+                and _hashable(value) in self.stated
+                and self._sensible(tool, param, value, drawn)
             ]
             fresh = [value for value in values if _hashable(value) not in used]
             if fresh or values:
@@ -197,6 +202,16 @@ class ArgumentSampler:
                 if value is not None:
                     return value, None
         return None
+
+    def _sensible(self, tool: ToolSpec, param: str, value: Any, drawn: dict[str, Any]) -> bool:
+        """Whether the kit finds nothing senseless in the call with `value` as `param` so far."""
+        senseless = self.kits[tool.domain].senseless
+        domain = self.domains.get(tool.domain)
+        return (
+            senseless is None
+            or domain is None
+            or senseless(tool.name, {**drawn, param: value}, domain) is None
+        )
 
     def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None) -> Offer | None:
         """The newest unambiguous offer still valid in the current state and speakable by the kit."""

@@ -4,12 +4,16 @@ credentials, and post ids said as posts. What every kit is checked for is in tes
 from __future__ import annotations
 
 import json
+import random
 
+from funreason_envs.calls import ToolCall
 from funreason_envs.domains.posting import Posting
 from funreason_envs.executor import ToolRouter
+from funreason_envs.synthesis.arguments import ArgumentSampler
 from funreason_envs.synthesis.kits import kit_for
 from funreason_envs.synthesis.kits.id_words import IdWords
 from funreason_envs.synthesis.kits.posting import TOPICS
+from funreason_envs.synthesis.trace import Step, ValuePool
 from tests.support.kit_cases import scenarios
 
 KIT = kit_for("posting")
@@ -76,3 +80,28 @@ def test_id_words():
     display = KIT.phrases.display
     assert display["retweet.tweet_id"]["3"] == "post 3"
     assert display["get_tweet_comments.tweet_id"]["0"] == "post 0"
+
+
+def test_the_author_of_the_users_own_post_is_never_drawn_as_someone_to_follow():
+    # the authors of two posts flow from get_tweet results: a stranger's and the user's own; only the
+    # stranger may become someone to follow
+    stranger = {"id": 0, "username": "lena_reads", "content": "Hi!", "tags": [], "mentions": []}
+    config = {
+        **scenarios("posting", 1)[0],
+        "authenticated": True,
+        "tweets": {"0": stranger},
+        "tweet_counter": 1,
+    }
+    account = Posting(config)
+    router = ToolRouter([account])
+    own = account.post_tweet(content="Planted the herbs today.")["id"]
+    spec = {tool.name: tool for tool in Posting.spec().tools}
+    pool = ValuePool()
+    for turn, tweet_id in enumerate((0, own)):
+        call = ToolCall("get_tweet", {"tweet_id": tweet_id})
+        pool.add(Step(turn, 0, spec["get_tweet"], call, router.execute(call)))
+    assert {offer.value for offer in pool.offers("posting_username")} == {"lena_reads", account.username}
+    sampler = ArgumentSampler({"posting": KIT}, {"posting": account}, frozenset(), random.Random(0))
+    followed = [sampler.draw(spec["follow_user"], pool) for _ in range(80)]
+    names = {drawn.arguments["username_to_follow"] for drawn in followed if drawn is not None}
+    assert "lena_reads" in names and account.username not in names

@@ -13,7 +13,9 @@ from typing import Any, cast
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.posting import Posting
 from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
+from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 from funreason_envs.synthesis.kits.id_words import with_id_words
+from funreason_envs.synthesis.kits.people import distinct, handle, password
 
 # topic word -> (hashtags, post texts); the word occurs in every text of its topic and in no other.
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -66,63 +68,160 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("First watercolor landscape I am proud of.", "Watercolor class was all about skies today."),
     ),
 }
-FRESH_POSTS = (
-    "Big news: I am starting a new job on Monday!",
-    "Anyone have tips for a rainy weekend in the city?",
-    "Grateful for everyone who came to the meetup yesterday.",
-    "Trying a new recipe tonight, wish me luck.",
-    "Just booked tickets for the summer festival.",
-    "Reading a great book about the history of maps.",
-    "Spring cleaning done, the apartment feels twice as big.",
-    "Our team shipped the release a day early.",
-    "Finally finished my first half marathon!",
-    "The farmers market had the best peaches today.",
-    "Learning to play the ukulele, day three.",
-    "Sunset over the harbour never gets old.",
-    "Volunteered at the animal shelter this morning.",
-    "New bike, new routes, same coffee stop.",
-    "Our bakery turns five this week, thank you all!",
-    "Rainy day, good tea, long novel.",
-    "Planted tomatoes on the balcony, fingers crossed.",
-    "Just passed my driving test on the second try.",
-)
-FRESH_TAGS = ("#weekend", "#life", "#news", "#community", "#goals", "#thankful", "#update")
-REPLIES = (
-    "Congratulations, well deserved!",
-    "This made my day.",
-    "Love this, thanks for sharing!",
-    "Looks amazing!",
-    "Count me in next time.",
-    "Great progress, keep going!",
-    "So inspiring.",
-    "Wow, what a view!",
-    "Happy for you!",
-    "Saving this for later.",
-    "You nailed it.",
-    "Need the recipe, please!",
-    "Well done, that is huge.",
-    "Cannot wait to hear more.",
-)
-HANDLES = (
-    "maya_runs",
-    "dev_nate",
-    "chef_lucia",
-    "travel_tom",
-    "bookworm_ana",
-    "greenthumb_raj",
-    "coffee_kim",
-    "city_cycling",
-    "astro_lee",
-    "pixel_priya",
-    "jonas_writes",
-    "news_hub",
-)
-PASSWORDS = ("Sunrise#42", "blue-Harbor7", "tr4il_mix!", "Quartz&Lime9", "n0rthStar_", "Maple#2024")
+# What a user posts and replies, from situation parts; `fresh_post` drops texts holding a feed topic word.
+POST_GRAMMAR: Grammar = {
+    "post": (
+        "{news} {feeling}",
+        "{news}",
+        "{question}",
+        "{news} {question}",
+        "{thanks}",
+        "{plan} {feeling}",
+    ),
+    "news": (
+        "Just {achievement}!",
+        "Finally {achievement}.",
+        "Spent {time_span} {activity}.",
+        "{place_news}",
+        "{group_news}",
+        "After {count} tries I {achievement}.",
+    ),
+    "achievement": (
+        "passed my driving test",
+        "finished my first 10k",
+        "moved into the new flat",
+        "got the job offer",
+        "fixed the leaking tap myself",
+        "read fifty books this year",
+        "launched my online shop",
+        "learned to make fresh pasta",
+        "adopted a rescue dog",
+        "painted the kitchen",
+        "submitted my thesis",
+    ),
+    "activity": (
+        "volunteering at the animal shelter",
+        "repairing my old bike",
+        "clearing out the garage",
+        "teaching my nephew to swim",
+        "at the flea market",
+        "building a bookshelf",
+        "learning the ukulele",
+        "walking along the canal",
+    ),
+    "time_span": ("the whole morning", "all weekend", "three hours", "my lunch break", "the evening"),
+    "place_news": (
+        "The farmers market had the best peaches today.",
+        "The new library reopens on {day}, finally.",
+        "The corner bakery is giving away free coffee this week.",
+        "The city pool was packed this morning.",
+        "Our local cinema now shows old classics on Sundays.",
+        "The park by the river has a new playground.",
+    ),
+    "group_news": (
+        "Our team shipped the release a day early.",
+        "Our five-a-side team won the regional cup!",
+        "Our book club turns five this week.",
+        "Our neighbourhood association raised enough for the new playground.",
+        "Our choir is looking for new members.",
+        "My brother's band played its first concert.",
+        "The school fundraiser beat its target by noon.",
+    ),
+    "question": (
+        "Anyone have tips for {topic}?",
+        "Who else is going to {event} on {day}?",
+        "Can anyone recommend {recommend}?",
+        "What should I read next?",
+    ),
+    "topic": (
+        "a rainy weekend in the city",
+        "getting up earlier",
+        "a first trip to Lisbon",
+        "cheap meal prep",
+    ),
+    "event": ("the summer festival", "the street fair", "the charity run", "the open-air cinema"),
+    "recommend": (
+        "a good dentist nearby",
+        "a quiet café to work from",
+        "a podcast for long drives",
+        "a plumber",
+    ),
+    "plan": (
+        "Booked tickets for {event}.",
+        "Heading to {destination} for {duration}.",
+        "Starting a new job on {day}.",
+        "Trying a new recipe tonight.",
+    ),
+    "destination": (
+        "the coast",
+        "the mountains",
+        "my grandparents' farm",
+        "Barcelona",
+        "a cabin by the lake",
+    ),
+    "duration": ("the weekend", "a week", "ten days", "the holidays"),
+    "thanks": (
+        "Grateful for everyone who came {occasion}.",
+        "Thank you all for the kind messages {moment}.",
+    ),
+    "occasion": (
+        "to the meetup yesterday",
+        "to the launch party",
+        "to help with the move",
+        "to the bake sale",
+    ),
+    "moment": ("on my birthday", "after the move", "this week", "about the new job"),
+    "feeling": (
+        "Wish me luck.",
+        "So happy right now.",
+        "Feeling proud.",
+        "Still smiling.",
+        "What a day.",
+        "",
+    ),
+    "count": ("three", "four", "five", "six"),
+    "day": ("Monday", "Friday", "Saturday", "Sunday", "the weekend"),
+}
+REPLY_GRAMMAR: Grammar = {
+    "reply": ("{cheer}", "{cheer} {extra}", "{question}", "{cheer} {question}"),
+    "cheer": (
+        "Congratulations, well deserved!",
+        "This made my day.",
+        "Love this, thanks for sharing!",
+        "Looks amazing!",
+        "Great progress, keep going!",
+        "So happy for you!",
+        "You nailed it.",
+        "Well done, that is huge.",
+        "What a great idea.",
+        "Ha, I know that feeling.",
+    ),
+    "extra": (
+        "Count me in next time.",
+        "Saving this for later.",
+        "Cannot wait to hear more.",
+        "We should celebrate soon.",
+        "My {relative} will love this.",
+    ),
+    "question": (
+        "How long did it take?",
+        "Where was this?",
+        "Any photos?",
+        "Can I join next time?",
+        "Need the recipe, please!",
+        "What's next?",
+    ),
+    "relative": ("sister", "dad", "flatmate", "kids", "grandmother"),
+}
+FRESH_TAGS = (
+    "#weekend", "#life", "#news", "#community", "#goals", "#thankful", "#update", "#diy", "#family",
+    "#milestone", "#localbusiness", "#dogsofinstagram", "#bookclub", "#newjob", "#summer", "#foodie",
+)  # fmt: skip
 
 
 def scenario(rng: random.Random) -> dict[str, Any]:
     """An account (logged in or not) following a few people, and a feed of posts on distinct topics."""
-    me, *others = rng.sample(HANDLES, 6)
+    me, *others = distinct(rng, handle, 6)
     following = rng.sample(others, rng.randint(1, 4))
     first = rng.choice([0, 0, 3, 10])
     tweets: dict[str, Any] = {}
@@ -138,7 +237,7 @@ def scenario(rng: random.Random) -> dict[str, Any]:
         }
     return {
         "username": me,
-        "password": rng.choice(PASSWORDS),
+        "password": password(rng),
         "authenticated": rng.random() < 0.25,
         "tweets": tweets,
         "comments": {},
@@ -178,8 +277,12 @@ def someone_new(rng: random.Random, domains: Mapping[str, Domain]) -> str | None
     """Sometimes someone the account does not follow yet; otherwise None, so the sampler can take a
     person an earlier result named."""
     account = _posting(domains)
-    candidates = [name for name in HANDLES if name not in account.following_list and name != account.username]
-    return rng.choice(candidates) if rng.random() < 0.15 else None
+    if rng.random() >= 0.15:
+        return None
+    while True:
+        name = handle(rng)
+        if name not in account.following_list and name != account.username:
+            return name
 
 
 def someone_followed(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
@@ -192,8 +295,8 @@ def someone_followed(rng: random.Random, domains: Mapping[str, Domain]) -> str |
 def handles(rng: random.Random, domains: Mapping[str, Domain]) -> list[str]:
     """One or two '@' handles of people other than the account."""
     account = _posting(domains)
-    people = [name for name in HANDLES if name != account.username]
-    return [f"@{name}" for name in rng.sample(people, rng.randint(1, 2))]
+    people = [name for name in distinct(rng, handle, 3) if name != account.username]
+    return [f"@{name}" for name in people[: rng.randint(1, 2)]]
 
 
 def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | None:
@@ -204,6 +307,7 @@ def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | 
     if tool == "follow_user" and str(arguments.get("username_to_follow", "")).lstrip("@").lower() == own:
         return "follow_user follows the user's own account"
     named = arguments.get("mentioned_usernames") or arguments.get("mentions") or []
+    named = [named] if isinstance(named, str) else named
     names = [str(name).lstrip("@").lower() for name in named]
     if tool in ("mention", "post_tweet") and own in names:
         return f"{tool} mentions the user's own account"
@@ -215,6 +319,15 @@ def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | 
     return None
 
 
+def fresh_post(rng: random.Random, domains: Mapping[str, Domain]) -> str:
+    """A new post composed from the grammar, holding no feed topic word (a search for one still finds
+    one post)."""
+    while True:
+        text = sentence(rng, POST_GRAMMAR, "post").strip()
+        if not any(word in text.lower() for word in TOPICS):
+            return text
+
+
 KIT = DomainKit(
     domain="posting",
     scenario=scenario,
@@ -222,17 +335,17 @@ KIT = DomainKit(
         "authenticate_twitter.username": lambda rng, domains: _posting(domains).username,
         "authenticate_twitter.password": lambda rng, domains: _posting(domains).password,
         # None at times: then the text may come from an earlier result ("post the content of notes.txt").
-        "post_tweet.content": lambda rng, domains: rng.choice(FRESH_POSTS) if rng.random() < 0.7 else None,
+        "post_tweet.content": lambda rng, domains: fresh_post(rng, domains) if rng.random() < 0.7 else None,
         "post_tweet.tags": lambda rng, domains: rng.sample(FRESH_TAGS, rng.randint(1, 2)),
         "post_tweet.mentions": handles,
         "mention.mentioned_usernames": handles,
-        "comment.comment_content": lambda rng, domains: rng.choice(REPLIES),
+        "comment.comment_content": lambda rng, domains: sentence(rng, REPLY_GRAMMAR, "reply"),
         "search_tweets.keyword": search_keyword,
         "get_user_tweets.username": single_author,
         "follow_user.username_to_follow": someone_new,
         "unfollow_user.username_to_unfollow": someone_followed,
-        "posting_username": lambda rng, domains: rng.choice(HANDLES),
-        "text": lambda rng, domains: rng.choice(FRESH_POSTS),
+        "posting_username": lambda rng, domains: handle(rng),
+        "text": fresh_post,
     },
     phrases=with_id_words(load_phrasebook("posting"), "posting", "tweet_id", "post {}"),
     senseless=senseless,

@@ -14,72 +14,179 @@ from typing import Any, cast
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.ticket import TicketQueue
 from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
+from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 from funreason_envs.synthesis.kits.id_words import with_id_words
+from funreason_envs.synthesis.kits.people import distinct, password, username
 
-# title -> description
-ISSUES: dict[str, str] = {
-    "Laptop will not boot": "The laptop shows a black screen after the logo since this morning.",
-    "VPN keeps disconnecting": "The VPN drops every few minutes when working from home.",
-    "Printer jam on floor 3": "The shared printer on floor 3 jams on every double-sided job.",
-    "Password reset needed": "Locked out of the HR portal after too many attempts.",
-    "Invoice total is wrong": "The March invoice charges the premium plan twice.",
-    "Refund not received": "A refund promised two weeks ago has not arrived.",
-    "Order arrived damaged": "The package arrived with a cracked monitor stand.",
-    "Email sync failing": "Mail on the phone stopped syncing after the update.",
-    "Cannot join video calls": "The camera is not detected in the meeting app.",
-    "Flight booking error": "The booking page failed at payment but the card was charged.",
-    "Slow shared drive": "Opening files on the shared drive takes over a minute.",
-    "Badge not working": "The office badge no longer opens the main entrance.",
+# subjects that are services, not equipment: their descriptions say nothing about screens or reboots
+SERVICES = ("{month} invoice", "Refund for order {order}", "Delivery to {city}", "Parking permit")
+# subject -> faults it can have; a title is "<subject> <fault>", so it names one issue and reads right.
+FAULTS: dict[str, tuple[str, ...]] = {
+    "Laptop": ("will not boot", "overheats during calls", "battery drains within an hour", "keys stick"),
+    "Second monitor": ("flickers", "shows no signal", "has a dead line of pixels"),
+    "VPN": ("keeps disconnecting", "rejects my certificate", "is very slow in the evenings"),
+    "Printer on floor {floor}": ("jams on double-sided jobs", "prints blank pages", "shows as offline"),
+    "Email on my phone": ("stopped syncing", "asks for my password every hour"),
+    "Shared drive": (
+        "takes minutes to open files",
+        "shows everything as read-only",
+        "lost the budget folder",
+    ),
+    "Office badge": ("does not open the main entrance", "stopped working at the garage gate"),
+    "Video calls": ("drop after ten minutes", "have no sound", "do not detect the camera"),
+    "{month} invoice": (
+        "charges the premium plan twice",
+        "has the wrong billing address",
+        "misses the discount",
+    ),
+    "Refund for order {order}": ("has not arrived", "was only paid in part"),
+    "Wi-Fi in meeting room {room}": ("drops every few minutes", "does not show up"),
+    "Payroll portal": ("locks me out", "still shows last month's payslip"),
+    "Desk phone": ("has no dial tone", "cannot transfer calls"),
+    "Calendar invites": ("arrive an hour off", "never reach external guests"),
+    "{app} license": ("expired overnight", "is not recognised after the update"),
+    "Parking permit": ("was not renewed", "shows the wrong plate"),
+    "Delivery to {city}": ("arrived damaged", "is stuck in customs", "went to the wrong address"),
 }
-NOTES = (
-    "Fixed by reinstalling the driver.",
-    "Resolved after a remote session with IT.",
-    "Customer confirmed the issue is gone.",
-    "Replaced the faulty part.",
-    "Credited the account and sent a confirmation.",
-    "Reset the settings to the defaults; working again.",
-    "Swapped the docking station; the screens work again.",
-    "Cleared the cache and re-synced the mailbox.",
-    "Updated the firmware on the badge reader.",
-    "Refund issued; it should arrive within five days.",
-    "Moved the share to a faster server.",
-    "Re-enrolled the device in the VPN profile.",
-)
-EXTRA_DETAILS = (
-    "It happens every day around noon.",
-    "Several colleagues report the same problem.",
-    "This blocks the quarterly report.",
-    "Happy to provide screenshots if needed.",
-    "It started right after the update on Tuesday.",
-    "Restarting only helps for about an hour.",
-    "My manager needs this fixed before the audit.",
-    "It only happens on the office network.",
-    "I already tried logging out and back in.",
-    "The error code on screen is E-204.",
-)
+SLOTS = {
+    "floor": ("2", "3", "4", "5", "7"),
+    "month": ("January", "March", "April", "June", "September", "November"),
+    "order": ("4471", "8830", "1295", "6602", "3318", "5126", "7093", "2248", "9361", "1580"),
+    "room": ("A", "B2", "Orion", "Atlas", "3.14"),
+    "app": ("Photoshop", "AutoCAD", "Tableau", "Office", "Figma"),
+    "city": ("Leeds", "Lyon", "Porto", "Denver", "Osaka"),
+}
+# What a user adds to describe a new issue: when it started, how it shows, what it blocks.
+DETAIL_GRAMMAR: Grammar = {
+    "detail": ("{onset}. {impact}", "{onset}, and {symptom}.", "{symptom_cap}. {impact}", "{onset}. {tried}"),
+    # fits any issue, a refund or a delivery as well as a laptop
+    "generic": ("{onset}. {impact}", "{impact}", "{onset}. {ask}", "{impact} {ask}"),
+    "ask": (
+        "Please call me if you need more details.",
+        "Could someone look at it before {day}?",
+        "Let me know if I should fill in a form.",
+        "I can come by the desk any time.",
+    ),
+    "onset": (
+        "It started {when}",
+        "This has been going on since {since}",
+        "I first noticed it {when}",
+        "It began right after {change}",
+        "It has been like this since {change}",
+    ),
+    "when": ("on Monday morning", "last week", "yesterday afternoon", "over the weekend", "this morning"),
+    "since": ("Monday morning", "last week", "yesterday afternoon", "the weekend", "the start of the month"),
+    "change": ("the update on Tuesday", "the office move", "we switched providers", "the password change"),
+    "symptom": (
+        "it happens every day around noon",
+        "restarting only helps for an hour",
+        "it only happens on the office network",
+        "the screen shows error code E-{code}",
+        "nothing changes after a reboot",
+    ),
+    "symptom_cap": (
+        "It happens every day around noon",
+        "Restarting only helps for an hour",
+        "It only happens on the office network",
+        "The screen shows error code E-{code}",
+        "Three colleagues see the same thing",
+    ),
+    "impact": (
+        "It holds up the quarterly report.",
+        "My manager needs this fixed before the audit.",
+        "I need this sorted before the end of the month.",
+        "Not urgent, but it slows the whole team down.",
+        "We have a client demo on {day}.",
+        "Happy to send screenshots if needed.",
+    ),
+    "tried": (
+        "I already tried logging out and back in.",
+        "Clearing the cache did not help.",
+        "A reinstall changed nothing.",
+        "Tried another cable, same result.",
+    ),
+    "code": ("204", "317", "481", "502", "623"),
+    "day": ("Monday", "Wednesday", "Thursday", "Friday"),
+}
+# How a ticket was resolved: what was done, to what, and how it was confirmed.
+NOTE_GRAMMAR: Grammar = {
+    "note": ("{fix}. {confirm}", "{fix}.", "{fix}; {confirm_lower}"),
+    "fix": (
+        "Reinstalled the {driver} driver",
+        "Replaced the faulty {part}",
+        "Reset the {setting} to the defaults",
+        "Credited the account and sent a confirmation",
+        "Issued a refund of ${amount}",
+        "Moved the account to the {server} server",
+        "Updated the firmware on the {part}",
+        "Re-enrolled the device in the VPN profile",
+        "Cleared the cache and re-synced the mailbox",
+        "Walked the user through the {setting} over a remote session",
+    ),
+    "driver": ("printer", "graphics", "audio", "network", "webcam", "docking station"),
+    "part": ("power supply", "docking station", "badge reader", "keyboard", "network card", "cable"),
+    "setting": (
+        "network settings",
+        "mail profile",
+        "browser settings",
+        "calendar sharing",
+        "display settings",
+    ),
+    "server": ("faster", "closer", "backup"),
+    "amount": ("25", "40", "89", "120", "250"),
+    "confirm": (
+        "The user confirmed it works.",
+        "Tested it twice and it is fine now.",
+        "Will check in again on {day}.",
+        "No errors since.",
+    ),
+    "confirm_lower": ("the user confirmed it works.", "no errors since.", "working again."),
+    "day": ("Monday", "Wednesday", "Friday"),
+}
 STATUSES = ("Open", "Open", "In Progress", "Resolved", "Closed")
 NEW_STATUSES = ("In Progress", "On Hold", "Urgent", "Open")
-USERS = ("mthompson", "lucia.r", "amy_support", "k.osei", "jdoe", "p.nakamura", "sam.w")
-PASSWORDS = ("SecurePass123", "desk-Lamp42", "Orchid#7", "tick3t_Time", "Harbor!19")
+
+
+def issue(rng: random.Random) -> tuple[str, str]:
+    """(subject, fault) of one issue, slots filled."""
+    subject = rng.choice(sorted(FAULTS))
+    fault = rng.choice(FAULTS[subject])
+    return _fill(rng, subject), fault
+
+
+def _fill(rng: random.Random, text: str) -> str:
+    for slot, choices in SLOTS.items():
+        text = text.replace("{" + slot + "}", rng.choice(choices))
+    return text
+
+
+def _issues(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """`count` issues about different subjects: (title, description)."""
+    made: list[tuple[str, str]] = []
+    for subject in rng.sample(sorted(FAULTS), count):
+        name, fault = _fill(rng, subject), rng.choice(FAULTS[subject])
+        detail = sentence(rng, DETAIL_GRAMMAR, "generic" if subject in SERVICES else "detail")
+        made.append((f"{name} {fault}", f"{name} {fault}. {detail}"))
+    return made
 
 
 def scenario(rng: random.Random) -> dict[str, Any]:
     """A queue of up to four tickets (most by one owner; often empty), with the owner logged in or not."""
-    owner, *colleagues = rng.sample(USERS, 3)
+    owner, *colleagues = distinct(rng, username, 3)
     first = rng.choice([1, 1, 2, rng.randint(3, 60), rng.randint(100, 999), rng.randint(1000, 9999)])
     queue = []
-    for offset, title in enumerate(rng.sample(sorted(ISSUES), rng.choice([0, 0, 0, 1, 2, 3, 4]))):
+    for offset, (title, text) in enumerate(_issues(rng, rng.choice([0, 0, 0, 1, 2, 3, 4]))):
         status = rng.choice(STATUSES)
         ticket = {
             "id": first + offset,
             "title": title,
-            "description": ISSUES[title],
+            "description": text,
             "status": status,
             "priority": rng.randint(1, 5),
             "created_by": owner if rng.random() < 0.75 else rng.choice(colleagues),
         }
         if status == "Resolved":
-            ticket["resolution"] = rng.choice(NOTES)
+            ticket["resolution"] = sentence(rng, NOTE_GRAMMAR, "note")
         queue.append(ticket)
     if queue and all(ticket["created_by"] != owner for ticket in queue):
         queue[0]["created_by"] = owner
@@ -100,20 +207,22 @@ def owner(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     if queue.current_user:
         return queue.current_user
     owners = Counter(ticket.get("created_by") for ticket in queue.ticket_queue if ticket.get("created_by"))
-    return owners.most_common(1)[0][0] if owners else rng.choice(USERS)
+    return owners.most_common(1)[0][0] if owners else username(rng)
 
 
 def new_title(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     """An issue title no ticket in the queue has yet."""
     taken = {ticket.get("title") for ticket in _queue(domains).ticket_queue}
-    fresh = [title for title in ISSUES if title not in taken]
-    return rng.choice(fresh or sorted(ISSUES))
+    while True:
+        subject, fault = issue(rng)
+        if f"{subject} {fault}" not in taken:
+            return f"{subject} {fault}"
 
 
 def description(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     """A written description. Never taken from an earlier result: the description is optional, and
     a phrase that leaves out an optional argument would then hide where its value came from."""
-    return rng.choice(EXTRA_DETAILS)
+    return sentence(rng, DETAIL_GRAMMAR, "generic")
 
 
 def updates(rng: random.Random, domains: Mapping[str, Domain]) -> dict[str, Any]:
@@ -165,13 +274,13 @@ KIT = DomainKit(
     scenario=scenario,
     values={
         "ticket_login.username": owner,
-        "ticket_login.password": lambda rng, domains: rng.choice(PASSWORDS),
+        "ticket_login.password": lambda rng, domains: password(rng),
         "create_ticket.title": new_title,
         "create_ticket.description": description,
         "create_ticket.priority": lambda rng, domains: rng.randint(1, 5),
         "get_user_tickets.status": status_filter,
         "edit_ticket.updates": updates,
-        "resolve_ticket.resolution": lambda rng, domains: rng.choice(NOTES),
+        "resolve_ticket.resolution": lambda rng, domains: sentence(rng, NOTE_GRAMMAR, "note"),
     },
     phrases=with_id_words(load_phrasebook("ticket"), "ticket", "ticket_id", "ticket {}"),
     senseless=senseless,

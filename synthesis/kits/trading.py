@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.trading import COMPANY_SYMBOLS, DEFAULT_STATE, SECTOR_SYMBOLS, Trading
-from funreason_envs.synthesis.kits import DomainKit, load_phrasebook
+from funreason_envs.synthesis.kits import DomainKit, load_phrasebook, people
 
 # Stocks a scenario may list beyond bfcl-eval's defaults: (price, percent change, volume).
 EXTRA_QUOTES = {"AMZN": (178.22, 0.41, 3.871), "F": (11.43, -0.27, 5.102), "GM": (46.85, 0.15, 1.913)}
@@ -35,8 +35,6 @@ WITHDRAWALS = (50, 100, 150, 200, 250, 400, 500, 750, 1000, 2000)
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5)
 START_DATES = ("2024-08-01", "2024-08-10", "2024-08-20", "2024-08-25", "2024-09-01")
 END_DATES = ("2024-09-02", "2024-09-03", "2024-09-05", "2024-09-15", "2024-09-30")
-USERNAMES = ("dana_k", "mlopez", "priya.r", "jchen88", "omar_h", "lena.s", "sam_trades", "yuki_t", "rkumar")
-PASSWORDS = ("blue-Heron7", "maple$2291", "Quartz!40", "river_stone5", "n0rth-star", "tulip#818")
 
 
 def roles(account_id: int, listed: Collection[str]) -> tuple[str, list[str]]:
@@ -201,12 +199,19 @@ def market_stocks(rng: random.Random, domains: Mapping[str, Domain]) -> list[str
 
 def username(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     """The owner's user name: the same one every time for an account."""
-    return USERNAMES[int(_bot(domains).account_info.get("account_id", 0)) % len(USERNAMES)]
+    return people.username(_account_rng(domains))
 
 
 def password(rng: random.Random, domains: Mapping[str, Domain]) -> str:
     """The owner's password: the same one every time for an account."""
-    return PASSWORDS[int(_bot(domains).account_info.get("account_id", 0)) // 7 % len(PASSWORDS)]
+    rng = _account_rng(domains)
+    people.username(rng)  # the password is the account's second draw, after its user name
+    return people.password(rng)
+
+
+def _account_rng(domains: Mapping[str, Domain]) -> random.Random:
+    """A generator seeded by the account id, so an account's login is the same in every turn."""
+    return random.Random(int(_bot(domains).account_info.get("account_id", 0)))
 
 
 KIT = DomainKit(

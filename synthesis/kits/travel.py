@@ -22,14 +22,38 @@ from typing import Any
 
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.travel import CITY_AIRPORTS, ROUTE_FARES, Travel, fare_multiplier
-from funreason_envs.synthesis.kits import DomainKit, Phrasebook, ValueMaker, load_phrasebook
+from funreason_envs.synthesis.kits import DomainKit, Phrasebook, ValueMaker, load_phrasebook, people
+from funreason_envs.synthesis.kits.grammar import Grammar, sentence
 
 LOGGED_IN_SHARE = 0.5
 # Scenario ids carry these prefixes; ids the service makes during a session are plain digits.
 BOOKING_PREFIX = "bk_"
 CARD_PREFIX = "card_"
-FIRST_NAMES = ("Michael", "Evelyn", "Theodore", "Priya", "Samuel", "Lara", "Ethan", "Mei", "Carlos", "Nadia")
-LAST_NAMES = ("Thompson", "Montgomery", "Collins", "Raman", "Fisher", "Croft", "Hawke", "Lin", "Ortega")
+FIRST_NAMES = (
+    "Michael",
+    "Evelyn",
+    "Theodore",
+    "Priya",
+    "Samuel",
+    "Lara",
+    "Ethan",
+    "Mei",
+    "Carlos",
+    "Nadia",
+    *people.FIRST_NAMES,
+)
+LAST_NAMES = (
+    "Thompson",
+    "Montgomery",
+    "Collins",
+    "Raman",
+    "Fisher",
+    "Croft",
+    "Hawke",
+    "Lin",
+    "Ortega",
+    *people.LAST_NAMES,
+)
 # Cities a user names and codes a user states are kept apart, so a code found through a city never
 # also appears literally in the same request. Every city's airport flies to every stated code.
 CITIES = ("Rivermist", "San Francisco", "Los Angeles", "New York", "Chicago", "Boston")
@@ -43,14 +67,39 @@ BUDGETS = (None, None, 1000.0, 2000.0, 3000.0, 5000.0)
 CURRENCIES = ("EUR", "GBP", "JPY", "RMB", "CAD", "AUD", "INR", "MXN")
 INSURANCE_TYPES = ("comprehensive", "travel", "cancellation")
 INSURANCE_COSTS = (45.0, 65.0, 85.0, 99.0, 125.0, 145.0, 185.0, 235.0)
-SUPPORT_MESSAGES = (
-    "My checked bag did not arrive.",
-    "Can I get a window seat on this flight?",
-    "I need to travel a day earlier, what are my options?",
-    "The confirmation email never reached me.",
-    "Please add a vegetarian meal to this booking.",
-    "My name is misspelled on the ticket.",
-)
+# What a traveller writes to customer support: a problem with part of a trip, and what they want done.
+SUPPORT_GRAMMAR: Grammar = {
+    "message": ("{problem} {want}", "{problem}", "{want}", "{problem} {context} {want}"),
+    "problem": (
+        "My checked bag did not arrive.",
+        "The confirmation email never reached me.",
+        "My name is misspelled on the ticket.",
+        "I was charged twice for the same flight.",
+        "The app shows my seat as unassigned.",
+        "My connecting flight is now too tight to make.",
+        "The refund for my cancelled trip has not come through.",
+        "I can't add my frequent flyer number online.",
+    ),
+    "context": (
+        "I'm travelling with {company}.",
+        "This is my first trip abroad.",
+        "I've already called twice.",
+        "The trip is for a family wedding.",
+    ),
+    "company": ("two small children", "my elderly father", "a guide dog", "my colleagues"),
+    "want": (
+        "Can I get a {seat} seat on this flight?",
+        "I need to travel a day {shift}, what are my options?",
+        "Please add a {meal} meal to this booking.",
+        "Could someone call me back today?",
+        "Please send the receipt again.",
+        "Can I bring {item} on board?",
+    ),
+    "seat": ("window", "aisle", "front-row", "bulkhead"),
+    "shift": ("earlier", "later"),
+    "meal": ("vegetarian", "gluten-free", "vegan", "kosher", "children's"),
+    "item": ("a folding bike", "a cello", "a second carry-on", "my sewing machine"),
+}
 
 
 def _route(rng: random.Random) -> tuple[str, str]:
@@ -184,7 +233,7 @@ KIT = DomainKit(
         "city": lambda rng, domains: rng.choice(CITIES),
         "airport_code": lambda rng, domains: rng.choice(AIRPORT_CODES),
         "money": lambda rng, domains: rng.choice(AMOUNTS),
-        "text": lambda rng, domains: rng.choice(SUPPORT_MESSAGES),
+        "text": lambda rng, domains: sentence(rng, SUPPORT_GRAMMAR, "message"),
         "booking_id": _known_id("booking_record", BOOKING_PREFIX),
         "card_id": _known_id("credit_card_list", CARD_PREFIX),
         # plain parameters
