@@ -187,11 +187,12 @@ KIT_CASES: dict[str, KitCase] = {
     # and 51%, 53% and 72% of acting turns with a data flow (ids a user never sees are looked up first).
     # Before phase 1 refused incoherent goals these were 2.17, 1.72, 1.70 and 59%, 71%, 91%, but of the
     # survivors only: retail wrote 20 of 52 samples and workspace 20 of 40 (the rest found no walk or
-    # failed the audit); now every sample of those seeds is written. The look-ups marked `goal=False`
-    # are means only
+    # failed the audit); now every sample of those seeds is written. Since wording and values draw from
+    # streams of their own and phase 1 never repeats an action, retail gives 43% of acting turns with a
+    # flow (38 flows) and workspace 80 flows. The look-ups marked `goal=False` are means only
     "banking": _typed_case("banking", {"list_payees"}, 2.0, 0.5, 16, 45, "banking,travel"),
     "retail": _typed_case(
-        "retail", {"get_product", "list_payment_methods"}, 1.55, 0.5, 12, 55, "retail,vehicle"
+        "retail", {"get_product", "list_payment_methods"}, 1.55, 0.4, 12, 35, "retail,vehicle"
     ),
     "workspace": _typed_case(
         "workspace",
@@ -199,7 +200,7 @@ KIT_CASES: dict[str, KitCase] = {
         1.6,
         0.7,
         11,
-        90,
+        75,
         "workspace,file_system",
     ),
     # get_user_id: people ask to message, delete or log in by name; the id look-up is the implicit step
