@@ -31,10 +31,11 @@ from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.guided import run_attempt
 from funreason_envs.synthesis.kits.memory import changed, draw_notes, earlier_session
 from funreason_envs.synthesis.kits.web_search import pick_research
-from funreason_envs.synthesis.record import DataFlow, Sample, TurnRecord
+from funreason_envs.synthesis.record import Sample, TurnRecord
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.sandbox import Sandbox
-from funreason_envs.synthesis.settings import Settings
+from funreason_envs.synthesis.settings import Settings, sample_draw
+from funreason_envs.synthesis.turn_record import data_flows
 from funreason_envs.tasks import GroundTruthCall, Task
 
 AGENTIC_DOMAINS = ("memory_kv", "web_search")
@@ -73,9 +74,8 @@ class AgenticSampleBuilder:
     ) -> None:
         self.index = index
         self.settings = settings
-        self.rng = rng = random.Random(f"{settings.seed}:{index}")
-        count = rng.randint(1, min(settings.max_domains, len(settings.domains)))
-        self.domains = sorted(rng.sample(list(settings.domains), count))
+        self.rng, self.domains = sample_draw(settings, index)
+        rng = self.rng
         roles = roles_factory(rng)
         if roles.name != "template":
             raise ConfigError(
@@ -227,18 +227,7 @@ class AgenticSampleBuilder:
             attempts=attempts,
             hints=hints,
             depth=max(self.depths[step.key] for step in turn.steps),
-            flows=[
-                DataFlow(
-                    source_turn=source.turn,
-                    source_call=source.index,
-                    target_turn=step.turn,
-                    target_call=step.index,
-                    argument=param,
-                    value=step.call.arguments[param],
-                )
-                for step in turn.steps
-                for param, source in step.sources.items()
-            ],
+            flows=data_flows(turn.steps),
             writers={"query": "template", "reasoning": "template", "answer": "template"},
             goal_calls=goals,
             stated_calls=[],

@@ -32,7 +32,7 @@ from funreason_envs.synthesis.persona import draw_persona
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.roles.base import Roles, TurnBrief
 from funreason_envs.synthesis.sandbox import Sandbox
-from funreason_envs.synthesis.settings import Settings
+from funreason_envs.synthesis.settings import Settings, sample_draw
 from funreason_envs.synthesis.trace import Step, StepLog
 from funreason_envs.synthesis.turn_record import FinishedTurn, turn_record
 from funreason_envs.tasks import NEW_TOOLS_NOTICE, GroundTruthCall, Task
@@ -63,9 +63,8 @@ class SampleBuilder:
     ) -> None:
         self.index = index
         self.settings = settings
-        self.rng = rng = random.Random(f"{settings.seed}:{index}")
-        count = rng.randint(1, min(settings.max_domains, len(settings.domains)))
-        self.domains = sorted(rng.sample(list(settings.domains), count))
+        self.rng, self.domains = sample_draw(settings, index)
+        rng = self.rng
         kits = {name: kit_for(name) for name in self.domains}
         self.initial_config = {name: kits[name].scenario(rng) for name in self.domains}
         self.sandbox = Sandbox(self.domains, self.initial_config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 
@@ -30,3 +31,11 @@ class Settings:
     # Phase 1 refuses what the audit would reject (failed calls, goals that change nothing, ...);
     # False keeps the raw walks, failed calls included (to study the audit or the narration of failures).
     coherent: bool = True
+
+
+def sample_draw(settings: Settings, index: int) -> tuple[random.Random, list[str]]:
+    """Sample `index`'s own random generator (fixed by the seed and the index, so samples can be made in
+    any order or process) and the domains it draws from it."""
+    rng = random.Random(f"{settings.seed}:{index}")
+    count = rng.randint(1, min(settings.max_domains, len(settings.domains)))
+    return rng, sorted(rng.sample(list(settings.domains), count))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,23 +50,28 @@ def turn_record(
         attempts=outcome.attempts,
         hints=outcome.hints,
         depth=max((log.depth(step) for step in steps), default=0),
-        flows=[
-            DataFlow(
-                source_turn=source.turn,
-                source_call=source.index,
-                target_turn=step.turn,
-                target_call=step.index,
-                argument=param,
-                value=step.call.arguments[param],
-            )
-            for step in steps
-            for param, source in step.sources.items()
-        ],
+        flows=data_flows(steps),
         writers=_writers(brief, roles),
         goal_calls=sorted(goal_indices) if steps else [],
         stated_calls=[index for index in prerequisites if index in stated],
         implicit_calls=[index for index in prerequisites if index not in stated],
     )
+
+
+def data_flows(steps: Iterable[Step]) -> list[DataFlow]:
+    """Every argument of `steps` that an earlier result filled, as a recorded data flow."""
+    return [
+        DataFlow(
+            source_turn=source.turn,
+            source_call=source.index,
+            target_turn=step.turn,
+            target_call=step.index,
+            argument=param,
+            value=step.call.arguments[param],
+        )
+        for step in steps
+        for param, source in step.sources.items()
+    ]
 
 
 def _writers(brief: TurnBrief, roles: Roles) -> dict[str, str]:
