@@ -25,6 +25,7 @@ from funreason_envs.synthesis.roles.template import TemplateRoles
 from funreason_envs.synthesis.run import load_samples
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
+from tests.support.synthesis_samples import turns_of
 
 NUM = 40
 WIKI = "https://www.orbipedia.org/wiki/"
@@ -43,17 +44,6 @@ def run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def samples(run) -> list[Sample]:
     return load_samples(run)
-
-
-def turns_of(sample: Sample) -> list[list[dict]]:
-    """The conversation's messages per user turn (without the user message itself)."""
-    turns: list[list[dict]] = []
-    for message in sample.messages[1:]:
-        if message["role"] == "user":
-            turns.append([])
-        else:
-            turns[-1].append(message)
-    return turns
 
 
 def test_every_sample_replays_and_the_mix_is_there(run, samples):

@@ -33,6 +33,7 @@ from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import Step
 from funreason_envs.synthesis.verify import verify_sample
+from tests.support.synthesis_samples import turns_of
 
 ALL = Settings(seed=23, domains=tuple(kit_domains()))
 # follows and unfollows that can fail (phase 1 keeps them only when told not to refuse them)
@@ -64,17 +65,6 @@ def assistant_texts(sample: Sample) -> list[str]:
         for m in sample.messages
         if m["role"] == "assistant"
     ]
-
-
-def turns_of(sample: Sample) -> list[list[dict[str, Any]]]:
-    """The messages after each user message, up to the next one."""
-    turns: list[list[dict[str, Any]]] = []
-    for message in sample.messages[1:]:
-        if message["role"] == "user":
-            turns.append([])
-        else:
-            turns[-1].append(message)
-    return turns
 
 
 # -- failures ---------------------------------------------------------------------------------------

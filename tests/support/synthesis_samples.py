@@ -241,3 +241,14 @@ def task_tools(domain: str) -> list[Any]:
 
 def tool_call(call_id: str, tool: str, **arguments: Any) -> dict[str, Any]:
     return ToolCall(tool, arguments).to_openai(call_id)
+
+
+def turns_of(sample: Sample) -> list[list[dict[str, Any]]]:
+    """The messages after each user message of `sample`, up to the next one."""
+    turns: list[list[dict[str, Any]]] = []
+    for message in sample.messages[1:]:
+        if message["role"] == "user":
+            turns.append([])
+        else:
+            turns[-1].append(message)
+    return turns
