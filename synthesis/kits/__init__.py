@@ -44,11 +44,9 @@ class ToolPhrases:
 
 @dataclass(frozen=True)
 class Phrasebook:
-    """A domain's phrases: per tool, plus the domain's opening lines and noise sentences."""
+    """A domain's phrases: per tool, plus the domain's persona, backstories, details and value words."""
 
     tools: Mapping[str, ToolPhrases]
-    openers: tuple[str, ...] = ()
-    asides: tuple[str, ...] = ()
     persona: str = ""
     display: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "tool.param" -> literal -> words
     backstories: tuple[str, ...] = ()  # clauses a persona's story is drawn from ("I'm moving offices")
@@ -101,8 +99,6 @@ def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook
     }
     return Phrasebook(
         tools,
-        tuple(data.get("openers", ())),
-        tuple(data.get("asides", ())),
         data.get("persona", ""),
         {key: dict(value) for key, value in data.get("display", {}).items()},
         tuple(data.get("backstories", ())),

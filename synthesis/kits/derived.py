@@ -38,8 +38,6 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
     title = spec.title.lower()
     phrases = Phrasebook(
         tools,
-        openers=(f"I need a hand with my {title}.", f"A few things about my {title}, please.", "Hi there."),
-        asides=("Thanks.", "That's all for now.", "Appreciate it."),
         persona=f"someone using the {title} service",
         backstories=tuple(cls.backstories),
     )
