@@ -16,7 +16,7 @@ import itertools
 import statistics
 import sys
 
-from common import Entry, Pass, best_ratio, interleaved, load_entries, median_ratio, prepare_bfcl
+from common import Entry, Pass, interleaved, load_entries, prepare_bfcl, print_ratios
 
 from funreason_envs.checker import check_task, execute_responses
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task
@@ -65,14 +65,7 @@ def main() -> int:
     ours, theirs = ([wall for wall, _ in side] for side in timings)
     ours_rate, theirs_rate = len(entries) / statistics.median(ours), len(entries) / statistics.median(theirs)
     print(f"median pass: ours {ours_rate:>8,.0f} entries/s   bfcl-eval {theirs_rate:>8,.0f} entries/s")
-    print(
-        f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)",
-        end="",
-    )
-    print(
-        f"; on CPU time: {median_ratio(*timings, 1):.1f}x (median pass), "
-        f"{best_ratio(*timings):.1f}x (best pass)"
-    )
+    print_ratios(*timings)
     return 0
 
 

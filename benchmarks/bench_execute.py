@@ -21,12 +21,11 @@ import sys
 from common import (
     Entry,
     Pass,
-    best_ratio,
     interleaved,
     load_entries,
-    median_ratio,
     peak_rss_mb,
     prepare_bfcl,
+    print_ratios,
     retained,
 )
 
@@ -75,14 +74,7 @@ def main() -> int:
     first_ours, first_theirs = calls / ours[0], calls / theirs[0]
     print(f"first pass:  ours {first_ours:>9,.0f} calls/s   bfcl-eval {first_theirs:>9,.0f} calls/s")
     print(f"median pass: ours {ours_rate:>9,.0f} calls/s   bfcl-eval {theirs_rate:>9,.0f} calls/s")
-    print(
-        f"ratio: {ours_rate / theirs_rate:.1f}x (median pass), {theirs[0] / ours[0]:.1f}x (first pass)",
-        end="",
-    )
-    print(
-        f"; on CPU time: {median_ratio(*timings, 1):.1f}x (median pass), "
-        f"{best_ratio(*timings):.1f}x (best pass)"
-    )
+    print_ratios(*timings)
 
     ours_memory = retained(run_ours, entries, args.repeat)
     theirs_memory = retained(run_bfcl, entries, args.repeat)

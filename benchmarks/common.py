@@ -75,6 +75,16 @@ def best_ratio(ours: list[Timing], theirs: list[Timing]) -> float:
     return min(t[1] for t in theirs) / min(t[1] for t in ours)
 
 
+def print_ratios(ours: list[Timing], theirs: list[Timing]) -> None:
+    """One line: our speed over bfcl-eval's on wall time (median and first pass) and on CPU time
+    (median and best pass)."""
+    print(
+        f"ratio: {median_ratio(ours, theirs, 0):.1f}x (median pass), {theirs[0][0] / ours[0][0]:.1f}x "
+        f"(first pass); on CPU time: {median_ratio(ours, theirs, 1):.1f}x (median pass), "
+        f"{best_ratio(ours, theirs):.1f}x (best pass)"
+    )
+
+
 def retained(run: Pass, entries: list[Entry], repeat: int) -> list[float]:
     """Traced memory (MB) still allocated after each pass, relative to before the first."""
     gc.collect()
