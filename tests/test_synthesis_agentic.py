@@ -214,6 +214,18 @@ def test_agentic_domains_mix_only_with_each_other(tmp_path, capsys):
     ]
     assert main(argv) != 0 and not (tmp_path / "x").exists()
     assert "synthesize only with each other" in capsys.readouterr().err
+    no_kit = [
+        "synthesize",
+        "--domains",
+        "memory_vector",
+        "--num",
+        "1",
+        "--out",
+        str(tmp_path / "y"),
+        "--quiet",
+    ]
+    assert main(no_kit) != 0  # the error names the agentic domains too, not only the kit domains
+    assert "or the agentic memory_kv, web_search" in capsys.readouterr().err
     settings = Settings(domains=("memory_kv",))
 
     class Other(TemplateRoles):

@@ -195,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
     is_agentic(domains)  # agentic domains mix only with each other
     if not domains:
         raise ConfigError(
-            f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}"
+            f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}, "
+            f"or the agentic {', '.join(AGENTIC_DOMAINS)} (with each other only)"
         )
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
     unknown = [name for name in formats if name not in EXPORTERS]
