@@ -155,11 +155,12 @@ class Speaker:
         producer = self.steps[(source.turn, source.index)]
         voice = self.voice
         outer = voice is not None and not voice.nested
-        if outer and not plain and producer.key in voice.named and self.rng.random() < 0.75:
+        if outer and not plain and producer.key == voice.latest and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
         if outer and not plain and source.turn < voice.turn and self.rng.random() < SHORT_REFERENCE_RATE:
             options = self._short_references(source, voice) + self._head_references(source, producer, voice)
             if options:
+                voice.latest = producer.key
                 return self.rng.choice(options)
         template = self._phrases(producer).tool(producer.name).refer.get(source.resource)
         if template is None:  # the sampler only draws flows the kit can refer to
@@ -174,7 +175,8 @@ class Speaker:
         if outer and source.turn < voice.turn:
             phrase = _earlier(phrase, self.rng, plain)
         if outer:
-            voice.named.add(producer.key)  # said once in full: "it" from here on
+            voice.named.add(producer.key)  # said once in full: "it" while nothing newer is named
+            voice.latest = producer.key
         return phrase
 
     def _short_references(self, source: Source, voice: Voice) -> list[str]:
@@ -345,6 +347,9 @@ class Voice:
 
     turn: int
     named: set[tuple[int, int]] = field(default_factory=set)
+    # the step whose result was named last: only that one may be called "it" (after "drop the sign of
+    # the difference", "divide it" means the absolute value, not the difference again)
+    latest: tuple[int, int] | None = None
     nested: int = 0  # > 0 while rendering the inside of another reference
     lists: set[str] = field(default_factory=set)  # long lists already typed out in this query
     omit: tuple[tuple[int, int], str] | None = None  # (step key, parameter) a vague query leaves out

@@ -265,6 +265,7 @@ def compose_query(brief: Any) -> str:
             omit = brief.omit[1] if brief.omit and brief.omit[0] == step.index else None
             phrases.append(speaker.intent(step, omit=omit, questions=asking, reasons=asking))
             speaker.voice.named.add(step.key)
+            speaker.voice.latest = step.key
         request = _join(phrases, rng)
         extras = _facts(brief, speaker, rng, request)
     finally:
