@@ -17,6 +17,7 @@ from funreason_envs.synthesis.trace import Step
 
 LIST_LIMIT = 6
 TEXT_LIMIT = 200
+MAX_DIGITS = 15  # more significant digits than a float holds are not told
 NUMBER_REPR = re.compile(r"(?:mpf|Decimal)\('([-+0-9.eE]+)'\)")  # math results printed as Python objects
 SECOND_PERSON = {"my": "your", "me": "you", "mine": "yours", "myself": "yourself", "i": "you"}
 SECOND_PERSON.update({"i'm": "you're", "i've": "you've", "i'd": "you'd"})
@@ -36,27 +37,31 @@ def second_person(text: str) -> str:
     return "".join(part if i % 2 else WORD.sub(swap, part) for i, part in enumerate(parts))
 
 
-def say_number(value: float) -> str:
-    """A number as a person writes it: no float noise, a few significant digits for small values."""
+def say_number(value: float, digits: int | None = None) -> str:
+    """A number as a person writes it: no float noise, a few significant digits for small values, or
+    the `digits` significant digits the user asked for (a precision argument)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
+    if digits is not None:
+        return f"{value:.{digits}g}"
     magnitude = abs(value)
     significant = 3 if magnitude >= 0.01 else 2  # below 1: 0.0303, and 0.0012 below a hundredth
     text = f"{value:.2f}" if magnitude >= 1 else f"{value:.{significant}g}"
     return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
 
 
-def say_value(value: Any) -> str:
-    """Any result value as short text: numbers rounded, lists joined ("none" when empty), dicts as pairs."""
+def say_value(value: Any, digits: int | None = None) -> str:
+    """Any result value as short text: numbers rounded (to `digits` significant digits when the user
+    asked for a precision), lists joined ("none" when empty), dicts as pairs."""
     if isinstance(value, str):
         if NUMBER_REPR.search(value):
-            return say_value(literal(NUMBER_REPR.sub(r"\1", value.strip())))
+            return say_value(literal(NUMBER_REPR.sub(r"\1", value.strip())), digits)
         text = " / ".join(line.strip() for line in value.splitlines() if line.strip())
         return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
     if isinstance(value, (bool, int, float)):
-        return say_number(value)
+        return say_number(value, digits)
     if value is None:
         return "nothing"
     if isinstance(value, list):
@@ -66,9 +71,9 @@ def say_value(value: Any) -> str:
     if isinstance(value, dict):
         return say_record(value)
     try:  # a number type of its own (Decimal)
-        return say_number(float(value))
+        return say_number(float(value), digits)
     except (TypeError, ValueError):
-        return say_value(str(value))  # e.g. a printed mpmath number
+        return say_value(str(value), digits)  # e.g. a printed mpmath number
 
 
 def say_record(record: dict[Any, Any]) -> str:
@@ -167,7 +172,7 @@ def report(step: Step, speaker: Speaker, content: str) -> str:
         return nothing_found(step)
     if isinstance(data, bool):
         return yes_no(listed(step).capitalize(), data)
-    said = say_value(data)
+    said = say_value(data, asked_digits(step))
     return f"{listed(step).capitalize()}: {said}" + ("" if said.endswith((".", "!", "?")) else ".")
 
 
@@ -220,7 +225,7 @@ def fill(template: str, step: Step, speaker: Speaker) -> str:
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
         if key.startswith("result."):
-            return say_value(_at(step.result.value, key.removeprefix("result.")))
+            return say_value(_at(step.result.value, key.removeprefix("result.")), asked_digits(step))
         return second_person(speaker.argument(step, key))
 
     text = " ".join(PLACEHOLDER.sub(replace, template).split())
@@ -235,6 +240,14 @@ def fill(template: str, step: Step, speaker: Speaker) -> str:
 # counts of one before nouns COUNTED_NOUN leaves alone ("There are 1 messages, to 1 different people")
 ONE_OF_WORDS = {"messages": "message", "different people": "person", "people": "person", "matches": "match"}
 ONE_OF = re.compile(r"(?:\b(are) )?\b1 (messages|different people|people|matches)\b")
+
+
+def asked_digits(step: Step) -> int | None:
+    """The significant digits the call asked its result to have (math's `precision`), if any."""
+    precision = step.call.arguments.get("precision")
+    if isinstance(precision, int) and not isinstance(precision, bool) and 0 < precision <= MAX_DIGITS:
+        return precision
+    return None
 
 
 def _at(value: Any, path: str) -> Any:

@@ -5,6 +5,7 @@ failures; critic hints that name the skipped call's purpose."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections import Counter
 from functools import cache
@@ -19,12 +20,14 @@ from funreason_envs.executor import ToolResult
 from funreason_envs.synthesis.answers import (
     COUNTED_NOUN,
     nothing_found,
+    report,
     say_number,
     say_value,
     second_person,
     yes_no,
 )
-from funreason_envs.synthesis.kits import kit_domains
+from funreason_envs.synthesis.kits import kit_domains, kit_for
+from funreason_envs.synthesis.language import Speaker
 from funreason_envs.synthesis.outcomes import failure_reason, result_failed
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.reasoning import CONDITION_WORDS
@@ -356,6 +359,7 @@ def test_the_same_seed_gives_the_same_reasoning():
 def test_final_answers_read_like_a_person_wrote_them():
     checked_my = 0
     answers = []
+    precise: set[str] = set()
     for settings, count in ((ALL, 40), (POSTING, 40), (VEHICLE, 30)):
         for sample in built(settings, count):
             for query, turn in zip(
@@ -363,6 +367,9 @@ def test_final_answers_read_like_a_person_wrote_them():
             ):
                 answer = turn[-1]["content"]
                 answers.append(answer)
+                calls = [call for m in turn for call in m.get("tool_calls") or []]
+                if any('"precision"' in call["function"]["arguments"] for call in calls):
+                    precise.add(answer)  # the user asked for that many digits
                 own_words = re.sub(r"'[^']*'(?!\w)", "", query)  # not a quoted post or message
                 for phrase in re.findall(r"\bmy ((?:new |latest )?[a-z]+)\b", own_words):
                     if re.search(rf"\b{phrase}\b", answer):  # the user's "my X", retold, is "your X"
@@ -372,7 +379,7 @@ def test_final_answers_read_like_a_person_wrote_them():
     for answer in answers:
         assert "mpf(" not in answer and "{" not in answer, answer  # no reprs or JSON dumps
         assert not re.search(r"\bNone\b(?! of)", answer), answer
-        assert not re.search(r"\d\.\d{5,}", answer), answer  # no float noise
+        assert answer in precise or not re.search(r"\d\.\d{5,}", answer), answer  # no float noise
         assert not re.search(r"(?<![\d.,])\b1 (posts|accounts|reposts|gallons|liters)\b", answer), answer
         assert not re.search(r"Here (?:are|is)[^:.]*: none\b", answer), answer
         assert not re.search(r": (?:yes|no)\.|\bwatching none\b|: none\.|(?<!\.)\.\.(?!\.)", answer), answer
@@ -465,3 +472,14 @@ def test_an_empty_result_says_none_was_found(domain, tool, value, said):
     call = ToolCall(tool, {})
     step = Step(0, 0, spec, call, ToolResult(call, json.dumps(value), "ok", value))
     assert nothing_found(step) == said
+
+
+@pytest.mark.parametrize(("precision", "said"), [(6, "2.39794"), (3, "2.4"), (None, "2.4")])
+def test_a_result_keeps_the_precision_the_user_asked_for(precision, said):
+    spec = next(t for t in domain_class("math").spec().tools if t.name == "logarithm")
+    arguments = {"value": 250, "base": 10} | ({} if precision is None else {"precision": precision})
+    call = ToolCall("logarithm", arguments)
+    value = domain_class("math")().logarithm(250, 10, precision or 20)  # an mpmath number, as printed
+    step = Step(0, 0, spec, call, ToolResult(call, str(value), "ok", value))
+    speaker = Speaker({"math": kit_for("math")}, {}, random.Random(0))
+    assert said in report(step, speaker, str(value))
