@@ -84,13 +84,15 @@ def _write_message(space: MessageSpace, index: int, value: dict[str, Any], share
             f"an observation of {len(payload)} bytes does not fit AsyncVectorEnv's shared memory "
             f"({space.shared_memory_bytes} bytes per env); use AsyncVectorEnv(..., shared_memory=False)"
         )
-    slot = LENGTH_BYTES + space.shared_memory_bytes
-    buffer = np.frombuffer(shared_memory.get_obj(), dtype=np.uint8)
-    start = index * slot
-    buffer[start : start + LENGTH_BYTES] = np.frombuffer(
-        len(payload).to_bytes(LENGTH_BYTES, "little"), np.uint8
-    )
-    buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + len(payload)] = np.frombuffer(payload, np.uint8)
+    start = index * (LENGTH_BYTES + space.shared_memory_bytes)
+    buffer = _bytes_of(shared_memory)  # a plain byte view: a tenth of numpy's cost for one small write
+    buffer[start : start + LENGTH_BYTES] = len(payload).to_bytes(LENGTH_BYTES, "little")
+    buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + len(payload)] = payload
+
+
+def _bytes_of(shared_memory: Any) -> memoryview:
+    """The shared array's bytes as a writable `memoryview` (no copy)."""
+    return memoryview(shared_memory.get_obj()).cast("B")
 
 
 class SharedMessages(Sequence):
@@ -100,7 +102,7 @@ class SharedMessages(Sequence):
     """
 
     def __init__(self, space: MessageSpace, shared_memory: Any, n: int) -> None:
-        self._buffer = np.frombuffer(shared_memory.get_obj(), dtype=np.uint8)
+        self._buffer = _bytes_of(shared_memory)
         self._slot = LENGTH_BYTES + space.shared_memory_bytes
         self._n = n
 
@@ -113,9 +115,9 @@ class SharedMessages(Sequence):
         if not -self._n <= index < self._n:
             raise IndexError(f"index {index} out of range for {self._n} environments")
         start = (index % self._n) * self._slot
-        length = int.from_bytes(self._buffer[start : start + LENGTH_BYTES].tobytes(), "little")
-        payload = self._buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + length].tobytes()
-        return json.loads(payload.decode("utf-8")) if length else None
+        length = int.from_bytes(self._buffer[start : start + LENGTH_BYTES], "little")
+        payload = self._buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + length]
+        return json.loads(str(payload, "utf-8")) if length else None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> tuple[dict[str, Any] | None, ...]:
         return tuple(self)
