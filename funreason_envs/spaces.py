@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -111,16 +111,23 @@ class SharedMessages(Sequence):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(self._n)))
+            return tuple(self._read(i) for i in range(*index.indices(self._n)))
         if not -self._n <= index < self._n:
             raise IndexError(f"index {index} out of range for {self._n} environments")
-        start = (index % self._n) * self._slot
+        return self._read(index % self._n)
+
+    def __iter__(self) -> Iterator[dict[str, Any] | None]:
+        # Sequence's own __iter__ reads one past the end to stop (an IndexError per pass, each step)
+        return map(self._read, range(self._n))
+
+    def _read(self, index: int) -> dict[str, Any] | None:
+        start = index * self._slot
         length = int.from_bytes(self._buffer[start : start + LENGTH_BYTES], "little")
         payload = self._buffer[start + LENGTH_BYTES : start + LENGTH_BYTES + length]
         return json.loads(str(payload, "utf-8")) if length else None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> tuple[dict[str, Any] | None, ...]:
-        return tuple(self)
+        return tuple(map(self._read, range(self._n)))
 
     def __repr__(self) -> str:
         return f"SharedMessages({list(self)!r})"
