@@ -14,6 +14,7 @@ from gymnasium.vector.utils import create_shared_memory, read_from_shared_memory
 
 from funreason_envs.calls import parse_calls
 from funreason_envs.errors import CallParseError, ConfigError
+from funreason_envs.jsonutil import dumps_unicode
 from funreason_envs.schema import Checker, sample_value
 from funreason_envs.specs import ToolSpec
 
@@ -78,7 +79,7 @@ def _create_message_memory(space: MessageSpace, n: int = 1, ctx: ModuleType = mu
 
 @write_to_shared_memory.register(MessageSpace)
 def _write_message(space: MessageSpace, index: int, value: dict[str, Any], shared_memory: Any) -> None:
-    payload = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    payload = dumps_unicode(value).encode("utf-8")  # json.dumps's text, its encoder built once
     if len(payload) > space.shared_memory_bytes:
         raise ConfigError(
             f"an observation of {len(payload)} bytes does not fit AsyncVectorEnv's shared memory "
