@@ -224,9 +224,10 @@ class MultiTurnEnv(ToolEnv):
         """Record and check the current turn; returns its reward in "turn" mode."""
         session = self.session
         outcome = session.end_turn()
-        self._result_texts.extend(outcome.results)  # every result so far: the turns' results in order
+        texts = self._result_texts  # every result string so far, extended with the ones not listed yet
+        texts.extend(result.content for result in session.results[len(texts) :])
         verdict = check_turn(
-            self._turn, self._task, outcome, self._ground[self._turn], self._result_texts, self.check_options
+            self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
         )
         self._verdicts.append(verdict)
         self._verdict_dumps.append(verdict.model_dump())
