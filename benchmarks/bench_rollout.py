@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import sys
 import time
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import gymnasium as gym
 from common import Entry, load_entries, peak_rss_mb, prepare_bfcl, retained
@@ -98,21 +100,40 @@ def free_play_rate(seconds: float = 2.0) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def vector_rate(workers: int, steps: int = 400, shared_memory: bool = True) -> float:
-    """Env steps/s of an `AsyncVectorEnv` over `workers` copies of Combined-v0; `shared_memory=False`
-    sends observations through the pipes instead of shared memory."""
+def vector_rate(workers: int, steps: int = 400, shared_memory: bool = True) -> VectorPass:
+    """Env steps/s of an `AsyncVectorEnv` over `workers` copies of Combined-v0 (`shared_memory=False`
+    sends observations through the pipes instead of shared memory), with where the CPU went: the main
+    process's and the workers' CPU time per env step (read from /proc; 0 where it cannot be read)."""
     env = gym.vector.AsyncVectorEnv(
         [lambda: gym.make("FunReason/Combined-v0")] * workers, shared_memory=shared_memory
     )
     try:
         env.reset(seed=0)
         actions = itertools.cycle(FREE_PLAY_ACTIONS)
-        start = time.perf_counter()
+        pids = [process.pid for process in env.processes]
+        start, cpu, worker_cpu = time.perf_counter(), time.process_time(), sum(map(process_cpu, pids))
         for _ in range(steps // workers):
             env.step(tuple(next(actions) for _ in range(workers)))
-        return steps / (time.perf_counter() - start)
+        rate = steps / (time.perf_counter() - start)
+        main_us = (time.process_time() - cpu) / steps * 1e6
+        return VectorPass(rate, main_us, (sum(map(process_cpu, pids)) - worker_cpu) / steps * 1e6)
     finally:
         env.close()
+
+
+class VectorPass(NamedTuple):
+    rate: float  # env steps/s
+    main_us: float  # the main process's CPU per env step
+    worker_us: float  # the workers' CPU per env step, summed
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc; 0 where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -156,19 +177,22 @@ def main() -> int:
     print(f"Combined-v0 free play: {free_play_rate():,.0f} steps/s")
     if not args.skip_vector:
         shared = not args.vector_pipes
-        rates = [vector_rate(1, shared_memory=shared), vector_rate(2, shared_memory=shared)]
-        for _ in range(2):  # interleaved repeats: the machine is shared
-            rates = [
-                max(rates[0], vector_rate(1, shared_memory=shared)),
-                max(rates[1], vector_rate(2, shared_memory=shared)),
-            ]
-        one, two = rates
+        best: list[VectorPass] = []
+        for _ in range(3):  # interleaved repeats, the best of each kept: the machine is shared
+            runs = [vector_rate(1, shared_memory=shared), vector_rate(2, shared_memory=shared)]
+            best = [max(pair, key=lambda run: run.rate) for pair in zip(best or runs, runs, strict=True)]
+        one, two = best
         mode = "shared memory" if shared else "pipes"
         print(
-            f"AsyncVectorEnv ({mode}, best of 3): 1 worker {one:,.0f} steps/s, 2 workers {two:,.0f} steps/s",
-            end="",
+            f"AsyncVectorEnv ({mode}, best of 3): 1 worker {one.rate:,.0f} steps/s, "
+            f"2 workers {two.rate:,.0f} steps/s ({two.rate / one.rate:.2f}x)"
         )
-        print(f" ({two / one:.2f}x)")
+        for label, run in (("1 worker", one), ("2 workers", two)):
+            print(
+                f"  {label}: CPU per env step {run.main_us:.0f} us in the main process, "
+                f"{run.worker_us:.0f} us in the workers"
+            )
+        print(f"  load average during the run: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
 
 

@@ -92,6 +92,11 @@ def parse_calls(
 
 
 def _parse(action: Any, order: ParameterOrder, where: str) -> list[ToolCall]:
+    kind = type(action)  # plain dicts and lists first, without the ABC checks (every OpenAI message)
+    if kind is dict:
+        return _parse_mapping(action, order, where)
+    if kind is list:
+        return _parse_items(action, order, where)
     if isinstance(action, ToolCall):
         return [action]
     if isinstance(action, str):
@@ -99,13 +104,17 @@ def _parse(action: Any, order: ParameterOrder, where: str) -> list[ToolCall]:
     if isinstance(action, Mapping):
         return _parse_mapping(action, order, where)
     if isinstance(action, (list, tuple)):
-        calls: list[ToolCall] = []
-        for index, item in enumerate(action):
-            calls.extend(_parse(item, order, f"{where}[{index}]"))
-        return calls
+        return _parse_items(action, order, where)
     raise CallParseError(
         f"{where}: expected a call dict, a list of calls or call text, got {type(action).__name__}"
     )
+
+
+def _parse_items(items: Sequence[Any], order: ParameterOrder, where: str) -> list[ToolCall]:
+    calls: list[ToolCall] = []
+    for index, item in enumerate(items):
+        calls.extend(_parse(item, order, f"{where}[{index}]"))
+    return calls
 
 
 def _parse_mapping(data: Mapping[str, Any], order: ParameterOrder, where: str) -> list[ToolCall]:
@@ -113,9 +122,9 @@ def _parse_mapping(data: Mapping[str, Any], order: ParameterOrder, where: str) -
         entries = data["tool_calls"] or []
         if not isinstance(entries, (list, tuple)):
             raise CallParseError(f"{where}.tool_calls: expected a list, got {type(entries).__name__}")
-        return _parse(list(entries), order, f"{where}.tool_calls")
-    if "function" in data and isinstance(data["function"], Mapping):
-        function = data["function"]
+        return _parse_items(entries, order, f"{where}.tool_calls")
+    function = data.get("function")
+    if function is not None and (type(function) is dict or isinstance(function, Mapping)):
         call_id = data.get("id")
         return [_make_call(function.get("name"), function.get("arguments"), call_id, f"{where}.function")]
     if "name" in data:

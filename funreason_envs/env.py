@@ -35,6 +35,7 @@ from funreason_envs.trajectory import Trajectory
 
 RESET_OPTIONS = frozenset({"initial_config", "long_context", "message"})
 RENDER_WIDTH = 240
+KEPT_TOOL_SETS = 256  # visible-tool sets an env remembers (tasks reset to the same few again and again)
 
 
 class ToolEnv(gym.Env[dict[str, Any], Any]):
@@ -80,7 +81,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self.hidden_tools: set[str] = set()
         self._shown_tools: ToolList = ToolList()  # info["tools"]: one shared read-only list
         self._shown_names: tuple[str, ...] | None = None  # the names in it (None: not set yet)
-        self._hidden_key: tuple[tuple[str, ...], frozenset[str]] | None = None  # what _shown_names hid
+        # (id of a route table's tool names, hidden) -> (those names, shown names, their specs, ToolList)
+        self._tool_sets: dict[tuple[int, frozenset[str]], tuple[Any, ...]] = {}
         self._step_count = 0
         self._ended = False
 
@@ -189,19 +191,23 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
         session = self.session
         self.hidden_tools = set(hidden)
-        names = session.router.tool_name_tuple
-        if self._hidden_key is not None and self._hidden_key[0] is names and self._hidden_key[1] == hidden:
-            shown = self._shown_names or ()  # the same tools hidden from the same tools as last time
-        else:
-            shown = tuple(name for name in names if name not in self.hidden_tools)
-            self._hidden_key = (names, frozenset(hidden))
+        names = session.router.tool_name_tuple  # shared by every router over the same classes
+        hidden_key = frozenset(hidden)
+        known = self._tool_sets.get((id(names), hidden_key))
+        if known is None or known[0] is not names:
+            shown = tuple(name for name in names if name not in hidden_key)
+            specs = session.specs(shown)
+            known = (names, shown, specs, tool_list(specs))
+            if len(self._tool_sets) >= KEPT_TOOL_SETS:
+                del self._tool_sets[next(iter(self._tool_sets))]
+            self._tool_sets[(id(names), hidden_key)] = known
+        _, shown, specs, tools = known
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
         if shown == self._shown_names:
             return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
         self._shown_names = shown
-        specs = session.specs(shown)
         self.action_space.set_tools(specs)
-        self._shown_tools = tool_list(specs)
+        self._shown_tools = tools
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         if options.get("message"):
@@ -221,7 +227,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     def _step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         self._step_count += 1
         action, unreadable = normalize_reply(action, self._session.router.parameter_order)
-        if isinstance(action, Mapping) and action.get("role") == "assistant" and not action.get("tool_calls"):
+        if _is_mapping(action) and action.get("role") == "assistant" and not action.get("tool_calls"):
             self.invalid_actions += (
                 unreadable is not None
             )  # calls that do not decode end the turn, as in BFCL
@@ -248,17 +254,19 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return observation, reward, terminated, self._truncated(), self._info(results)
 
     def _execute(self, calls: list[ToolCall], action: Any) -> list[ToolResult]:
-        ids = [call.id or f"call_{self._step_count}_{index}" for index, call in enumerate(calls)]
-        calls = [
-            ToolCall(call.name, call.arguments, call_id) for call, call_id in zip(calls, ids, strict=True)
-        ]
-        content = action.get("content") if isinstance(action, Mapping) else None
+        if not all(call.id for call in calls):  # number the calls the agent left without an id
+            calls = [
+                call if call.id else ToolCall(call.name, call.arguments, f"call_{self._step_count}_{index}")
+                for index, call in enumerate(calls)
+            ]
+        mapping = _is_mapping(action)
+        content = action.get("content") if mapping else None
         message: dict[str, Any] = {
             "role": "assistant",
             "content": content if isinstance(content, str) else None,
             "tool_calls": [call.to_openai() for call in calls],
         }
-        reasoning = action.get("reasoning_content") if isinstance(action, Mapping) else None
+        reasoning = action.get("reasoning_content") if mapping else None
         if isinstance(reasoning, str) and reasoning:
             message["reasoning_content"] = reasoning
         self.messages.append(message)
@@ -332,6 +340,11 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         if self.render_mode != "ansi":
             return None
         return "\n".join(_render_message(message) for message in self.messages) + "\n"
+
+
+def _is_mapping(value: Any) -> bool:
+    """`isinstance(value, Mapping)`, without the ABC machinery for the plain dicts most actions are."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _assistant_text(action: Mapping[str, Any]) -> dict[str, Any]:

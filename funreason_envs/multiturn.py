@@ -76,6 +76,7 @@ class MultiTurnEnv(ToolEnv):
         self._task: Task | None = None
         self._turn = 0
         self._verdicts: list[TurnVerdict] = []
+        self._verdict_dumps: list[dict[str, Any]] = []  # each verdict dumped once, copied into info
         self._report: CheckReport | None = None
         self._ground_cache: dict[str, tuple[Task, list[TurnOutcome]]] = {}
 
@@ -151,6 +152,8 @@ class MultiTurnEnv(ToolEnv):
         self._ground = self._ground_truth(self.task)
         self._turn_steps = 0
         self._verdicts = []
+        self._verdict_dumps = []
+        self._result_texts: list[str] = []
         self._report = None
         self._force_terminated = False
         self._reply: Any = None
@@ -171,7 +174,7 @@ class MultiTurnEnv(ToolEnv):
         return ground
 
     def _reveal_tools(self) -> None:
-        self.set_hidden_tools(self.task.revealed_by(self._turn), enforce=self.strict)
+        self.set_hidden_tools(self._task.revealed_by(self._turn), enforce=self.strict)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
         return self.task.user_text(0)
@@ -209,23 +212,25 @@ class MultiTurnEnv(ToolEnv):
     def _on_reply(self, message: Mapping[str, Any]) -> tuple[dict[str, Any], float, bool]:
         self._reply = message.get("content") or ""
         reward = self._close_turn()
-        if self._turn + 1 >= len(self.task.turns):
+        if self._turn + 1 >= len(self._task.turns):
             reward += self._finish()
             return Observation.user(""), reward, True
         self._turn += 1
         self._turn_steps = 0
         self._reveal_tools()
-        return self._user_observation(self.task.user_text(self._turn)), reward, False
+        return self._user_observation(self._task.user_text(self._turn)), reward, False
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
         session = self.session
         outcome = session.end_turn()
-        all_results = [result.content for result in session.results]
+        texts = self._result_texts  # every result string so far, extended with the ones not listed yet
+        texts.extend(result.content for result in session.results[len(texts) :])
         verdict = check_turn(
-            self._turn, self.task, outcome, self._ground[self._turn], all_results, self.check_options
+            self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
         )
         self._verdicts.append(verdict)
+        self._verdict_dumps.append(verdict.model_dump())
         if self.reward_mode == "turn" and verdict.checked and verdict.passed:
             return 1.0
         return 0.0
@@ -233,14 +238,14 @@ class MultiTurnEnv(ToolEnv):
     def _finish(self) -> float:
         """Score the whole episode; returns the end-of-episode reward."""
         outcomes = self.session.outcomes
-        if self.task.answers is not None:
+        if self._task.answers is not None:
             reply = None if self._force_terminated else self._reply
-            self._report = answer_report(len(self.task.turns), reply, self.task.answers)
+            self._report = answer_report(len(self._task.turns), reply, self._task.answers)
             return 1.0 if self._report.passed else 0.0  # one checked turn: every reward mode agrees
-        if len(outcomes) == len(self.task.turns):
+        if len(outcomes) == len(self._task.turns):
             self._report = summarise(list(self._verdicts))
         else:
-            self._report = check_task(self.task, outcomes, self._ground, self.check_options)
+            self._report = check_task(self._task, outcomes, self._ground, self.check_options)
         if self.reward_mode == "final":
             return 1.0 if self._report.passed else 0.0
         if self.reward_mode == "partial":
@@ -253,12 +258,12 @@ class MultiTurnEnv(ToolEnv):
         return self._info_with_check(super()._info(results))
 
     def _info_with_check(self, info: dict[str, Any]) -> dict[str, Any]:
-        info["task_id"] = self.task.id
+        info["task_id"] = self._task.id
         info["turn"] = self._turn
         if self._report is not None:
             info["check"] = self._report.model_dump()
         else:
-            info["check"] = {"turns": [verdict.model_dump() for verdict in self._verdicts]}
+            info["check"] = {"turns": [_verdict_copy(dump) for dump in self._verdict_dumps]}
         return info
 
     def trajectory(self, *, error: str | None = None) -> Trajectory:
@@ -281,6 +286,12 @@ class MultiTurnEnv(ToolEnv):
                 **verdict,
             }
         )
+
+
+def _verdict_copy(dump: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of a dumped `TurnVerdict` (its lists included), equal to `model_dump()` and several
+    times cheaper; each step's `info` gets its own, so changing one changes no other."""
+    return {**dump, "missing_results": [*dump["missing_results"]], "state_diff": [*dump["state_diff"]]}
 
 
 def _resolve_tasks(tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None) -> list[Task]:

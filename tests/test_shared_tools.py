@@ -96,3 +96,25 @@ def test_tools_of_a_domain_registered_in_code_pickle_in_full():
     assert b"not_packaged" not in data and outside.description.encode() in data  # the schemas travel
     restored = pickle.loads(data)
     assert restored == tools and isinstance(restored, FrozenList) and not isinstance(restored, ToolList)
+
+
+def test_packaged_tools_in_any_order_and_subset_arrive_in_the_same_order():
+    from funreason_envs.domains.registry import domain_spec
+    from funreason_envs.tool_list import tool_list
+
+    math, files = domain_spec("math").tools, domain_spec("file_system").tools
+    specs = [math[3], math[1], files[0], math[4], files[2], files[1]]  # out of spec order, interleaved
+    tools = tool_list(specs)
+    restored = pickle.loads(pickle.dumps(tools))
+    assert [tool["function"]["name"] for tool in restored] == [spec.name for spec in specs]
+    assert restored == tools and len(pickle.dumps(tools)) < 200
+
+
+def test_a_changed_copy_of_a_packaged_tool_pickles_in_full():
+    from funreason_envs.domains.registry import domain_spec
+    from funreason_envs.tool_list import ToolList, tool_list
+
+    original = domain_spec("math").tools[0]
+    changed = type(original).model_validate({**original.model_dump(), "description": "a different tool"})
+    restored = pickle.loads(pickle.dumps(tool_list([changed])))
+    assert not isinstance(restored, ToolList) and restored[0]["function"]["description"] == "a different tool"

@@ -56,3 +56,25 @@ def test_an_observation_too_big_for_shared_memory_is_named():
     assert read_from_shared_memory(space, memory, n=2)[0]["content"] == "é"
     with pytest.raises(ConfigError, match="shared_memory=False"):
         write_to_shared_memory(space, 0, {"role": "user", "content": "x" * 100, "tool_results": []}, memory)
+
+
+def test_the_shared_memory_view_reads_like_a_tuple_of_observations():
+    import copy
+
+    from gymnasium.vector.utils import create_shared_memory, read_from_shared_memory, write_to_shared_memory
+
+    space = MessageSpace(shared_memory_bytes=128)
+    memory = create_shared_memory(space, n=3)
+    written = [{"role": "user", "content": text, "tool_results": []} for text in ("a", "é", "ok")]
+    view = read_from_shared_memory(space, memory, n=3)
+    assert list(view) == [None, None, None]  # nothing written yet
+    for index, observation in enumerate(written):
+        write_to_shared_memory(space, index, observation, memory)
+    assert list(view) == written and tuple(view) == view[:] == tuple(written)
+    assert view[-1] == written[2] and view[1:] == tuple(written[1:]) and len(view) == 3
+    copied = copy.deepcopy(view)
+    assert copied == tuple(written)
+    copied[0]["content"] = "changed"  # a deep copy is the caller's own
+    assert view[0]["content"] == "a"
+    with pytest.raises(IndexError, match="out of range"):
+        view[3]
