@@ -8,11 +8,11 @@ annotations. Property order in `parameters` is the positional-argument order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import jsonschema
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,6 +29,17 @@ SPEC_SCHEMA_FILE = "spec.schema.json"
 BFCL_TYPE_NAMES = {"object": "dict", "number": "float"}
 
 
+class CachedViews(BaseModel):
+    """A frozen model with `cached_property` views of its fields; a changed copy computes them afresh."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        for name, member in vars(type(self)).items():
+            if isinstance(member, cached_property):
+                copy.__dict__.pop(name, None)  # computed from the original's fields
+        return copy
+
+
 class Produced(BaseModel):
     """A resource type found in a tool's result, and where in the result it sits."""
 
@@ -37,7 +48,7 @@ class Produced(BaseModel):
     at: str
 
 
-class ToolSpec(BaseModel):
+class ToolSpec(CachedViews):
     """One tool: its interface (JSON Schema) plus the annotations the graph is built from."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -136,7 +147,7 @@ class ToolSpec(BaseModel):
             yield label
 
 
-class DomainSpec(BaseModel):
+class DomainSpec(CachedViews):
     """All tools of one domain, with the domain's resource and condition vocabulary."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

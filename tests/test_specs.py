@@ -160,3 +160,14 @@ def test_user_supplied_types_must_be_declared(tmp_path):
     path = write_spec(tmp_path, [MINIMAL_TOOL], user_supplied=["ghost"])
     with pytest.raises(SpecError, match=r"-: user_supplied: resource 'ghost' is not declared in 'resources'"):
         load_spec_file(path)
+
+
+def test_a_changed_copy_of_a_spec_describes_itself_not_the_original():
+    domain = domain_class("math").spec()
+    tool = domain.tools[0]
+    assert tool.openai_shared and tool.parameter_names and domain.by_name  # computed and cached
+    changed = tool.model_copy(update={"name": "renamed", "description": "changed"})
+    assert changed.openai_shared["function"]["name"] == "renamed"
+    assert changed.openai_shared["function"]["description"] == "changed"
+    assert tool.openai_shared["function"]["name"] == domain.tools[0].name != "renamed"
+    assert list(domain.model_copy(update={"tools": (changed,)}).by_name) == ["renamed"]
