@@ -84,6 +84,7 @@ class Speaker:
         self.persona: Any = None  # the conversation's `Persona`, set by the pipeline
         self.typo_rate = 0.0
         self.introduced = False  # the persona has introduced themselves in a user turn
+        self.asides_said: set[str] = set()  # detail and aside templates this conversation already used
         # While a user query is being written: its turn, and the steps it already named (their results
         # can then be called "it"); None otherwise (the assistant's side keeps full references).
         self.voice: Voice | None = None

@@ -39,18 +39,31 @@ OCCUPATIONS = (
     "a midwife", "an electrician", "a florist", "a flight attendant", "a social worker", "a carpenter",
     "a radio producer", "a yoga instructor", "a court interpreter", "a warehouse supervisor",
     "a chemistry PhD student", "a startup founder", "a gardener",
+    "a retired postman", "a sign-language interpreter", "a crane operator", "a primary-school head",
+    "a locksmith", "a wine importer", "a games developer", "a dietitian", "a choir director",
+    "a tram driver", "a property surveyor", "a sommelier", "a night-shift baker", "a GP receptionist",
+    "a charity fundraiser", "a community nurse", "a music teacher", "an optician", "a removals driver",
+    "a trainee solicitor", "a zookeeper", "a bicycle mechanic", "a tailor", "a piano tuner",
+    "a ferry deckhand", "a speech therapist", "a stage manager", "an insurance broker", "a beekeeper",
+    "a park ranger", "a call-centre team leader", "a dog groomer", "a print-shop owner", "a glazier",
+    "a school bursar", "a podcast editor", "an events planner", "a hospital porter", "a surveyor's assistant",
 )  # fmt: skip
 RELATIONS = (
     "my cousin", "my neighbour", "my flatmate", "my manager", "my colleague", "my business partner",
     "my best friend", "my landlord", "my accountant", "my old classmate", "my team lead", "my coworker",
     "my client", "my partner", "my oldest friend", "my bandmate", "my running buddy", "my tutor",
     "my lab partner", "my next-door neighbour", "my boss", "my housemate",
+    "my brother-in-law", "my godmother", "my old flatmate", "my supervisor", "my sister", "my uncle",
+    "my stepdad", "my niece", "my climbing partner", "my office mate", "my mentor", "my aunt",
+    "my fiancée", "my deputy", "my shift manager", "my study buddy", "my carpool friend",
 )  # fmt: skip
 CITIES = (
     "Lisbon", "Osaka", "Montreal", "Nairobi", "Valencia", "Krakow", "Porto", "Melbourne", "Edinburgh",
     "Denver", "Seoul", "Marseille", "Ljubljana", "Cape Town", "Bergen", "Tbilisi", "Austin", "Hanoi",
     "Dublin", "Bologna", "Quebec City", "Tallinn", "Cork", "Lyon", "Vancouver", "Rotterdam", "Santiago",
     "Leeds", "Adelaide", "Glasgow", "Seville", "Boston", "Antwerp", "Bristol", "Kyoto", "Zagreb",
+    "Gdansk", "Riga", "Bilbao", "Oaxaca", "Halifax", "Perth", "Turin", "Ghent", "Aarhus", "Busan",
+    "Wellington", "Accra", "Malmo", "Graz", "Cusco", "Nantes", "Brno", "Aberdeen", "Tampere", "Galway",
 )  # fmt: skip
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 AMOUNTS = (
@@ -88,6 +101,25 @@ INTRODUCTIONS = (
     "OK so {backstory}.",
     "I'll be honest, {backstory}.",
     "{Backstory}, and I'd like to get a few things off my plate.",
+    "Hi! {name}, {occupation}, checking in. {Backstory}.",
+    "Right, some background: I'm {occupation}, and {backstory}.",
+    "I'm {name}. Not that it matters much, but I'm {occupation}. {Backstory}.",
+    "A bit about me: {occupation}, not very patient with computers. {Backstory}.",
+    "Good afternoon, this is {name}. {Backstory}.",
+    "{name} again, hello. {Backstory}.",
+    "So here's the deal: {backstory}.",
+    "{Backstory}. That's the background, anyway.",
+    "For context, {backstory}. I'm {name}, by the way.",
+    "My name's {name} and {backstory}.",
+    "{Backstory} — that's why I'm messaging.",
+    "Hey, {name} here, {occupation} in real life. {Backstory}.",
+    "Okay, so I'm {occupation} and {backstory}.",
+    "To explain: {backstory}.",
+    "I'll start with the why: {backstory}.",
+    "Not sure where to start, but {backstory}.",
+    "Me: {name}, {occupation}. Situation: {backstory}.",
+    "Hiya. {Backstory}, so I need some help.",
+    "Background first: {backstory}.",
 )
 # Later asides that come back to the conversation's situation (its person, city, date, weekday).
 CALLBACKS = (
@@ -111,6 +143,22 @@ CALLBACKS = (
     "{Friend} lent me their laptop for this, so I'd better be quick.",
     "I've been at {place} since {time}.", "{Person} is picking me up at {time}.",
     "{Friend} and {person} both think I should have done this ages ago.",
+    "{Person} [texted|emailed|rang] me about this [twice|three times|again] [yesterday|this week|today].",
+    "If this isn't done by {weekday}, {person} will [never let me forget it|have to cover for me|be stuck].",
+    "I'm heading to {city} [straight after|once this is done|on {date}], so the timing matters.",
+    "{Friend} is [coming round|dropping by|visiting] at {time}[, and I haven't tidied|, with cake|].",
+    "I've set aside until {time} for all this.", "{Person} owes me [a coffee|a pint|lunch] after this.",
+    "I'll be in {city} by {weekday} if all goes to plan.", "Everything hinges on {date}, really.",
+    "I'm writing from {place}, so the connection is [so-so|slow|fine, for once].",
+    "{Person} is [stuck in {city}|away until {weekday}|off sick], which is why it's landed on me.",
+    "{Friend} [recommended|suggested|told me about] this [app|service|assistant] last week.",
+    "I [told|promised] {friend} I'd be done by {time}.", "{Person} is [keen|anxious|impatient] to hear back.",
+    "I've got {count} other things to sort before {weekday}.",
+    "I still owe {person} a reply from [last week|Monday|ages ago].",
+    "We're meeting at {place} at {time} to go over it.",
+    "If it helps, I'm free after {time} on {weekday}.", "{Friend} keeps asking whether I've done it yet.",
+    "My plan is to be in {city} before {date}.", "{Person} and {friend} are both counting on me.",
+    "I'd like to tell {person} it's sorted when we talk at {time}.",
 )  # fmt: skip
 PLACES = (
     "a café", "the library", "a hotel lobby", "my friend's sofa", "the station waiting room",
@@ -124,6 +172,7 @@ TIMES = (
     "half past four", "six", "noon", "quarter to nine", "seven thirty", "ten past two", "eight",
     "five o'clock",
     "nine in the morning", "three", "half seven", "lunchtime", "eleven", "twenty past six", "four fifteen",
+    "ten to five", "quarter past eleven", "half past one", "nine sharp", "teatime", "just after ten",
 )  # fmt: skip
 INTRO_DETAIL_RATE = 0.5
 SLOT = re.compile(r"\{(\w+)\}")
