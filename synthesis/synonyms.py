@@ -40,6 +40,22 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("Thanks for that", "Thank you for that", "Much appreciated", "Cheers for that"),
     ("Okay, good", "Alright, good", "Nice", "Good stuff"),
     ("Great", "Brilliant", "Lovely", "Excellent"),
+    ("largest of", "biggest of", "highest of"),
+    ("smallest of", "lowest of"),
+    ("charged to", "billed to", "put on"),
+    ("heading to", "bound for"),
+    ("departing from", "leaving from", "flying out of"),
+    ("so I can", "so that I can"),
+    ("I think", "I believe", "I reckon"),
+    ("honestly", "to be honest", "frankly"),
+    ("by the way", "incidentally"),
+    ("this morning", "earlier today"),
+    ("I'd like you to", "I would like you to", "I'd love for you to"),
+    ("the result of", "the answer to"),
+    ("what's left", "what remains"),
+    ("a lot", "loads"),
+    ("a bit", "a little", "slightly"),
+    ("my manager", "my boss", "my line manager"),
 )
 SYNONYM_RATE = 0.6
 # A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
