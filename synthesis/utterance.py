@@ -323,7 +323,7 @@ SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", 
 REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-DETAIL_RATE = 0.5
+DETAIL_RATE = 0.6
 # Of the details: a callback to the persona's situation, else a kit detail, else a general aside.
 CALLBACK_SHARE = 0.3
 KIT_DETAIL_SHARE = 0.8
