@@ -120,7 +120,27 @@ INTRODUCTIONS = (
     "Me: {name}, {occupation}. Situation: {backstory}.",
     "Hiya. {Backstory}, so I need some help.",
     "Background first: {backstory}.",
+    "{name} here, writing from {place}. {Backstory}.",
+    "It's {weekday}, I'm at {place}, and {backstory}.",
+    "Hello from {city}! I'm {name}, {occupation}, and {backstory}.",
+    "I'm {name}, and [{person} suggested I ask you|{friend} said you'd be quick]: {backstory}.",
+    "[Right|Okay|So], {name} here. {Backstory}, and {person} is counting on me.",
+    "I'm {occupation} based in {city}, and {backstory}.",
+    "Evening from {place}. {Backstory}.",
+    "{name} here — [long day|busy week|odd morning]. {Backstory}.",
 )
+# Openers of a later turn that react to the last answer in the persona's own situation ({r}/{R}: the
+# request, as in `utterance.FOLLOW_UPS`).
+PERSONAL_FOLLOW_UPS = (
+    "{Person} will be [relieved|pleased|glad] to hear that. {R}",
+    "Good, that's one thing I can tell {person}. {R}",
+    "[Great|Nice], that keeps me on track for {weekday}. {R}", "Okay, I'll pass that on to {friend}. {R}",
+    "That helps before {date}. {R}", "[Phew|Good], that saves me a call to {person}. {R}",
+    "Right, {person} was asking about exactly that. {R}", "Noted, I'll mention it at {time}. {R}",
+    "Thanks, that's less for me to worry about in {city}. {R}", "Okay, {friend} owes me a coffee now. {R}",
+    "Perfect, I can stop worrying about that before {weekday}. {R}", "Good, {person} can relax. {R}",
+    "That's useful, I'll write it down for {person}. {R}", "[Ha|Oh], {friend} guessed right. {R}",
+)  # fmt: skip
 # Later asides that come back to the conversation's situation (its person, city, date, weekday).
 CALLBACKS = (
     "{Person} is [waiting on me for this|breathing down my neck about it|expecting an update tonight].",
@@ -190,7 +210,7 @@ class Persona:
 
     def introduction(self, rng: random.Random) -> str:
         """A sentence or two the first user turn opens with (who, the situation, maybe one particular)."""
-        template = rng.choice(INTRODUCTIONS)
+        template = fill_slots(choose_alternatives(rng.choice(INTRODUCTIONS), rng), self.slots)
         if rng.random() < INTRO_DETAIL_RATE:
             template += " " + self.callback(rng).replace("{", "{{").replace("}", "}}")
         return template.format(
@@ -204,6 +224,10 @@ class Persona:
         """A template with its inline choices made and this situation's slots filled ({Person}
         capitalizes the first letter)."""
         return fill_slots(choose_alternatives(template, rng), self.slots)
+
+    def follow_up(self, rng: random.Random) -> str:
+        """An opener for a later turn that ties the last answer to this situation ({r}/{R} left in)."""
+        return self.fill(rng.choice(PERSONAL_FOLLOW_UPS), rng)
 
     def callback(self, rng: random.Random) -> str:
         """A later aside about the same situation ("My sister Ana is waiting on me for this."), not one

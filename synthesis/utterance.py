@@ -323,6 +323,7 @@ SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", 
 REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
+PERSONAL_FOLLOW_UP_SHARE = 0.3  # of the follow-ups, with a persona: one about their own situation
 DETAIL_RATE = 0.6
 # Of the details: a callback to the persona's situation, else a kit detail, else a general aside.
 CALLBACK_SHARE = 0.3
@@ -368,7 +369,8 @@ def compose_query(brief: Any) -> str:
         and brief.kind != "clarification"
         and rng.random() < FOLLOW_UP_RATE
     ):
-        template = vary(rng.choice(FOLLOW_UPS), rng)
+        personal = speaker.persona is not None and rng.random() < PERSONAL_FOLLOW_UP_SHARE
+        template = speaker.persona.follow_up(rng) if personal else vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     if rng.random() < DETAIL_RATE:
         text += " " + _detail(speaker, brief.target.spec.domain, rng)
