@@ -179,6 +179,31 @@ CALLBACKS = (
     "If it helps, I'm free after {time} on {weekday}.", "{Friend} keeps asking whether I've done it yet.",
     "My plan is to be in {city} before {date}.", "{Person} and {friend} are both counting on me.",
     "I'd like to tell {person} it's sorted when we talk at {time}.",
+    "{Person} [left me a voicemail|sent a long email|dropped by] about it [this morning|at lunch|on "
+    "{weekday}].",
+    "I'm [sitting|stuck|waiting] at {place} until {time}, so I have a moment.",
+    "[The last time|Last {month_name}|Once before] {person} [sorted this|helped me with this|did "
+    "this for me], and it took ages.",
+    "{Friend} [is texting me|keeps messaging|just rang] to ask [how it's going|if I'm done|about {weekday}].",
+    "I [want|need|hope] to have this out of the way before [the trip to {city}|{date}|{weekday} evening].",
+    "{Person} [doesn't know|hasn't heard|has no idea] [yet|about any of this|that I'm doing it].",
+    "I'm [meeting|seeing|having lunch with] {friend} at {place} [later|at {time}|tomorrow] and want "
+    "to have news.",
+    "[Honestly|Frankly|To be fair], {person} [warned|told|reminded] me about this [weeks ago|in "
+    "{month_name}|last {weekday}].",
+    "[My calendar|The reminder on my phone|A note on the fridge] says {date}, so the clock is ticking.",
+    "I've [blocked out|cleared|set aside] [the afternoon|an hour|this evening] for this.",
+    "{Friend} and I [have a bet|joked|argued] about how long this would take.",
+    "[If all goes well|With luck|Fingers crossed], I'll be [in {city}|at {place}|free] by {weekday}.",
+    "I'm [doing|handling|sorting] this [for|on behalf of|alongside] {person}, [really|technically|mostly].",
+    "[The plan|My plan|The idea] is to [update|call|email] {person} [at {time}|after this|tonight].",
+    "[It's|This is] [the last|the main|the trickiest] item on my list before {weekday}.",
+    "I [forgot|nearly forgot|only remembered] about this [until {person} mentioned it|when I saw the "
+    "date|on the way to {place}].",
+    "[{Person}'s|My] [deadline|cut-off|target] is {date}, [no extensions|firmly|give or take].",
+    "The [wifi|signal|coffee] at {place} is [surprisingly good|terrible|decent], so let's go.",
+    "I [said|promised|swore] to {friend} I wouldn't leave this until the last minute again.",
+    "[Sorry|Apologies], {person} [just walked in|is calling|needs me] for a second. Back now.",
 )  # fmt: skip
 PLACES = (
     "a café", "the library", "a hotel lobby", "my friend's sofa", "the station waiting room",
@@ -194,7 +219,7 @@ TIMES = (
     "nine in the morning", "three", "half seven", "lunchtime", "eleven", "twenty past six", "four fifteen",
     "ten to five", "quarter past eleven", "half past one", "nine sharp", "teatime", "just after ten",
 )  # fmt: skip
-INTRO_DETAIL_RATE = 0.5
+INTRO_DETAIL_RATE = 0.6
 SLOT = re.compile(r"\{(\w+)\}")
 
 
