@@ -53,9 +53,8 @@ RELATIONS = (
     "my best friend", "my landlord", "my accountant", "my old classmate", "my team lead", "my coworker",
     "my client", "my partner", "my oldest friend", "my bandmate", "my running buddy", "my tutor",
     "my lab partner", "my next-door neighbour", "my boss", "my housemate",
-    "my brother-in-law", "my godmother", "my old flatmate", "my supervisor", "my sister", "my uncle",
-    "my stepdad", "my niece", "my climbing partner", "my office mate", "my mentor", "my aunt",
-    "my fiancée", "my deputy", "my shift manager", "my study buddy", "my carpool friend",
+    "my old flatmate", "my supervisor", "my climbing partner", "my office mate", "my mentor", "my deputy",
+    "my shift manager", "my study buddy", "my carpool friend",
 )  # fmt: skip
 CITIES = (
     "Lisbon", "Osaka", "Montreal", "Nairobi", "Valencia", "Krakow", "Porto", "Melbourne", "Edinburgh",

@@ -22,6 +22,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("work out", "calculate", "compute", "figure out"),
     ("list the", "give me a list of the", "go through the"),
     ("list my", "give me a list of my", "go through my"),
+    ("find out", "check", "see"),  # before "find": never "look up out whether"
     ("find", "look up", "locate"),
     ("search", "look through", "dig through"),
     ("the latest", "the newest", "the most recent"),

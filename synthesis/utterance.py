@@ -196,7 +196,7 @@ FOLLOW_UPS = (
     "Perfect timing. {R}", "Hm, alright. {R}", "That's what I thought. {R}", "Okay, fair enough. {R}",
     "Oh, that's useful. {R}", "Right, understood. {R}", "Great stuff. {R}", "Marvellous. {R}",
     "Ta, that's helpful. {R}", "Excellent, thanks. {R}", "Ok, that's clear now. {R}",
-    "Much better. {R}", "That works for me. {R}", "Thanks, that settles it. {R}",
+    "Much better. {R}", "That works nicely. {R}", "Thanks, that settles it. {R}",
     "That's a weight off my mind. {R}", "Oh, good to see. {R}", "Got it, good. {R}",
     "Okay. Building on that, {r}", "Thanks. Given that, {r}", "Right. In light of that, {r}",
     "Alright then. {R}", "Lovely, that's sorted. {R}", "So far so good. {R}", "Neat. {R}",
