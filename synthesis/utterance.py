@@ -207,12 +207,23 @@ FACTS = (
     "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
     "Here are my details: {f}.", "You might need this: {f}.", "Before I forget, {f}.", "For reference, {f}.",
     "In case it's needed, {f}.", "{F}, by the way.", "Oh, {f}.",
+    "You may need to know that {f}.", "One detail: {f}.", "If it helps, {f}.", "For what it's worth, {f}.",
+    "Just in case it comes up, {f}.", "Worth knowing: {f}.", "So you have it, {f}.",
 )  # fmt: skip
 LISTED_FACTS = (
     "Details:", "My details:", "Login details:", "You'll need these:", "For the login:", "Credentials:",
     "In case it asks:", "Here's what you'll need:", "The details are",
+    "Account details:", "What you'll need to get in:", "My sign-in:", "Use these:",
 )  # fmt: skip
-UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
+UNCOVERED = (
+    "{M}.",
+    "Oh, and {m}.",
+    "By the way, {m}.",
+    "({M}.)",
+    "Note that {m}.",
+    "Also, {m}.",
+    "Mind that {m}.",
+)
 # Asides any user may add, whatever the domain (a kit's own `details` are drawn as often).
 ASIDES = (
     "I'm on my [lunch|coffee|tea] break, so quick is good.",
@@ -315,10 +326,14 @@ ASIDES = (
 # Lead-ins of a request that follows a first question ("What's my balance? Then ...").
 AFTER_QUESTION = (
     "Then", "After that,", "Once that is done,", "Then please", "Next,",
-    "Also,", "Then I'd like you to", "Afterwards,",
+    "Also,", "Then I'd like you to", "Afterwards,", "Once I know that,", "With that answered,",
+    "And then", "Then go on to", "After you've checked,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
-SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
+SECOND_QUESTIONS = (
+    "", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ",
+    "While you're at it, ", "Another question: ", "Separately, ", "Also curious: ",
+)  # fmt: skip
 # A reason the user gave for a goal (the phrasebooks' optional extras).
 REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
@@ -493,7 +508,9 @@ def _fact_sentence(speaker: Speaker, step: Step, params: list[str], rng: random.
         listed = ", ".join(f"{nouns[p]} {speaker.literal(step, p)}" for p in params)
         lead = rng.choice(LISTED_FACTS)
         return f"{lead} {listed}." + (f" {_capital(name)}." if name else "")
-    form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+    form = rng.choice(
+        ("my {n} is {v}", "{v} is my {n}", "the {n} is {v}", "my {n}'s {v}", "I use {v} as my {n}")
+    )
     facts = [form.format(n=nouns[p], v=speaker.literal(step, p)) for p in params] + ([name] if name else [])
     joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
     return rng.choice(FACTS).format(f=joined, F=_capital(joined))
@@ -608,6 +625,12 @@ def clarification(speaker: Speaker, step: Step, param: str) -> str:
             f"Use {spoken} — {'those are' if many else 'that is'} the {noun} I had in mind.",
             f"Good catch, the {noun} should be {spoken}.",
             f"I left that out, didn't I? It's {spoken}.",
+            f"Ah, sorry: {spoken}.",
+            f"Right, I should have said. The {noun} {verb} {spoken}.",
+            f"{_capital(spoken)}, please.",
+            f"Go with {spoken}.",
+            f"That would be {spoken}.",
+            f"Oops, {spoken}.",
         )
     )
 
