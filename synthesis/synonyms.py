@@ -57,6 +57,12 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("a lot", "loads"),
     ("a bit", "a little", "slightly"),
     ("my manager", "my boss", "my line manager"),
+    ("seated in", "booked in", "travelling in"),
+    ("priced at", "costing", "at a price of"),
+    ("the plan called", "the plan named", "the policy called"),
+    ("with the number set to", "with the card number", "numbered"),
+    ("the expiry set to", "the expiry date", "expiring"),
+    ("how far it is", "what the distance is", "how long the drive is"),
 )
 SYNONYM_RATE = 0.6
 # A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
