@@ -63,6 +63,16 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("with the number set to", "with the card number", "numbered"),
     ("the expiry set to", "the expiry date", "expiring"),
     ("how far it is", "what the distance is", "how long the drive is"),
+    ("after that", "afterwards", "following that"),
+    ("I'd like to", "I want to", "I'd love to"),
+    ("make sure", "ensure"),
+    ("the whole", "the entire"),
+    ("keep an eye on", "keep tabs on", "watch"),
+    ("I'm not sure", "I'm unsure", "I don't know"),
+    ("before I forget", "while I remember"),
+    ("by hand", "manually"),
+    ("at the moment", "currently"),
+    ("to be safe", "to be on the safe side", "just to be sure"),
 )
 SYNONYM_RATE = 0.6
 # A phrase is only a phrase when it is not part of a bare value (#update, notes.txt, check-in, @amy).
