@@ -327,7 +327,7 @@ ASIDES = (
 AFTER_QUESTION = (
     "Then", "After that,", "Once that is done,", "Then please", "Next,",
     "Also,", "Then I'd like you to", "Afterwards,", "Once I know that,", "With that answered,",
-    "And then", "Then go on to", "After you've checked,",
+    "Then go on to", "After you've checked,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
 SECOND_QUESTIONS = (
