@@ -51,7 +51,7 @@ EARLIER_MARKS = (
 )  # fmt: skip
 MARKED_EARLIER = re.compile(
     r"\b(?:from before|from earlier|I gave you|talked about|looked at|a minute ago|asked about|had before|"
-    r"last step|my list|that list|same list|I listed|those|"
+    r"last step|earlier|the start|my list|that list|same list|I listed|those|"
     r"the list that|first message|I (?:just )?(?:\w+ed|put in|bought|made|sent|got|wrote))\b"
 )
 LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")

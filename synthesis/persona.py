@@ -17,7 +17,6 @@ from typing import Any
 from funreason_envs.synthesis.kits import DomainKit
 from funreason_envs.synthesis.language import MONTHS as MONTH_NAMES
 from funreason_envs.synthesis.language import choose_alternatives, natural_date
-from funreason_envs.synthesis.synonyms import vary
 
 FIRST_NAMES = (
     "Amara", "Ben", "Chiara", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivo", "Jonas", "Kemi", "Leo",
@@ -238,7 +237,6 @@ class Persona:
         template = fill_slots(choose_alternatives(rng.choice(INTRODUCTIONS), rng), self.slots)
         if rng.random() < INTRO_DETAIL_RATE:
             template += " " + self.callback(rng).replace("{", "{{").replace("}", "}}")
-        template = vary(template, rng)  # the frame's words; the name and the backstory stay as drawn
         return template.format(
             name=self.name,
             occupation=self.occupation,

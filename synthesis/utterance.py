@@ -388,7 +388,7 @@ def compose_query(brief: Any) -> str:
         template = speaker.persona.follow_up(rng) if personal else vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     if rng.random() < DETAIL_RATE:
-        text += " " + vary(_detail(speaker, brief.target.spec.domain, rng), rng)
+        text += " " + _detail(speaker, brief.target.spec.domain, rng)
     return text
 
 
