@@ -201,7 +201,7 @@ CALLBACKS = (
     "date|on the way to {place}].",
     "[{Person}'s|My] [deadline|cut-off|target] is {date}, [no extensions|firmly|give or take].",
     "The [wifi|signal|coffee] at {place} is [surprisingly good|terrible|decent], so let's go.",
-    "I [said|promised|swore] to {friend} I wouldn't leave this until the last minute again.",
+    "I [told|promised|swore to] {friend} I wouldn't leave this until the last minute again.",
     "[Sorry|Apologies], {person} [just walked in|is calling|needs me] for a second. Back now.",
 )  # fmt: skip
 PLACES = (

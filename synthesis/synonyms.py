@@ -55,7 +55,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("the result of", "the answer to"),
     ("what's left", "what remains"),
     ("a lot", "loads"),
-    ("a bit", "a little", "slightly"),
+    ("a bit", "slightly"),  # never "a little": "a little while ago"
     ("my manager", "my boss", "my line manager"),
     ("seated in", "booked in", "travelling in"),
     ("priced at", "costing", "at a price of"),
