@@ -45,9 +45,13 @@ SHORT_REFERENCE_RATE = 0.6
 # What may follow a value in a template where no "from before" can go in between ("{value} {unit_in}",
 # "round {number} off to").
 PARTICLE_AFTER = re.compile(r" (?:\{|off\b|out\b|up\b|down\b|of\b)")
-EARLIER_MARKS = (" from earlier", " from before", " we talked about")
+EARLIER_MARKS = (
+    " from earlier", " from before", " we talked about", " we looked at", " from a minute ago",
+    " I asked about earlier", " we had before", " from the last step",
+)  # fmt: skip
 MARKED_EARLIER = re.compile(
-    r"\b(?:from before|from earlier|I gave you|talked about|my list|that list|same list|I listed|those|"
+    r"\b(?:from before|from earlier|I gave you|talked about|looked at|a minute ago|asked about|had before|"
+    r"last step|earlier|the start|my list|that list|same list|I listed|those|"
     r"the list that|first message|I (?:just )?(?:\w+ed|put in|bought|made|sent|got|wrote))\b"
 )
 LONG_LIST = 3  # a list this long is typed once, then referred to ("those numbers")
@@ -84,6 +88,7 @@ class Speaker:
         self.persona: Any = None  # the conversation's `Persona`, set by the pipeline
         self.typo_rate = 0.0
         self.introduced = False  # the persona has introduced themselves in a user turn
+        self.asides_said: set[str] = set()  # detail and aside templates this conversation already used
         # While a user query is being written: its turn, and the steps it already named (their results
         # can then be called "it"); None otherwise (the assistant's side keeps full references).
         self.voice: Voice | None = None
@@ -124,10 +129,20 @@ class Speaker:
                     f"those {noun}", f"the {noun} I gave you", f"my earlier {noun}", "that list",
                     "the same list", "the list I gave you", f"the {noun} from my first message",
                     f"those same {noun}", "my list", f"the {noun} I listed",
+                    f"the {noun} I sent earlier", f"the {noun} from my earlier message",
+                    "the list from before",
+                    f"the {noun} I typed out", f"those {noun} I mentioned", "the same set of numbers",
+                    f"the {noun} from the start", f"the {noun} I shared",
                 )
             )  # fmt: skip
         start = f"{speak_value(value[0])}, {speak_value(value[1])}"
-        return self.rng.choice((f"the {noun} starting {start}", f"the list that begins {start}"))
+        return self.rng.choice(
+            (
+                f"the {noun} starting {start}",
+                f"the list that begins {start}",
+                f"the {noun} that open with {start}",
+            )
+        )
 
     def literal(self, step: Step, param: str) -> str:
         if param in step.call.arguments:
@@ -207,13 +222,21 @@ class Speaker:
                 f"the same {thing} as before",
                 f"the {thing} we had earlier",
                 f"the {thing} you came up with",
+                f"the {thing} you dug up before",
+                f"the {thing} from a little while ago",
+                f"the {thing} we got earlier",
             ]
         if not named_now:
-            options += [f"the last {thing} you got", f"the most recent {thing} you found"]
+            options += [
+                f"the last {thing} you got", f"the most recent {thing} you found",
+                f"the latest {thing} you saw",
+            ]  # fmt: skip
             if source.turn == voice.turn - 1:
                 options += [
                     f"the {thing} you just got", f"the {thing} from your last answer",
                     f"the {thing} you just mentioned", f"the {thing} you just told me about",
+                    f"the {thing} you've just given me", f"the {thing} in your reply",
+                    f"the {thing} you just found",
                 ]  # fmt: skip
                 if len(producers) == 1:
                     options += [f"that {thing}", f"this {thing}"]
@@ -238,7 +261,10 @@ class Speaker:
             return []
         noun = head.group(1)
         plural = noun.endswith("s") and not noun.endswith("ss")
-        options = [f"the same {noun}", f"the {noun} from before", f"{'those' if plural else 'that'} {noun}"]
+        options = [
+            f"the same {noun}", f"the {noun} from before", f"{'those' if plural else 'that'} {noun}",
+            f"the {noun} we worked out", f"the earlier {noun}",
+        ]  # fmt: skip
         options.append(f"the {noun} you {'just ' if source.turn == voice.turn - 1 else ''}worked out")
         return options
 
@@ -394,7 +420,7 @@ def _earlier(phrase: str, rng: random.Random, plain: bool = False) -> str:
     """A reference to an earlier turn's result, marked as such ("that ticket I opened"); a name or a
     value is left as it is ("Eve", not "Eve from before"), and a `plain` one gets no trailing marker."""
     if phrase.startswith("the ") and (plain or rng.random() < 0.7):
-        return rng.choice(("that ", "the same ")) + phrase[4:]
+        return rng.choice(("that ", "the same ", "the earlier ")) + phrase[4:]
     if (
         plain
         or MARKED_EARLIER.search(phrase)

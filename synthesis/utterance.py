@@ -76,6 +76,27 @@ REQUESTS = (
 
     "Let me ask you to {v}.",
     "Could you sort this out: {v}?",
+    # more frames, in other words than the ones above (wording variety is what distinct-2 counts)
+    "I've been meaning to ask: could you {v}?", "Would you kindly {v}?", "Might you be able to {v}?",
+    "Perhaps you could {v}.", "The main thing today is this: {v}.", "Here's my ask: {v}.",
+    "Top of my list is to {v}.", "If you wouldn't mind, {v}.", "Whenever you're ready, {v}.",
+    "I'd really like you to {v}.", "It'd be great if you could {v}.", "It'd be handy if you could {v}.",
+    "Ideally, you'd {v}.", "All I need right now is for you to {v}.", "One job for you: {v}.",
+    "Can I trouble you to {v}?", "Is it much bother to {v}?", "Could you kindly {v}?",
+    "I'm counting on you to {v}.", "Can you handle this for me: {v}?",
+    "Here's what I'm after: {v}.", "The plan is for you to {v}.", "Let's have you {v}.",
+    "Over to you: {v}.", "My first ask: {v}.", "Would you please {v}?", "Kindly {v}.",
+    "Do you mind if I get you to {v}?", "I'd like for you to {v}.", "Can you {v} for me, please?",
+    "Could you please {v}?", "Pretty please, {v}.", "You'd be saving me a headache if you could {v}.",
+    "Can you give me a hand and {v}?", "There's one thing I can't face doing myself: {v}.",
+    "I need a favour: {v}.", "If you'd be so good, {v}.",
+    "I could use your help to {v}.", "Would you be a dear and {v}?", "Let me put it simply: {v}.",
+    "Let's get going: {v}.", "What I'd like is for you to {v}.",
+    "Please take a moment to {v}.", "If it's easy for you, {v}.", "My one request: {v}.",
+    "Could you do me a kindness and {v}?", "Right then, {v}.", "Okay then, please {v}.",
+    "Can you manage to {v}?", "I'd be thrilled if you could {v}.", "Be so kind as to {v}.",
+    "It'd mean a lot if you could {v}.", "Any way you could {v}?", "Would you care to {v}?",
+    "Here goes: {v}.", "Without further ado, {v}.", "Just one thing: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
 # (without its final mark), "{v}" the second phrase.
@@ -114,6 +135,17 @@ JOINS = (
     "{w}. Afterwards, please {v}.",
     "{w}. Once it's through, {v}.",
     "{w}. After that's finished, could you {v}?",
+    "{w}. Once you've got that, {v}.", "{w}, and with that out of the way, {v}.", "{w}. Step two: {v}.",
+    "{w}. Assuming that goes through, {v}.", "{w}. If nothing breaks, {v}.",
+    "{w}. Then we can move on: {v}.", "{w}. When you've got it, {v}.", "{w}. Provided that worked, {v}.",
+    "{w}; after which, {v}.", "{w}. Later, {v}.", "{w}, then carry on and {v}.",
+    "{w}. Right after that one, {v}.", "{w}. Then the other bit: {v}.", "{w}. Now, the follow-on: {v}.",
+    "{w}, and subsequently {v}.", "{w}. Hot on its heels, {v}.", "{w}. And to wrap up, {v}.",
+    "{w}. The last piece is to {v}.", "{w}. With that settled, {v}.", "{w}. And once that's in, {v}.",
+    "{w}. Beyond that, {v}.", "{w}. Secondly, {v}.", "{w}. Next step: {v}.",
+    "{w}. In the same go, {v}.", "{w}, and in the same breath, {v}.", "{w}. Also, if you can, {v}.",
+    "{w}. On the back of that, {v}.", "{w}. Once you're happy with that, {v}.",
+    "{w}. While you're in there, {v}.",
 )  # fmt: skip
 # Openers of a later turn that point back at what just happened (one clause with the request).
 LISTS = (
@@ -157,6 +189,17 @@ FOLLOW_UPS = (
     "Next, {r}",
     "Thanks. Now that I know that, {r}",
     "With that out of the way, {r}",
+    "Super helpful. {R}", "Okay, that answers it. {R}", "Right, I'm with you. {R}", "Cheers. {R}",
+    "Oh nice, that was quick. {R}", "Good, that clears that up. {R}", "Wonderful. {R}",
+    "Okay, so that's the answer. {R}", "Interesting, I didn't expect that. {R}", "Ah, that explains it. {R}",
+    "Well, that's one thing off the list. {R}", "Good, one down. {R}", "Handy, thanks. {R}",
+    "Perfect timing. {R}", "Hm, alright. {R}", "That's what I thought. {R}", "Okay, fair enough. {R}",
+    "Oh, that's useful. {R}", "Right, understood. {R}", "Great stuff. {R}", "Marvellous. {R}",
+    "Ta, that's helpful. {R}", "Excellent, thanks. {R}", "Ok, that's clear now. {R}",
+    "Much better. {R}", "That works nicely. {R}", "Thanks, that settles it. {R}",
+    "That's a weight off my mind. {R}", "Oh, good to see. {R}", "Got it, good. {R}",
+    "Okay. Building on that, {r}", "Thanks. Given that, {r}", "Right. In light of that, {r}",
+    "Alright then. {R}", "Lovely, that's sorted. {R}", "So far so good. {R}", "Neat. {R}",
 )  # fmt: skip
 FACTS = (
     "{F}.", "In case you need it, {f}.", "For the record, {f}.", "You'll need my details: {f}.",
@@ -164,12 +207,23 @@ FACTS = (
     "Should you need them: {f}.", "I think {f}.", "From memory, {f}.", "Details, in case: {f}.",
     "Here are my details: {f}.", "You might need this: {f}.", "Before I forget, {f}.", "For reference, {f}.",
     "In case it's needed, {f}.", "{F}, by the way.", "Oh, {f}.",
+    "You may need to know that {f}.", "One detail: {f}.", "If it helps, {f}.", "For what it's worth, {f}.",
+    "Just in case it comes up, {f}.", "Worth knowing: {f}.", "So you have it, {f}.",
 )  # fmt: skip
 LISTED_FACTS = (
     "Details:", "My details:", "Login details:", "You'll need these:", "For the login:", "Credentials:",
     "In case it asks:", "Here's what you'll need:", "The details are",
+    "Account details:", "What you'll need to get in:", "My sign-in:", "Use these:",
 )  # fmt: skip
-UNCOVERED = ("{M}.", "Oh, and {m}.", "By the way, {m}.", "({M}.)", "Note that {m}.")
+UNCOVERED = (
+    "{M}.",
+    "Oh, and {m}.",
+    "By the way, {m}.",
+    "({M}.)",
+    "Note that {m}.",
+    "Also, {m}.",
+    "Mind that {m}.",
+)
 # Asides any user may add, whatever the domain (a kit's own `details` are drawn as often).
 ASIDES = (
     "I'm on my [lunch|coffee|tea] break, so quick is good.",
@@ -229,19 +283,66 @@ ASIDES = (
     "Our fridge broke this morning, so it's been a day.", "I'm volunteering at the school fair later.",
     "My sister is staying with us this week.", "The neighbours' dog has been barking for an hour.",
     "I'm wearing my reading glasses for once.",
+    "I'm [perched on a stool|standing at the counter|sitting on the stairs] at [my sister's|a "
+    "friend's|my aunt's] place.",
+    "Our [boiler|washing machine|dishwasher] [packed in|started leaking|made a terrible noise] this "
+    "morning, so I'm a bit frazzled.",
+    "I'm squeezing this in before [choir practice|five-a-side|my pottery class|parents' evening].",
+    "The [toddler|puppy|kitten] is [chewing my charger|asleep on my feet|demanding attention], so "
+    "forgive me.",
+    "I've got [a stack of marking|three loads of laundry|a pile of invoices] waiting after this.",
+    "It's the first [sunny|quiet|free] afternoon I've had in [ages|weeks|a month].",
+    "I'm jotting this down on a [borrowed laptop|library computer|work tablet].",
+    "My [knee|back|wrist] is playing up, so I'm not moving from this chair.",
+    "I've [just|only just] [finished|wrapped up] a [double shift|marathon meeting|long drive], so go "
+    "easy on me.",
+    "The radiator in here [clanks|hisses|rattles] every few minutes.",
+    "I'm house-sitting for [friends|a neighbour|my uncle] and their wifi name is a joke.",
+    "My [allergies|hay fever|cold] is [terrible|awful|flaring up] today.",
+    "We've got [relatives|in-laws|old university friends] arriving [tomorrow|on Friday|tonight].",
+    "I [spilled coffee on|dropped|cracked the screen of] my [other laptop|phone|tablet] earlier, so "
+    "this is plan B.",
+    "There's [a fox|a pigeon|a squirrel] staring at me through the window.",
+    "I'm [half way|halfway] through [packing for a trip|painting the hallway|assembling a wardrobe].",
+    "I [forgot|lost] my [notebook|reading glasses|usual charger] at work, so bear with me.",
+    "The [café|canteen|lounge] I'm in is playing [jazz|eighties pop|the same song] on repeat.",
+    "It's [quiz night|bin day|pay day] here, so I'm a bit distracted.",
+    "My [grandmother|grandad|great-aunt] just called to ask how to use video chat.",
+    "I'm trying [a new standing desk|a new chair|a new mouse] and it's not going well.",
+    "I've [two|three|four] browser tabs of [recipes|holiday rentals|job ads] open, ignore me.",
+    "Someone in the flat upstairs is [learning the trumpet|practising drums|hoovering] again.",
+    "I'm [on hold with|waiting on] the [bank|council|insurer] in the other window.",
+    "I [nearly|almost] forgot about this until [my calendar pinged|a colleague mentioned it|I saw a "
+    "sticky note].",
+    "It's [freezing|boiling|muggy] in the office today.",
+    "I [keep|kept] putting this off, [if I'm honest|to be fair|I admit].",
+    "My [car|van|scooter] is in the garage, so I'm stuck at home anyway.",
+    "I've been [on calls|in spreadsheets|on the phone] since [eight|seven|breakfast].",
+    "I'm typing with [cold hands|a bandaged finger|a very sticky keyboard].",
+    "The lights in our building [went out|flickered|buzzed] twice already.",
+    "[Rain|Hail|Wind] is hammering the windows as I type.",
+    "My [son|daughter|nephew] wants the laptop back in ten minutes.",
 )  # fmt: skip
 # Lead-ins of a request that follows a first question ("What's my balance? Then ...").
 AFTER_QUESTION = (
     "Then", "After that,", "Once that is done,", "Then please", "Next,",
-    "Also,", "Then I'd like you to", "Afterwards,",
+    "Also,", "Then I'd like you to", "Afterwards,", "Once I know that,", "With that answered,",
+    "Then go on to", "After you've checked,",
 )  # fmt: skip
 # Lead-ins of a direct question that follows a first request ("Also, what's my balance?").
-SECOND_QUESTIONS = ("", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ")
+SECOND_QUESTIONS = (
+    "", "Also, ", "And ", "Oh, and ", "After that: ", "Then, ", "One more: ", "Plus, ",
+    "While you're at it, ", "Another question: ", "Separately, ", "Also curious: ",
+)  # fmt: skip
 # A reason the user gave for a goal (the phrasebooks' optional extras).
 REASON = re.compile(r", (?:since|because|so|to|for|before|while|as|just in case)\b[^,]*$")
 QUESTION_RATE = 0.35
 FOLLOW_UP_RATE = 0.45
-DETAIL_RATE = 0.4
+PERSONAL_FOLLOW_UP_SHARE = 0.3  # of the follow-ups, with a persona: one about their own situation
+DETAIL_RATE = 0.6
+# Of the details: a callback to the persona's situation, else a kit detail, else a general aside.
+CALLBACK_SHARE = 0.3
+KIT_DETAIL_SHARE = 0.8
 INTRO_RATE = 0.85
 # Ordinary words a typo may hit (never a value, an enum word or a name a call needs verbatim).
 TYPO_WORDS = re.compile(
@@ -283,7 +384,8 @@ def compose_query(brief: Any) -> str:
         and brief.kind != "clarification"
         and rng.random() < FOLLOW_UP_RATE
     ):
-        template = vary(rng.choice(FOLLOW_UPS), rng)
+        personal = speaker.persona is not None and rng.random() < PERSONAL_FOLLOW_UP_SHARE
+        template = speaker.persona.follow_up(rng) if personal else vary(rng.choice(FOLLOW_UPS), rng)
         text = template.format(r=_lower(text), R=text)
     if rng.random() < DETAIL_RATE:
         text += " " + _detail(speaker, brief.target.spec.domain, rng)
@@ -291,16 +393,24 @@ def compose_query(brief: Any) -> str:
 
 
 def _detail(speaker: Speaker, domain: str, rng: random.Random) -> str:
-    """An irrelevant detail: the kit's, a general aside, or (with a persona) one about their situation."""
+    """An irrelevant detail: the kit's, a general aside, or (with a persona) one about their situation;
+    never one this conversation already used."""
     persona = speaker.persona
-    details = [d for d in speaker.kits[domain].phrases.details if persona is not None or "{" not in d]
+    said = speaker.asides_said
+    details = [
+        detail
+        for detail in speaker.kits[domain].phrases.details
+        if (persona is not None or "{" not in detail) and detail not in said
+    ]
     roll = rng.random()
-    if persona is not None and roll < 0.5:
+    if persona is not None and roll < CALLBACK_SHARE:
         return persona.callback(rng)
-    if details and roll < 0.75:
+    if details and roll < KIT_DETAIL_SHARE:
         chosen = rng.choice(details)
-        return persona.fill(chosen, rng) if persona is not None else choose_alternatives(chosen, rng)
-    return choose_alternatives(rng.choice(ASIDES), rng)
+    else:
+        chosen = rng.choice([aside for aside in ASIDES if aside not in said] or ASIDES)
+    said.add(chosen)
+    return persona.fill(chosen, rng) if persona is not None else choose_alternatives(chosen, rng)
 
 
 PHRASAL_BEFORE_PRONOUN = re.compile(
@@ -398,7 +508,9 @@ def _fact_sentence(speaker: Speaker, step: Step, params: list[str], rng: random.
         listed = ", ".join(f"{nouns[p]} {speaker.literal(step, p)}" for p in params)
         lead = rng.choice(LISTED_FACTS)
         return f"{lead} {listed}." + (f" {_capital(name)}." if name else "")
-    form = rng.choice(("my {n} is {v}", "{v} is my {n}", "the {n} is {v}"))
+    form = rng.choice(
+        ("my {n} is {v}", "{v} is my {n}", "the {n} is {v}", "my {n}'s {v}", "I use {v} as my {n}")
+    )
     facts = [form.format(n=nouns[p], v=speaker.literal(step, p)) for p in params] + ([name] if name else [])
     joined = facts[0] if len(facts) == 1 else ", ".join(facts[:-1]) + " and " + facts[-1]
     return rng.choice(FACTS).format(f=joined, F=_capital(joined))
@@ -513,6 +625,12 @@ def clarification(speaker: Speaker, step: Step, param: str) -> str:
             f"Use {spoken} — {'those are' if many else 'that is'} the {noun} I had in mind.",
             f"Good catch, the {noun} should be {spoken}.",
             f"I left that out, didn't I? It's {spoken}.",
+            f"Ah, sorry: {spoken}.",
+            f"Right, I should have said. The {noun} {verb} {spoken}.",
+            f"{_capital(spoken)}, please.",
+            f"Go with {spoken}.",
+            f"That would be {spoken}.",
+            f"Oops, {spoken}.",
         )
     )
 

@@ -4,13 +4,15 @@ A kit is what the synthesis pipeline knows about a domain beyond its spec: how t
 initial state (`scenario`), how to invent values a user would state (`values`, by resource type), and
 how people talk about its tools (`phrases`, a JSON file beside the kit module). The phrasebook gives,
 per tool, an `intent` (the goal, as an imperative clause), a `context` (how its user-given inputs are
-mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource)
-and `done` (a closing line built from the arguments and the result); `display` maps literal values
-of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
-persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
-user never spells out when they are only a means (their settings follow from the goal); `money` lists
-the parameters that are US-dollar amounts; all optional. A kit's `senseless` and `topical` say which
-calls a user would not make (phase 1 avoids them, the label audit rejects them).
+mentioned when it is only a means), `reasons` (why a user may want it, ", since it keeps happening":
+one of them, or none as often, ends each intent that is not a question), `refer` (how a user points at
+a value it produced, by resource) and `done` (a closing line built from the arguments and the result);
+`display` maps literal values of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`,
+`details` and `nouns` feed the persona, optional irrelevant detail, and the words a user has for a
+parameter; `implied` names tools a user never spells out when they are only a means (their settings
+follow from the goal); `money` lists the parameters that are US-dollar amounts; all optional. A kit's
+`senseless` and `topical` say which calls a user would not make (phase 1 avoids them, the label
+audit rejects them).
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook
         raise ConfigError(f"no phrasebook for domain {domain!r} (expected {where}/{domain}.json)") from None
     tools = {
         name: ToolPhrases(
-            intent=tuple(item.get("intent", ())),
+            intent=with_reasons(item.get("intent", ()), item.get("reasons", ())),
             context=tuple(item.get("context", ())),
             refer=dict(item.get("refer", {})),
             done=item.get("done", ""),
@@ -107,6 +109,16 @@ def load_phrasebook(domain: str, folder: str | Path | None = None) -> Phrasebook
         tuple(data.get("implied", ())),
         tuple(data.get("money", ())),
     )
+
+
+def with_reasons(intents: Iterable[str], reasons: Iterable[str]) -> tuple[str, ...]:
+    """Intent templates with the tool's optional reasons appended as one inline choice (a reason or,
+    as often, none: "[, since it keeps happening||]"); a question ("what's the balance?") takes none."""
+    options = list(reasons)
+    if not options:
+        return tuple(intents)
+    choice = "[" + "|".join(options + [""] * len(options)) + "]"
+    return tuple(intent if intent.endswith("?") else intent + choice for intent in intents)
 
 
 def kit_for(domain: str) -> DomainKit:
