@@ -277,7 +277,7 @@ class Speaker:
                 return speak_result(step.result.value, key.removeprefix("result."))
             return self.argument(step, key, plain=bool(PARTICLE_AFTER.match(template, match.end())))
 
-        return " ".join(PLACEHOLDER.sub(replace, template).split())
+        return counted_plural(" ".join(PLACEHOLDER.sub(replace, template).split()))
 
     # -- goals and reports -----------------------------------------------------------------------
 
@@ -395,6 +395,14 @@ def choose_alternatives(template: str, rng: random.Random, extras: bool = True) 
     while found:  # innermost choices first, so "[a [b|c]|d]" nests
         chosen, found = ALTERNATIVES.subn(choose, chosen)
     return re.sub(r" {2,}", " ", chosen).replace(" ,", ",").strip()
+
+
+OPTIONAL_PLURAL = re.compile(r"\b(?:(1|one) )?([a-z]+)\(s\)")  # "3 line(s)", "1 line(s)"
+
+
+def counted_plural(text: str) -> str:
+    """A phrasebook's "{lines} line(s)" as a person writes it: "1 line", "3 lines"."""
+    return OPTIONAL_PLURAL.sub(lambda m: f"{m[1]} {m[2]}" if m[1] else m[2] + "s", text)
 
 
 def _value_before_argument(step: Step, template: str) -> bool:

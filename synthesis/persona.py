@@ -33,7 +33,7 @@ OCCUPATIONS = (
     "a sales rep who travels a lot", "a lab technician", "a journalist",
     "a restaurant manager", "a physiotherapist", "an architect", "a data analyst",
     "a paramedic", "a bookshop owner", "a civil servant", "a wedding photographer", "a pharmacist",
-    "a university lecturer", "a plumber who runs his own business", "a translator", "a museum guide",
+    "a university lecturer", "a self-employed plumber", "a translator", "a museum guide",
     "an HR coordinator", "a veterinary nurse", "a bus driver", "a dental hygienist", "a school librarian",
     "a logistics coordinator", "a sous-chef", "a marine biologist", "a hotel receptionist", "a tax adviser",
     "a midwife", "an electrician", "a florist", "a flight attendant", "a social worker", "a carpenter",

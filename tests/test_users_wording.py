@@ -8,7 +8,7 @@ import random
 import re
 
 from funreason_envs.synthesis.kits import kit_domains, kit_for, with_reasons
-from funreason_envs.synthesis.language import Speaker, choose_alternatives
+from funreason_envs.synthesis.language import Speaker, choose_alternatives, counted_plural
 from funreason_envs.synthesis.persona import PERSONAL_FOLLOW_UPS, draw_persona
 from funreason_envs.synthesis.utterance import REASON, _detail
 
@@ -70,3 +70,16 @@ def test_kit_details_choose_well():
             drawn = choose_alternatives(template, random.Random(0))
             assert drawn[:1].isupper() or drawn[:1] == "{", (domain, template)
             assert drawn.endswith((".", "!", "?")), (domain, template)
+
+
+def test_a_counted_noun_takes_its_number():
+    assert counted_plural("print the last 1 line(s) of a.txt") == "print the last 1 line of a.txt"
+    assert counted_plural("what are the last 12 line(s) of a.txt?") == "what are the last 12 lines of a.txt?"
+
+
+def test_no_template_puts_a_value_between_an_article_and_its_noun():
+    """'put a {limit} ceiling' reads 'put a the amount you found ceiling' once the value is a reference."""
+    for domain in kit_domains():
+        for name, tool in kit_for(domain).phrases.tools.items():
+            for intent in tool.intent:
+                assert not re.search(r"\ban? \{\w+\} [a-z]", intent), (domain, name, intent)
