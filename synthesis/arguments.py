@@ -55,17 +55,26 @@ class ArgumentSampler:
         self._np = np.random.default_rng(rng.randrange(2**32))
         # Values a user may state: what their world offered at the start (the kit may widen this, e.g.
         # every name in a file tree) and what the user said since. Values the service makes are not.
+        # Numbers are remembered with what they were said as (`_said_as`).
         self.stated: set[Any] = set()
         for name, domain in domains.items():
-            known = kits[name].known(domain) if kits[name].known is not None else None
-            if known is None:
-                known = [value for values in domain.available_resources().values() for value in values]
-            self.stated.update(_hashable(value) for value in known)
+            if kits[name].known is not None:
+                self.stated.update(_said_as(value, "") for value in kits[name].known(domain))
+            else:
+                self.know(domain.available_resources())
         self.made: set[str] = set()  # calls that ran (tool and arguments), so later ones differ
 
-    def said(self, drawn: Drawn) -> None:
+    def know(self, offered: Mapping[str, list[Any]]) -> None:
+        """Count values of these resource types (type -> values) as known to the user."""
+        self.stated.update(_said_as(value, kind) for kind, values in offered.items() for value in values)
+
+    def said(self, drawn: Drawn, tool: ToolSpec) -> None:
         """Record the arguments of a call that ran: those not taken from results are now stated."""
-        self.stated.update(_hashable(v) for p, v in drawn.arguments.items() if p not in drawn.sources)
+        for param, value in drawn.arguments.items():
+            if param not in drawn.sources:
+                consumed = tool.consumes.get(param) or param
+                kinds = [consumed] if isinstance(consumed, str) else list(consumed)
+                self.stated.update(_said_as(value, kind) for kind in kinds)
         self.made.add(_call_key(drawn.tool, drawn.arguments))
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
@@ -173,7 +182,7 @@ class ArgumentSampler:
                     o
                     for o in pool.offers(resource)
                     if _hashable(o.value) not in in_call | avoid
-                    and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
+                    and _said_as(o.value, resource) not in self.stated  # an echo of what the user said
                     and _consistent(o.step.call.arguments, drawn)
                     and self._sensible(tool, param, o.value, drawn)
                 ]
@@ -187,7 +196,7 @@ class ArgumentSampler:
                 value
                 for value in offered.get(resource) or []
                 if _hashable(value) not in in_call
-                and _hashable(value) in self.stated
+                and _said_as(value, resource) in self.stated
                 and self._sensible(tool, param, value, drawn)
             ]
             fresh = [value for value in values if _hashable(value) not in used]
@@ -249,6 +258,15 @@ def _consistent(producer_arguments: dict[str, Any], drawn: dict[str, Any]) -> bo
 
 def _call_key(tool: str, arguments: dict[str, Any]) -> str:
     return f"{tool} {json.dumps(arguments, sort_keys=True, default=str)}"
+
+
+def _said_as(value: Any, kind: str) -> Any:
+    """How a stated value is remembered: text as itself (a name is the same name wherever it is said),
+    a number or flag together with the resource type it was said as (or its parameter's name), so the
+    priority 2 a user gave is not the ticket 2 the service opened, and a True flag is not the number 1."""
+    if isinstance(value, (int, float)):
+        return (kind, type(value).__name__, value)
+    return _hashable(value)
 
 
 def _hashable(value: Any) -> Any:

@@ -173,7 +173,7 @@ class Explorer:
             if problem:
                 continue
             used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
-            self.arguments.said(drawn)
+            self.arguments.said(drawn, tool)
             return drawn, result
         raise DeadEnd(f"{tool.name}: {problem}")
 

@@ -167,7 +167,7 @@ def probe_disagreements(
     sampler = ArgumentSampler({domain: kit}, {domain: instance}, graph.user_supplied, rng)
     # the probes judge the annotations against the state: every value it holds may be drawn, also the
     # ids a kit keeps from its users (they look those up in a conversation)
-    sampler.stated.update(value for values in instance.available_resources().values() for value in values)
+    sampler.know(instance.available_resources())
     tools = list(graph.tools.values())
     checked = 0
     problems = []
