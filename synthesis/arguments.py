@@ -63,6 +63,11 @@ class ArgumentSampler:
             else:
                 self.know(domain.available_resources())
         self.made: set[str] = set()  # calls that ran (tool and arguments), so later ones differ
+        self.turn = 0  # the turn arguments are drawn for (`begin_turn`)
+
+    def begin_turn(self, turn: int) -> None:
+        """Arguments are drawn for `turn` from now on."""
+        self.turn = turn
 
     def know(self, offered: Mapping[str, list[Any]]) -> None:
         """Count values of these resource types (type -> values) as known to the user."""
@@ -182,13 +187,15 @@ class ArgumentSampler:
                     o
                     for o in pool.offers(resource)
                     if _hashable(o.value) not in in_call | avoid
-                    and _said_as(o.value, resource) not in self.stated  # an echo of what the user said
+                    # an echo of what the user said is no look-up; a place in a listing is pointed at
+                    and (_said_as(o.value, resource) not in self.stated or self._by_place(o))
                     and _consistent(o.step.call.arguments, drawn)
                     and self._sensible(tool, param, o.value, drawn)
                 ]
-                offer = self._pick_offer(offers, offered.get(resource))
+                offer = self._pick_offer(offers, offered.get(resource), pool)
                 if offer is not None:
-                    return offer.value, Source(offer.step.turn, offer.step.index, resource)
+                    place = offer.place if self._by_place(offer) else None
+                    return offer.value, Source(offer.step.turn, offer.step.index, resource, place)
         for resource in options:
             # A value the service made (a ticket just opened, a token) is never stated by the user:
             # it may only enter as a flow, above. The user states what they had or said themselves.
@@ -222,17 +229,28 @@ class ArgumentSampler:
             or senseless(tool.name, {**drawn, param: value}, domain) is None
         )
 
-    def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None) -> Offer | None:
-        """The newest unambiguous offer still valid in the current state and speakable by the kit."""
+    def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None, pool: ValuePool) -> Offer | None:
+        """The newest unambiguous offer still valid in the current state and speakable by the kit. A
+        listing the kit points into by position ("the second item on that list") is unambiguous when it
+        is the conversation's latest call of its tool and came in an earlier turn (a user points into a
+        list they were shown)."""
         for offer in offers:
             if valid_now is not None and offer.value not in valid_now:
                 continue
-            if not offer.unique and not self._unique_once_valid(offer, valid_now):
+            if self._by_place(offer):
+                if offer.step.turn >= self.turn or not pool.latest_of(offer.step):
+                    continue
+            elif not offer.unique and not self._unique_once_valid(offer, valid_now):
                 continue
             refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
             if offer.resource in refer:
                 return offer
         return None
+
+    def _by_place(self, offer: Offer) -> bool:
+        """Whether the kit points at this offer by its place in the producer's listing."""
+        refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
+        return "{position}" in refer.get(offer.resource, "")
 
     def _unique_once_valid(self, offer: Offer, valid_now: list[Any] | None) -> bool:
         """A producer that returned several values still identifies one if only one is valid now."""

@@ -21,6 +21,8 @@ from funreason_envs.synthesis.trace import Step, StepLog
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
 PRODUCER_WEIGHT = 5  # how much more likely a goal is when later turns can point at what it returns
+# ... and more again for a listing later turns can point into by place
+LISTING_WEIGHT = 6
 # Goal pairs where the second takes back the first (within a turn, or in the very next turn).
 INVERSES = {frozenset(pair) for pair in INVERSE_TOOLS} | {
     frozenset(pair)
@@ -76,6 +78,7 @@ class GoalChooser:
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weight *= PRODUCER_WEIGHT if self._referable(name) else 1
+            weight *= LISTING_WEIGHT if self._listing(name) else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
@@ -94,6 +97,11 @@ class GoalChooser:
         later turns can build on it."""
         refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
         return any(produced.resource in refer for produced in self.graph.tool(name).produces)
+
+    def _listing(self, name: str) -> bool:
+        """Whether a user can point into what this tool lists by place ("the second item you listed")."""
+        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
+        return any("{position}" in phrase for phrase in refer.values())
 
     def _speakable(self, name: str) -> bool:
         """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
