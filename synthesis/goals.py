@@ -21,7 +21,7 @@ from funreason_envs.synthesis.trace import Step, StepLog
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
 PRODUCER_WEIGHT = 5  # how much more likely a goal is when later turns can point at what it returns
-# ... and more again for a listing later turns can point into by place
+# ... and more again for a listing a later turn can point into by place (not in the last turn)
 LISTING_WEIGHT = 6
 # Goal pairs where the second takes back the first (within a turn, or in the very next turn).
 INVERSES = {frozenset(pair) for pair in INVERSE_TOOLS} | {
@@ -48,6 +48,7 @@ class GoalChooser:
         self.rng = rng
         self._targeted: Counter[str] = Counter()
         self._last_goals: set[str] = set()
+        self.last_walk = False  # the conversation's last walk: no later turn will point into a listing
 
     def choose(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal for `turn` after `steps` (a second goal belongs with the first: same domain or fed by
@@ -78,7 +79,7 @@ class GoalChooser:
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weight *= PRODUCER_WEIGHT if self._referable(name) else 1
-            weight *= LISTING_WEIGHT if self._listing(name) else 1
+            weight *= LISTING_WEIGHT if not self.last_walk and self._listing(name) else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
