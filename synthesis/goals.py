@@ -22,7 +22,7 @@ FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a val
 EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
 PRODUCER_WEIGHT = 5  # how much more likely a goal is when later turns can point at what it returns
 # ... and more again for a listing a later turn can point into by place (not in the last turn)
-LISTING_WEIGHT = 6
+LISTING_WEIGHT = 12
 # Goal pairs where the second takes back the first (within a turn, or in the very next turn).
 INVERSES = {frozenset(pair) for pair in INVERSE_TOOLS} | {
     frozenset(pair)
@@ -48,7 +48,7 @@ class GoalChooser:
         self.rng = rng
         self._targeted: Counter[str] = Counter()
         self._last_goals: set[str] = set()
-        self.last_walk = False  # the conversation's last walk: no later turn will point into a listing
+        self.first_walk = True  # the conversation's first walk, whose results every later turn can use
 
     def choose(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal for `turn` after `steps` (a second goal belongs with the first: same domain or fed by
@@ -79,7 +79,7 @@ class GoalChooser:
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weight *= PRODUCER_WEIGHT if self._referable(name) else 1
-            weight *= LISTING_WEIGHT if not self.last_walk and self._listing(name) else 1
+            weight *= LISTING_WEIGHT if self.first_walk and self._listing(name) else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 

@@ -191,16 +191,16 @@ class Speaker:
         if voice is None:  # the assistant names what it took from the listing
             return speak_value(_placed_value(producer, source))
         if count == 1:
-            place = "only"
+            place = ""  # "the message about 'dentist' you found": the listing held just that one
         elif position == count - 1 and count > 2 and self.rng.random() < 0.5:
             place = "last"
         else:
             place = ORDINALS[position] if position < len(ORDINALS) else f"number {position + 1}"
         if voice.nested:
-            return f"the {place} item"
+            return f"the {place} item" if place else "that item"
         voice.latest = None  # "it" would not say which item of the listing is meant
         if producer.key in voice.named:  # the listing is named once in full, then "the first one"
-            return f"the {place} one"
+            return f"the {place} one" if place else "that one"
         voice.named.add(producer.key)
         template = self._phrases(producer).tool(producer.name).refer[source.resource]
         return self.fill(template.replace("{position}", place), producer)

@@ -89,7 +89,7 @@ class SampleBuilder:
         results: list[str] = []
         walks = self.rng.randint(self.settings.min_turns, self.settings.max_turns)
         for walk in range(walks):
-            self.explorer.goals.last_walk = walk == walks - 1
+            self.explorer.goals.first_walk = walk == 0
             roll = self.rng.random()
             kind = "vague" if roll < self.settings.vague_rate else "normal"
             if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:
