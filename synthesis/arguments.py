@@ -21,7 +21,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.graph import extract_values
 from funreason_envs.schema import sample_value
 from funreason_envs.specs import ToolSpec
-from funreason_envs.synthesis.kits import DomainKit, ValueMaker
+from funreason_envs.synthesis.kits import PLACE, DomainKit, ValueMaker
 from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
 FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
@@ -250,7 +250,7 @@ class ArgumentSampler:
     def _by_place(self, offer: Offer) -> bool:
         """Whether the kit points at this offer by its place in the producer's listing."""
         refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
-        return "{position}" in refer.get(offer.resource, "")
+        return "{" + PLACE + "}" in refer.get(offer.resource, "")
 
     def _unique_once_valid(self, offer: Offer, valid_now: list[Any] | None) -> bool:
         """A producer that returned several values still identifies one if only one is valid now."""

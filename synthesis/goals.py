@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from funreason_envs.graph import ApiGraph
 from funreason_envs.synthesis.coherence import INVERSE_TOOLS, LOGIN_WORDS
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.kits import PLACE, DomainKit
 from funreason_envs.synthesis.trace import Step, StepLog
 
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
@@ -102,7 +102,7 @@ class GoalChooser:
     def _listing(self, name: str) -> bool:
         """Whether a user can point into what this tool lists by place ("the second item you listed")."""
         refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
-        return any("{position}" in phrase for phrase in refer.values())
+        return any("{" + PLACE + "}" in phrase for phrase in refer.values())
 
     def _speakable(self, name: str) -> bool:
         """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the

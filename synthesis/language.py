@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funreason_envs.graph import extract_values
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.kits import PLACE, DomainKit
 from funreason_envs.synthesis.trace import Source, Step
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
@@ -203,7 +203,7 @@ class Speaker:
             return f"the {place} one" if place else "that one"
         voice.named.add(producer.key)
         template = self._phrases(producer).tool(producer.name).refer[source.resource]
-        return self.fill(template.replace("{position}", place), producer)
+        return self.fill(template.replace("{" + PLACE + "}", place), producer)
 
     def _short_references(self, source: Source, voice: Voice) -> list[str]:
         """A short pointer to an earlier turn's result ("the booking you just made", "that file from

@@ -4,7 +4,8 @@ A kit is what the synthesis pipeline knows about a domain beyond its spec: how t
 initial state (`scenario`), how to invent values a user would state (`values`, by resource type), and
 how people talk about its tools (`phrases`, a JSON file beside the kit module). The phrasebook gives,
 per tool, an `intent` (the goal, as an imperative clause), a `context` (how its user-given inputs are
-mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource)
+mentioned when it is only a means), `refer` (how a user points at a value it produced, by resource;
+a phrase with `{position}` points into a listing by place, "the second item on the list you gave me")
 and `done` (a closing line built from the arguments and the result); `display` maps literal values
 of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`, `details` and `nouns` feed the
 persona, optional irrelevant detail, and the words a user has for a parameter; `implied` names tools a
@@ -28,6 +29,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.domains.registry import domain_entry, entries
 from funreason_envs.errors import ConfigError
 
+PLACE = "position"  # the `refer` placeholder for a value's place in a listing ("second")
 # (rng, live domain instances by id) -> a value, or None when none can be made right now.
 ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 

@@ -17,7 +17,7 @@ from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.synthesis.arguments import ArgumentSampler
-from funreason_envs.synthesis.kits import kit_for
+from funreason_envs.synthesis.kits import PLACE, kit_for
 from funreason_envs.synthesis.language import PLACEHOLDER
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
@@ -105,6 +105,8 @@ def phrasebook_problems(
         fields = set(tool.returns.get("properties", {}))
         for template in (*said.intent, *said.context, *said.refer.values(), said.done):
             keys = PLACEHOLDER.findall(template)
+            if template in said.refer.values():  # a `refer` phrase may say where in a listing the value stood
+                keys = [k for k in keys if k != PLACE]
             unknown = [k for k in keys if not k.startswith("result.") and k not in names]
             unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
             if unknown:
