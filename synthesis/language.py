@@ -188,7 +188,9 @@ class Speaker:
         me"); never "it" or "that file from before", which would not say which of the listed ones."""
         position, count = source.place or (0, 1)
         voice = self.voice
-        if voice is None:  # the assistant names what it took from the listing
+        if voice is None or voice.nested:
+            # the assistant names what it took from the listing, and so does a user describing another
+            # result by it ("the second post by sofia.brews you showed me")
             return speak_value(_placed_value(producer, source))
         if count == 1:
             place = ""  # "the message about 'dentist' you found": the listing held just that one
@@ -196,14 +198,16 @@ class Speaker:
             place = "last"
         else:
             place = ORDINALS[position] if position < len(ORDINALS) else f"number {position + 1}"
-        if voice.nested:
-            return f"the {place} item" if place else "that item"
         voice.latest = None  # "it" would not say which item of the listing is meant
         if producer.key in voice.named:  # the listing is named once in full, then "the first one"
             return f"the {place} one" if place else "that one"
         voice.named.add(producer.key)
         template = self._phrases(producer).tool(producer.name).refer[source.resource]
-        return self.fill(template.replace("{" + PLACE + "}", place), producer)
+        voice.nested += 1
+        try:
+            return self.fill(template.replace("{" + PLACE + "}", place), producer)
+        finally:
+            voice.nested -= 1
 
     def _short_references(self, source: Source, voice: Voice) -> list[str]:
         """A short pointer to an earlier turn's result ("the booking you just made", "that file from
