@@ -100,7 +100,7 @@ class Speaker:
         when a unit word follows, so no "it" or "from before" can land in front of it."""
         source = step.sources.get(param)
         if source is not None:
-            return self.refer(source, plain)
+            return self.refer(source, plain, holder=step)
         if self.voice is not None and self.voice.omit == (step.key, param):
             return f"some {self.noun(step, param)}"  # a vague query leaves it out wherever it appears
         value = step.call.arguments.get(param)
@@ -153,11 +153,13 @@ class Speaker:
             if isinstance(item, list) and len(item) >= LONG_LIST and name not in other.sources
         }
 
-    def refer(self, source: Source, plain: bool = False) -> str:
+    def refer(self, source: Source, plain: bool = False, holder: Step | None = None) -> str:
+        """How a user (or, outside a query, the assistant) names a value `source` points at; `holder` is
+        the step whose argument it is."""
         producer = self.steps[(source.turn, source.index)]
         voice = self.voice
         if source.place is not None:
-            return self._refer_by_place(source, producer)
+            return self._refer_by_place(source, producer, holder)
         outer = voice is not None and not voice.nested
         if outer and not plain and producer.key == voice.latest and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
@@ -183,14 +185,15 @@ class Speaker:
             voice.latest = producer.key
         return phrase
 
-    def _refer_by_place(self, source: Source, producer: Step) -> str:
+    def _refer_by_place(self, source: Source, producer: Step, holder: Step | None) -> str:
         """A value pointed at by its place in an earlier listing ("the second item on the list you gave
         me"); never "it" or "that file from before", which would not say which of the listed ones."""
         position, count = source.place or (0, 1)
         voice = self.voice
-        if voice is None or voice.nested:
-            # the assistant names what it took from the listing, and so does a user describing another
-            # result by it ("the second post by sofia.brews you showed me")
+        described = voice is not None and voice.nested and holder is not None and holder.turn < voice.turn
+        if voice is None or described:
+            # the assistant names what it took from the listing, and so does a user describing an
+            # earlier turn's result by it ("the second post by sofia.brews you showed me")
             return speak_value(_placed_value(producer, source))
         if count == 1:
             place = ""  # "the message about 'dentist' you found": the listing held just that one
