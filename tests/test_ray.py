@@ -27,7 +27,7 @@ from tests.support.readme import snippet
 ray = pytest.importorskip("ray")
 from funreason_envs.ray_executor import RayExecutor  # noqa: E402  (needs ray)
 
-SYNTH = ["synthesize", "--num", "6", "--seed", "5", "--quiet", "--format", "openai"]  # has a rejection
+SYNTH = ["synthesize", "--num", "6", "--seed", "9", "--quiet", "--format", "openai"]  # has a rejection
 SYNTH_FILES = ("samples.jsonl", "rejections.jsonl", "report.json", "openai.jsonl")
 
 
