@@ -10,6 +10,7 @@ import re
 import pytest
 
 from funreason_envs.graph import extract_values
+from funreason_envs.jsonutil import copy_json
 from funreason_envs.session import Session
 from funreason_envs.synthesis.kits import PLACE, kit_for
 from funreason_envs.synthesis.language import ORDINALS
@@ -44,7 +45,7 @@ def results(sample: Sample) -> dict[tuple[int, int], object]:
     for turn in range(len(sample.task.turns)):
         for position, call in enumerate(sample.task.turn_calls(turn)):
             [result] = session.execute([call])
-            made[(turn, position)] = result.value
+            made[(turn, position)] = copy_json(result.value)  # later calls may change the live value
     return made
 
 
