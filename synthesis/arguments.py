@@ -21,7 +21,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.graph import extract_values
 from funreason_envs.schema import sample_value
 from funreason_envs.specs import ToolSpec
-from funreason_envs.synthesis.kits import DomainKit, ValueMaker
+from funreason_envs.synthesis.kits import PLACE, DomainKit, ValueMaker
 from funreason_envs.synthesis.trace import Offer, Source, ValuePool
 
 FLOW_PREFERENCE = 0.85  # chance of taking an unambiguous earlier result over a state value
@@ -55,17 +55,31 @@ class ArgumentSampler:
         self._np = np.random.default_rng(rng.randrange(2**32))
         # Values a user may state: what their world offered at the start (the kit may widen this, e.g.
         # every name in a file tree) and what the user said since. Values the service makes are not.
+        # Numbers are remembered with what they were said as (`_said_as`).
         self.stated: set[Any] = set()
         for name, domain in domains.items():
-            known = kits[name].known(domain) if kits[name].known is not None else None
-            if known is None:
-                known = [value for values in domain.available_resources().values() for value in values]
-            self.stated.update(_hashable(value) for value in known)
+            if kits[name].known is not None:
+                self.stated.update(_said_as(value, "") for value in kits[name].known(domain))
+            else:
+                self.know(domain.available_resources())
         self.made: set[str] = set()  # calls that ran (tool and arguments), so later ones differ
+        self.turn = 0  # the turn arguments are drawn for (`begin_turn`)
 
-    def said(self, drawn: Drawn) -> None:
+    def begin_turn(self, turn: int) -> None:
+        """Arguments are drawn for `turn` from now on."""
+        self.turn = turn
+
+    def know(self, offered: Mapping[str, list[Any]]) -> None:
+        """Count values of these resource types (type -> values) as known to the user."""
+        self.stated.update(_said_as(value, kind) for kind, values in offered.items() for value in values)
+
+    def said(self, drawn: Drawn, tool: ToolSpec) -> None:
         """Record the arguments of a call that ran: those not taken from results are now stated."""
-        self.stated.update(_hashable(v) for p, v in drawn.arguments.items() if p not in drawn.sources)
+        for param, value in drawn.arguments.items():
+            if param not in drawn.sources:
+                consumed = tool.consumes.get(param) or param
+                kinds = [consumed] if isinstance(consumed, str) else list(consumed)
+                self.stated.update(_said_as(value, kind) for kind in kinds)
         self.made.add(_call_key(drawn.tool, drawn.arguments))
 
     def draw(self, tool: ToolSpec, pool: ValuePool, used: set[Any] | None = None) -> Drawn | None:
@@ -173,13 +187,15 @@ class ArgumentSampler:
                     o
                     for o in pool.offers(resource)
                     if _hashable(o.value) not in in_call | avoid
-                    and _hashable(o.value) not in self.stated  # an echo of what the user said is no lookup
+                    # an echo of what the user said is no look-up; a place in a listing is pointed at
+                    and (_said_as(o.value, resource) not in self.stated or self._by_place(o))
                     and _consistent(o.step.call.arguments, drawn)
                     and self._sensible(tool, param, o.value, drawn)
                 ]
-                offer = self._pick_offer(offers, offered.get(resource))
+                offer = self._pick_offer(offers, offered.get(resource), pool)
                 if offer is not None:
-                    return offer.value, Source(offer.step.turn, offer.step.index, resource)
+                    place = offer.place if self._by_place(offer) else None
+                    return offer.value, Source(offer.step.turn, offer.step.index, resource, place)
         for resource in options:
             # A value the service made (a ticket just opened, a token) is never stated by the user:
             # it may only enter as a flow, above. The user states what they had or said themselves.
@@ -187,7 +203,7 @@ class ArgumentSampler:
                 value
                 for value in offered.get(resource) or []
                 if _hashable(value) not in in_call
-                and _hashable(value) in self.stated
+                and _said_as(value, resource) in self.stated
                 and self._sensible(tool, param, value, drawn)
             ]
             fresh = [value for value in values if _hashable(value) not in used]
@@ -213,17 +229,28 @@ class ArgumentSampler:
             or senseless(tool.name, {**drawn, param: value}, domain) is None
         )
 
-    def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None) -> Offer | None:
-        """The newest unambiguous offer still valid in the current state and speakable by the kit."""
+    def _pick_offer(self, offers: list[Offer], valid_now: list[Any] | None, pool: ValuePool) -> Offer | None:
+        """The newest unambiguous offer still valid in the current state and speakable by the kit. A
+        listing the kit points into by position ("the second item on that list") is unambiguous when it
+        is the conversation's latest call of its tool and came in an earlier turn (a user points into a
+        list they were shown)."""
         for offer in offers:
             if valid_now is not None and offer.value not in valid_now:
                 continue
-            if not offer.unique and not self._unique_once_valid(offer, valid_now):
+            if self._by_place(offer):
+                if offer.step.turn >= self.turn or not pool.latest_of(offer.step):
+                    continue
+            elif not offer.unique and not self._unique_once_valid(offer, valid_now):
                 continue
             refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
             if offer.resource in refer:
                 return offer
         return None
+
+    def _by_place(self, offer: Offer) -> bool:
+        """Whether the kit points at this offer by its place in the producer's listing."""
+        refer = self.kits[offer.step.spec.domain].phrases.tool(offer.step.name).refer
+        return "{" + PLACE + "}" in refer.get(offer.resource, "")
 
     def _unique_once_valid(self, offer: Offer, valid_now: list[Any] | None) -> bool:
         """A producer that returned several values still identifies one if only one is valid now."""
@@ -249,6 +276,15 @@ def _consistent(producer_arguments: dict[str, Any], drawn: dict[str, Any]) -> bo
 
 def _call_key(tool: str, arguments: dict[str, Any]) -> str:
     return f"{tool} {json.dumps(arguments, sort_keys=True, default=str)}"
+
+
+def _said_as(value: Any, kind: str) -> Any:
+    """How a stated value is remembered: text as itself (a name is the same name wherever it is said),
+    a number or flag together with the resource type it was said as (or its parameter's name), so the
+    priority 2 a user gave is not the ticket 2 the service opened, and a True flag is not the number 1."""
+    if isinstance(value, (int, float)):
+        return (kind, type(value).__name__, value)
+    return _hashable(value)
 
 
 def _hashable(value: Any) -> Any:

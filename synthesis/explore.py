@@ -58,6 +58,7 @@ class Explorer:
     def explore(self, turn: int) -> tuple[list[Step], tuple[int, ...]]:
         """The steps of `turn` and the indices of its goal steps; the sandbox's turn starts here."""
         self.sandbox.begin_turn()
+        self.arguments.begin_turn(turn)
         problems = []
         failed: set[str] = set()  # goals that failed this turn are not drawn again
         redraws = 0
@@ -173,7 +174,7 @@ class Explorer:
             if problem:
                 continue
             used.update(v for v in drawn.arguments.values() if isinstance(v, (str, int, float)))
-            self.arguments.said(drawn)
+            self.arguments.said(drawn, tool)
             return drawn, result
         raise DeadEnd(f"{tool.name}: {problem}")
 

@@ -15,12 +15,14 @@ from collections.abc import Iterable, Mapping
 
 from funreason_envs.graph import ApiGraph
 from funreason_envs.synthesis.coherence import INVERSE_TOOLS, LOGIN_WORDS
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.synthesis.kits import PLACE, DomainKit
 from funreason_envs.synthesis.trace import Step, StepLog
 
 FLOW_TARGET_WEIGHT = 10  # how much more likely a goal is when it can take a value an earlier result gave
 EARLIER_TURN_WEIGHT = 20  # ... and more again when that result came from an earlier turn
 PRODUCER_WEIGHT = 5  # how much more likely a goal is when later turns can point at what it returns
+# ... and more again for a listing a later turn can point into by place (not in the last turn)
+LISTING_WEIGHT = 12
 # Goal pairs where the second takes back the first (within a turn, or in the very next turn).
 INVERSES = {frozenset(pair) for pair in INVERSE_TOOLS} | {
     frozenset(pair)
@@ -46,6 +48,7 @@ class GoalChooser:
         self.rng = rng
         self._targeted: Counter[str] = Counter()
         self._last_goals: set[str] = set()
+        self.first_walk = True  # the conversation's first walk, whose results every later turn can use
 
     def choose(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal for `turn` after `steps` (a second goal belongs with the first: same domain or fed by
@@ -76,6 +79,7 @@ class GoalChooser:
             weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
             weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
             weight *= PRODUCER_WEIGHT if self._referable(name) else 1
+            weight *= LISTING_WEIGHT if self.first_walk and self._listing(name) else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
@@ -94,6 +98,11 @@ class GoalChooser:
         later turns can build on it."""
         refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
         return any(produced.resource in refer for produced in self.graph.tool(name).produces)
+
+    def _listing(self, name: str) -> bool:
+        """Whether a user can point into what this tool lists by place ("the second item you listed")."""
+        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
+        return any("{" + PLACE + "}" in phrase for phrase in refer.values())
 
     def _speakable(self, name: str) -> bool:
         """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the

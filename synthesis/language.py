@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from funreason_envs.synthesis.kits import DomainKit
+from funreason_envs.graph import extract_values
+from funreason_envs.synthesis.kits import PLACE, DomainKit
 from funreason_envs.synthesis.trace import Source, Step
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
@@ -73,6 +74,7 @@ HEAD = re.compile(r"^the ((?:[a-z]+ )?[a-z]+) (?:of|from|by|for|between|on) \{")
 NOT_HEADS = {"largest", "smallest", "end", "result", "sum", "total"}  # no noun alone, or any number
 # Nouns for plain numbers: "the last figure you got" means the last number of any of these kinds.
 PLAIN_NUMBERS = {"figure", "result", "number", "amount"}
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 PERSON_RESOURCES = ("user", "name", "receiver", "author", "person", "contact")
 
 
@@ -103,7 +105,7 @@ class Speaker:
         when a unit word follows, so no "it" or "from before" can land in front of it."""
         source = step.sources.get(param)
         if source is not None:
-            return self.refer(source, plain)
+            return self.refer(source, plain, holder=step)
         if self.voice is not None and self.voice.omit == (step.key, param):
             return f"some {self.noun(step, param)}"  # a vague query leaves it out wherever it appears
         value = step.call.arguments.get(param)
@@ -166,9 +168,13 @@ class Speaker:
             if isinstance(item, list) and len(item) >= LONG_LIST and name not in other.sources
         }
 
-    def refer(self, source: Source, plain: bool = False) -> str:
+    def refer(self, source: Source, plain: bool = False, holder: Step | None = None) -> str:
+        """How a user (or, outside a query, the assistant) names a value `source` points at; `holder` is
+        the step whose argument it is."""
         producer = self.steps[(source.turn, source.index)]
         voice = self.voice
+        if source.place is not None:
+            return self._refer_by_place(source, producer, holder)
         outer = voice is not None and not voice.nested
         if outer and not plain and producer.key == voice.latest and self.rng.random() < 0.75:
             return "them" if any(word in source.resource for word in PERSON_RESOURCES) else "it"
@@ -193,6 +199,33 @@ class Speaker:
             voice.named.add(producer.key)  # said once in full: "it" while nothing newer is named
             voice.latest = producer.key
         return phrase
+
+    def _refer_by_place(self, source: Source, producer: Step, holder: Step | None) -> str:
+        """A value pointed at by its place in an earlier listing ("the second item on the list you gave
+        me"); never "it" or "that file from before", which would not say which of the listed ones."""
+        position, count = source.place or (0, 1)
+        voice = self.voice
+        described = voice is not None and voice.nested and holder is not None and holder.turn < voice.turn
+        if voice is None or described:
+            # the assistant names what it took from the listing, and so does a user describing an
+            # earlier turn's result by it ("the second post by sofia.brews you showed me")
+            return speak_value(_placed_value(producer, source))
+        if count == 1:
+            place = ""  # "the message about 'dentist' you found": the listing held just that one
+        elif position == count - 1 and count > 2 and self.rng.random() < 0.5:
+            place = "last"
+        else:
+            place = ORDINALS[position] if position < len(ORDINALS) else f"number {position + 1}"
+        voice.latest = None  # "it" would not say which item of the listing is meant
+        if producer.key in voice.named:  # the listing is named once in full, then "the first one"
+            return f"the {place} one" if place else "that one"
+        voice.named.add(producer.key)
+        template = self._phrases(producer).tool(producer.name).refer[source.resource]
+        voice.nested += 1
+        try:
+            return self.fill(template.replace("{" + PLACE + "}", place), producer)
+        finally:
+            voice.nested -= 1
 
     def _short_references(self, source: Source, voice: Voice) -> list[str]:
         """A short pointer to an earlier turn's result ("the booking you just made", "that file from
@@ -541,6 +574,17 @@ WORD = re.compile(r"\b[A-Za-z']+\b")
 
 
 QUOTED = re.compile(r"((?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
+
+
+def _placed_value(producer: Step, source: Source) -> Any:
+    """The value at `source.place` of the listing `producer` returned."""
+    position, count = source.place or (0, 1)
+    for produced in producer.spec.produces:
+        if produced.resource == source.resource:
+            values = [v for v in extract_values(producer.result.value, produced.at) if v != ""]
+            if len(values) == count:
+                return values[position]
+    raise ValueError(f"{producer.name} listed no {source.resource} at place {position + 1} of {count}")
 
 
 def third_person(text: str) -> str:

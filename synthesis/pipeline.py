@@ -87,7 +87,9 @@ class SampleBuilder:
         turns: list[FinishedTurn] = []
         history: list[dict[str, Any]] = [{"role": "system", "content": self.system_prompt}]
         results: list[str] = []
-        for _ in range(self.rng.randint(self.settings.min_turns, self.settings.max_turns)):
+        walks = self.rng.randint(self.settings.min_turns, self.settings.max_turns)
+        for walk in range(walks):
+            self.explorer.goals.first_walk = walk == 0
             roll = self.rng.random()
             kind = "vague" if roll < self.settings.vague_rate else "normal"
             if kind == "normal" and roll < self.settings.vague_rate + self.settings.held_out_rate:

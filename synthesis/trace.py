@@ -7,7 +7,7 @@ value, and the chain of thought must explain where it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from funreason_envs.calls import ToolCall
@@ -18,11 +18,13 @@ from funreason_envs.specs import ToolSpec
 
 @dataclass(frozen=True)
 class Source:
-    """Where an argument value came from: step `(turn, index)` produced it as `resource`."""
+    """Where an argument value came from: step `(turn, index)` produced it as `resource`; `place` is
+    (position, count) when the user points at it by its place in a listing ("the second item")."""
 
     turn: int
     index: int
     resource: str
+    place: tuple[int, int] | None = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Offer:
     step: Step
     resource: str
     unique: bool  # the producer's result held exactly one value of this resource
+    place: tuple[int, int] = (0, 1)  # (position, count) among the values the producer returned
 
 
 class ValuePool:
@@ -66,12 +69,21 @@ class ValuePool:
             return
         for produced in step.spec.produces:
             values = [value for value in extract_values(step.result.value, produced.at) if value != ""]
-            for value in values:
-                offer = Offer(value, step, produced.resource, unique=len(values) == 1)
+            for position, value in enumerate(values):
+                place = (position, len(values))
+                offer = Offer(value, step, produced.resource, unique=len(values) == 1, place=place)
                 self._offers.setdefault(produced.resource, []).insert(0, offer)
 
     def offers(self, resource: str) -> list[Offer]:
         return list(self._offers.get(resource, ()))
+
+    def latest_of(self, step: Step) -> bool:
+        """Whether no later step that produced values called the same tool as `step`."""
+        return not any(
+            offer.step.name == step.name and offer.step.key > step.key
+            for offers in self._offers.values()
+            for offer in offers
+        )
 
     def resource_types(self) -> set[str]:
         """Resource types some earlier result produced."""
@@ -138,9 +150,7 @@ class StepLog:
         for step in kept:
             for param, source in list(step.sources.items()):
                 if (source.turn, source.index) in position_of:
-                    step.sources[param] = Source(
-                        source.turn, position_of[(source.turn, source.index)], source.resource
-                    )
+                    step.sources[param] = replace(source, index=position_of[(source.turn, source.index)])
         for step in kept:
             self.steps.pop(step.key, None)
         for position, step in enumerate(kept):
@@ -154,7 +164,7 @@ class StepLog:
             self.steps.pop(step.key, None)
             for param, source in list(step.sources.items()):
                 if source.turn == old:
-                    step.sources[param] = Source(turn, source.index, source.resource)
+                    step.sources[param] = replace(source, turn=turn)
             step.turn = turn
             self.steps[step.key] = step
 

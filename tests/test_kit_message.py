@@ -44,7 +44,8 @@ def test_logins_are_account_holders_and_look_ups_are_the_others():
     domains = {"message": messaging}
     assert {own_id(rng, domains) for _ in range(50)} == {messaging.user_map[name] for name in holders}
     looked_up = {person(rng, domains) for _ in range(200)}
-    assert looked_up == set(messaging.user_map) - set(holders)  # a new contact included
+    assert None in looked_up  # sometimes left open, for a name an earlier user listing showed
+    assert looked_up - {None} == set(messaging.user_map) - set(holders)  # a new contact included
 
 
 def test_queries_state_no_user_id_but_the_users_own(kit_run):

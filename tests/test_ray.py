@@ -27,7 +27,7 @@ from tests.support.readme import snippet
 ray = pytest.importorskip("ray")
 from funreason_envs.ray_executor import RayExecutor  # noqa: E402  (needs ray)
 
-SYNTH = ["synthesize", "--num", "6", "--seed", "4", "--quiet", "--format", "openai"]  # has a rejection
+SYNTH = ["synthesize", "--num", "6", "--seed", "9", "--quiet", "--format", "openai"]  # has a rejection
 SYNTH_FILES = ("samples.jsonl", "rejections.jsonl", "report.json", "openai.jsonl")
 
 
@@ -124,8 +124,8 @@ def test_llm_roles_on_ray_write_what_a_local_run_writes(cluster, tmp_path):
     with ScriptedServer(responder=stand_in) as server:
         for name, executor in (("local", None), ("ray", RayExecutor(max_concurrency=1))):
             backend = f"openai:{server.url}"
-            run = {"backend": backend, "model": "test-model", "progress": False, "max_indices": 6}
-            synthesize(2, SETTINGS, tmp_path / name, executor=executor, **run)
+            run = {"backend": backend, "model": "test-model", "progress": False, "max_indices": 8}
+            synthesize(5, SETTINGS, tmp_path / name, executor=executor, **run)  # index 4 is rejected
         assert len(server.requests) > 10
     same_files(tmp_path / "local", tmp_path / "ray", ("samples.jsonl", "rejections.jsonl"))
 

@@ -6,7 +6,8 @@ how people talk about its tools (`phrases`, a JSON file beside the kit module). 
 per tool, an `intent` (the goal, as an imperative clause), a `context` (how its user-given inputs are
 mentioned when it is only a means), `reasons` (why a user may want it, ", since it keeps happening":
 one of them, or none as often, ends each intent that is not a question), `refer` (how a user points at
-a value it produced, by resource) and `done` (a closing line built from the arguments and the result);
+a value it produced, by resource; a phrase with `{position}` points into a listing by place, "the
+second item on the list you gave me") and `done` (a closing line built from the arguments and the result);
 `display` maps literal values of a parameter to words (`"wc.mode": {"l": "lines"}`). `backstories`,
 `details` and `nouns` feed the persona, optional irrelevant detail, and the words a user has for a
 parameter; `implied` names tools a user never spells out when they are only a means (their settings
@@ -30,6 +31,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.domains.registry import domain_entry, entries
 from funreason_envs.errors import ConfigError
 
+PLACE = "position"  # the `refer` placeholder for a value's place in a listing ("second")
 # (rng, live domain instances by id) -> a value, or None when none can be made right now.
 ValueMaker = Callable[[random.Random, Mapping[str, Domain]], Any]
 

@@ -270,6 +270,7 @@ MESSAGE_GRAMMAR: Grammar = {
 }
 LOGGED_IN_SHARE = 0.2
 ACCOUNT_HOLDERS = 2  # the first people of a workspace log in; the others are whom they write to
+LISTED_NAME_RATE = 0.4  # share of people to write to left open for a name an earlier listing showed
 
 
 def _user_id(number: int) -> str:
@@ -307,8 +308,12 @@ def _people(workspace: Messaging) -> list[str]:
     return list(workspace.user_map)[ACCOUNT_HOLDERS:]
 
 
-def person(rng: random.Random, domains: Mapping[str, Domain]) -> str:
-    """Someone to write to: half of the time a person the inbox holds a message for (it can be deleted)."""
+def person(rng: random.Random, domains: Mapping[str, Domain]) -> str | None:
+    """Someone to write to: half of the time a person the inbox holds a message for (it can be deleted);
+    sometimes None, so the sampler can take a name an earlier listing showed ("the third name on the user
+    list you showed me")."""
+    if rng.random() < LISTED_NAME_RATE:
+        return None
     workspace = _workspace(domains)
     addressed = _receivers(workspace)
     people = _people(workspace)

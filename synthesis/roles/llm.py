@@ -193,7 +193,11 @@ class TextReasoner:
 def _trace(brief: TurnBrief) -> str:
     lines = []
     for step in brief.steps:
-        origin = {param: f"from call {source.index + 1}" for param, source in step.sources.items()}
+        origin = {
+            param: f"from call {source.index + 1}"
+            + (f" of an earlier turn ({step.turn - source.turn} back)" if source.turn < step.turn else "")
+            for param, source in step.sources.items()
+        }
         note = f"  (arguments {origin})" if origin else ""
         lines.append(f"{step.index + 1}. {step.call.to_python()}{note}\n   -> {step.result.content[:400]}")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from funreason_envs.domains import domain_class
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.graph import ApiGraph, WalkSampler, extract_values
 from funreason_envs.synthesis.arguments import ArgumentSampler
-from funreason_envs.synthesis.kits import kit_for
+from funreason_envs.synthesis.kits import PLACE, kit_for
 from funreason_envs.synthesis.language import PLACEHOLDER
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.report import build_report
@@ -105,6 +105,8 @@ def phrasebook_problems(
         fields = set(tool.returns.get("properties", {}))
         for template in (*said.intent, *said.context, *said.refer.values(), said.done):
             keys = PLACEHOLDER.findall(template)
+            if template in said.refer.values():  # a `refer` phrase may say where in a listing the value stood
+                keys = [k for k in keys if k != PLACE]
             unknown = [k for k in keys if not k.startswith("result.") and k not in names]
             unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
             if unknown:
@@ -167,7 +169,7 @@ def probe_disagreements(
     sampler = ArgumentSampler({domain: kit}, {domain: instance}, graph.user_supplied, rng)
     # the probes judge the annotations against the state: every value it holds may be drawn, also the
     # ids a kit keeps from its users (they look those up in a conversation)
-    sampler.stated.update(value for values in instance.available_resources().values() for value in values)
+    sampler.know(instance.available_resources())
     tools = list(graph.tools.values())
     checked = 0
     problems = []

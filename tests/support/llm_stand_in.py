@@ -31,7 +31,9 @@ def stand_in(body: dict[str, Any]) -> dict[str, Any]:
     messages = body["messages"]
     first = messages[0]["content"]
     if first.startswith("You design composite tools"):
-        calls = re.findall(r"^\d+\. (.*)$", first.split("Executed calls:", 1)[1], re.M)
+        lines = re.findall(r"^\d+\. (.*)$", first.split("Executed calls:", 1)[1], re.M)
+        # the calls, without the note on where their values came from
+        calls = [re.sub(r"  \(arguments \{.*\}\)$", "", line) for line in lines]
         name = "job_" + hashlib.sha256("\n".join(calls).encode()).hexdigest()[:10]
         TRACES[name] = TRACES[LATEST] = calls
         tool = {"name": name, "description": "Does the job.", "inputs": {}, "output": "the result"}
