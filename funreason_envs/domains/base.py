@@ -11,7 +11,8 @@ import inspect
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from funreason_envs.errors import SpecError
@@ -146,6 +147,19 @@ def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
     """A config entry copied so the caller's data is never aliased, or a copy of the default."""
     value = config.get(key, default)
     return value if type(value) in SCALARS else copy_json(value)
+
+
+def read_datetime(text: Any, form: str) -> datetime:
+    """`datetime.strptime(text, form)`, remembered per text (parsing costs more than most tools do;
+    the value is immutable). Anything but a string goes to `strptime` itself, which words the error."""
+    if type(text) is str:
+        return _read_datetime(text, form)
+    return datetime.strptime(text, form)
+
+
+@lru_cache(maxsize=4096)
+def _read_datetime(text: str, form: str) -> datetime:
+    return datetime.strptime(text, form)
 
 
 @cache

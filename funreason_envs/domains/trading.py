@@ -16,7 +16,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
 from funreason_envs.jsonutil import prerendered
 
@@ -406,13 +406,13 @@ class Trading(Domain):
     ) -> dict[str, list[dict[str, Any]]] | list[dict[str, str]]:
         if not self.authenticated:
             return [{"error": _login_required("view transaction history")}]
-        start = datetime.strptime(start_date, DATE_FORMAT) if start_date else datetime.min
-        end = datetime.strptime(end_date, DATE_FORMAT) if end_date else datetime.max
+        start = read_datetime(start_date, DATE_FORMAT) if start_date else datetime.min
+        end = read_datetime(end_date, DATE_FORMAT) if end_date else datetime.max
         # Every stamp is parsed, bounds or not: a malformed one fails the call, as in bfcl-eval.
         selected = [
             record
             for record in self.transaction_history
-            if start <= datetime.strptime(record["timestamp"], STAMP_FORMAT) <= end
+            if start <= read_datetime(record["timestamp"], STAMP_FORMAT) <= end
         ]
         if self.long_context:
             selected.extend(dict(record) for record in _long_transactions())

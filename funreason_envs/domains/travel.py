@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_names
 from funreason_envs.jsonutil import copy_json
 
@@ -299,7 +299,7 @@ class Travel(Domain):
                 f"Expected {self.user_first_name} {self.user_last_name}, got {first_name} {last_name}",
             }
         try:
-            born = datetime.strptime(date_of_birth, "%Y-%m-%d")
+            born = read_datetime(date_of_birth, "%Y-%m-%d")
         except ValueError:
             return {
                 "verification_status": False,
@@ -439,7 +439,7 @@ class Travel(Domain):
         if travel_to not in KNOWN_AIRPORTS:
             return f"Invalid destination airport code: {travel_to}"
         try:
-            datetime.strptime(travel_date, "%Y-%m-%d")
+            read_datetime(travel_date, "%Y-%m-%d")
         except ValueError:
             return "Invalid date format. Use YYYY-MM-DD."
         if travel_class not in CLASS_FACTORS:
