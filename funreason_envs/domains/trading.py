@@ -12,7 +12,7 @@ import json
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -165,6 +165,23 @@ def _long_sectors() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _long_sector_text(sector: str) -> str:
+    """The JSON text of a long-context sector's symbol list, rendered once per sector."""
+    return json.dumps(list(_long_sectors()[sector]))
+
+
+@lru_cache(maxsize=256)
+def _long_metadata_text(symbol: str) -> str:
+    """The JSON text of a long-context order's metadata for `symbol` (see `get_order_details`)."""
+    return json.dumps(_long_metadata(symbol))
+
+
+def _long_metadata(symbol: str) -> dict[str, str]:
+    separator = f" {symbol} "
+    return {key: separator.join(pieces) for key, pieces in _long_order_sections()}
+
+
+@cache
 def _long_transactions() -> tuple[dict[str, Any], ...]:
     """Past deposits and withdrawals over the year before the clock, stamped to the microsecond."""
     rng = random.Random(321)
@@ -283,7 +300,10 @@ class Trading(Domain):
 
     def get_available_stocks(self, sector: str) -> dict[str, list[str]]:
         table = _long_sectors() if self.long_context else SECTOR_SYMBOLS
-        return {"stock_list": list(table.get(sector, ()))}
+        result = {"stock_list": list(table.get(sector, ()))}
+        if self.long_context and sector in table:
+            return prerendered(result, {"stock_list": _long_sector_text(sector)})
+        return result
 
     def filter_stocks_by_price(
         self, stocks: list[str], min_price: float, max_price: float
@@ -316,8 +336,9 @@ class Trading(Domain):
         order = dict(self.orders[order_id])
         if self.long_context:
             symbol = order["symbol"]
-            separator = f" {symbol} "
-            order["metadata"] = {key: separator.join(pieces) for key, pieces in _long_order_sections()}
+            order["metadata"] = _long_metadata(symbol)
+            if type(symbol) is str:
+                return prerendered(order, {"metadata": _long_metadata_text(symbol)})
         return order
 
     def cancel_order(self, order_id: int) -> dict[str, Any]:
