@@ -132,7 +132,12 @@ class SeededRandom:
     def __get__(self, instance: object, owner: type) -> Any:
         if instance is None:
             return self
-        rng = random.Random(getattr(instance, self.seed_attribute))
+        seed = getattr(instance, self.seed_attribute)
+        if type(seed) is int:  # most episodes share a few seeds: start from the state one produced
+            rng = random.Random.__new__(random.Random)
+            rng.setstate(_seeded_state(seed))
+        else:
+            rng = random.Random(seed)
         vars(instance)[self.name] = rng  # later reads find it in the instance
         return rng
 
@@ -141,6 +146,12 @@ class SeededRandom:
             random.Random(seed)  # a seed `random` refuses fails here, at load, as it did when built eagerly
         vars(instance).pop(self.name, None)
         setattr(instance, self.seed_attribute, seed)
+
+
+@lru_cache(maxsize=64)
+def _seeded_state(seed: int) -> tuple[Any, ...]:
+    """The state of a generator just seeded with `seed` (restoring it costs less than seeding)."""
+    return random.Random(seed).getstate()
 
 
 def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
