@@ -243,36 +243,3 @@ class ToolRouter:
         if route is None or prepared.problem is not None or hidden:
             return self.execute(call, visible)  # refused: the slow path words the reason
         return self._run(call, *route)
-
-    def run_prepared(self, prepared: tuple[_Prepared, ...]) -> list[ToolResult]:
-        """`execute_prepared` of each call with every tool visible, `_run` inlined: what
-        `Session.run` does with call text (the executor's and the checker's hot path)."""
-        results = []
-        instances, touched = self.instances, self._touched
-        for item in prepared:
-            route = item.route
-            cached = item.call
-            arguments = dict(cached.arguments) if item.plain else copy_json(cached.arguments)
-            call = ToolCall(cached.name, arguments, cached.id)
-            if route is None or item.problem is not None:
-                results.append(self.execute(call))  # refused: the slow path words the reason
-                continue
-            position, entry = route
-            touched.add(position)
-            try:
-                value = entry.function(instances[position], **arguments)
-            except Exception as exc:  # a tool failing is an observation, never a crash
-                results.append(ToolResult(call, f"Error during execution: {exc}", "error"))
-                continue
-            kind = type(value)
-            if kind is str:
-                results.append(ToolResult(call, value, "ok", value))
-                continue
-            status: Status = "error" if kind is dict and "error" in value else "ok"
-            try:
-                content = serialize_result(value)
-            except Exception as exc:  # as in `_run`
-                content, status = f"Error during execution: the result cannot be shown: {exc}", "error"
-                value = None
-            results.append(ToolResult(call, content, status, value))
-        return results

@@ -148,10 +148,7 @@ class Session:
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
         if type(action) is not str:
             return self.execute(calls, visible)
-        if visible is None:
-            results = router.run_prepared(prepared)
-        else:
-            results = [router.execute_prepared(call, visible) for call in prepared]
+        results = [router.execute_prepared(call, visible) for call in prepared]
         self.results.extend(results)
         return results
 
