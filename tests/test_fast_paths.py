@@ -13,11 +13,14 @@ import pytest
 
 from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
 from funreason_envs.domains.base import read_datetime
+from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
 from funreason_envs.domains.message import Messaging
 from funreason_envs.domains.trading import Trading
 from funreason_envs.domains.travel import Travel
 from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
+from funreason_envs.errors import ConfigError
 from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
+from funreason_envs.limits import MAX_TREE_NODES
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
@@ -277,3 +280,27 @@ def test_call_text_runs_as_parsed_calls_execute(lenient: bool):
             (r.call, r.content, r.status, r.value) for r in executed
         ]
     assert fast.state() == plain.state()
+
+
+def _tree(files: int, folders: int) -> dict[str, Any]:
+    contents: dict[str, Any] = {f"f{i}": {"type": "file", "content": ""} for i in range(files)}
+    for index in range(folders):
+        contents[f"d{index}"] = {"type": "directory", "contents": {"inner": {"type": "file", "content": "x"}}}
+    return {"root": {"home": {"type": "directory", "contents": contents}}}
+
+
+@pytest.mark.parametrize("long_context", [False, True])
+@pytest.mark.parametrize(
+    "files", [MAX_TREE_NODES - 40, MAX_TREE_NODES - 10, MAX_TREE_NODES - 5, MAX_TREE_NODES]
+)
+def test_a_tree_counted_while_built_is_refused_where_the_tree_walk_refuses_it(files: int, long_context: bool):
+    config = _tree(files, folders=5)  # 10 entries in folders (and long-context files where no folder is)
+    try:
+        built = FileSystem(config, long_context=long_context)
+    except ConfigError as exc:
+        assert str(exc) == f"file_system root: the tree is too large: {TOO_MANY_ENTRIES}"
+        unchecked = FileSystem({}, long_context=long_context)
+        unchecked._load_children(unchecked.root, config["root"]["home"]["contents"], 0)
+        assert _tree_problem(unchecked.root) == TOO_MANY_ENTRIES
+    else:
+        assert _tree_problem(built.root) is None
