@@ -24,6 +24,7 @@ from funreason_envs.limits import MAX_TREE_NODES
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
+from funreason_envs.text_cache import TextCache
 
 
 def _fresh(lenient: bool = False) -> Session:
@@ -304,3 +305,15 @@ def test_a_tree_counted_while_built_is_refused_where_the_tree_walk_refuses_it(fi
         assert _tree_problem(unchecked.root) == TOO_MANY_ENTRIES
     else:
         assert _tree_problem(built.root) is None
+
+
+def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read():
+    cache = TextCache(max_chars=40, max_text_chars=10)  # an entry counts twice its text: two fit
+    cache.put("first", 1, 10)
+    cache.put("second", 2, 10)
+    assert cache.get("first") == 1  # read: now the most recent
+    cache.put("third", 3, 10)  # over the bound: the least recently used ("second") goes
+    assert (cache.get("first"), cache.get("second"), cache.get("third")) == (1, None, 3)
+    assert cache.chars == 40
+    cache.put("too long", 4, 11)
+    assert cache.get("too long") is None
