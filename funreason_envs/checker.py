@@ -133,7 +133,12 @@ def check_turn(
         return TurnVerdict(
             turn=index, checked=True, passed=False, reason="instance_state_mismatch", state_diff=diff
         )
-    missing = missing_results(truth.results, all_model_results, options.numeric_tolerance)
+    # the model's results this turn hold the ground truth's (equal lists): nothing can be missing
+    missing = (
+        []
+        if truth.results == model.results
+        else missing_results(truth.results, all_model_results, options.numeric_tolerance)
+    )
     if missing:
         return TurnVerdict(
             turn=index,

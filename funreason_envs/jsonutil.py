@@ -14,12 +14,21 @@ SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def copy_json(value: Any) -> Any:
-    """Copy nested dicts and lists (much faster than `copy.deepcopy` for JSON-shaped data)."""
+    """Copy nested dicts and lists (much faster than `copy.deepcopy` for JSON-shaped data): each
+    container is copied in C, then only its non-scalar items are replaced by their own copies."""
     kind = type(value)
     if kind is dict:
-        return {key: item if type(item) in SCALARS else copy_json(item) for key, item in value.items()}
+        copied = value.copy()
+        for key, item in value.items():
+            if type(item) not in SCALARS:
+                copied[key] = copy_json(item)
+        return copied
     if kind is list:
-        return [item if type(item) in SCALARS else copy_json(item) for item in value]
+        copied = value.copy()
+        for index, item in enumerate(value):
+            if type(item) not in SCALARS:
+                copied[index] = copy_json(item)
+        return copied
     if kind is set:
         return set(value)
     return value
@@ -30,13 +39,20 @@ def to_jsonable(value: Any) -> Any:
     kind = type(value)
     if kind in SCALARS:
         return value
-    if kind is dict:
-        return {
-            key if type(key) is str else _key_text(key): item if type(item) in SCALARS else to_jsonable(item)
-            for key, item in value.items()
-        }
+    if kind is dict:  # copied in C, then only non-scalar items replaced (unless a key needs text)
+        copied = value.copy()
+        for key, item in value.items():
+            if type(key) is not str:
+                return _keys_as_text(value)
+            if type(item) not in SCALARS:
+                copied[key] = to_jsonable(item)
+        return copied
     if kind is list or kind is tuple:
-        return [item if type(item) in SCALARS else to_jsonable(item) for item in value]
+        listed = list(value)
+        for index, item in enumerate(value):
+            if type(item) not in SCALARS:
+                listed[index] = to_jsonable(item)
+        return listed
     if isinstance(value, dict):
         return to_jsonable(dict(value))
     if isinstance(value, (list, tuple)):
@@ -44,6 +60,14 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted((to_jsonable(item) for item in value), key=repr)
     return value
+
+
+def _keys_as_text(value: dict[Any, Any]) -> dict[str, Any]:
+    """`to_jsonable` of a dict with a key that is not a string."""
+    return {
+        key if type(key) is str else _key_text(key): item if type(item) in SCALARS else to_jsonable(item)
+        for key, item in value.items()
+    }
 
 
 def _key_text(key: Any) -> str:

@@ -78,6 +78,11 @@ TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def accept_any(value: Any) -> None:
+    """The checker of a schema that constrains nothing."""
+    return None
+
+
 def compile_schema(schema: dict[str, Any], where: str = "") -> Checker:
     """Return a checker for `schema`; `where` prefixes messages (e.g. the argument name)."""
     unknown = set(schema) - SUPPORTED_KEYWORDS
@@ -97,9 +102,11 @@ def compile_schema(schema: dict[str, Any], where: str = "") -> Checker:
 
     prefix = f"{where}: " if where else ""
     if not checks:
-        return lambda value: None
+        return accept_any
     if len(checks) == 1:
         only = checks[0]
+        if not prefix:
+            return only
 
         def check_one(value: Any) -> str | None:
             problem = only(value)
@@ -200,19 +207,28 @@ def _compile_object(schema: dict[str, Any]) -> Checker:
     extra_check = compile_schema(extra) if isinstance(extra, dict) else None
     allow_extra = extra is not False
     known = tuple(properties)
+    # Only what needs checking is called: a property that accepts anything is just a known name; when
+    # every property does and no other is allowed, two set comparisons in C settle a valid value.
+    checked = {name: check for name, check in properties.items() if check is not accept_any}
+    names, needed = frozenset(properties), frozenset(required)
+    names_only = not checked and not allow_extra
 
     def check_object(value: Any) -> str | None:
         if not isinstance(value, dict):
+            return None
+        if names_only and value.keys() <= names and value.keys() >= needed:
             return None
         for name in required:
             if name not in value:
                 return f"missing required argument {name!r}"
         for name, item in value.items():
-            check = properties.get(name)
+            check = checked.get(name)
             if check is not None:
                 problem = check(item)
                 if problem is not None:
                     return problem
+            elif name in names:
+                continue
             elif not allow_extra:
                 listed = ", ".join(known) if known else "none"
                 return f"unexpected argument {name!r} (accepted: {listed})"

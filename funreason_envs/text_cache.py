@@ -31,13 +31,17 @@ class TextCache:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
-        """The value kept for `key`, or None."""
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            self._entries.move_to_end(key)
+        """The value kept for `key`, or None. Read without the lock: each of the two dict operations
+        is atomic, and a key another thread evicts in between is simply not moved."""
+        entries = self._entries
+        found = entries.get(key)
+        if found is None:
+            return None
+        try:
+            entries.move_to_end(key)
+        except KeyError:  # evicted meanwhile: the value read is still good
             return found[0]
+        return found[0]
 
     def put(self, key: Hashable, value: Any, text_chars: int) -> None:
         """Keep `value` (read from a text of `text_chars` characters) unless the text is too long."""

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import json
 import pickle
+import random
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
+from funreason_envs.domains.base import read_datetime
+from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
 from funreason_envs.domains.message import Messaging
+from funreason_envs.domains.trading import Trading
 from funreason_envs.domains.travel import Travel
-from funreason_envs.jsonutil import serialize_result
+from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
+from funreason_envs.errors import ConfigError
+from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
+from funreason_envs.limits import MAX_TREE_NODES
+from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
+from funreason_envs.text_cache import TextCache
 
 
 def _fresh(lenient: bool = False) -> Session:
@@ -117,3 +127,193 @@ def test_lockstep_checking_gives_the_verdicts_of_checking_against_snapshots(chan
         assert lockstep == check_task(task, model, execute_ground_truth(task))
         reports.append(lockstep)
     assert all(report.passed for report in reports) == (change_turn is None)
+
+
+# -- fourth pass: dates read once, generators restored, copies in C, static texts, checks in C ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("2024-11-15", "%Y-%m-%d"),
+        ("2024-1-5", "%Y-%m-%d"),
+        ("2024-02-30", "%Y-%m-%d"),
+        ("soon", "%Y-%m-%d"),
+        ("2024-09-01 10:30:00", "%Y-%m-%d %H:%M:%S"),
+        (20241115, "%Y-%m-%d"),
+        (["2024-11-15"], "%Y-%m-%d"),
+    ],
+)
+def test_a_remembered_date_reads_as_strptime_reads_it(text: Any, form: str):
+    def outcome(read: Any) -> Any:
+        try:
+            return read(text, form)
+        except (TypeError, ValueError) as exc:
+            return type(exc), str(exc)
+
+    assert outcome(read_datetime) == outcome(read_datetime) == outcome(datetime.strptime)
+
+
+@pytest.mark.parametrize("seed", [7, 0, -3, 2**70, "seven", 1.5, None])
+def test_a_generator_restored_from_a_remembered_seed_draws_what_a_seeded_one_draws(seed: Any):
+    first, second = Travel({"random_seed": seed}), Travel({"random_seed": seed})
+    draws = [first._random.random() for _ in range(5)], [second._random.random() for _ in range(5)]
+    if seed is None:  # no seed: fresh entropy each time, never a remembered state
+        assert draws[0] != draws[1]
+    else:
+        seeded = random.Random(seed)
+        assert draws[0] == draws[1] == [seeded.random() for _ in range(5)]
+
+
+def _plain_copy(value: Any) -> Any:
+    if type(value) is dict:
+        return {key: _plain_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_plain_copy(item) for item in value]
+    return set(value) if type(value) is set else value
+
+
+NESTED = {"a": [1, {"b": [2.5, None, {"c": "d"}]}, (3, [4])], "e": {1, 2}, "f": {"g": {}}, "h": True}
+
+
+def test_json_copies_equal_the_plain_copy_and_share_no_container():
+    copied = copy_json(NESTED)
+    assert copied == _plain_copy(NESTED) and list(copied) == list(NESTED)
+    copied["a"][1]["b"][2]["c"] = "changed"
+    copied["e"].add(3)
+    assert NESTED["a"][1]["b"][2]["c"] == "d" and NESTED["e"] == {1, 2}
+
+
+def _plain_view(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_key(key): _plain_view(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_view(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain_view(item) for item in value), key=repr)
+    return value
+
+
+def _key(key: Any) -> str:
+    if type(key) is float and key.is_integer():
+        return str(int(key))
+    return key if type(key) is str else str(key)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        NESTED,
+        {"x": {1: "int key", "y": (1, (2, 3))}},
+        [{"k": {True: 1, 2.0: 2, None: [()]}}],
+        ({"s": {3, 1}},),
+    ],
+)
+def test_json_views_equal_the_plain_view_in_content_and_order(value: Any):
+    assert json.dumps(to_jsonable(value)) == json.dumps(_plain_view(value))  # keys in the same order
+
+
+def _long_results() -> list[Any]:
+    vehicle = Vehicle({}, long_context=True)
+    trading = Trading({"authenticated": True}, long_context=True)
+    travel = Travel({}, long_context=True)
+    return [
+        vehicle.estimate_distance(*next(iter(DISTANCES_KM))),
+        vehicle.estimate_distance("00000", "83214"),
+        vehicle.check_tire_pressure(),
+        vehicle.displayCarStatus("doors"),
+        vehicle.displayCarStatus("unknown option"),
+        trading.get_available_stocks("Technology"),
+        trading.get_available_stocks("Nothing"),
+        trading.get_order_details(12345),
+        trading.get_order_details(99),
+        travel.get_flight_cost("SFO", "LAX", "2024-11-15", "business"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_long_context_results_with_static_parts_render_as_their_plain_dicts_do(index: int):
+    value = _long_results()[index]
+    assert serialize_result(value) == json.dumps(dict(value))
+    assert serialize_result(_long_results()[index]) == serialize_result(value)  # the text is stable
+
+
+LENIENT = {
+    "type": "object",
+    "properties": {"a": {}, "b": {}},
+    "required": ["a"],
+    "additionalProperties": False,
+}
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"a": 1}, {"a": 1, "b": [2]}, {}, {"b": 2}, {"a": 1, "c": 3}, {"c": 3}, "not a dict"]
+)
+def test_a_names_only_check_refuses_what_the_general_check_refuses(arguments: Any):
+    general = {**LENIENT, "properties": {"a": {"type": ["integer", "string"]}, "b": {"type": "array"}}}
+    assert compile_schema(LENIENT)(arguments) == compile_schema(general)(arguments)
+
+
+CALL_TEXTS = [
+    "cd(folder='document')",
+    "ls()",
+    "cd(folder='nowhere')",
+    "mkdir(dir_name='new')",
+    "pwd()",
+    "cat(file_name=3)",
+    "echo(content='hi', file_name=None)",
+    "send_message(receiver_id='USR002', message='x')",
+    "list_users()",
+    "no_such_tool()",
+    "cd()",
+    "mean(numbers=[1, 2])",
+]
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+def test_call_text_runs_as_parsed_calls_execute(lenient: bool):
+    fast = Session.for_domains(["file_system", "message", "math"], {}, lenient=lenient)
+    plain = Session.for_domains(["file_system", "message", "math"], {}, lenient=lenient)
+    for text in CALL_TEXTS:
+        ran = fast.run(text)
+        executed = plain.execute(plain.parse(text))
+        assert [(r.call, r.content, r.status, r.value) for r in ran] == [
+            (r.call, r.content, r.status, r.value) for r in executed
+        ]
+    assert fast.state() == plain.state()
+
+
+def _tree(files: int, folders: int) -> dict[str, Any]:
+    contents: dict[str, Any] = {f"f{i}": {"type": "file", "content": ""} for i in range(files)}
+    for index in range(folders):
+        contents[f"d{index}"] = {"type": "directory", "contents": {"inner": {"type": "file", "content": "x"}}}
+    return {"root": {"home": {"type": "directory", "contents": contents}}}
+
+
+@pytest.mark.parametrize("long_context", [False, True])
+@pytest.mark.parametrize(
+    "files", [MAX_TREE_NODES - 40, MAX_TREE_NODES - 10, MAX_TREE_NODES - 5, MAX_TREE_NODES]
+)
+def test_a_tree_counted_while_built_is_refused_where_the_tree_walk_refuses_it(files: int, long_context: bool):
+    config = _tree(files, folders=5)  # 10 entries in folders (and long-context files where no folder is)
+    try:
+        built = FileSystem(config, long_context=long_context)
+    except ConfigError as exc:
+        assert str(exc) == f"file_system root: the tree is too large: {TOO_MANY_ENTRIES}"
+        unchecked = FileSystem({}, long_context=long_context)
+        unchecked._load_children(unchecked.root, config["root"]["home"]["contents"], 0)
+        assert _tree_problem(unchecked.root) == TOO_MANY_ENTRIES
+    else:
+        assert _tree_problem(built.root) is None
+
+
+def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read():
+    cache = TextCache(max_chars=40, max_text_chars=10)  # an entry counts twice its text: two fit
+    cache.put("first", 1, 10)
+    cache.put("second", 2, 10)
+    assert cache.get("first") == 1  # read: now the most recent
+    cache.put("third", 3, 10)  # over the bound: the least recently used ("second") goes
+    assert (cache.get("first"), cache.get("second"), cache.get("third")) == (1, None, 3)
+    assert cache.chars == 40
+    cache.put("too long", 4, 11)
+    assert cache.get("too long") is None

@@ -11,7 +11,8 @@ import inspect
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from funreason_envs.errors import SpecError
@@ -131,7 +132,12 @@ class SeededRandom:
     def __get__(self, instance: object, owner: type) -> Any:
         if instance is None:
             return self
-        rng = random.Random(getattr(instance, self.seed_attribute))
+        seed = getattr(instance, self.seed_attribute)
+        if type(seed) is int:  # most episodes share a few seeds: start from the state one produced
+            rng = random.Random.__new__(random.Random)
+            rng.setstate(_seeded_state(seed))
+        else:
+            rng = random.Random(seed)
         vars(instance)[self.name] = rng  # later reads find it in the instance
         return rng
 
@@ -142,10 +148,29 @@ class SeededRandom:
         setattr(instance, self.seed_attribute, seed)
 
 
+@lru_cache(maxsize=64)
+def _seeded_state(seed: int) -> tuple[Any, ...]:
+    """The state of a generator just seeded with `seed` (restoring it costs less than seeding)."""
+    return random.Random(seed).getstate()
+
+
 def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:
     """A config entry copied so the caller's data is never aliased, or a copy of the default."""
     value = config.get(key, default)
     return value if type(value) in SCALARS else copy_json(value)
+
+
+def read_datetime(text: Any, form: str) -> datetime:
+    """`datetime.strptime(text, form)`, remembered per text (parsing costs more than most tools do;
+    the value is immutable). Anything but a string goes to `strptime` itself, which words the error."""
+    if type(text) is str:
+        return _read_datetime(text, form)
+    return datetime.strptime(text, form)
+
+
+@lru_cache(maxsize=4096)
+def _read_datetime(text: str, form: str) -> datetime:
+    return datetime.strptime(text, form)
 
 
 @cache

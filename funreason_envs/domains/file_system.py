@@ -125,6 +125,9 @@ def _tree_size(node: File | Directory) -> int:
     return sum(_tree_size(child) for child in node.contents.values())
 
 
+TOO_MANY_ENTRIES = f"No space left on device (at most {MAX_TREE_NODES} entries)"
+
+
 def _tree_problem(root: Directory) -> str | None:
     """Why the tree under `root` is over a limit (counted as serialised, shared folders once per path;
     a cycle shows as too deep), or None. Stops as soon as a limit is passed."""
@@ -134,7 +137,7 @@ def _tree_problem(root: Directory) -> str | None:
         directory, depth = stack.pop()
         count += len(directory.contents)
         if count > MAX_TREE_NODES:
-            return f"No space left on device (at most {MAX_TREE_NODES} entries)"
+            return TOO_MANY_ENTRIES
         for child in directory.contents.values():
             if isinstance(child, Directory):
                 if depth + 1 >= MAX_DIRECTORY_DEPTH:
@@ -216,10 +219,9 @@ class FileSystem(Domain):
         if tree:
             root_name, root_data = next(iter(tree.items()))
             self.root = Directory(root_name)
-            self._load_children(self.root, root_data.get("contents", {}), 0)
-            problem = _tree_problem(self.root)
-            if problem is not None:
-                raise ConfigError(f"file_system root: the tree is too large: {problem}")
+            # counted while built (the depth limit is enforced there too): what `_tree_problem` would say
+            if self._load_children(self.root, root_data.get("contents", {}), 0) > MAX_TREE_NODES:
+                raise ConfigError(f"file_system root: the tree is too large: {TOO_MANY_ENTRIES}")
         else:
             self.root = Directory("/")
         self._cwd = self.root
@@ -234,15 +236,17 @@ class FileSystem(Domain):
         self.root, self._cwd = _unflatten(state.pop("_tree"))
         vars(self).update(state)
 
-    def _load_children(self, directory: Directory, contents: Mapping[str, Any], depth: int) -> None:
+    def _load_children(self, directory: Directory, contents: Mapping[str, Any], depth: int) -> int:
+        """Build `directory`'s entries from config; returns how many entries it holds, all levels down."""
         if depth >= MAX_DIRECTORY_DEPTH:
             raise ConfigError(f"file_system root: folders nest deeper than {MAX_DIRECTORY_DEPTH} levels")
         has_subdirectory = False
+        below = 0
         for name, node in contents.items():
             if node["type"] == "directory":
                 has_subdirectory = True
                 child = Directory(name, directory)
-                self._load_children(child, node.get("contents", {}), depth + 1)
+                below += self._load_children(child, node.get("contents", {}), depth + 1)
                 directory.contents[name] = child
             elif node["type"] == "file":
                 content = node.get("content", "")
@@ -252,6 +256,7 @@ class FileSystem(Domain):
         if self.long_context and not has_subdirectory:
             for extra in LONG_CONTEXT_EXTRA_FILES:
                 directory.add_file(extra)
+        return len(directory.contents) + below
 
     def state_dict(self) -> dict[str, Any]:
         return {"root": {self.root.name: self.root.to_config()}, "long_context": self.long_context}

@@ -12,11 +12,11 @@ import json
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
 from funreason_envs.jsonutil import prerendered
 
@@ -165,6 +165,23 @@ def _long_sectors() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _long_sector_text(sector: str) -> str:
+    """The JSON text of a long-context sector's symbol list, rendered once per sector."""
+    return json.dumps(list(_long_sectors()[sector]))
+
+
+@lru_cache(maxsize=256)
+def _long_metadata_text(symbol: str) -> str:
+    """The JSON text of a long-context order's metadata for `symbol` (see `get_order_details`)."""
+    return json.dumps(_long_metadata(symbol))
+
+
+def _long_metadata(symbol: str) -> dict[str, str]:
+    separator = f" {symbol} "
+    return {key: separator.join(pieces) for key, pieces in _long_order_sections()}
+
+
+@cache
 def _long_transactions() -> tuple[dict[str, Any], ...]:
     """Past deposits and withdrawals over the year before the clock, stamped to the microsecond."""
     rng = random.Random(321)
@@ -283,7 +300,10 @@ class Trading(Domain):
 
     def get_available_stocks(self, sector: str) -> dict[str, list[str]]:
         table = _long_sectors() if self.long_context else SECTOR_SYMBOLS
-        return {"stock_list": list(table.get(sector, ()))}
+        result = {"stock_list": list(table.get(sector, ()))}
+        if self.long_context and sector in table:
+            return prerendered(result, {"stock_list": _long_sector_text(sector)})
+        return result
 
     def filter_stocks_by_price(
         self, stocks: list[str], min_price: float, max_price: float
@@ -316,8 +336,9 @@ class Trading(Domain):
         order = dict(self.orders[order_id])
         if self.long_context:
             symbol = order["symbol"]
-            separator = f" {symbol} "
-            order["metadata"] = {key: separator.join(pieces) for key, pieces in _long_order_sections()}
+            order["metadata"] = _long_metadata(symbol)
+            if type(symbol) is str:
+                return prerendered(order, {"metadata": _long_metadata_text(symbol)})
         return order
 
     def cancel_order(self, order_id: int) -> dict[str, Any]:
@@ -406,13 +427,13 @@ class Trading(Domain):
     ) -> dict[str, list[dict[str, Any]]] | list[dict[str, str]]:
         if not self.authenticated:
             return [{"error": _login_required("view transaction history")}]
-        start = datetime.strptime(start_date, DATE_FORMAT) if start_date else datetime.min
-        end = datetime.strptime(end_date, DATE_FORMAT) if end_date else datetime.max
+        start = read_datetime(start_date, DATE_FORMAT) if start_date else datetime.min
+        end = read_datetime(end_date, DATE_FORMAT) if end_date else datetime.max
         # Every stamp is parsed, bounds or not: a malformed one fails the call, as in bfcl-eval.
         selected = [
             record
             for record in self.transaction_history
-            if start <= datetime.strptime(record["timestamp"], STAMP_FORMAT) <= end
+            if start <= read_datetime(record["timestamp"], STAMP_FORMAT) <= end
         ]
         if self.long_context:
             selected.extend(dict(record) for record in _long_transactions())

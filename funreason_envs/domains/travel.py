@@ -7,14 +7,16 @@ refused when a card's balance is below the budget limit, and exchange rates only
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
+from functools import cache
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value
+from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_names
-from funreason_envs.jsonutil import copy_json
+from funreason_envs.jsonutil import copy_json, prerendered
 
 DEFAULT_SEED = 141053
 Record = dict[str, Any]
@@ -130,6 +132,17 @@ def fare_multiplier(travel_date: str, travel_class: str) -> int:
         raise ValueError("Invalid travel class. Options are: economy, business, first.")
     digit_sum = sum(int(character) for character in travel_date if character.isdigit())
     return factor * (2 if digit_sum % 2 == 0 else 1)
+
+
+def _all_fares(multiplier: int) -> list[float]:
+    """Every route's fare times `multiplier`, in table order (a long-context fare quote)."""
+    return [float(base * multiplier) for base in ROUTE_FARES.values()]
+
+
+@cache
+def _all_fares_text(multiplier: int) -> str:
+    """The JSON text of `_all_fares(multiplier)`, rendered once per multiplier (a handful exist)."""
+    return json.dumps(_all_fares(multiplier))
 
 
 # -- long-context filler: our own cards and bookings, the same counts and shapes as BFCL's --------------
@@ -299,7 +312,7 @@ class Travel(Domain):
                 f"Expected {self.user_first_name} {self.user_last_name}, got {first_name} {last_name}",
             }
         try:
-            born = datetime.strptime(date_of_birth, "%Y-%m-%d")
+            born = read_datetime(date_of_birth, "%Y-%m-%d")
         except ValueError:
             return {
                 "verification_status": False,
@@ -372,7 +385,8 @@ class Travel(Domain):
         fare = route_fare(travel_from, travel_to)
         multiplier = fare_multiplier(travel_date, travel_class)
         if self.long_context:  # every route's fare for that class and date, in table order
-            return {"travel_cost_list": [float(base * multiplier) for base in ROUTE_FARES.values()]}
+            fares = {"travel_cost_list": _all_fares(multiplier)}
+            return prerendered(fares, {"travel_cost_list": _all_fares_text(multiplier)})
         return {"travel_cost_list": [float(fare * multiplier)]}
 
     def book_flight(
@@ -439,7 +453,7 @@ class Travel(Domain):
         if travel_to not in KNOWN_AIRPORTS:
             return f"Invalid destination airport code: {travel_to}"
         try:
-            datetime.strptime(travel_date, "%Y-%m-%d")
+            read_datetime(travel_date, "%Y-%m-%d")
         except ValueError:
             return "Invalid date format. Use YYYY-MM-DD."
         if travel_class not in CLASS_FACTORS:

@@ -9,13 +9,14 @@ the following distance even when it refuses the speed. Brake forces and the slop
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value
+from funreason_envs.domains.base import Domain, SeededRandom
 from funreason_envs.domains.filler import filler_text
-from funreason_envs.jsonutil import copy_json
+from funreason_envs.jsonutil import SCALARS, copy_json, prerendered
 
 TANK_CAPACITY = 50
 EMPTY_TANK = 0.0
@@ -55,6 +56,11 @@ DEFAULT_STATE: dict[str, Any] = {
 }
 DEFAULT_SEED = 141053
 CONFIG_KEY_RENAMES = {"engine_state": "engineState"}
+# (attribute, config key, default) for each state attribute, in `DEFAULT_STATE`'s order
+LOAD_PLAN = tuple(
+    (attribute, CONFIG_KEY_RENAMES.get(attribute, attribute), default)
+    for attribute, default in DEFAULT_STATE.items()
+)
 
 CITY_ZIPCODES = {
     "Rivermist": "83214",
@@ -136,6 +142,9 @@ def _weather_history(days: int, seed: int) -> dict[str, dict[str, float | int]]:
 LONG_CONTEXT_CAR_METADATA = filler_text(6503, seed=31)
 LONG_CONTEXT_PARKING_GUIDE = filler_text(9710, seed=32)
 LONG_CONTEXT_TOWNS = _town_names(826, seed=33)  # a tuple: serialised as a JSON list, never mutated
+# Their JSON text, rendered once: most of the text of the long-context results that carry them.
+CAR_METADATA_TEXT = json.dumps(LONG_CONTEXT_CAR_METADATA)
+TOWNS_TEXT = json.dumps(LONG_CONTEXT_TOWNS)
 LONG_CONTEXT_WEATHER = _weather_history(15, seed=34)
 
 
@@ -167,9 +176,9 @@ class Vehicle(Domain):
 
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
         type(self)._random.reseed(self, config.get("random_seed", DEFAULT_SEED))
-        for attribute, default in DEFAULT_STATE.items():
-            key = CONFIG_KEY_RENAMES.get(attribute, attribute)
-            setattr(self, attribute, config_value(config, key, default))
+        for attribute, key, default in LOAD_PLAN:
+            value = config.get(key, default)  # `config_value`, inlined: about 25 attributes per load
+            setattr(self, attribute, value if type(value) in SCALARS else copy_json(value))
         # BFCL accepts a `remainingUnlockedDoors` key but overwrites it with a count from `doorStatus`.
         self.remainingUnlockedDoors = DOOR_COUNT - sum(1 for s in self.doorStatus.values() if s == "locked")
         self._parking_brake_force = config.get("parkingBrakeForce", 0.0)
@@ -285,7 +294,7 @@ class Vehicle(Domain):
             status["engineState"] = self.engine_state
         else:
             status["error"] = "Invalid option"
-        return status
+        return prerendered(status, {"metadata": CAR_METADATA_TEXT}) if self.long_context else status
 
     # -- brakes and cruise control ---------------------------------------------------------------
 
@@ -343,7 +352,7 @@ class Vehicle(Domain):
             self.rearLeftTirePressure,
             self.rearRightTirePressure,
         )
-        return {
+        result = {
             "frontLeftTirePressure": pressures[0],
             "frontRightTirePressure": pressures[1],
             "rearLeftTirePressure": pressures[2],
@@ -351,6 +360,7 @@ class Vehicle(Domain):
             "healthy_tire_pressure": 30 <= sum(pressures) / 4 <= 35,
             "car_info": LONG_CONTEXT_CAR_METADATA if self.long_context else {},
         }
+        return prerendered(result, {"car_info": CAR_METADATA_TEXT}) if self.long_context else result
 
     def find_nearest_tire_shop(self) -> dict[str, str]:
         return {"shopLocation": TIRE_SHOP}
@@ -376,6 +386,7 @@ class Vehicle(Domain):
         result: dict[str, Any] = {"distance": km} if km is not None else {"error": NO_ROUTE}
         if self.long_context:
             result["intermediaryCities"] = LONG_CONTEXT_TOWNS
+            return prerendered(result, {"intermediaryCities": TOWNS_TEXT})
         return result
 
     def set_navigation(self, destination: str) -> dict[str, str]:
