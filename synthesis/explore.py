@@ -79,7 +79,7 @@ class Explorer:
                 situation = self._walk(turn, target, steps, used, situation)
                 self._check_turn(turn, steps)
             except (WalkError, DeadEnd) as exc:
-                problems.append(f"{target}: {exc}")
+                problems.append(f"{target}: {exc}" if target else str(exc))  # no target: none fitted
                 failed.add(target)
                 self._undo_turn(turn)
                 continue

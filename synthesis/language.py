@@ -440,9 +440,10 @@ def counted_plural(text: str) -> str:
 
 def _value_before_argument(step: Step, template: str) -> bool:
     """A referenced value right before another argument ("{value} {unit_in}" would read "the largest
-    of those numbers yards"): such a template is used only when the tool has no other."""
+    of those numbers yards") or a possessive ("the second name on the list you gave me's posts"): such
+    a template is used only when the tool has no other."""
     return any(
-        match.group(1) in step.sources and template.startswith(" {", match.end())
+        match.group(1) in step.sources and template.startswith((" {", "'s "), match.end())
         for match in PLACEHOLDER.finditer(template)
     )
 

@@ -26,7 +26,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("find", "look up", "locate"),
     ("search", "look through", "dig through"),
     ("the latest", "the newest", "the most recent"),
-    ("right now", "straight away", "now", "as soon as you can"),
+    ("right now", "straight away", "as soon as you can"),  # not bare "now": "where we are now"
     ("my account", "my profile"),
     ("for me", "on my behalf"),
     ("update", "change", "edit"),

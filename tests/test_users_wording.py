@@ -10,6 +10,9 @@ import re
 from funreason_envs.synthesis.kits import kit_domains, kit_for, with_reasons
 from funreason_envs.synthesis.language import Speaker, choose_alternatives, counted_plural
 from funreason_envs.synthesis.persona import PERSONAL_FOLLOW_UPS, draw_persona
+from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.run import make_sample
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.utterance import REASON, _detail
 
 TRAILING_CHOICE = re.compile(r"\[([^\[\]]*)\]$")
@@ -83,3 +86,17 @@ def test_no_template_puts_a_value_between_an_article_and_its_noun():
         for name, tool in kit_for(domain).phrases.tools.items():
             for intent in tool.intent:
                 assert not re.search(r"\ban? \{\w+\} [a-z]", intent), (domain, name, intent)
+
+
+def test_a_reference_never_takes_a_possessive():
+    """'{username}'s posts' with a referenced account read "the second name on the list you gave me's
+    posts"; such a template now yields to one without the possessive."""
+    settings = Settings(seed=1, domains=("posting",))
+    texts = []
+    for index in range(60):
+        outcome = make_sample(index, settings, BackendSpec("template"))
+        messages = outcome.get("sample", {}).get("messages", [])
+        texts += [message["content"] for message in messages if message["role"] == "user"]
+    assert len(texts) > 150
+    assert sum("'s " in text for text in texts) > 20  # possessives are still said of plain names
+    assert not [text for text in texts if re.search(r"\b(?:me|you|found|before|earlier|up)'s \w", text)]
