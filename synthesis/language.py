@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 ALTERNATIVES = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")  # "[a|b|]": one of a, b or nothing
 # A connecting word left hanging once an omitted argument is cut out ("a folder called" + nothing).
 DANGLING = re.compile(
-    r"(?:,?\s+(?:\w+ed|heading|going))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
+    r"(?:,?\s+(?:\w+ed|heading|going|talking))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
 )
 # A left-out value that reads badly: "which some sector stocks", "the some folder folder", "a ticket some
 # title", "some unit in to metres", "some amount shares".
