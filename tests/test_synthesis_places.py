@@ -16,9 +16,8 @@ from funreason_envs.synthesis.kits import PLACE, kit_for
 from funreason_envs.synthesis.language import ORDINALS
 from funreason_envs.synthesis.pipeline import graph_for
 from funreason_envs.synthesis.record import Sample
-from funreason_envs.synthesis.roles.backends import BackendSpec
-from funreason_envs.synthesis.run import make_sample
 from funreason_envs.synthesis.settings import Settings
+from tests.support.synthesis_samples import kept_samples
 
 NUM = 60
 DOMAINS = ("file_system", "message", "posting", "ticket", "trading")
@@ -28,14 +27,7 @@ DOMAINS = ("file_system", "message", "posting", "ticket", "trading")
 def samples() -> list[Sample]:
     """The first NUM samples a run over the domains with listings keeps."""
     settings = Settings(seed=31, domains=DOMAINS)
-    kept: list[Sample] = []
-    for index in range(2 * NUM):
-        outcome = make_sample(index, settings, BackendSpec("template"))
-        if "sample" in outcome:
-            kept.append(Sample.model_validate(outcome["sample"]))
-        if len(kept) == NUM:
-            return kept
-    raise AssertionError(f"only {len(kept)} of {2 * NUM} indices kept")
+    return kept_samples(settings, NUM, 2 * NUM)
 
 
 def results(sample: Sample) -> dict[tuple[int, int], object]:

@@ -27,12 +27,12 @@ from funreason_envs.synthesis.persona import CALLBACKS, Persona, draw_persona
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.quality import distinct_n, tokens, within_budget
 from funreason_envs.synthesis.record import Sample
-from funreason_envs.synthesis.roles.backends import BackendSpec
-from funreason_envs.synthesis.run import make_sample, roles_factory
+from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.utterance import JOINS, REQUESTS, stands_alone, tidy
 from funreason_envs.synthesis.verify import verify_sample
 from tests.support.kit_audit import unstated_values
+from tests.support.synthesis_samples import kept_samples
 
 NUM = 80
 ACTING = ("normal", "clarification", "held_out_reveal")
@@ -54,14 +54,7 @@ def build(index: int, settings: Settings) -> Sample:
 def samples() -> list[Sample]:
     """The first NUM samples a default run keeps (built, replayed and passed by the label audit)."""
     settings = Settings(seed=29, domains=tuple(kit_domains()))
-    kept: list[Sample] = []
-    for index in range(3 * NUM):
-        outcome = make_sample(index, settings, BackendSpec("template"))
-        if "sample" in outcome:
-            kept.append(Sample.model_validate(outcome["sample"]))
-        if len(kept) == NUM:
-            return kept
-    raise AssertionError(f"only {len(kept)} of {3 * NUM} indices kept")
+    return kept_samples(settings, NUM, 3 * NUM)
 
 
 def spoken(samples: list[Sample]) -> list[str]:

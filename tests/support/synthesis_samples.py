@@ -17,6 +17,9 @@ from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.synthesis.record import Sample, TurnRecord
+from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.run import make_sample
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.tasks import GroundTruthCall, Task, load_tasks
 
 SYSTEM_PROMPT = (
@@ -252,3 +255,16 @@ def turns_of(sample: Sample) -> list[list[dict[str, Any]]]:
         else:
             turns[-1].append(message)
     return turns
+
+
+def kept_samples(settings: Settings, num: int, tries: int) -> list[Sample]:
+    """The first `num` samples a template-backend run with `settings` keeps (built, replayed, audited),
+    looking at no more than `tries` indices."""
+    kept: list[Sample] = []
+    for index in range(tries):
+        outcome = make_sample(index, settings, BackendSpec("template"))
+        if "sample" in outcome:
+            kept.append(Sample.model_validate(outcome["sample"]))
+        if len(kept) == num:
+            return kept
+    raise AssertionError(f"only {len(kept)} of {tries} indices kept")
