@@ -14,7 +14,7 @@ returned `terminated` or `truncated` (free play truncates after `max_steps` step
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -236,8 +236,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             info = self._info()
             info["action_error"] = unreadable
             return observation, reward, terminated, self._truncated(), info
+        session = self._session
         try:
-            calls = self._session.parse(action, scrubbed=True)  # step() scrubbed it
+            if type(action) is str:  # call text: read, resolved and checked once per distinct text
+                calls: Any = session.router.prepare(action)
+            else:
+                calls = session.parse(action, scrubbed=True)  # step() scrubbed it
         except CallParseError as exc:
             return self._refuse(action, str(exc))
         except Exception as exc:  # anything else an agent can send is still only a bad action
@@ -246,7 +250,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             self.messages.append({"role": "assistant", "content": ""})
             observation, reward, terminated = self._on_reply({"role": "assistant", "content": ""})
             return observation, reward, terminated, self._truncated(), self._info()
-        results = self._execute(calls, action)
+        results = self._execute_text(calls) if type(action) is str else self._execute(calls, action)
         if any(result.status == "invalid" for result in results):
             self.invalid_actions += 1
         observation = Observation.tool(results)
@@ -271,6 +275,16 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             message["reasoning_content"] = reasoning
         self.messages.append(message)
         results = self.session.execute(calls, self.visible_tools)
+        self.messages.extend(result.message() for result in results)
+        return results
+
+    def _execute_text(self, prepared: Sequence[Any]) -> list[ToolResult]:
+        """`_execute` of call text, from the router's prepared calls (`ToolRouter.prepare`): the same
+        transcript and results, without reading and checking the same text again."""
+        prefix = f"call_{self._step_count}_"
+        results = self._session.execute_prepared(prepared, self.visible_tools, id_prefix=prefix)
+        tool_calls = [result.call.to_openai() for result in results]
+        self.messages.append({"role": "assistant", "content": None, "tool_calls": tool_calls})
         self.messages.extend(result.message() for result in results)
         return results
 

@@ -233,11 +233,14 @@ class ToolRouter:
         plain = all(type(value) in SCALARS for value in call.arguments.values())
         return _Prepared(call, route, problem, plain)
 
-    def execute_prepared(self, prepared: _Prepared, visible: Set[str] | None = None) -> ToolResult:
-        """`execute` of a prepared call, on a fresh copy of its arguments."""
+    def execute_prepared(
+        self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
+    ) -> ToolResult:
+        """`execute` of a prepared call, on a fresh copy of its arguments; `call_id` is the id of a call
+        whose text gave it none (the env numbers such calls)."""
         cached = prepared.call
         arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
-        call = ToolCall(cached.name, arguments, cached.id)
+        call = ToolCall(cached.name, arguments, cached.id or call_id)
         route = prepared.route
         hidden = visible is not None and call.name not in visible
         if route is None or prepared.problem is not None or hidden:

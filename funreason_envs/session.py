@@ -126,6 +126,22 @@ class Session:
         self.results.extend(results)
         return results
 
+    def execute_prepared(
+        self, prepared: Sequence[Any], visible: Set[str] | None = None, *, id_prefix: str | None = None
+    ) -> list[ToolResult]:
+        """Run calls the router prepared from a text (`ToolRouter.prepare`) in order and record their
+        results; with `id_prefix`, a call the text gave no id gets `<id_prefix><its index>`."""
+        router = self.router
+        if id_prefix is None:
+            results = [router.execute_prepared(call, visible) for call in prepared]
+        else:
+            results = [
+                router.execute_prepared(call, visible, call_id=f"{id_prefix}{index}")
+                for index, call in enumerate(prepared)
+            ]
+        self.results.extend(results)
+        return results
+
     def refuse(self, call: ToolCall, problem: str) -> ToolResult:
         """Record a call that could not be read or run as an "invalid" result; nothing changes."""
         result = ToolResult(call, f"Error: {problem}", "invalid")
