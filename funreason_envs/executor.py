@@ -224,6 +224,17 @@ class ToolRouter:
             _PREPARED.put(key, prepared, len(text))
         return prepared
 
+    def prepare_call(self, name: str, arguments: str) -> _Prepared:
+        """One call given by name and JSON argument text (an OpenAI `tool_calls` entry), resolved and
+        checked once per distinct pair; raises `CallParseError` as `parse` does (not remembered)."""
+        key = (self._table, self.lenient, name, arguments)
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            (call,) = self.parse({"name": name, "arguments": arguments})
+            prepared = self._prepare(call)
+            _PREPARED.put(key, prepared, len(name) + len(arguments))
+        return prepared
+
     def _prepare(self, call: ToolCall) -> _Prepared:
         route = self._entries.get(call.name)
         problem = None

@@ -127,17 +127,21 @@ class Session:
         return results
 
     def execute_prepared(
-        self, prepared: Sequence[Any], visible: Set[str] | None = None, *, id_prefix: str | None = None
+        self,
+        prepared: Sequence[Any],
+        visible: Set[str] | None = None,
+        *,
+        call_ids: Sequence[str | None] | None = None,
     ) -> list[ToolResult]:
-        """Run calls the router prepared from a text (`ToolRouter.prepare`) in order and record their
-        results; with `id_prefix`, a call the text gave no id gets `<id_prefix><its index>`."""
+        """Run calls the router prepared (`ToolRouter.prepare`, `prepare_call`) in order and record their
+        results; `call_ids[i]` is the id of call i where its text gave it none."""
         router = self.router
-        if id_prefix is None:
+        if call_ids is None:
             results = [router.execute_prepared(call, visible) for call in prepared]
         else:
             results = [
-                router.execute_prepared(call, visible, call_id=f"{id_prefix}{index}")
-                for index, call in enumerate(prepared)
+                router.execute_prepared(call, visible, call_id=call_id)
+                for call, call_id in zip(prepared, call_ids, strict=True)
             ]
         self.results.extend(results)
         return results

@@ -4,6 +4,7 @@ kept across turns, visible-tool sets remembered, calls renumbered only when an i
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -152,7 +153,51 @@ def test_a_prepared_call_takes_the_id_given_only_when_its_text_has_none():
     assert router.execute_prepared(unnamed, call_id="x").call.id == "x"
     assert router.execute_prepared(unnamed).call.id is None
     assert router.execute_prepared(named, call_id="x").call.id == "mine"
-    results = session.execute_prepared([unnamed, named, unnamed], id_prefix="call_7_")
-    assert [r.call.id for r in results] == ["call_7_0", "mine", "call_7_2"]
+    results = session.execute_prepared([unnamed, named, unnamed], call_ids=["a", "b", None])
+    assert [r.call.id for r in results] == ["a", "mine", None]
     assert session.results == results and [r.content for r in results] == ['{"result": 1.5}'] * 3
     assert unnamed.call.id is None  # the cached call is not changed
+
+
+def _with_decoded_arguments(action: Any) -> Any:
+    """The same message with each call's arguments as a dict: the plain (parsed) path reads it."""
+    if not isinstance(action, dict) or not action.get("tool_calls"):
+        return action
+    entries = []
+    for entry in action["tool_calls"]:
+        function = entry["function"]
+        try:
+            decoded = json.loads(function["arguments"])
+        except json.JSONDecodeError:  # unreadable: sent as it is, both envs refuse it
+            decoded = function["arguments"]
+        entries.append({**entry, "function": {**function, "arguments": decoded}})
+    return {**action, "tool_calls": entries}
+
+
+EXTRA_CALLS = (  # refused or odd calls, sent as JSON argument text before each turn's ground truth
+    {"function": {"name": "no_such_tool", "arguments": "{}"}, "id": "x1"},
+    {"function": {"name": "cd", "arguments": '{"folder": 3}'}},  # mistyped: run when lenient
+    {"function": {"name": "cd", "arguments": '{"nope": "x"}'}},
+    {"function": {"name": "ls", "arguments": '{"a": true}'}},
+    {"function": {"name": "mean", "arguments": '{"numbers": [1, 2.5, {"a": [1]}]}'}},
+    {"function": {"name": "ls", "arguments": "{bad json"}},  # unreadable: the whole action is refused
+)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_openai_calls_with_argument_text_return_what_parsed_arguments_return(tasks, strict):
+    text_env, dict_env = MultiTurnEnv(tasks, strict=strict), MultiTurnEnv(tasks, strict=strict)
+    for round_ in range(2):  # the second round runs on the prepared calls the first one cached
+        for task in tasks:
+            assert text_env.reset(options={"task": task}) == dict_env.reset(options={"task": task})
+            for index, action in enumerate(_actions(task, 0)):
+                extra = EXTRA_CALLS[index % len(EXTRA_CALLS)]
+                for sent in ({"role": "assistant", "content": "try", "tool_calls": [extra]}, action):
+                    by_text = text_env.step(sent)
+                    assert by_text == dict_env.step(_with_decoded_arguments(sent)), (round_, task.id, sent)
+                    if by_text[2] or by_text[3]:
+                        break
+                if by_text[2] or by_text[3]:
+                    break
+            assert text_env.messages == dict_env.messages, task.id
+            assert text_env.state_dict() == dict_env.state_dict(), task.id
