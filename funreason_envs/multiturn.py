@@ -126,8 +126,9 @@ class MultiTurnEnv(ToolEnv):
     def _configure(self, options: Mapping[str, Any]) -> None:
         task = self._choose_task(options.get("task"))
         self._task = task
+        self._plan = self._plan_of(task)
         self.domains = list(task.domains)
-        self.initial_config = self._normalise_config(task.initial_config)
+        self.initial_config = dict(self._plan.config)  # the env's own: changing it changes no plan
         self.long_context = task.long_context
 
     def _lenient_calls(self) -> bool:
@@ -150,8 +151,7 @@ class MultiTurnEnv(ToolEnv):
 
     def _start_episode(self) -> None:
         self._turn = 0
-        self._plan = self._plan_of(self.task)
-        self._ground = self._plan.ground
+        self._ground = self._ground_of(self._plan)
         self._turn_steps = 0
         self._verdicts = []
         self._verdict_dumps = []
@@ -162,20 +162,16 @@ class MultiTurnEnv(ToolEnv):
         self._reveal_tools()
 
     def _plan_of(self, task: Task) -> _TaskPlan:
-        """What every episode of a task reads and never changes: its ground-truth outcomes (executed
-        once; the checker only compares them), each turn's user text and hidden tools. Kept per task
-        object, the oldest dropped past `GROUND_CACHE_SIZE` tasks."""
+        """What every episode of a task reads and never changes: its initial config keyed by domain id,
+        each turn's user text and hidden tools, and (once the first episode has built its instances)
+        its ground-truth outcomes. Kept per task object, the oldest dropped past `GROUND_CACHE_SIZE`."""
         plan = self._plans.get(task.id)
         if plan is not None and plan.task is task:
             return plan
-        if any(task.ground_truth):
-            ground = execute_ground_truth(task)
-        else:  # nothing to compare with: no need to build the instances
-            ground = [TurnOutcome([], {}, False) for _ in task.turns]
         turns = range(len(task.turns))
         plan = _TaskPlan(
             task,
-            ground,
+            self._normalise_config(task.initial_config),
             tuple(task.user_text(index) for index in turns),
             tuple(frozenset(task.revealed_by(index)) for index in turns),
         )
@@ -183,6 +179,18 @@ class MultiTurnEnv(ToolEnv):
             del self._plans[next(iter(self._plans))]
         self._plans[task.id] = plan
         return plan
+
+    @staticmethod
+    def _ground_of(plan: _TaskPlan) -> list[TurnOutcome]:
+        """The task's ground-truth outcomes, executed once per plan (read-only: the checker only
+        compares them)."""
+        if plan.ground is None:
+            task = plan.task
+            if any(task.ground_truth):
+                plan.ground = execute_ground_truth(task)
+            else:  # nothing to compare with: no need to build the instances
+                plan.ground = [TurnOutcome([], {}, False) for _ in task.turns]
+        return plan.ground
 
     def _reveal_tools(self) -> None:
         self.set_hidden_tools(self._plan.hidden[self._turn], enforce=self.strict)
@@ -299,14 +307,15 @@ class MultiTurnEnv(ToolEnv):
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _TaskPlan:
     """A task's read-only per-episode data (see `MultiTurnEnv._plan_of`)."""
 
     task: Task
-    ground: list[TurnOutcome]
+    config: dict[str, Any]  # the initial config keyed by domain id
     user_texts: tuple[str, ...]
     hidden: tuple[frozenset[str], ...]  # per turn: the tools still held out
+    ground: list[TurnOutcome] | None = None  # executed with the first episode
 
 
 def _verdict_copy(dump: dict[str, Any]) -> dict[str, Any]:

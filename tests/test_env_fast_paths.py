@@ -201,3 +201,13 @@ def test_openai_calls_with_argument_text_return_what_parsed_arguments_return(tas
                     break
             assert text_env.messages == dict_env.messages, task.id
             assert text_env.state_dict() == dict_env.state_dict(), task.id
+
+
+def test_a_task_replayed_starts_from_its_own_config_whatever_the_last_episode_changed(tasks):
+    env, fresh = MultiTurnEnv(tasks), MultiTurnEnv(tasks)
+    task = tasks[0]
+    env.reset(options={"task": task})
+    env.initial_config.clear()  # the env's own copy: the task's kept plan is not changed
+    replayed = env.reset(options={"task": task})
+    assert replayed == fresh.reset(options={"task": task})
+    assert env.state_dict() == fresh.state_dict() and env.initial_config == fresh.initial_config
