@@ -272,7 +272,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
                 call if call.id else ToolCall(call.name, call.arguments, f"call_{self._step_count}_{index}")
                 for index, call in enumerate(calls)
             ]
-        self.messages.append(self._assistant_calls(action, calls))
+        self.messages.append(self._assistant_calls(action, [call.to_openai() for call in calls]))
         results = self.session.execute(calls, self.visible_tools)
         self.messages.extend(result.message() for result in results)
         return results
@@ -286,7 +286,13 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         step = self._step_count
         call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
         results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
-        self.messages.append(self._assistant_calls(action, [result.call for result in results]))
+        entries = [
+            _openai_entry(call_id, result.call.name, ready.arguments_json)
+            if ready.arguments_json is not None
+            else result.call.to_openai()
+            for ready, result, call_id in zip(prepared, results, call_ids, strict=True)
+        ]
+        self.messages.append(self._assistant_calls(action, entries))
         self.messages.extend(result.message() for result in results)
         return results
 
@@ -319,14 +325,14 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         return prepared, ids
 
     @staticmethod
-    def _assistant_calls(action: Any, calls: Sequence[ToolCall]) -> dict[str, Any]:
-        """The transcript's assistant message for an action's calls (with their ids)."""
+    def _assistant_calls(action: Any, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
+        """The transcript's assistant message for an action's calls (OpenAI entries, with their ids)."""
         mapping = _is_mapping(action)
         content = action.get("content") if mapping else None
         message: dict[str, Any] = {
             "role": "assistant",
             "content": content if isinstance(content, str) else None,
-            "tool_calls": [call.to_openai() for call in calls],
+            "tool_calls": tool_calls,
         }
         reasoning = action.get("reasoning_content") if mapping else None
         if isinstance(reasoning, str) and reasoning:
@@ -404,6 +410,11 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 def _is_mapping(value: Any) -> bool:
     """`isinstance(value, Mapping)`, without the ABC machinery for the plain dicts most actions are."""
     return type(value) is dict or isinstance(value, Mapping)
+
+
+def _openai_entry(call_id: str, name: str, arguments_json: str) -> dict[str, Any]:
+    """`ToolCall.to_openai()` of a prepared call, its argument text written once when it was prepared."""
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments_json}}
 
 
 def _assistant_text(action: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
-from funreason_envs.jsonutil import SCALARS, copy_json, serialize_result
+from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, serialize_result
 from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
 from funreason_envs.records import Status
 from funreason_envs.specs import ToolSpec
@@ -82,6 +82,7 @@ class _Prepared:
     route: tuple[int, ToolEntry] | None  # None: no such tool
     problem: str | None  # why the arguments are refused, by this router's strictness
     plain: bool
+    arguments_json: str | None = None  # `to_openai`'s argument text (None: written per call)
 
 
 # (route table, lenient, call text) -> the text's prepared calls; bounded like the parser's cache
@@ -242,7 +243,11 @@ class ToolRouter:
             entry = route[1]
             problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
         plain = all(type(value) in SCALARS for value in call.arguments.values())
-        return _Prepared(call, route, problem, plain)
+        try:
+            arguments_json: str | None = dumps_unicode(call.arguments)
+        except (TypeError, ValueError):  # cannot be written: `to_openai` raises when it is asked to
+            arguments_json = None
+        return _Prepared(call, route, problem, plain, arguments_json)
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
