@@ -14,7 +14,7 @@ returned `terminated` or `truncated` (free play truncates after `max_steps` step
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -25,6 +25,7 @@ from funreason_envs.errors import CallParseError, ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.frozen import thaw
 from funreason_envs.jsonutil import scrub_surrogates
+from funreason_envs.limits import MAX_CALLS_PER_STEP
 from funreason_envs.records import Observation
 from funreason_envs.replies import normalize_reply
 from funreason_envs.session import Session, class_of
@@ -236,8 +237,15 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             info = self._info()
             info["action_error"] = unreadable
             return observation, reward, terminated, self._truncated(), info
+        session = self._session
+        prepared: Any = None  # calls the router prepared (resolved and checked once per text), if any
         try:
-            calls = self._session.parse(action, scrubbed=True)  # step() scrubbed it
+            if type(action) is str:  # call text
+                calls = prepared = session.router.prepare(action)
+            elif (prepared := self._prepare_message(action)) is not None:
+                calls = prepared[0]
+            else:
+                calls = session.parse(action, scrubbed=True)  # step() scrubbed it
         except CallParseError as exc:
             return self._refuse(action, str(exc))
         except Exception as exc:  # anything else an agent can send is still only a bad action
@@ -246,7 +254,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             self.messages.append({"role": "assistant", "content": ""})
             observation, reward, terminated = self._on_reply({"role": "assistant", "content": ""})
             return observation, reward, terminated, self._truncated(), self._info()
-        results = self._execute(calls, action)
+        if prepared is None:
+            results = self._execute(calls, action)
+        elif type(action) is str:
+            results = self._execute_prepared(prepared, [call.call.id for call in prepared], action)
+        else:
+            results = self._execute_prepared(prepared[0], prepared[1], action)
         if any(result.status == "invalid" for result in results):
             self.invalid_actions += 1
         observation = Observation.tool(results)
@@ -259,20 +272,72 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
                 call if call.id else ToolCall(call.name, call.arguments, f"call_{self._step_count}_{index}")
                 for index, call in enumerate(calls)
             ]
+        self.messages.append(self._assistant_calls(action, [call.to_openai() for call in calls]))
+        results = self.session.execute(calls, self.visible_tools)
+        self.messages.extend(result.message() for result in results)
+        return results
+
+    def _execute_prepared(
+        self, prepared: Sequence[Any], ids: Sequence[str | None], action: Any
+    ) -> list[ToolResult]:
+        """`_execute` of calls the router prepared, with the ids the agent gave (`None`: numbered as
+        `_execute` numbers them): the same transcript and results, without reading and checking the
+        same call text again."""
+        step = self._step_count
+        call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
+        results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
+        entries = [
+            _openai_entry(call_id, result.call.name, ready.arguments_json)
+            if ready.arguments_json is not None
+            else result.call.to_openai()
+            for ready, result, call_id in zip(prepared, results, call_ids, strict=True)
+        ]
+        self.messages.append(self._assistant_calls(action, entries))
+        self.messages.extend(result.message() for result in results)
+        return results
+
+    def _prepare_message(self, action: Any) -> tuple[list[Any], list[str | None]] | None:
+        """An OpenAI assistant message's calls, prepared by the router, and the ids they came with; None
+        for anything but the plain shape (each `tool_calls` entry a dict with a `function` dict holding a
+        name and JSON argument text), which `parse` reads."""
+        if type(action) is not dict:
+            return None
+        entries = action.get("tool_calls")
+        if type(entries) is not list or not entries or len(entries) > MAX_CALLS_PER_STEP:
+            return None
+        router = self._session.router
+        prepared, ids = [], []
+        for entry in entries:
+            if type(entry) is not dict or "tool_calls" in entry:
+                return None
+            function = entry.get("function")
+            if type(function) is not dict:
+                return None
+            name, arguments = function.get("name"), function.get("arguments")
+            if type(name) is not str or not name or type(arguments) is not str or not arguments:
+                return None
+            try:
+                prepared.append(router.prepare_call(name, arguments))
+            except CallParseError:
+                return None  # `parse` words the problem, with where it is
+            call_id = entry.get("id")
+            ids.append(call_id if type(call_id) is str else None)
+        return prepared, ids
+
+    @staticmethod
+    def _assistant_calls(action: Any, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
+        """The transcript's assistant message for an action's calls (OpenAI entries, with their ids)."""
         mapping = _is_mapping(action)
         content = action.get("content") if mapping else None
         message: dict[str, Any] = {
             "role": "assistant",
             "content": content if isinstance(content, str) else None,
-            "tool_calls": [call.to_openai() for call in calls],
+            "tool_calls": tool_calls,
         }
         reasoning = action.get("reasoning_content") if mapping else None
         if isinstance(reasoning, str) and reasoning:
             message["reasoning_content"] = reasoning
-        self.messages.append(message)
-        results = self.session.execute(calls, self.visible_tools)
-        self.messages.extend(result.message() for result in results)
-        return results
+        return message
 
     def _refuse(self, action: Any, problem: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         """An unreadable action: tell the agent what was wrong, change nothing."""
@@ -345,6 +410,11 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 def _is_mapping(value: Any) -> bool:
     """`isinstance(value, Mapping)`, without the ABC machinery for the plain dicts most actions are."""
     return type(value) is dict or isinstance(value, Mapping)
+
+
+def _openai_entry(call_id: str, name: str, arguments_json: str) -> dict[str, Any]:
+    """`ToolCall.to_openai()` of a prepared call, its argument text written once when it was prepared."""
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments_json}}
 
 
 def _assistant_text(action: Mapping[str, Any]) -> dict[str, Any]:

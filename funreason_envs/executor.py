@@ -17,7 +17,7 @@ from typing import Any
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
-from funreason_envs.jsonutil import SCALARS, copy_json, serialize_result
+from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, serialize_result
 from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
 from funreason_envs.records import Status
 from funreason_envs.specs import ToolSpec
@@ -82,6 +82,7 @@ class _Prepared:
     route: tuple[int, ToolEntry] | None  # None: no such tool
     problem: str | None  # why the arguments are refused, by this router's strictness
     plain: bool
+    arguments_json: str | None = None  # `to_openai`'s argument text (None: written per call)
 
 
 # (route table, lenient, call text) -> the text's prepared calls; bounded like the parser's cache
@@ -224,6 +225,17 @@ class ToolRouter:
             _PREPARED.put(key, prepared, len(text))
         return prepared
 
+    def prepare_call(self, name: str, arguments: str) -> _Prepared:
+        """One call given by name and JSON argument text (an OpenAI `tool_calls` entry), resolved and
+        checked once per distinct pair; raises `CallParseError` as `parse` does (not remembered)."""
+        key = (self._table, self.lenient, name, arguments)
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            (call,) = self.parse({"name": name, "arguments": arguments})
+            prepared = self._prepare(call)
+            _PREPARED.put(key, prepared, len(name) + len(arguments))
+        return prepared
+
     def _prepare(self, call: ToolCall) -> _Prepared:
         route = self._entries.get(call.name)
         problem = None
@@ -231,13 +243,20 @@ class ToolRouter:
             entry = route[1]
             problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
         plain = all(type(value) in SCALARS for value in call.arguments.values())
-        return _Prepared(call, route, problem, plain)
+        try:
+            arguments_json: str | None = dumps_unicode(call.arguments)
+        except (TypeError, ValueError):  # cannot be written: `to_openai` raises when it is asked to
+            arguments_json = None
+        return _Prepared(call, route, problem, plain, arguments_json)
 
-    def execute_prepared(self, prepared: _Prepared, visible: Set[str] | None = None) -> ToolResult:
-        """`execute` of a prepared call, on a fresh copy of its arguments."""
+    def execute_prepared(
+        self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
+    ) -> ToolResult:
+        """`execute` of a prepared call, on a fresh copy of its arguments; `call_id` is the id of a call
+        whose text gave it none (the env numbers such calls)."""
         cached = prepared.call
         arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
-        call = ToolCall(cached.name, arguments, cached.id)
+        call = ToolCall(cached.name, arguments, cached.id or call_id)
         route = prepared.route
         hidden = visible is not None and call.name not in visible
         if route is None or prepared.problem is not None or hidden:

@@ -11,6 +11,7 @@ questions) is scored on its final reply instead, with bfcl-eval's agentic checke
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
@@ -27,7 +28,7 @@ from funreason_envs.trajectory import Trajectory, TurnRecord
 RewardMode = Literal["final", "turn", "partial"]
 REWARD_MODES = ("final", "turn", "partial")
 BFCL_STEP_LIMIT = 20
-GROUND_CACHE_SIZE = 1024  # tasks whose ground-truth outcomes an env keeps (RL replays the same tasks)
+GROUND_CACHE_SIZE = 1024  # tasks whose per-task plan an env keeps (RL replays the same tasks)
 
 
 class MultiTurnEnv(ToolEnv):
@@ -78,7 +79,7 @@ class MultiTurnEnv(ToolEnv):
         self._verdicts: list[TurnVerdict] = []
         self._verdict_dumps: list[dict[str, Any]] = []  # each verdict dumped once, copied into info
         self._report: CheckReport | None = None
-        self._ground_cache: dict[str, tuple[Task, list[TurnOutcome]]] = {}
+        self._plans: dict[str, _TaskPlan] = {}
 
     # -- the episode, readable once reset() has started one ----------------------------------------
 
@@ -125,8 +126,9 @@ class MultiTurnEnv(ToolEnv):
     def _configure(self, options: Mapping[str, Any]) -> None:
         task = self._choose_task(options.get("task"))
         self._task = task
+        self._plan = self._plan_of(task)
         self.domains = list(task.domains)
-        self.initial_config = self._normalise_config(task.initial_config)
+        self.initial_config = dict(self._plan.config)  # the env's own: changing it changes no plan
         self.long_context = task.long_context
 
     def _lenient_calls(self) -> bool:
@@ -149,7 +151,7 @@ class MultiTurnEnv(ToolEnv):
 
     def _start_episode(self) -> None:
         self._turn = 0
-        self._ground = self._ground_truth(self.task)
+        self._ground = self._ground_of(self._plan)
         self._turn_steps = 0
         self._verdicts = []
         self._verdict_dumps = []
@@ -159,25 +161,42 @@ class MultiTurnEnv(ToolEnv):
         self._reply: Any = None
         self._reveal_tools()
 
-    def _ground_truth(self, task: Task) -> list[TurnOutcome]:
-        """The task's ground-truth outcomes, executed once per task object and then reused (read-only:
-        the checker only compares them); the oldest entry is dropped past `GROUND_CACHE_SIZE` tasks."""
-        if not any(task.ground_truth):  # nothing to compare with: no need to build the instances
-            return [TurnOutcome([], {}, False) for _ in task.turns]
-        cached = self._ground_cache.get(task.id)
-        if cached is not None and cached[0] is task:
-            return cached[1]
-        ground = execute_ground_truth(task)
-        if len(self._ground_cache) >= GROUND_CACHE_SIZE:
-            del self._ground_cache[next(iter(self._ground_cache))]
-        self._ground_cache[task.id] = (task, ground)
-        return ground
+    def _plan_of(self, task: Task) -> _TaskPlan:
+        """What every episode of a task reads and never changes: its initial config keyed by domain id,
+        each turn's user text and hidden tools, and (once the first episode has built its instances)
+        its ground-truth outcomes. Kept per task object, the oldest dropped past `GROUND_CACHE_SIZE`."""
+        plan = self._plans.get(task.id)
+        if plan is not None and plan.task is task:
+            return plan
+        turns = range(len(task.turns))
+        plan = _TaskPlan(
+            task,
+            self._normalise_config(task.initial_config),
+            tuple(task.user_text(index) for index in turns),
+            tuple(frozenset(task.revealed_by(index)) for index in turns),
+        )
+        if len(self._plans) >= GROUND_CACHE_SIZE:
+            del self._plans[next(iter(self._plans))]
+        self._plans[task.id] = plan
+        return plan
+
+    @staticmethod
+    def _ground_of(plan: _TaskPlan) -> list[TurnOutcome]:
+        """The task's ground-truth outcomes, executed once per plan (read-only: the checker only
+        compares them)."""
+        if plan.ground is None:
+            task = plan.task
+            if any(task.ground_truth):
+                plan.ground = execute_ground_truth(task)
+            else:  # nothing to compare with: no need to build the instances
+                plan.ground = [TurnOutcome([], {}, False) for _ in task.turns]
+        return plan.ground
 
     def _reveal_tools(self) -> None:
-        self.set_hidden_tools(self._task.revealed_by(self._turn), enforce=self.strict)
+        self.set_hidden_tools(self._plan.hidden[self._turn], enforce=self.strict)
 
     def _opening_message(self, options: Mapping[str, Any]) -> str:
-        return self.task.user_text(0)
+        return self._plan.user_texts[0]
 
     # -- turn mechanics --------------------------------------------------------------------------
 
@@ -218,7 +237,7 @@ class MultiTurnEnv(ToolEnv):
         self._turn += 1
         self._turn_steps = 0
         self._reveal_tools()
-        return self._user_observation(self._task.user_text(self._turn)), reward, False
+        return self._user_observation(self._plan.user_texts[self._turn]), reward, False
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
@@ -286,6 +305,17 @@ class MultiTurnEnv(ToolEnv):
                 **verdict,
             }
         )
+
+
+@dataclass(slots=True)
+class _TaskPlan:
+    """A task's read-only per-episode data (see `MultiTurnEnv._plan_of`)."""
+
+    task: Task
+    config: dict[str, Any]  # the initial config keyed by domain id
+    user_texts: tuple[str, ...]
+    hidden: tuple[frozenset[str], ...]  # per turn: the tools still held out
+    ground: list[TurnOutcome] | None = None  # executed with the first episode
 
 
 def _verdict_copy(dump: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,14 @@ def normalize_reply(action: Any, parameter_order: ParameterOrder) -> tuple[Any, 
 
     Anything that is not an assistant message (or call text with a `<think>` block) comes back unchanged.
     """
+    if type(action) is dict:  # the usual message, read without the general path's checks
+        content = action.get("content")
+        if content is None:
+            return action, None  # no text to read
+        if type(content) is str and not action.get("tool_calls") and action.get("role") == "assistant":
+            parsed = _PLAIN_REPLIES.get(content)
+            if parsed is not None:  # a reply seen before, without calls
+                return _message(action, parsed.content or "", parsed.reasoning, None), None
     if isinstance(action, str) and (THINK_OPEN in action or THINK_CLOSE in action):
         action = {"role": "assistant", "content": action}
     if not isinstance(action, Mapping) or action.get("role") != "assistant":

@@ -126,6 +126,26 @@ class Session:
         self.results.extend(results)
         return results
 
+    def execute_prepared(
+        self,
+        prepared: Sequence[Any],
+        visible: Set[str] | None = None,
+        *,
+        call_ids: Sequence[str | None] | None = None,
+    ) -> list[ToolResult]:
+        """Run calls the router prepared (`ToolRouter.prepare`, `prepare_call`) in order and record their
+        results; `call_ids[i]` is the id of call i where its text gave it none."""
+        router = self.router
+        if call_ids is None:
+            results = [router.execute_prepared(call, visible) for call in prepared]
+        else:
+            results = [
+                router.execute_prepared(call, visible, call_id=call_id)
+                for call, call_id in zip(prepared, call_ids, strict=True)
+            ]
+        self.results.extend(results)
+        return results
+
     def refuse(self, call: ToolCall, problem: str) -> ToolResult:
         """Record a call that could not be read or run as an "invalid" result; nothing changes."""
         result = ToolResult(call, f"Error: {problem}", "invalid")

@@ -89,3 +89,28 @@ def test_normalize_reply_leaves_other_actions_alone():
     assert normalize_reply("ls()", {}) == ("ls()", None)
     reply, problem = normalize_reply({"role": "assistant", "content": "[cd(folder=)]"}, {})
     assert reply == {"role": "assistant", "content": "[cd(folder=)]"} and "invalid call syntax" in problem
+
+
+REPLIES = (
+    {"role": "assistant", "content": "Done."},
+    {"role": "assistant", "content": "Done.", "reasoning_content": "checked", "name": "a"},
+    {"role": "assistant", "content": "<think>all moved</think>Done."},
+    {"role": "assistant", "content": "Done.", "tool_calls": []},
+    {"role": "assistant", "content": "", "tool_calls": None},
+    {"role": "assistant", "content": None, "tool_calls": [{"function": {"name": "ls", "arguments": "{}"}}]},
+    {"role": "assistant", "content": None},
+    {"role": "user", "content": "Done."},
+    {"content": "Done."},
+    {"role": "assistant", "content": "[ls(), pwd()]"},
+    {"role": "assistant", "content": "[ls(, pwd()]"},
+)
+
+
+@pytest.mark.parametrize("reply", REPLIES)
+def test_a_plain_dict_reply_reads_as_any_other_mapping_reads(reply):
+    from types import MappingProxyType
+
+    for _ in range(2):  # the second time, a reply without calls is read from the remembered ones
+        fast = normalize_reply(reply, {})
+        assert fast == normalize_reply(MappingProxyType(reply), {})  # the general path
+        assert fast[0] is reply or type(fast[0]) is dict  # a new message, or the action unchanged

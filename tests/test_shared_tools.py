@@ -72,7 +72,7 @@ def test_replayed_task_reuses_its_ground_truth_with_identical_verdicts():
         _, _, _, _, info = env.step(DONE)
         checks.append(info["check"])
     assert checks[0] == checks[1] and checks[0]["turns"][0]["reason"] == "instance_state_mismatch"
-    assert len(env.unwrapped._ground_cache) == 1
+    assert len(env.unwrapped._plans) == 1
 
 
 def test_packaged_tools_pickle_as_names_and_arrive_equal_and_shared():
