@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from funreason_envs.calls import ToolCall
@@ -90,7 +91,7 @@ def contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
     """A value's contents as plain data, private attributes included; sets sorted, so two equal states
     compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
     process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
-    if isinstance(value, (str, int, float, bool, type(None))):
+    if isinstance(value, _SCALARS):
         return value
     if id(value) in seen:
         return "<enclosing>"
@@ -98,12 +99,32 @@ def contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
     if isinstance(value, random.Random):
         return value.getstate()
     if isinstance(value, dict):
-        return sorted(((repr(key), contents(item, inner)) for key, item in value.items()), key=repr)
+        return _sorted_items([(repr(key), contents(item, inner)) for key, item in value.items()])
     if isinstance(value, (list, tuple)):
         return [contents(item, inner) for item in value]
     if isinstance(value, (set, frozenset)):
         return sorted((contents(item, inner) for item in value), key=repr)
-    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
-    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
+    fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
     fields.update(getattr(value, "__dict__", {}))
     return (type(value).__name__, contents(fields, inner)) if fields else repr(value)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _sorted_items(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """`items` in the order of each pair's repr. When the key texts differ, that order is the order of
+    the keys' reprs (a quoted text is never a prefix of another), which spares the repr of every value."""
+    if len({key for key, _ in items}) == len(items):
+        return sorted(items, key=_key_repr)
+    return sorted(items, key=repr)
+
+
+def _key_repr(item: tuple[str, Any]) -> str:
+    return repr(item[0])
+
+
+@cache
+def _slots(cls: type) -> tuple[str, ...]:
+    """Every `__slots__` name of a class and its bases (most derived first)."""
+    return tuple(name for base in cls.__mro__ for name in getattr(base, "__slots__", ()))
