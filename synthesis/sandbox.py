@@ -87,26 +87,36 @@ class Sandbox:
         self.by_id.update({type(instance).name: instance for instance in session.instances})
 
 
-def contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+def contents(value: Any) -> Any:
     """A value's contents as plain data, private attributes included; sets sorted, so two equal states
     compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
     process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
+    return _contents(value, set())
+
+
+def _contents(value: Any, enclosing: set[int]) -> Any:
+    """`contents` below the objects whose ids are in `enclosing` (added on the way down, removed on
+    the way back up, so siblings never see each other)."""
     if isinstance(value, _SCALARS):
         return value
-    if id(value) in seen:
+    key = id(value)
+    if key in enclosing:
         return "<enclosing>"
-    inner = seen | {id(value)}
     if isinstance(value, random.Random):
         return value.getstate()
-    if isinstance(value, dict):
-        return _sorted_items([(repr(key), contents(item, inner)) for key, item in value.items()])
-    if isinstance(value, (list, tuple)):
-        return [contents(item, inner) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((contents(item, inner) for item in value), key=repr)
-    fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
-    fields.update(getattr(value, "__dict__", {}))
-    return (type(value).__name__, contents(fields, inner)) if fields else repr(value)
+    enclosing.add(key)
+    try:
+        if isinstance(value, dict):
+            return _sorted_items([(repr(k), _contents(item, enclosing)) for k, item in value.items()])
+        if isinstance(value, (list, tuple)):
+            return [_contents(item, enclosing) for item in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted((_contents(item, enclosing) for item in value), key=repr)
+        fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
+        fields.update(getattr(value, "__dict__", {}))
+        return (type(value).__name__, _contents(fields, enclosing)) if fields else repr(value)
+    finally:
+        enclosing.discard(key)
 
 
 _SCALARS = (str, int, float, bool, type(None))
