@@ -169,7 +169,7 @@ class Explorer:
             before = self.sandbox.checkpoint()
             # only a state-changing goal compares the contents before and after it
             contents = self.sandbox.contents() if watch and tool.mutates_state else None
-            result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments))
+            result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments), before)
             problem = self._result_problem(tool, result, watch, contents)
             if result.ok and problem:
                 self.sandbox.restore(before)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from funreason_envs.graph import ApiGraph
 from funreason_envs.synthesis.coherence import INVERSE_TOOLS, LOGIN_WORDS
@@ -61,16 +61,16 @@ class GoalChooser:
         logged = self.log.names_before(turn)
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
         undone = called | self._last_goals
-        facts = self._facts
+        table = self._facts.table()
         names = [
             name
-            for name in self.graph.tools
-            if facts.speakable(name)
+            for name, fact in table.items()
+            if fact.speakable
             and name not in called
             and name not in failed
-            and not (facts.login(name) and name in logged)
-            and not (facts.inverses(name) & undone)
-            and (not steps or facts.domain(name) in domains or name in fed)
+            and not (fact.login and name in logged)
+            and not (fact.inverses & undone)
+            and (not steps or fact.domain in domains or name in fed)
         ]
         if not names:
             raise DeadEnd("no goal fits with the turn so far")
@@ -78,12 +78,12 @@ class GoalChooser:
         earlier = self.log.pool.speakable(self.kits, before_turn=turn)
         weights = []
         for name in names:
-            takes = facts.takes(name)
-            weight = (1 + facts.needs(name)) / (1 + 3 * self._targeted[name])
-            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
-            weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
-            weight *= PRODUCER_WEIGHT if facts.referable(name) else 1
-            weight *= LISTING_WEIGHT if self.first_walk and facts.listing(name) else 1
+            fact = table[name]
+            weight = (1 + fact.needs) / (1 + 3 * self._targeted[name])
+            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if fact.takes & speakable else 1)
+            weight *= EARLIER_TURN_WEIGHT if fact.takes & earlier else 1
+            weight *= PRODUCER_WEIGHT if fact.referable else 1
+            weight *= LISTING_WEIGHT if self.first_walk and fact.listing else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
@@ -94,67 +94,53 @@ class GoalChooser:
         self._last_goals = set(names)
 
 
+class ToolFact(NamedTuple):
+    """What goal choice asks of one tool, none of which changes during a run."""
+
+    speakable: bool  # the phrasebook words its goal, or has no entry for it (worded from the spec)
+    login: bool  # logs in: done once per conversation
+    inverses: frozenset[str]  # tools whose goal this one takes back (or is taken back by)
+    domain: str | None
+    needs: int  # how many requirements it has
+    takes: frozenset[str]  # resource types it can take as arguments
+    referable: bool  # a user can point at what it returns ("the ticket you just opened")
+    listing: bool  # a user can point into what it lists by place ("the second item you listed")
+
+
 class ToolFacts:
-    """What `GoalChooser` asks of each tool that never changes for a graph and its kits, worked out
-    once per run: the answers are kept (filled as asked, so an error surfaces where it always did)."""
+    """The `ToolFact` of every tool of a graph with its kits, worked out once (on the first goal
+    choice, in the graph's tool order, so a kit missing for a domain fails where it always did)."""
 
     def __init__(self, graph: ApiGraph, kits: Mapping[str, DomainKit]) -> None:
         self.graph = graph
         self.kits = kits
-        self._known: dict[tuple[str, str], object] = {}
+        self._table: dict[str, ToolFact] | None = None
 
-    def _memo(self, fact: str, name: str, work: Callable[[str], object]) -> Any:
-        key = (fact, name)
-        if key not in self._known:
-            self._known[key] = work(name)
-        return self._known[key]
+    def table(self) -> dict[str, ToolFact]:
+        if self._table is None:
+            speakable = {name: self._speakable(name) for name in self.graph.tools}
+            self._table = {name: self._fact(name, speakable[name]) for name in self.graph.tools}
+        return self._table
 
-    def speakable(self, name: str) -> bool:
-        """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
-        goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
-        return self._memo("speakable", name, self._speakable)
-
-    def login(self, name: str) -> bool:
-        """Whether the tool logs in (done once per conversation)."""
-        return self._memo("login", name, lambda n: any(word in n.lower() for word in LOGIN_WORDS))
-
-    def inverses(self, name: str) -> frozenset[str]:
-        """The tools whose goal this one would take back (or be taken back by)."""
-        return self._memo("inverses", name, _inverses)
-
-    def domain(self, name: str) -> str | None:
-        return self._memo("domain", name, lambda n: self.graph.tool(n).domain)
-
-    def needs(self, name: str) -> int:
-        return self._memo("needs", name, lambda n: len(self.graph.requirements(n)))
-
-    def takes(self, name: str) -> frozenset[str]:
-        """The resource types a tool can take as arguments."""
-        return self._memo("takes", name, self._takes)
-
-    def referable(self, name: str) -> bool:
-        """Whether a user can point at something this tool returns ("the ticket you just opened"), so
-        later turns can build on it."""
-        return self._memo("referable", name, self._referable)
-
-    def listing(self, name: str) -> bool:
-        """Whether a user can point into what this tool lists by place ("the second item you listed")."""
-        return self._memo("listing", name, self._listing)
+    def _fact(self, name: str, speakable: bool) -> ToolFact:
+        tool = self.graph.tool(name)
+        refer = self.kits[tool.domain].phrases.tool(name).refer
+        return ToolFact(
+            speakable=speakable,
+            login=any(word in name.lower() for word in LOGIN_WORDS),
+            inverses=_inverses(name),
+            domain=tool.domain,
+            needs=len(self.graph.requirements(name)),
+            takes=frozenset(kind for kinds in tool.consumed.values() for kind in kinds),
+            referable=any(produced.resource in refer for produced in tool.produces),
+            listing=any("{" + PLACE + "}" in phrase for phrase in refer.values()),
+        )
 
     def _speakable(self, name: str) -> bool:
+        """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
+        goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
         phrases = self.kits[self.graph.tool(name).domain].phrases
         return bool(phrases.tool(name).intent) or name not in phrases.tools
-
-    def _takes(self, name: str) -> frozenset[str]:
-        return frozenset(kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds)
-
-    def _referable(self, name: str) -> bool:
-        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
-        return any(produced.resource in refer for produced in self.graph.tool(name).produces)
-
-    def _listing(self, name: str) -> bool:
-        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
-        return any("{" + PLACE + "}" in phrase for phrase in refer.values())
 
 
 def _inverses(name: str) -> frozenset[str]:

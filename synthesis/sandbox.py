@@ -59,9 +59,10 @@ class Sandbox:
         """The public state at the start of the turn."""
         return Session.from_snapshot(self.turn_start).state()
 
-    def attempt(self, call: ToolCall) -> ToolResult:
-        """Run one call; a failed call is taken back (its result is still returned)."""
-        before = self.checkpoint()
+    def attempt(self, call: ToolCall, before: bytes | None = None) -> ToolResult:
+        """Run one call; a failed call is taken back (its result is still returned). `before`: the
+        caller's `checkpoint()` of the state as it is now, if it has one (spares taking another)."""
+        before = self.checkpoint() if before is None else before
         [result] = self._session.execute([call])
         # Keep a copy: tools may return live state objects that later calls change.
         result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
@@ -107,9 +108,14 @@ def _contents(value: Any, enclosing: set[int]) -> Any:
     enclosing.add(key)
     try:
         if isinstance(value, dict):
-            return _sorted_items([(repr(k), _contents(item, enclosing)) for k, item in value.items()])
+            return _sorted_items(
+                [
+                    (repr(k), item if type(item) in _PLAIN else _contents(item, enclosing))
+                    for k, item in value.items()
+                ]
+            )
         if isinstance(value, (list, tuple)):
-            return [_contents(item, enclosing) for item in value]
+            return [item if type(item) in _PLAIN else _contents(item, enclosing) for item in value]
         if isinstance(value, (set, frozenset)):
             return sorted((_contents(item, enclosing) for item in value), key=repr)
         fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
@@ -120,6 +126,7 @@ def _contents(value: Any, enclosing: set[int]) -> Any:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_PLAIN = frozenset(_SCALARS)  # exactly these types are their own contents (a shortcut for leaves)
 
 
 def _sorted_items(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
