@@ -143,3 +143,16 @@ def test_an_attempt_given_the_current_checkpoint_equals_one_that_takes_its_own()
         result = given.attempt(call, given.checkpoint())
         assert (result.content, result.status, result.ok) == (expected.content, expected.status, expected.ok)
         assert plain.checkpoint() == given.checkpoint() and plain.state() == given.state()
+
+
+def test_callable_tools_equal_the_tools_with_nothing_unmet_in_walked_situations():
+    graph = graph_for(KIT_DOMAINS)
+    rng = random.Random(5)
+    situation = graph.situation()
+    seen = 0
+    for _ in range(40):
+        plain = [name for name in graph.tools if not graph.unmet(name, situation)]
+        assert graph.callable_tools(situation) == plain
+        seen += len(plain)
+        situation = situation.after(graph.tool(rng.choice(plain)))
+    assert 0 < seen < 40 * len(graph.tools)  # some tools were not callable at some point
