@@ -14,8 +14,10 @@ from funreason_envs.domains import domain_names
 from funreason_envs.synthesis.coherence import LOGIN_WORDS
 from funreason_envs.synthesis.goals import INVERSES, GoalChooser, tool_facts
 from funreason_envs.synthesis.kits import PLACE, kit_domains, kit_for
-from funreason_envs.synthesis.pipeline import graph_for
+from funreason_envs.synthesis.pipeline import SampleBuilder, graph_for
+from funreason_envs.synthesis.roles.template import TemplateRoles
 from funreason_envs.synthesis.sandbox import Sandbox, contents
+from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.trace import StepLog
 
 KIT_DOMAINS = tuple(name for name in domain_names() if name in kit_domains())
@@ -156,3 +158,11 @@ def test_callable_tools_equal_the_tools_with_nothing_unmet_in_walked_situations(
         seen += len(plain)
         situation = situation.after(graph.tool(rng.choice(plain)))
     assert 0 < seen < 40 * len(graph.tools)  # some tools were not callable at some point
+
+
+@pytest.mark.parametrize("index", [0, 3])
+def test_the_tool_entries_shared_by_a_samples_turns_stay_what_the_specs_give(index):
+    settings = Settings(seed=0, domains=KIT_DOMAINS)
+    builder = SampleBuilder(index, settings, lambda rng: TemplateRoles(rng, settings.mistake_rate))
+    builder.build()
+    assert builder._tool_entries == [spec.to_openai() for spec in builder.sandbox.specs()]
