@@ -108,11 +108,13 @@ class SampleBuilder:
         shown and the turn that reveals it) made from one phase-1 walk."""
         steps, goals = self.explorer.explore(turn)
         truth = TurnOutcome([step.result.content for step in steps], self.sandbox.state(), True)
-        nothing = TurnOutcome([], self.sandbox.start_state(), False)
+        nothing: TurnOutcome | None = None  # the turn's starting state, read only if a turn waits
         tools = list(self._tool_entries)
         made: list[FinishedTurn] = []
         for brief in self.queries.briefs(turn, kind, steps, goals, tools, history):
             if brief.kind in WAITING_KINDS:
+                if nothing is None:
+                    nothing = TurnOutcome([], self.sandbox.start_state(), False)
                 made.append(self._answer(brief, nothing, results, []))
                 continue
             earlier = results + [content for before in made for content in before.tool_results()]
