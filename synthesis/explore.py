@@ -166,9 +166,11 @@ class Explorer:
             if problem:
                 continue
             watch = goal and self.settings.coherent
-            before, contents = self.sandbox.checkpoint(), self.sandbox.contents() if watch else None
-            result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments))
-            problem = self._result_problem(tool, result, contents)
+            before = self.sandbox.checkpoint()
+            # only a state-changing goal compares the contents before and after it
+            contents = self.sandbox.contents() if watch and tool.mutates_state else None
+            result = self.sandbox.attempt(ToolCall(tool.name, drawn.arguments), before)
+            problem = self._result_problem(tool, result, watch, contents)
             if result.ok and problem:
                 self.sandbox.restore(before)
             if problem:
@@ -193,16 +195,16 @@ class Explorer:
             state_problem(tool.name, drawn.arguments, instance, kit, called) if instance is not None else None
         )
 
-    def _result_problem(self, tool: ToolSpec, result: ToolResult, contents: Any) -> str | None:
-        """What is wrong with a call that ran: it failed; or, for a goal (`contents` before it given),
-        it changed nothing, repeats an action already taken (the same call again) or repeats the result of
-        the same look-up in an earlier turn."""
+    def _result_problem(self, tool: ToolSpec, result: ToolResult, watch: bool, contents: Any) -> str | None:
+        """What is wrong with a call that ran: it failed; or, for a watched goal (given the `contents`
+        before it when it changes state), it changed nothing, repeats an action already taken (the same
+        call again) or repeats the result of the same look-up in an earlier turn."""
         if not result.ok or (
             self.settings.coherent
             and result_failed(result.content, tool.name, changes_state=tool.mutates_state)
         ):
             return result.content[:120]
-        if contents is None:
+        if not watch:
             return None
         if tool.mutates_state and self.sandbox.contents() == contents:
             return "changes nothing"

@@ -10,8 +10,10 @@ would not make sense once walked to are refused by the explorer (coherence.py).
 from __future__ import annotations
 
 import random
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from funreason_envs.graph import ApiGraph
 from funreason_envs.synthesis.coherence import INVERSE_TOOLS, LOGIN_WORDS
@@ -49,6 +51,7 @@ class GoalChooser:
         self._targeted: Counter[str] = Counter()
         self._last_goals: set[str] = set()
         self.first_walk = True  # the conversation's first walk, whose results every later turn can use
+        self._facts = tool_facts(graph, kits)
 
     def choose(self, turn: int, steps: list[Step], failed: set[str]) -> str:
         """A goal for `turn` after `steps` (a second goal belongs with the first: same domain or fed by
@@ -58,15 +61,16 @@ class GoalChooser:
         logged = self.log.names_before(turn)
         fed = {consumer for name in called for consumer in self.graph.dependencies.successors(name)}
         undone = called | self._last_goals
+        table = self._facts.table()
         names = [
             name
-            for name in self.graph.tools
-            if self._speakable(name)
+            for name, fact in table.items()
+            if fact.speakable
             and name not in called
             and name not in failed
-            and not (any(word in name.lower() for word in LOGIN_WORDS) and name in logged)
-            and not any(frozenset((name, other)) in INVERSES for other in undone)
-            and (not steps or self.graph.tool(name).domain in domains or name in fed)
+            and not (fact.login and name in logged)
+            and not (fact.inverses & undone)
+            and (not steps or fact.domain in domains or name in fed)
         ]
         if not names:
             raise DeadEnd("no goal fits with the turn so far")
@@ -74,12 +78,12 @@ class GoalChooser:
         earlier = self.log.pool.speakable(self.kits, before_turn=turn)
         weights = []
         for name in names:
-            takes = self._takes(name)
-            weight = (1 + len(self.graph.requirements(name))) / (1 + 3 * self._targeted[name])
-            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if takes & speakable else 1)
-            weight *= EARLIER_TURN_WEIGHT if takes & earlier else 1
-            weight *= PRODUCER_WEIGHT if self._referable(name) else 1
-            weight *= LISTING_WEIGHT if self.first_walk and self._listing(name) else 1
+            fact = table[name]
+            weight = (1 + fact.needs) / (1 + 3 * self._targeted[name])
+            weight *= (4 if name in fed else 1) * (FLOW_TARGET_WEIGHT if fact.takes & speakable else 1)
+            weight *= EARLIER_TURN_WEIGHT if fact.takes & earlier else 1
+            weight *= PRODUCER_WEIGHT if fact.referable else 1
+            weight *= LISTING_WEIGHT if self.first_walk and fact.listing else 1
             weights.append(weight)
         return self.rng.choices(names, weights)[0]
 
@@ -89,26 +93,79 @@ class GoalChooser:
         self._targeted.update(names)
         self._last_goals = set(names)
 
-    def _takes(self, name: str) -> set[str]:
-        """The resource types a tool can take as arguments."""
-        return {kind for kinds in self.graph.tool(name).consumed.values() for kind in kinds}
 
-    def _referable(self, name: str) -> bool:
-        """Whether a user can point at something this tool returns ("the ticket you just opened"), so
-        later turns can build on it."""
-        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
-        return any(produced.resource in refer for produced in self.graph.tool(name).produces)
+class ToolFact(NamedTuple):
+    """What goal choice asks of one tool, none of which changes during a run."""
 
-    def _listing(self, name: str) -> bool:
-        """Whether a user can point into what this tool lists by place ("the second item you listed")."""
-        refer = self.kits[self.graph.tool(name).domain].phrases.tool(name).refer
-        return any("{" + PLACE + "}" in phrase for phrase in refer.values())
+    speakable: bool  # the phrasebook words its goal, or has no entry for it (worded from the spec)
+    login: bool  # logs in: done once per conversation
+    inverses: frozenset[str]  # tools whose goal this one takes back (or is taken back by)
+    domain: str | None
+    needs: int  # how many requirements it has
+    takes: frozenset[str]  # resource types it can take as arguments
+    referable: bool  # a user can point at what it returns ("the ticket you just opened")
+    listing: bool  # a user can point into what it lists by place ("the second item you listed")
+
+
+class ToolFacts:
+    """The `ToolFact` of every tool of a graph with its kits, worked out once (on the first goal
+    choice, in the graph's tool order, so a kit missing for a domain fails where it always did)."""
+
+    def __init__(self, graph: ApiGraph, kits: Mapping[str, DomainKit]) -> None:
+        self.graph = graph
+        self.kits = kits
+        self._table: dict[str, ToolFact] | None = None
+
+    def table(self) -> dict[str, ToolFact]:
+        if self._table is None:
+            speakable = {name: self._speakable(name) for name in self.graph.tools}
+            self._table = {name: self._fact(name, speakable[name]) for name in self.graph.tools}
+        return self._table
+
+    def _fact(self, name: str, speakable: bool) -> ToolFact:
+        tool = self.graph.tool(name)
+        refer = self.kits[tool.domain].phrases.tool(name).refer
+        return ToolFact(
+            speakable=speakable,
+            login=any(word in name.lower() for word in LOGIN_WORDS),
+            inverses=_inverses(name),
+            domain=tool.domain,
+            needs=len(self.graph.requirements(name)),
+            takes=frozenset(kind for kinds in tool.consumed.values() for kind in kinds),
+            referable=any(produced.resource in refer for produced in tool.produces),
+            listing=any("{" + PLACE + "}" in phrase for phrase in refer.values()),
+        )
 
     def _speakable(self, name: str) -> bool:
         """A tool a user may ask for: the phrasebook words its goal, or has no entry for it at all (the
         goal is then worded from the spec); an entry without an intent marks a look-up, never a goal."""
         phrases = self.kits[self.graph.tool(name).domain].phrases
         return bool(phrases.tool(name).intent) or name not in phrases.tools
+
+
+def _inverses(name: str) -> frozenset[str]:
+    partners = (other for pair in INVERSES if name in pair for other in pair)
+    return frozenset(other for other in partners if frozenset((name, other)) in INVERSES)
+
+
+# One `ToolFacts` per graph, while its kits stay the same objects (kits are loaded once per process).
+_FACTS: weakref.WeakKeyDictionary[ApiGraph, tuple[tuple[DomainKit, ...], ToolFacts]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def tool_facts(graph: ApiGraph, kits: Mapping[str, DomainKit]) -> ToolFacts:
+    """The shared `ToolFacts` of `graph` with these kits (new ones when the kits are other objects)."""
+    held = _FACTS.get(graph)
+    current = tuple(kits.values())
+    if (
+        held is None
+        or held[1].kits.keys() != kits.keys()
+        or any(a is not b for a, b in zip(held[0], current, strict=True))
+    ):
+        held = (current, ToolFacts(graph, dict(kits)))
+        _FACTS[graph] = held
+    return held[1]
 
 
 def belongs(steps: list[Step], first_part: int, turn: int) -> bool:

@@ -13,6 +13,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from funreason_envs.graph import extract_values
@@ -389,7 +390,7 @@ class Speaker:
             for template in templates
             if all(
                 key.startswith("result.") or key in step.call.arguments or key in step.sources
-                for key in PLACEHOLDER.findall(template)
+                for key in placeholders(template)
             )
         ]
 
@@ -503,12 +504,17 @@ def spec_action(description: str) -> str:
     return phrase
 
 
+@lru_cache(maxsize=8192)
+def placeholders(template: str) -> tuple[str, ...]:
+    """The `{key}` names of a template, in order (phrasebook templates recur for every sample)."""
+    return tuple(PLACEHOLDER.findall(template))
+
+
 def _fullest(templates: list[str], step: Step, omit: str | None = None) -> list[str]:
     """The templates that mention the most of the call's arguments (fewer leftovers to append)."""
 
     def covered(template: str) -> int:
-        keys = set(PLACEHOLDER.findall(template))
-        return len(keys & (set(step.call.arguments) - {omit}))
+        return len(set(placeholders(template)) & (set(step.call.arguments) - {omit}))
 
     best = max(covered(template) for template in templates)
     return [template for template in templates if covered(template) == best]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from funreason_envs.checker import TurnOutcome
@@ -108,11 +108,13 @@ class SampleBuilder:
         shown and the turn that reveals it) made from one phase-1 walk."""
         steps, goals = self.explorer.explore(turn)
         truth = TurnOutcome([step.result.content for step in steps], self.sandbox.state(), True)
-        nothing = TurnOutcome([], self.sandbox.start_state(), False)
-        tools = [spec.to_openai() for spec in self.sandbox.specs()]
+        nothing: TurnOutcome | None = None  # the turn's starting state, read only if a turn waits
+        tools = list(self._tool_entries)
         made: list[FinishedTurn] = []
         for brief in self.queries.briefs(turn, kind, steps, goals, tools, history):
             if brief.kind in WAITING_KINDS:
+                if nothing is None:
+                    nothing = TurnOutcome([], self.sandbox.start_state(), False)
                 made.append(self._answer(brief, nothing, results, []))
                 continue
             earlier = results + [content for before in made for content in before.tool_results()]
@@ -122,6 +124,12 @@ class SampleBuilder:
                 final.user_message = f"{NEW_TOOLS_NOTICE}\n\nNew tool:\n{steps[-1].spec.to_text()}"
             made.append(final)
         return made
+
+    @cached_property
+    def _tool_entries(self) -> list[dict[str, Any]]:
+        """The OpenAI entries of the sample's tools, shown to every turn's roles (built once per sample:
+        the domains and so their specs do not change between turns; the roles only read them)."""
+        return [spec.to_openai() for spec in self.sandbox.specs()]
 
     def _answer(
         self, brief: TurnBrief, truth: TurnOutcome, earlier: list[str], steps: list[Step]

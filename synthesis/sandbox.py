@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from funreason_envs.calls import ToolCall
@@ -58,9 +59,10 @@ class Sandbox:
         """The public state at the start of the turn."""
         return Session.from_snapshot(self.turn_start).state()
 
-    def attempt(self, call: ToolCall) -> ToolResult:
-        """Run one call; a failed call is taken back (its result is still returned)."""
-        before = self.checkpoint()
+    def attempt(self, call: ToolCall, before: bytes | None = None) -> ToolResult:
+        """Run one call; a failed call is taken back (its result is still returned). `before`: the
+        caller's `checkpoint()` of the state as it is now, if it has one (spares taking another)."""
+        before = self.checkpoint() if before is None else before
         [result] = self._session.execute([call])
         # Keep a copy: tools may return live state objects that later calls change.
         result = ToolResult(result.call, result.content, result.status, copy_json(result.value))
@@ -86,24 +88,60 @@ class Sandbox:
         self.by_id.update({type(instance).name: instance for instance in session.instances})
 
 
-def contents(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+def contents(value: Any) -> Any:
     """A value's contents as plain data, private attributes included; sets sorted, so two equal states
     compare equal whatever their history (pickled bytes of a set depend on insertion order and on the
     process's string hashing). A reference back to an enclosing object (a folder's parent) is cut."""
-    if isinstance(value, (str, int, float, bool, type(None))):
+    return _contents(value, set())
+
+
+def _contents(value: Any, enclosing: set[int]) -> Any:
+    """`contents` below the objects whose ids are in `enclosing` (added on the way down, removed on
+    the way back up, so siblings never see each other)."""
+    if isinstance(value, _SCALARS):
         return value
-    if id(value) in seen:
+    key = id(value)
+    if key in enclosing:
         return "<enclosing>"
-    inner = seen | {id(value)}
     if isinstance(value, random.Random):
         return value.getstate()
-    if isinstance(value, dict):
-        return sorted(((repr(key), contents(item, inner)) for key, item in value.items()), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [contents(item, inner) for item in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((contents(item, inner) for item in value), key=repr)
-    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
-    fields = {name: getattr(value, name) for name in slots if hasattr(value, name)}
-    fields.update(getattr(value, "__dict__", {}))
-    return (type(value).__name__, contents(fields, inner)) if fields else repr(value)
+    enclosing.add(key)
+    try:
+        if isinstance(value, dict):
+            return _sorted_items(
+                [
+                    (repr(k), item if type(item) in _PLAIN else _contents(item, enclosing))
+                    for k, item in value.items()
+                ]
+            )
+        if isinstance(value, (list, tuple)):
+            return [item if type(item) in _PLAIN else _contents(item, enclosing) for item in value]
+        if isinstance(value, (set, frozenset)):
+            return sorted((_contents(item, enclosing) for item in value), key=repr)
+        fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
+        fields.update(getattr(value, "__dict__", {}))
+        return (type(value).__name__, _contents(fields, enclosing)) if fields else repr(value)
+    finally:
+        enclosing.discard(key)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+_PLAIN = frozenset(_SCALARS)  # exactly these types are their own contents (a shortcut for leaves)
+
+
+def _sorted_items(items: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """`items` in the order of each pair's repr. When the key texts differ, that order is the order of
+    the keys' reprs (a quoted text is never a prefix of another), which spares the repr of every value."""
+    if len({key for key, _ in items}) == len(items):
+        return sorted(items, key=_key_repr)
+    return sorted(items, key=repr)
+
+
+def _key_repr(item: tuple[str, Any]) -> str:
+    return repr(item[0])
+
+
+@cache
+def _slots(cls: type) -> tuple[str, ...]:
+    """Every `__slots__` name of a class and its bases (most derived first)."""
+    return tuple(name for base in cls.__mro__ for name in getattr(base, "__slots__", ()))

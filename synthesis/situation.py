@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from funreason_envs.domains import domain_class
+from funreason_envs.specs import DomainSpec, ToolSpec
 from funreason_envs.synthesis.trace import Step
 
 # Name words too common to make two tools look alike ("get_ticket" and "get_current_speed").
@@ -49,21 +50,36 @@ def rivals(step: Step, shown: set[str]) -> list[Rival]:
     """Shown tools of `step`'s domain that look like its tool (a name word no more than two tools of
     the domain share, or a required id parameter in common) but have no parameter for one of the
     values this call passes: choosing one would lose that value."""
-    tools = {tool.name: tool for tool in domain_class(step.spec.domain).spec().tools}
-    counts = Counter(word for tool in tools for word in name_words(tool))
+    tools, words, counts = _domain_words(domain_class(step.spec.domain).spec())
     own = {word for word in name_words(step.name) if counts[word] <= 2}
     found = []
     for name, spec in tools.items():
         if name == step.name or name not in shown or spec.mutates_state != step.spec.mutates_state:
             continue
         common = {p for p in set(spec.required) & set(step.spec.required) if p.endswith("_id")}
-        if not (own & name_words(name) or common):
+        if not (own & words[name] or common):
             continue
         properties = spec.parameters.get("properties", {})
         lacking = [param for param in step.call.arguments if param not in properties]
         if lacking:
             found.append(Rival(name, lacking[0]))
     return found
+
+
+DomainWords = tuple[dict[str, ToolSpec], dict[str, frozenset[str]], Counter[str]]
+_DOMAIN_WORDS: dict[int, tuple[DomainSpec, DomainWords]] = {}  # by spec, which each entry keeps alive
+
+
+def _domain_words(spec: DomainSpec) -> DomainWords:
+    """A domain's tools by name, each tool's name words, and how many tools share each word (worked
+    out once per spec object: `rivals` asks for every call explained)."""
+    held = _DOMAIN_WORDS.get(id(spec))
+    if held is None or held[0] is not spec:
+        tools = {tool.name: tool for tool in spec.tools}
+        words = {name: frozenset(name_words(name)) for name in tools}
+        held = (spec, (tools, words, Counter(word for name in tools for word in words[name])))
+        _DOMAIN_WORDS[id(spec)] = held
+    return held[1]
 
 
 @dataclass(frozen=True)

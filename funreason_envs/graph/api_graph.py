@@ -130,8 +130,14 @@ class ApiGraph:
         return [need for need in self.requirements(tool) if not self.is_met(need, situation)]
 
     def callable_tools(self, situation: Situation) -> list[str]:
-        """Tools whose every prerequisite is met in `situation`, in spec order."""
-        return [name for name in self.tools if not self.unmet(name, situation)]
+        """Tools whose every prerequisite is met in `situation`, in spec order (asked for every step of
+        every walk, so it reads the requirements table directly)."""
+        is_met = self.is_met
+        return [
+            name
+            for name, needs in self._requirements.items()
+            if all(is_met(need, situation) for need in needs)
+        ]
 
     # -- distances -------------------------------------------------------------------------------
 
