@@ -3,14 +3,17 @@ results rendered by a shared encoder, random generators seeded on first use, che
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import random
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pytest
 
+from funreason_envs.calls import ToolCall
 from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
 from funreason_envs.domains.base import read_datetime
 from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
@@ -19,6 +22,7 @@ from funreason_envs.domains.trading import Trading
 from funreason_envs.domains.travel import Travel
 from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
 from funreason_envs.errors import ConfigError
+from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
 from funreason_envs.limits import MAX_TREE_NODES
 from funreason_envs.schema import compile_schema
@@ -317,3 +321,53 @@ def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read
     assert cache.chars == 40
     cache.put("too long", 4, 11)
     assert cache.get("too long") is None
+
+
+# -- fifth pass: records built cheaply, model states taken only when read -----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainCall:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainResult:
+    call: Any
+    content: str
+    status: str
+    value: Any = None
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain", "args", "kwargs"),
+    [
+        (ToolCall, _PlainCall, ("cd",), {}),
+        (ToolCall, _PlainCall, ("cd", {"folder": "x"}), {"id": "c1"}),
+        (ToolCall, _PlainCall, (), {"name": "cd", "arguments": None}),
+        (ToolResult, _PlainResult, (ToolCall("cd"), "{}", "ok"), {}),
+        (ToolResult, _PlainResult, (ToolCall("cd"), "Error", "error", {"error": "x"}), {}),
+    ],
+)
+def test_records_built_by_their_own_init_behave_as_generated_frozen_dataclasses(
+    fast: type, plain: type, args: tuple[Any, ...], kwargs: dict[str, Any]
+):
+    made, expected = fast(*args, **kwargs), plain(*args, **kwargs)
+    assert dataclasses.astuple(made) == dataclasses.astuple(expected)
+    assert [f.name for f in dataclasses.fields(made)] == [f.name for f in dataclasses.fields(expected)]
+    assert repr(made).split("(", 1)[1] == repr(expected).split("(", 1)[1]
+    assert made == fast(*args, **kwargs) and pickle.loads(pickle.dumps(made)) == made
+    assert dataclasses.replace(made) == made
+    first = dataclasses.fields(made)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, first, "changed")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delattr(made, first)
+
+
+def test_a_call_made_without_arguments_gets_a_fresh_dict_of_its_own():
+    first, second = ToolCall("cd"), ToolCall("cd")
+    first.arguments["folder"] = "x"
+    assert second.arguments == {} and ToolCall("cd").arguments == {}
