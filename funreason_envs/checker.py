@@ -20,7 +20,7 @@ from typing import Any
 from funreason_envs.domains.base import Domain
 from funreason_envs.jsonutil import SCALARS, to_jsonable
 from funreason_envs.records import CheckReport, TurnOutcome, TurnVerdict
-from funreason_envs.session import Session
+from funreason_envs.session import DeferredOutcome, LiveState, Session
 from funreason_envs.tasks.model import Task
 
 MAX_DIFF_LINES = 20
@@ -50,9 +50,10 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
     undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting. Mistyped
-    calls run as they do in bfcl-eval.
+    calls run as they do in bfcl-eval. Each outcome's `state` is taken when first read (`DeferredOutcome`):
+    `check_task` compares the instances an outcome still holds live without converting them.
     """
-    session = Session.for_task(task, lenient=True, reuse_states=True)
+    session = Session.for_task(task, lenient=True, defer_states=True)
     for turn in response:
         steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
         for step in steps:
@@ -89,28 +90,35 @@ def check_task(
 
 def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
     """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
-    state is compared live with the model's recorded state, and snapshotted (for the diff) only when
-    they differ, instead of after every turn. A domain found equal stays equal while neither side
-    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
+    state is compared live with the model's state (a recorded dict, or the model's live instance that a
+    `DeferredOutcome` still holds), and snapshotted (for the diff) only when they differ, instead of
+    after every turn. A domain found equal stays equal while neither side touches it (the ground truth
+    runs no call on it, the model's record shares its last state)."""
     session = Session.for_task(task, lenient=True)
     names = session.router.domain_names
     agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, model in enumerate(model_turns):
-        session.execute(task.turn_calls(index))
+        truth_results = [result.content for result in session.execute(task.turn_calls(index))]
         for position in session.router.take_touched():
             agreed.pop(names[position], None)
         all_results.extend(model.results)
         compared = bool(task.ground_truth[index]) and model.made_calls  # as `check_turn` decides
         if not compared or (
-            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
+            options.numeric_tolerance is None and _live_state_equals(session, _recorded(model), agreed)
         ):
-            truth = session.end_turn(state=model.state)  # equal, or not looked at: no snapshot
+            diff: list[str] = []  # equal, or not looked at: no snapshot
         else:
-            truth = session.end_turn()
-        verdicts.append(check_turn(index, task, model, truth, all_results, options))
+            diff = diff_states(session.state(), model.state, options.numeric_tolerance)
+        verdicts.append(_judge(index, task, model, truth_results, diff, all_results, options))
     return summarise(verdicts)
+
+
+def _recorded(model: TurnOutcome) -> dict[str, Any]:
+    """Domain id -> a model turn's state: its dict, or a `LiveState` part not yet taken."""
+    parts = model.parts if type(model) is DeferredOutcome else None
+    return model.state if parts is None else parts
 
 
 def check_turn(
@@ -122,13 +130,29 @@ def check_turn(
     options: CheckOptions,
 ) -> TurnVerdict:
     """One turn's verdict; `all_model_results` holds the model's results up to and including this turn."""
+    diff: list[str] | None = None
+    if task.ground_truth[index] and model.made_calls:
+        diff = diff_states(truth.state, model.state, options.numeric_tolerance)
+    return _judge(index, task, model, truth.results, diff, all_model_results, options)
+
+
+def _judge(
+    index: int,
+    task: Task,
+    model: TurnOutcome,
+    truth_results: list[str],
+    diff: list[str] | None,
+    all_model_results: list[str],
+    options: CheckOptions,
+) -> TurnVerdict:
+    """`check_turn` given the state diff (looked at only for a turn whose ground truth is non-empty and
+    in which the model made calls)."""
     if not task.ground_truth[index]:
         if options.strict and model.made_calls:
             return TurnVerdict(turn=index, checked=True, passed=False, reason="irrelevant_action")
         return TurnVerdict(turn=index, checked=False, passed=True)
     if not model.made_calls:
         return TurnVerdict(turn=index, checked=True, passed=False, reason="empty_turn_model_response")
-    diff = diff_states(truth.state, model.state, options.numeric_tolerance)
     if diff:
         return TurnVerdict(
             turn=index, checked=True, passed=False, reason="instance_state_mismatch", state_diff=diff
@@ -136,8 +160,8 @@ def check_turn(
     # the model's results this turn hold the ground truth's (equal lists): nothing can be missing
     missing = (
         []
-        if truth.results == model.results
-        else missing_results(truth.results, all_model_results, options.numeric_tolerance)
+        if truth_results == model.results
+        else missing_results(truth_results, all_model_results, options.numeric_tolerance)
     )
     if missing:
         return TurnVerdict(
@@ -164,7 +188,16 @@ def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[
             return False
         if agreed.get(name) is expected:
             continue
-        if not _instance_equals(instance, expected):
+        if type(expected) is LiveState:
+            if expected.taken is not None:
+                equal = _instance_equals(instance, expected.taken)
+            else:  # unsure when the live pair differs: the converted states decide
+                equal = _instances_equal(instance, expected.instance) or _instance_equals(
+                    instance, expected.take()
+                )
+        else:
+            equal = _instance_equals(instance, expected)
+        if not equal:
             return False
         agreed[name] = expected
     return True
@@ -183,6 +216,15 @@ def _instance_equals(instance: Domain, expected: dict[str, Any]) -> bool:
         if value != other and (type(value) in SCALARS or to_jsonable(value) != other):
             return False
     return True
+
+
+def _instances_equal(instance: Domain, other: Domain) -> bool:
+    """Whether two live instances of one class have equal public attributes by C-level `==` (equal
+    values convert to equal JSON views); false also means "unsure"."""
+    if type(instance) is not type(other) or type(instance).state_dict is not Domain.state_dict:
+        return False
+    mine = {key: value for key, value in vars(instance).items() if key[:1] != "_"}
+    return mine == {key: value for key, value in vars(other).items() if key[:1] != "_"}
 
 
 def summarise(verdicts: list[TurnVerdict]) -> CheckReport:
