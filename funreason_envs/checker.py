@@ -20,7 +20,7 @@ from typing import Any
 from funreason_envs.domains.base import Domain
 from funreason_envs.jsonutil import SCALARS, to_jsonable
 from funreason_envs.records import CheckReport, TurnOutcome, TurnVerdict
-from funreason_envs.session import DeferredOutcome, LiveState, Session
+from funreason_envs.session import Session
 from funreason_envs.tasks.model import Task
 
 MAX_DIFF_LINES = 20
@@ -50,10 +50,9 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
     undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting. Mistyped
-    calls run as they do in bfcl-eval. Each outcome's `state` is taken when first read (`DeferredOutcome`):
-    `check_task` compares the instances an outcome still holds live without converting them.
+    calls run as they do in bfcl-eval. A caller that needs only the verdict: `check_responses`.
     """
-    session = Session.for_task(task, lenient=True, defer_states=True)
+    session = Session.for_task(task, lenient=True, reuse_states=True)
     for turn in response:
         steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
         for step in steps:
@@ -61,6 +60,47 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
                 session.run(text)
         session.end_turn(made_calls=bool(steps))
     return session.outcomes
+
+
+def check_responses(
+    task: Task, response: Sequence[Sequence[Sequence[str]]], options: CheckOptions | None = None
+) -> CheckReport:
+    """`check_task(task, execute_responses(task, response), options=options)`, for a caller that needs
+    only the report: the model's responses and the ground truth run turn by turn side by side, their
+    live instances are compared after each turn, and no state is taken unless a turn's states differ
+    (for its diff). Numeric tolerance, and a response whose turn count is not the task's, take the
+    plain path."""
+    options = options or CheckOptions()
+    if options.numeric_tolerance is not None or len(response) != len(task.turns):
+        return check_task(task, execute_responses(task, response), options=options)
+    model = Session.for_task(task, lenient=True)
+    truth = Session.for_task(task, lenient=True)
+    unsettled = set(range(len(model.router.instances)))  # positions not known equal since last compared
+    verdicts: list[TurnVerdict] = []
+    all_results: list[str] = []
+    for index, turn in enumerate(response):
+        steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
+        turn_results = [result.content for step in steps for text in step for result in model.run(text)]
+        outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
+        truth_results = [result.content for result in truth.execute(task.turn_calls(index))]
+        unsettled |= model.router.take_touched()
+        unsettled |= truth.router.take_touched()
+        all_results.extend(turn_results)
+        diff: list[str] = []
+        if task.ground_truth[index] and outcome.made_calls:  # as `check_turn` decides
+            if all(_live_pair_equals(truth, model, position) for position in unsettled):
+                unsettled.clear()
+            else:
+                diff = diff_states(truth.state(), model.state())
+        verdicts.append(_judge(index, task, outcome, truth_results, diff, all_results, options))
+    return summarise(verdicts)
+
+
+def _live_pair_equals(truth: Session, model: Session, position: int) -> bool:
+    """Whether two sessions' instances at one position have equal public states, comparing the live
+    attributes first and the converted states only when those differ."""
+    expected, actual = truth.router.instances[position], model.router.instances[position]
+    return _instances_equal(expected, actual) or _instance_equals(expected, actual.state_dict())
 
 
 def check_task(
@@ -90,10 +130,9 @@ def check_task(
 
 def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
     """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
-    state is compared live with the model's state (a recorded dict, or the model's live instance that a
-    `DeferredOutcome` still holds), and snapshotted (for the diff) only when they differ, instead of
-    after every turn. A domain found equal stays equal while neither side touches it (the ground truth
-    runs no call on it, the model's record shares its last state)."""
+    state is compared live with the model's recorded state, and snapshotted (for the diff) only when
+    they differ, instead of after every turn. A domain found equal stays equal while neither side
+    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
     session = Session.for_task(task, lenient=True)
     names = session.router.domain_names
     agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
@@ -106,19 +145,13 @@ def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: 
         all_results.extend(model.results)
         compared = bool(task.ground_truth[index]) and model.made_calls  # as `check_turn` decides
         if not compared or (
-            options.numeric_tolerance is None and _live_state_equals(session, _recorded(model), agreed)
+            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
         ):
             diff: list[str] = []  # equal, or not looked at: no snapshot
         else:
             diff = diff_states(session.state(), model.state, options.numeric_tolerance)
         verdicts.append(_judge(index, task, model, truth_results, diff, all_results, options))
     return summarise(verdicts)
-
-
-def _recorded(model: TurnOutcome) -> dict[str, Any]:
-    """Domain id -> a model turn's state: its dict, or a `LiveState` part not yet taken."""
-    parts = model.parts if type(model) is DeferredOutcome else None
-    return model.state if parts is None else parts
 
 
 def check_turn(
@@ -188,16 +221,7 @@ def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[
             return False
         if agreed.get(name) is expected:
             continue
-        if type(expected) is LiveState:
-            if expected.taken is not None:
-                equal = _instance_equals(instance, expected.taken)
-            else:  # unsure when the live pair differs: the converted states decide
-                equal = _instances_equal(instance, expected.instance) or _instance_equals(
-                    instance, expected.take()
-                )
-        else:
-            equal = _instance_equals(instance, expected)
-        if not equal:
+        if not _instance_equals(instance, expected):
             return False
         agreed[name] = expected
     return True

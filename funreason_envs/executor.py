@@ -9,7 +9,7 @@ the result and changes nothing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -158,11 +158,6 @@ class ToolRouter:
         self.domain_names = table.domain_names
         self.parameter_order = table.parameter_order
         self._touched: set[int] = set(range(len(self.instances)))
-        self.on_touch: Callable[[int], None] | None = None
-
-    def mark_all_touched(self) -> None:
-        """Count every instance as touched (e.g. handed out, so possibly changed directly)."""
-        self._touched.update(range(len(self.instances)))
 
     def take_touched(self) -> set[int]:
         """Positions of the instances a call has run on (or that are new) since the last time this was
@@ -208,11 +203,7 @@ class ToolRouter:
         return self._run(call, position, entry)
 
     def _run(self, call: ToolCall, position: int, entry: ToolEntry) -> ToolResult:
-        touched = self._touched
-        if position not in touched:
-            touched.add(position)
-            if self.on_touch is not None:  # first call on it since `take_touched`: before it changes
-                self.on_touch(position)
+        self._touched.add(position)
         try:
             value = entry.function(self.instances[position], **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash

@@ -31,29 +31,17 @@ class Session:
     `reuse_states`: `state()` keeps each instance's public state and takes it again only once a call
     has run on that instance (or `instances` was handed out, so it may have been changed directly);
     states are then shared between turns' outcomes, which are records to read, never to change.
-    `defer_states` (implies `reuse_states`): a closed turn's outcome takes an instance's state only when
-    its `state` is first read or just before a call next runs on that instance, whichever comes first;
-    until then it holds the live instance (`DeferredOutcome`), which a checker may compare directly.
     """
 
     def __init__(
-        self,
-        instances: Sequence[Domain],
-        *,
-        lenient: bool = False,
-        reuse_states: bool = False,
-        defer_states: bool = False,
+        self, instances: Sequence[Domain], *, lenient: bool = False, reuse_states: bool = False
     ) -> None:
         self.router = ToolRouter(instances, lenient=lenient)
         self.results: list[ToolResult] = []
         self.outcomes: list[TurnOutcome] = []
         self._turn_start = 0
-        self.reuse_states = reuse_states or defer_states
+        self.reuse_states = reuse_states
         self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
-        self._parts: list[LiveState] | None = None
-        if defer_states:
-            self._parts = [LiveState(instance) for instance in self.router.instances]
-            self.router.on_touch = self._before_change
 
     @classmethod
     def for_domains(
@@ -64,27 +52,19 @@ class Session:
         *,
         lenient: bool = False,
         reuse_states: bool = False,
-        defer_states: bool = False,
     ) -> Session:
         """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
         `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
         instances = [
             class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
         ]
-        return cls(instances, lenient=lenient, reuse_states=reuse_states, defer_states=defer_states)
+        return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
-    def for_task(
-        cls, task: Task, *, lenient: bool = False, reuse_states: bool = False, defer_states: bool = False
-    ) -> Session:
+    def for_task(cls, task: Task, *, lenient: bool = False, reuse_states: bool = False) -> Session:
         """Fresh instances in a task's initial state."""
         return cls.for_domains(
-            task.domains,
-            task.initial_config,
-            task.long_context,
-            lenient=lenient,
-            reuse_states=reuse_states,
-            defer_states=defer_states,
+            task.domains, task.initial_config, task.long_context, lenient=lenient, reuse_states=reuse_states
         )
 
     @classmethod
@@ -97,10 +77,6 @@ class Session:
     @property
     def instances(self) -> list[Domain]:
         self._states = [None] * len(self._states)  # the caller may change them directly
-        if self._parts is not None:  # so closed turns take their states now, and later turns anew
-            for position in range(len(self._parts)):
-                self._before_change(position)
-            self.router.mark_all_touched()
         return self.router.instances
 
     @property
@@ -113,7 +89,7 @@ class Session:
     def state(self) -> dict[str, dict[str, Any]]:
         """The public state of every instance, keyed by domain id: what state checks compare. Always
         the caller's own copy (kept states are shared only with the outcomes `end_turn` records)."""
-        if self.reuse_states and self._parts is None:
+        if self.reuse_states:
             return copy_json(self._kept_state())
         names, instances = self.router.domain_names, self.router.instances
         return {name: instance.state_dict() for name, instance in zip(names, instances, strict=True)}
@@ -190,86 +166,12 @@ class Session:
         caller knows it (compared equal to a record), recorded as given instead of taken again."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        if state is None and self._parts is not None:
-            outcome: TurnOutcome = DeferredOutcome.of(results, self._deferred_parts(), acted)
-        else:
-            if state is None:
-                state = self._kept_state() if self.reuse_states else self.state()
-            outcome = TurnOutcome(results, state, acted)
+        if state is None:
+            state = self._kept_state() if self.reuse_states else self.state()
+        outcome = TurnOutcome(results, state, acted)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome
-
-    def _deferred_parts(self) -> dict[str, LiveState]:
-        """Domain id -> the state part a closing turn records: a new live part for each instance a call
-        ran on in the turn, the part of an earlier turn for the others (nothing changed them)."""
-        parts = self._parts
-        assert parts is not None
-        instances = self.router.instances
-        for position in self.router.take_touched():
-            parts[position] = LiveState(instances[position])
-        return dict(zip(self.router.domain_names, parts, strict=True))
-
-    def _before_change(self, position: int) -> None:
-        """A call is about to run on an instance (the first this turn): closed turns holding it live
-        take its state now."""
-        assert self._parts is not None
-        self._parts[position].take()
-
-
-class LiveState:
-    """One instance's public state as a closed turn left it: the live instance until `take()`, which
-    converts it once (`Domain.state_dict`); the session calls `take()` before the instance changes."""
-
-    __slots__ = ("instance", "taken")
-
-    def __init__(self, instance: Domain) -> None:
-        self.instance = instance
-        self.taken: dict[str, Any] | None = None
-
-    def take(self) -> dict[str, Any]:
-        taken = self.taken
-        if taken is None:
-            taken = self.taken = self.instance.state_dict()
-        return taken
-
-
-class DeferredOutcome(TurnOutcome):
-    """A `TurnOutcome` whose `state` is taken from `LiveState` parts when first read; read, it is the
-    same data and the same kind of record as an eagerly taken one."""
-
-    parts: dict[str, LiveState] | None
-
-    def __init__(self, results: list[str], state: dict[str, dict[str, Any]], made_calls: bool) -> None:
-        object.__setattr__(self, "results", results)
-        object.__setattr__(self, "_state", state)
-        object.__setattr__(self, "made_calls", made_calls)
-        object.__setattr__(self, "parts", None)
-
-    @classmethod
-    def of(cls, results: list[str], parts: dict[str, LiveState], made_calls: bool) -> DeferredOutcome:
-        outcome = cls(results, {}, made_calls)
-        object.__setattr__(outcome, "_state", None)
-        object.__setattr__(outcome, "parts", parts)
-        return outcome
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, TurnOutcome):
-            return NotImplemented
-        return (self.results, self.state, self.made_calls) == (other.results, other.state, other.made_calls)
-
-    __hash__ = TurnOutcome.__hash__
-
-    @property  # type: ignore[override]
-    def state(self) -> dict[str, dict[str, Any]]:
-        state = self._state
-        if state is None:
-            parts = self.parts
-            assert parts is not None
-            state = {name: part.take() for name, part in parts.items()}
-            object.__setattr__(self, "_state", state)
-            object.__setattr__(self, "parts", None)
-        return state
 
 
 _classes_seen: dict[str, type[Domain]] = {}  # domain id or BFCL class name -> backend class

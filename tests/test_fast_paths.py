@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
+from funreason_envs.checker import (
+    CheckOptions,
+    check_responses,
+    check_task,
+    execute_ground_truth,
+    execute_responses,
+)
 from funreason_envs.domains.base import read_datetime
 from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
 from funreason_envs.domains.message import Messaging
@@ -371,3 +377,53 @@ def test_a_call_made_without_arguments_gets_a_fresh_dict_of_its_own():
     first, second = ToolCall("cd"), ToolCall("cd")
     first.arguments["folder"] = "x"
     assert second.arguments == {} and ToolCall("cd").arguments == {}
+
+
+def _bfcl_sample() -> list[Task]:
+    picked = load_tasks("bfcl:multi_turn_base")[:15] + load_tasks("bfcl:multi_turn_miss_func")[:5]
+    return picked + load_tasks("bfcl:multi_turn_long_context")[:3] + load_tasks("demo")
+
+
+def _altered(task: Task, how: str) -> list[list[list[str]]]:
+    """The ground truth as responses, altered: a turn's last call dropped or doubled, a turn left empty,
+    or a call on every other turn where none is due."""
+    turns = _responses(task)
+    for index, turn in enumerate(turns):
+        calls = turn[0] if turn else []
+        if how == "drop_last" and index == 1 and calls:
+            turns[index] = [calls[:-1]]
+        elif how == "double" and index == 0 and calls:
+            turns[index] = [calls + calls[-1:]]
+        elif how == "empty" and index == 1:
+            turns[index] = []
+        elif how == "extra" and index % 2 == 0:
+            turns[index] = [[*calls, "ls()", "get_user_id(user='x')", "not a call("]]
+    return turns
+
+
+@pytest.mark.parametrize("how", ["none", "drop_last", "double", "empty", "extra"])
+@pytest.mark.parametrize(
+    "options", [CheckOptions(), CheckOptions(strict=True), CheckOptions(numeric_tolerance=1e-6)]
+)
+def test_checking_responses_side_by_side_gives_the_report_of_checking_their_outcomes(
+    how: str, options: CheckOptions
+):
+    reports = []
+    for task in _bfcl_sample():
+        response = _altered(task, how)
+        report = check_responses(task, response, options)
+        assert report == check_task(task, execute_responses(task, response), options=options), task.id
+        reports.append(report)
+    if how == "none":
+        assert all(r.passed for r in reports)
+    elif how in ("drop_last", "empty"):  # failures are judged too, not only passes
+        assert not all(r.passed for r in reports)
+
+
+def test_checking_responses_of_the_wrong_length_is_force_terminated_as_before():
+    task = load_tasks("bfcl:multi_turn_base")[0]
+    response = _responses(task)[:-1]
+    report = check_responses(task, response)
+    assert (
+        report == check_task(task, execute_responses(task, response)) and report.reason == "force_terminated"
+    )
