@@ -182,14 +182,12 @@ def _judge(
     in which the model made calls)."""
     if not task.ground_truth[index]:
         if options.strict and model.made_calls:
-            return TurnVerdict(turn=index, checked=True, passed=False, reason="irrelevant_action")
-        return TurnVerdict(turn=index, checked=False, passed=True)
+            return TurnVerdict.of_checked(index, True, False, "irrelevant_action")
+        return TurnVerdict.of_checked(index, False, True)
     if not model.made_calls:
-        return TurnVerdict(turn=index, checked=True, passed=False, reason="empty_turn_model_response")
+        return TurnVerdict.of_checked(index, True, False, "empty_turn_model_response")
     if diff:
-        return TurnVerdict(
-            turn=index, checked=True, passed=False, reason="instance_state_mismatch", state_diff=diff
-        )
+        return TurnVerdict.of_checked(index, True, False, "instance_state_mismatch", state_diff=diff)
     # the model's results this turn hold the ground truth's (equal lists): nothing can be missing
     missing = (
         []
@@ -197,14 +195,10 @@ def _judge(
         else missing_results(truth_results, all_model_results, options.numeric_tolerance)
     )
     if missing:
-        return TurnVerdict(
-            turn=index,
-            checked=True,
-            passed=False,
-            reason="execution_response_mismatch",
-            missing_results=missing,
+        return TurnVerdict.of_checked(
+            index, True, False, "execution_response_mismatch", missing_results=missing
         )
-    return TurnVerdict(turn=index, checked=True, passed=True)
+    return TurnVerdict.of_checked(index, True, True)
 
 
 def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[str, Any]) -> bool:

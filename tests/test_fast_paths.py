@@ -20,6 +20,7 @@ from funreason_envs.checker import (
     check_task,
     execute_ground_truth,
     execute_responses,
+    summarise,
 )
 from funreason_envs.domains.base import read_datetime
 from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
@@ -31,10 +32,12 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
 from funreason_envs.limits import MAX_TREE_NODES
+from funreason_envs.records import TurnVerdict
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
 from funreason_envs.text_cache import TextCache
+from funreason_envs.trajectory import TurnRecord
 
 
 def _fresh(lenient: bool = False) -> Session:
@@ -427,3 +430,31 @@ def test_checking_responses_of_the_wrong_length_is_force_terminated_as_before():
     assert (
         report == check_task(task, execute_responses(task, response)) and report.reason == "force_terminated"
     )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"turn": 0, "checked": False, "passed": True},
+        {"turn": 3, "checked": True, "passed": True},
+        {"turn": 1, "checked": True, "passed": False, "reason": "irrelevant_action"},
+        {"turn": 2, "checked": True, "passed": False, "reason": "x", "state_diff": ["a: expected 1, got 2"]},
+        {"turn": 2, "checked": True, "passed": False, "reason": "y", "missing_results": ["r1", "r1"]},
+    ],
+)
+def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dict[str, Any]):
+    plain = TurnVerdict(**given)
+    fast = TurnVerdict.of_checked(**given)
+    assert type(fast) is TurnVerdict and fast == plain and repr(fast) == repr(plain)
+    assert fast.model_dump() == plain.model_dump() and fast.model_dump_json() == plain.model_dump_json()
+    assert fast.model_fields_set == plain.model_fields_set
+    assert fast.model_dump(exclude_unset=True) == plain.model_dump(exclude_unset=True)
+    assert pickle.loads(pickle.dumps(fast)) == plain and fast.model_copy(update={"turn": 9}).turn == 9
+    assert TurnRecord.of(fast, {"d": {}}) == TurnRecord.of(plain, {"d": {}})
+    report = summarise([fast, TurnVerdict.of_checked(5, True, True)])
+    assert report == summarise([plain, TurnVerdict(turn=5, checked=True, passed=True)])
+    for name in ("missing_results", "state_diff"):  # its own lists: changing one changes nothing else
+        getattr(fast, name).append("changed")
+        assert given.get(name, []) == getattr(plain, name) != getattr(fast, name)
+    fast.passed = not fast.passed  # assignable, as a validated one is
+    assert fast.passed != plain.passed
