@@ -241,8 +241,14 @@ def _instances_equal(instance: Domain, other: Domain) -> bool:
     values convert to equal JSON views); false also means "unsure"."""
     if type(instance) is not type(other) or type(instance).state_dict is not Domain.state_dict:
         return False
-    mine = {key: value for key, value in vars(instance).items() if key[:1] != "_"}
-    return mine == {key: value for key, value in vars(other).items() if key[:1] != "_"}
+    mine, theirs = vars(instance), vars(other)
+    try:
+        if mine == theirs:  # private attributes too (usually equal seeds): one comparison in C
+            return True
+    except (TypeError, ValueError):  # a private value without a plain `==` (e.g. an array): public only
+        pass
+    public = {key: value for key, value in mine.items() if key[:1] != "_"}
+    return public == {key: value for key, value in theirs.items() if key[:1] != "_"}
 
 
 def summarise(verdicts: list[TurnVerdict]) -> CheckReport:

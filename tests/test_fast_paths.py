@@ -16,6 +16,7 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import (
     CheckOptions,
+    _instances_equal,
     check_responses,
     check_task,
     execute_ground_truth,
@@ -458,3 +459,13 @@ def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dic
         assert given.get(name, []) == getattr(plain, name) != getattr(fast, name)
     fast.passed = not fast.passed  # assignable, as a validated one is
     assert fast.passed != plain.passed
+
+
+def test_live_instances_compare_on_their_public_attributes_only():
+    first, second = Messaging({}), Messaging({})
+    assert _instances_equal(first, second)
+    second._rng_seed = 12345  # private: not part of the state
+    assert _instances_equal(first, second) and first.state_dict() == second.state_dict()
+    second.current_user = "someone else"
+    assert not _instances_equal(first, second) and first.state_dict() != second.state_dict()
+    assert not _instances_equal(FileSystem({}), FileSystem({}))  # its own view: "unsure", converted
