@@ -100,7 +100,7 @@ def _live_pair_equals(truth: Session, model: Session, position: int) -> bool:
     """Whether two sessions' instances at one position have equal public states, comparing the live
     attributes first and the converted states only when those differ."""
     expected, actual = truth.router.instances[position], model.router.instances[position]
-    return _instances_equal(expected, actual) or _instance_equals(expected, actual.state_dict())
+    return expected.same_state_as(actual) or _instance_equals(expected, actual.state_dict())
 
 
 def check_task(
@@ -234,21 +234,6 @@ def _instance_equals(instance: Domain, expected: dict[str, Any]) -> bool:
         if value != other and (type(value) in SCALARS or to_jsonable(value) != other):
             return False
     return True
-
-
-def _instances_equal(instance: Domain, other: Domain) -> bool:
-    """Whether two live instances of one class have equal public attributes by C-level `==` (equal
-    values convert to equal JSON views); false also means "unsure"."""
-    if type(instance) is not type(other) or type(instance).state_dict is not Domain.state_dict:
-        return False
-    mine, theirs = vars(instance), vars(other)
-    try:
-        if mine == theirs:  # private attributes too (usually equal seeds): one comparison in C
-            return True
-    except (TypeError, ValueError):  # a private value without a plain `==` (e.g. an array): public only
-        pass
-    public = {key: value for key, value in mine.items() if key[:1] != "_"}
-    return public == {key: value for key, value in theirs.items() if key[:1] != "_"}
 
 
 def summarise(verdicts: list[TurnVerdict]) -> CheckReport:

@@ -16,7 +16,6 @@ import pytest
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import (
     CheckOptions,
-    _instances_equal,
     check_responses,
     check_task,
     execute_ground_truth,
@@ -463,9 +462,44 @@ def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dic
 
 def test_live_instances_compare_on_their_public_attributes_only():
     first, second = Messaging({}), Messaging({})
-    assert _instances_equal(first, second)
+    assert first.same_state_as(second)
     second._rng_seed = 12345  # private: not part of the state
-    assert _instances_equal(first, second) and first.state_dict() == second.state_dict()
+    assert first.same_state_as(second) and first.state_dict() == second.state_dict()
     second.current_user = "someone else"
-    assert not _instances_equal(first, second) and first.state_dict() != second.state_dict()
-    assert not _instances_equal(FileSystem({}), FileSystem({}))  # its own view: "unsure", converted
+    assert not first.same_state_as(second) and first.state_dict() != second.state_dict()
+    assert not first.same_state_as(Trading({}))
+
+
+MADE = ["mkdir(dir_name='a')", "cd(folder='a')", "touch(file_name='f')", "echo(content='x', file_name='f')"]
+
+
+def _played_tree(session: Session, calls: list[str]) -> FileSystem:
+    for text in calls:
+        session.run(text)
+    instance = session.instances[0]
+    assert isinstance(instance, FileSystem)
+    return instance
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [],
+        ["mkdir(dir_name='a')"],
+        ["touch(file_name='a')"],  # a file where the other side has a folder of the same name
+        ["mkdir(dir_name='a')", "cd(folder='a')", "touch(file_name='f')"],
+        [*MADE[:3], "echo(content='y', file_name='f')", "cd(folder='..')"],
+        [*MADE, "cd(folder='..')"],
+    ],
+)
+def test_file_trees_compared_live_agree_with_their_converted_states(calls: list[str]):
+    base = MADE
+    config = load_tasks("bfcl:multi_turn_base")[0].initial_config.get("file_system", {})
+    for long_context in (False, True):
+        configs = {"file_system": config}
+        mine = _played_tree(Session.for_domains(["file_system"], configs, long_context), base)
+        theirs = _played_tree(Session.for_domains(["file_system"], configs, long_context), calls)
+        same = mine.state_dict() == theirs.state_dict()
+        assert mine.same_state_as(theirs) == same == theirs.same_state_as(mine)
+        assert same == (calls[:4] == base)  # equal trees (where the shell stands is private)
+    assert not FileSystem({}).same_state_as(FileSystem({}, long_context=True))
