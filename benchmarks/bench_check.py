@@ -2,9 +2,11 @@
 
 Both sides get the same decoded responses (per turn one step holding the ground-truth call strings) and
 execute model and ground truth on fresh instances, checking state and results after every turn. Prints
-entries/s for each and the ratio.
+entries/s for each and the ratio. Ours is `check_responses` (the report only, as bfcl-eval's checker
+gives); `--outcomes` times `check_task(task, execute_responses(...))` instead, which also records every
+turn's state (what `funreason eval --rescore` writes).
 
-    python benchmarks/bench_check.py [--repeat 5]
+    python benchmarks/bench_check.py [--repeat 5] [--outcomes]
 
 Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
 """
@@ -18,7 +20,7 @@ import sys
 
 from common import Entry, Pass, interleaved, load_entries, prepare_bfcl, print_ratios
 
-from funreason_envs.checker import check_task, execute_responses
+from funreason_envs.checker import check_responses, check_task, execute_responses
 from funreason_envs.tasks.bfcl import bfcl_entry_to_task
 
 
@@ -26,12 +28,15 @@ def responses(turns: list[list[str]]) -> list[list[list[str]]]:
     return [[turn] if turn else [] for turn in turns]
 
 
-def ours_runner(entries: list[Entry]) -> Pass:
+def ours_runner(entries: list[Entry], outcomes: bool = False) -> Pass:
     tasks = [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
 
     def run_ours(entries: list[Entry]) -> None:
         for task, (_, turns, _) in zip(tasks, entries, strict=True):
-            report = check_task(task, execute_responses(task, responses(turns)))
+            if outcomes:
+                report = check_task(task, execute_responses(task, responses(turns)))
+            else:
+                report = check_responses(task, responses(turns))
             assert report.passed, task.id
 
     return run_ours
@@ -55,9 +60,14 @@ def bfcl_runner() -> Pass:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Multi-turn checking: funreason-envs vs bfcl-eval.")
     parser.add_argument("--repeat", type=int, default=5, help="passes over all four categories (default 5)")
+    parser.add_argument(
+        "--outcomes",
+        action="store_true",
+        help="time check_task(execute_responses(...)), which records each turn's state, instead",
+    )
     args = parser.parse_args()
     entries = load_entries()
-    run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
+    run_ours, run_bfcl = ours_runner(entries, args.outcomes), bfcl_runner()
     python = sys.version.split()[0]
     print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes", end="")
     print(f" (interleaved), Python {python}")

@@ -36,6 +36,7 @@ from funreason_envs.limits import (
 from funreason_envs.text_cache import TextCache
 
 ParameterOrder = Mapping[str, Sequence[str]]
+NO_ARGUMENTS: Any = object()  # `ToolCall`'s default: a fresh empty dict per call
 
 # A block runs to its closing tag, the next opening tag (a forgotten close) or the end of the text; its
 # body is stripped afterwards (a `\s*` around the lazy body would match in quadratic time).
@@ -49,13 +50,22 @@ RESERVED_KEYS = frozenset(
 FENCE_LANGUAGE = re.compile(r"[a-zA-Z0-9_-]*")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ToolCall:
-    """One call: a tool name and its keyword arguments (plus the caller's call id, if any)."""
+    """One call: a tool name and its keyword arguments (plus the caller's call id, if any).
+
+    Frozen to its users; its `__init__` sets the slots directly (one is made per executed call: the
+    frozen dataclass's generated `__init__`, one `object.__setattr__` per field, cost about twice as much).
+    """
 
     name: str
     arguments: dict[str, Any] = field(default_factory=dict)
     id: str | None = None
+
+    def __init__(self, name: str, arguments: dict[str, Any] = NO_ARGUMENTS, id: str | None = None) -> None:
+        _set_name(self, name)
+        _set_arguments(self, {} if arguments is NO_ARGUMENTS else arguments)
+        _set_id(self, id)
 
     def to_python(self) -> str:
         """The call in BFCL's Python syntax, e.g. `cd(folder='document')`."""
@@ -69,6 +79,9 @@ class ToolCall:
             "type": "function",
             "function": {"name": self.name, "arguments": dumps_unicode(self.arguments)},
         }
+
+
+_set_name, _set_arguments, _set_id = (ToolCall.__dict__[f].__set__ for f in ("name", "arguments", "id"))
 
 
 def parse_calls(

@@ -50,7 +50,7 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
 
     Empty steps are dropped; a call string that cannot be read still yields an error result, as an
     undecodable string does when bfcl-eval evaluates it, and a non-empty step counts as acting. Mistyped
-    calls run as they do in bfcl-eval.
+    calls run as they do in bfcl-eval. A caller that needs only the verdict: `check_responses`.
     """
     session = Session.for_task(task, lenient=True, reuse_states=True)
     for turn in response:
@@ -60,6 +60,47 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
                 session.run(text)
         session.end_turn(made_calls=bool(steps))
     return session.outcomes
+
+
+def check_responses(
+    task: Task, response: Sequence[Sequence[Sequence[str]]], options: CheckOptions | None = None
+) -> CheckReport:
+    """`check_task(task, execute_responses(task, response), options=options)`, for a caller that needs
+    only the report: the model's responses and the ground truth run turn by turn side by side, their
+    live instances are compared after each turn, and no state is taken unless a turn's states differ
+    (for its diff). Numeric tolerance, and a response whose turn count is not the task's, take the
+    plain path."""
+    options = options or CheckOptions()
+    if options.numeric_tolerance is not None or len(response) != len(task.turns):
+        return check_task(task, execute_responses(task, response), options=options)
+    model = Session.for_task(task, lenient=True)
+    truth = Session.for_task(task, lenient=True)
+    unsettled = set(range(len(model.router.instances)))  # positions not known equal since last compared
+    verdicts: list[TurnVerdict] = []
+    all_results: list[str] = []
+    for index, turn in enumerate(response):
+        steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
+        turn_results = [result.content for step in steps for text in step for result in model.run(text)]
+        outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
+        truth_results = [result.content for result in truth.execute(task.turn_calls(index))]
+        unsettled |= model.router.take_touched()
+        unsettled |= truth.router.take_touched()
+        all_results.extend(turn_results)
+        diff: list[str] = []
+        if task.ground_truth[index] and outcome.made_calls:  # as `check_turn` decides
+            if all(_live_pair_equals(truth, model, position) for position in unsettled):
+                unsettled.clear()
+            else:
+                diff = diff_states(truth.state(), model.state())
+        verdicts.append(_judge(index, task, outcome, truth_results, diff, all_results, options))
+    return summarise(verdicts)
+
+
+def _live_pair_equals(truth: Session, model: Session, position: int) -> bool:
+    """Whether two sessions' instances at one position have equal public states, comparing the live
+    attributes first and the converted states only when those differ."""
+    expected, actual = truth.router.instances[position], model.router.instances[position]
+    return expected.same_state_as(actual) or _instance_equals(expected, actual.state_dict())
 
 
 def check_task(
@@ -98,7 +139,7 @@ def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: 
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, model in enumerate(model_turns):
-        session.execute(task.turn_calls(index))
+        truth_results = [result.content for result in session.execute(task.turn_calls(index))]
         for position in session.router.take_touched():
             agreed.pop(names[position], None)
         all_results.extend(model.results)
@@ -106,10 +147,10 @@ def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: 
         if not compared or (
             options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
         ):
-            truth = session.end_turn(state=model.state)  # equal, or not looked at: no snapshot
+            diff: list[str] = []  # equal, or not looked at: no snapshot
         else:
-            truth = session.end_turn()
-        verdicts.append(check_turn(index, task, model, truth, all_results, options))
+            diff = diff_states(session.state(), model.state, options.numeric_tolerance)
+        verdicts.append(_judge(index, task, model, truth_results, diff, all_results, options))
     return summarise(verdicts)
 
 
@@ -122,32 +163,42 @@ def check_turn(
     options: CheckOptions,
 ) -> TurnVerdict:
     """One turn's verdict; `all_model_results` holds the model's results up to and including this turn."""
+    diff: list[str] | None = None
+    if task.ground_truth[index] and model.made_calls:
+        diff = diff_states(truth.state, model.state, options.numeric_tolerance)
+    return _judge(index, task, model, truth.results, diff, all_model_results, options)
+
+
+def _judge(
+    index: int,
+    task: Task,
+    model: TurnOutcome,
+    truth_results: list[str],
+    diff: list[str] | None,
+    all_model_results: list[str],
+    options: CheckOptions,
+) -> TurnVerdict:
+    """`check_turn` given the state diff (looked at only for a turn whose ground truth is non-empty and
+    in which the model made calls)."""
     if not task.ground_truth[index]:
         if options.strict and model.made_calls:
-            return TurnVerdict(turn=index, checked=True, passed=False, reason="irrelevant_action")
-        return TurnVerdict(turn=index, checked=False, passed=True)
+            return TurnVerdict.of_checked(index, True, False, "irrelevant_action")
+        return TurnVerdict.of_checked(index, False, True)
     if not model.made_calls:
-        return TurnVerdict(turn=index, checked=True, passed=False, reason="empty_turn_model_response")
-    diff = diff_states(truth.state, model.state, options.numeric_tolerance)
+        return TurnVerdict.of_checked(index, True, False, "empty_turn_model_response")
     if diff:
-        return TurnVerdict(
-            turn=index, checked=True, passed=False, reason="instance_state_mismatch", state_diff=diff
-        )
+        return TurnVerdict.of_checked(index, True, False, "instance_state_mismatch", state_diff=diff)
     # the model's results this turn hold the ground truth's (equal lists): nothing can be missing
     missing = (
         []
-        if truth.results == model.results
-        else missing_results(truth.results, all_model_results, options.numeric_tolerance)
+        if truth_results == model.results
+        else missing_results(truth_results, all_model_results, options.numeric_tolerance)
     )
     if missing:
-        return TurnVerdict(
-            turn=index,
-            checked=True,
-            passed=False,
-            reason="execution_response_mismatch",
-            missing_results=missing,
+        return TurnVerdict.of_checked(
+            index, True, False, "execution_response_mismatch", missing_results=missing
         )
-    return TurnVerdict(turn=index, checked=True, passed=True)
+    return TurnVerdict.of_checked(index, True, True)
 
 
 def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[str, Any]) -> bool:

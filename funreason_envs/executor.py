@@ -24,7 +24,7 @@ from funreason_envs.specs import ToolSpec
 from funreason_envs.text_cache import TextCache
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ToolResult:
     """The outcome of one call.
 
@@ -32,13 +32,20 @@ class ToolResult:
     an exception) or "invalid" (the call was refused before running; state untouched).
     `content` is the result string the model sees, serialised as bfcl-eval does. A frozen dataclass,
     not a pydantic model: one is made per call on the hot path (a model there measured 7% slower
-    execution); `record()` and `observed()` write the typed records' shapes.
+    execution); `record()` and `observed()` write the typed records' shapes. Its `__init__` sets the
+    slots directly, as `ToolCall`'s does.
     """
 
     call: ToolCall
     content: str
     status: Status
     value: Any = None
+
+    def __init__(self, call: ToolCall, content: str, status: Status, value: Any = None) -> None:
+        _set_call(self, call)
+        _set_content(self, content)
+        _set_status(self, status)
+        _set_value(self, value)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +76,11 @@ class ToolResult:
     def message(self) -> dict[str, Any]:
         """This result as an OpenAI `tool` message."""
         return {"role": "tool", "tool_call_id": self.call.id, "name": self.call.name, "content": self.content}
+
+
+_set_call, _set_content, _set_status, _set_value = (
+    ToolResult.__dict__[f].__set__ for f in ("call", "content", "status", "value")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,57 @@ class TurnVerdict(BaseModel):
     missing_results: list[str] = Field(default_factory=list)
     state_diff: list[str] = Field(default_factory=list)
 
+    @staticmethod
+    def of_checked(
+        turn: int,
+        checked: bool,
+        passed: bool,
+        reason: str | None = None,
+        *,
+        missing_results: list[str] | None = None,
+        state_diff: list[str] | None = None,
+    ) -> TurnVerdict:
+        """The verdict `TurnVerdict(...)` makes of the same keywords (a `None` one counts as not given),
+        built without validation for values the checker made with these exact types (a turn is closed
+        and verdicts made on every episode; validation costs about half of that)."""
+        fields = {"turn", "checked", "passed"}
+        if reason is not None:
+            fields.add("reason")
+        if missing_results is None:
+            missing_results = []
+        else:
+            missing_results = list(missing_results)
+            fields.add("missing_results")
+        if state_diff is None:
+            state_diff = []
+        else:
+            state_diff = list(state_diff)
+            fields.add("state_diff")
+        verdict = _new_object(TurnVerdict)
+        _set_dict(
+            verdict,
+            {
+                "turn": turn,
+                "checked": checked,
+                "passed": passed,
+                "reason": reason,
+                "missing_results": missing_results,
+                "state_diff": state_diff,
+            },
+        )
+        _set_fields_set(verdict, fields)
+        _set_extra(verdict, None)
+        _set_private(verdict, None)
+        return verdict
+
+
+# `BaseModel`'s own slots, set directly by `TurnVerdict.of_checked` (as pydantic's construction sets them)
+_new_object = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
 
 class CheckReport(BaseModel):
     """The verdict of one episode: BFCL's pass/fail, the first failure, per-turn verdicts, partial credit."""

@@ -3,15 +3,25 @@ results rendered by a shared encoder, random generators seeded on first use, che
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import random
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pytest
 
-from funreason_envs.checker import check_task, execute_ground_truth, execute_responses
+from funreason_envs.calls import ToolCall
+from funreason_envs.checker import (
+    CheckOptions,
+    check_responses,
+    check_task,
+    execute_ground_truth,
+    execute_responses,
+    summarise,
+)
 from funreason_envs.domains.base import read_datetime
 from funreason_envs.domains.file_system import TOO_MANY_ENTRIES, FileSystem, _tree_problem
 from funreason_envs.domains.message import Messaging
@@ -19,12 +29,15 @@ from funreason_envs.domains.trading import Trading
 from funreason_envs.domains.travel import Travel
 from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
 from funreason_envs.errors import ConfigError
+from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
 from funreason_envs.limits import MAX_TREE_NODES
+from funreason_envs.records import TurnVerdict
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
 from funreason_envs.text_cache import TextCache
+from funreason_envs.trajectory import TurnRecord
 
 
 def _fresh(lenient: bool = False) -> Session:
@@ -317,3 +330,176 @@ def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read
     assert cache.chars == 40
     cache.put("too long", 4, 11)
     assert cache.get("too long") is None
+
+
+# -- fifth pass: records built cheaply, model states taken only when read -----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainCall:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainResult:
+    call: Any
+    content: str
+    status: str
+    value: Any = None
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain", "args", "kwargs"),
+    [
+        (ToolCall, _PlainCall, ("cd",), {}),
+        (ToolCall, _PlainCall, ("cd", {"folder": "x"}), {"id": "c1"}),
+        (ToolCall, _PlainCall, (), {"name": "cd", "arguments": None}),
+        (ToolResult, _PlainResult, (ToolCall("cd"), "{}", "ok"), {}),
+        (ToolResult, _PlainResult, (ToolCall("cd"), "Error", "error", {"error": "x"}), {}),
+    ],
+)
+def test_records_built_by_their_own_init_behave_as_generated_frozen_dataclasses(
+    fast: type, plain: type, args: tuple[Any, ...], kwargs: dict[str, Any]
+):
+    made, expected = fast(*args, **kwargs), plain(*args, **kwargs)
+    assert dataclasses.astuple(made) == dataclasses.astuple(expected)
+    assert [f.name for f in dataclasses.fields(made)] == [f.name for f in dataclasses.fields(expected)]
+    assert repr(made).split("(", 1)[1] == repr(expected).split("(", 1)[1]
+    assert made == fast(*args, **kwargs) and pickle.loads(pickle.dumps(made)) == made
+    assert dataclasses.replace(made) == made
+    first = dataclasses.fields(made)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, first, "changed")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delattr(made, first)
+
+
+def test_a_call_made_without_arguments_gets_a_fresh_dict_of_its_own():
+    first, second = ToolCall("cd"), ToolCall("cd")
+    first.arguments["folder"] = "x"
+    assert second.arguments == {} and ToolCall("cd").arguments == {}
+
+
+def _bfcl_sample() -> list[Task]:
+    picked = load_tasks("bfcl:multi_turn_base")[:15] + load_tasks("bfcl:multi_turn_miss_func")[:5]
+    return picked + load_tasks("bfcl:multi_turn_long_context")[:3] + load_tasks("demo")
+
+
+def _altered(task: Task, how: str) -> list[list[list[str]]]:
+    """The ground truth as responses, altered: a turn's last call dropped or doubled, a turn left empty,
+    or a call on every other turn where none is due."""
+    turns = _responses(task)
+    for index, turn in enumerate(turns):
+        calls = turn[0] if turn else []
+        if how == "drop_last" and index == 1 and calls:
+            turns[index] = [calls[:-1]]
+        elif how == "double" and index == 0 and calls:
+            turns[index] = [calls + calls[-1:]]
+        elif how == "empty" and index == 1:
+            turns[index] = []
+        elif how == "extra" and index % 2 == 0:
+            turns[index] = [[*calls, "ls()", "get_user_id(user='x')", "not a call("]]
+    return turns
+
+
+@pytest.mark.parametrize("how", ["none", "drop_last", "double", "empty", "extra"])
+@pytest.mark.parametrize(
+    "options", [CheckOptions(), CheckOptions(strict=True), CheckOptions(numeric_tolerance=1e-6)]
+)
+def test_checking_responses_side_by_side_gives_the_report_of_checking_their_outcomes(
+    how: str, options: CheckOptions
+):
+    reports = []
+    for task in _bfcl_sample():
+        response = _altered(task, how)
+        report = check_responses(task, response, options)
+        assert report == check_task(task, execute_responses(task, response), options=options), task.id
+        reports.append(report)
+    if how == "none":
+        assert all(r.passed for r in reports)
+    elif how in ("drop_last", "empty"):  # failures are judged too, not only passes
+        assert not all(r.passed for r in reports)
+
+
+def test_checking_responses_of_the_wrong_length_is_force_terminated_as_before():
+    task = load_tasks("bfcl:multi_turn_base")[0]
+    response = _responses(task)[:-1]
+    report = check_responses(task, response)
+    assert (
+        report == check_task(task, execute_responses(task, response)) and report.reason == "force_terminated"
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"turn": 0, "checked": False, "passed": True},
+        {"turn": 3, "checked": True, "passed": True},
+        {"turn": 1, "checked": True, "passed": False, "reason": "irrelevant_action"},
+        {"turn": 2, "checked": True, "passed": False, "reason": "x", "state_diff": ["a: expected 1, got 2"]},
+        {"turn": 2, "checked": True, "passed": False, "reason": "y", "missing_results": ["r1", "r1"]},
+    ],
+)
+def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dict[str, Any]):
+    plain = TurnVerdict(**given)
+    fast = TurnVerdict.of_checked(**given)
+    assert type(fast) is TurnVerdict and fast == plain and repr(fast) == repr(plain)
+    assert fast.model_dump() == plain.model_dump() and fast.model_dump_json() == plain.model_dump_json()
+    assert fast.model_fields_set == plain.model_fields_set
+    assert fast.model_dump(exclude_unset=True) == plain.model_dump(exclude_unset=True)
+    assert pickle.loads(pickle.dumps(fast)) == plain and fast.model_copy(update={"turn": 9}).turn == 9
+    assert TurnRecord.of(fast, {"d": {}}) == TurnRecord.of(plain, {"d": {}})
+    report = summarise([fast, TurnVerdict.of_checked(5, True, True)])
+    assert report == summarise([plain, TurnVerdict(turn=5, checked=True, passed=True)])
+    for name in ("missing_results", "state_diff"):  # its own lists: changing one changes nothing else
+        getattr(fast, name).append("changed")
+        assert given.get(name, []) == getattr(plain, name) != getattr(fast, name)
+    fast.passed = not fast.passed  # assignable, as a validated one is
+    assert fast.passed != plain.passed
+
+
+def test_live_instances_compare_on_their_public_attributes_only():
+    first, second = Messaging({}), Messaging({})
+    assert first.same_state_as(second)
+    second._rng_seed = 12345  # private: not part of the state
+    assert first.same_state_as(second) and first.state_dict() == second.state_dict()
+    second.current_user = "someone else"
+    assert not first.same_state_as(second) and first.state_dict() != second.state_dict()
+    assert not first.same_state_as(Trading({}))
+
+
+MADE = ["mkdir(dir_name='a')", "cd(folder='a')", "touch(file_name='f')", "echo(content='x', file_name='f')"]
+
+
+def _played_tree(session: Session, calls: list[str]) -> FileSystem:
+    for text in calls:
+        session.run(text)
+    instance = session.instances[0]
+    assert isinstance(instance, FileSystem)
+    return instance
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [],
+        ["mkdir(dir_name='a')"],
+        ["touch(file_name='a')"],  # a file where the other side has a folder of the same name
+        ["mkdir(dir_name='a')", "cd(folder='a')", "touch(file_name='f')"],
+        [*MADE[:3], "echo(content='y', file_name='f')", "cd(folder='..')"],
+        [*MADE, "cd(folder='..')"],
+    ],
+)
+def test_file_trees_compared_live_agree_with_their_converted_states(calls: list[str]):
+    base = MADE
+    config = load_tasks("bfcl:multi_turn_base")[0].initial_config.get("file_system", {})
+    for long_context in (False, True):
+        configs = {"file_system": config}
+        mine = _played_tree(Session.for_domains(["file_system"], configs, long_context), base)
+        theirs = _played_tree(Session.for_domains(["file_system"], configs, long_context), calls)
+        same = mine.state_dict() == theirs.state_dict()
+        assert mine.same_state_as(theirs) == same == theirs.same_state_as(mine)
+        assert same == (calls[:4] == base)  # equal trees (where the shell stands is private)
+    assert not FileSystem({}).same_state_as(FileSystem({}, long_context=True))

@@ -73,6 +73,21 @@ class Domain:
             if key[:1] != "_"
         }
 
+    def same_state_as(self, other: Domain) -> bool:
+        """True only if `other`'s `state_dict()` equals this one's, told from the live attributes without
+        converting them (C-level `==`; equal values convert to equal views). False also means "unsure":
+        a checker then compares the converted states. A domain with its own view may override it."""
+        if type(other) is not type(self) or type(self).state_dict is not Domain.state_dict:
+            return False
+        mine, theirs = vars(self), vars(other)
+        try:
+            if mine == theirs:  # private attributes too (usually equal seeds): one comparison in C
+                return True
+        except (TypeError, ValueError):  # a private value without a plain `==` (e.g. an array): public only
+            pass
+        public = {key: value for key, value in mine.items() if key[:1] != "_"}
+        return public == {key: value for key, value in theirs.items() if key[:1] != "_"}
+
     def conditions(self) -> set[str]:
         """The spec's state conditions that hold now; a domain whose spec declares conditions overrides it.
 

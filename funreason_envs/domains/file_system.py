@@ -119,6 +119,21 @@ def _node_config(node: File | Directory) -> dict[str, Any]:
     return node.to_config()
 
 
+def _same_tree(mine: Directory, theirs: Directory) -> bool:
+    """Whether two directories' `to_config()` would be equal: the same names, kinds and file texts."""
+    contents, others = mine.contents, theirs.contents
+    if contents.keys() != others.keys():
+        return False
+    for name, node in contents.items():
+        other = others[name]
+        if isinstance(node, File):
+            if not isinstance(other, File) or node.content != other.content:
+                return False
+        elif isinstance(other, File) or not _same_tree(node, other):
+            return False
+    return True
+
+
 def _tree_size(node: File | Directory) -> int:
     if isinstance(node, File):
         return len(node.content.encode("utf-8"))
@@ -260,6 +275,17 @@ class FileSystem(Domain):
 
     def state_dict(self) -> dict[str, Any]:
         return {"root": {self.root.name: self.root.to_config()}, "long_context": self.long_context}
+
+    def same_state_as(self, other: Domain) -> bool:
+        """`Domain.same_state_as` for this view: the trees walked side by side, no config built."""
+        if type(other) is not type(self) or type(self).state_dict is not FileSystem.state_dict:
+            return False
+        assert isinstance(other, FileSystem)
+        return (
+            self.long_context == other.long_context
+            and self.root.name == other.root.name
+            and _same_tree(self.root, other.root)
+        )
 
     # -- state probes for the Environment-API graph ------------------------------------------------
 
