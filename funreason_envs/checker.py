@@ -54,7 +54,7 @@ def execute_responses(task: Task, response: Sequence[Sequence[Sequence[str]]]) -
     """
     session = Session.for_task(task, lenient=True, reuse_states=True)
     for turn in response:
-        steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
+        steps = _acting_steps(turn)
         for step in steps:
             for text in step:
                 session.run(text)
@@ -79,7 +79,7 @@ def check_responses(
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, turn in enumerate(response):
-        steps = [step for step in turn if step and not (len(step) == 1 and not step[0])]
+        steps = _acting_steps(turn)
         turn_results = [result.content for step in steps for text in step for result in model.run(text)]
         outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
         truth_results = [result.content for result in truth.execute(task.turn_calls(index))]
@@ -87,13 +87,24 @@ def check_responses(
         unsettled |= truth.router.take_touched()
         all_results.extend(turn_results)
         diff: list[str] = []
-        if task.ground_truth[index] and outcome.made_calls:  # as `check_turn` decides
+        if _states_compared(task, index, outcome):
             if all(_live_pair_equals(truth, model, position) for position in unsettled):
                 unsettled.clear()
             else:
                 diff = diff_states(truth.state(), model.state())
         verdicts.append(_judge(index, task, outcome, truth_results, diff, all_results, options))
     return summarise(verdicts)
+
+
+def _acting_steps(turn: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """A recorded turn's steps without the empty ones (no calls, or one empty string), as bfcl-eval
+    drops them."""
+    return [step for step in turn if step and not (len(step) == 1 and not step[0])]
+
+
+def _states_compared(task: Task, index: int, model: TurnOutcome) -> bool:
+    """Whether a turn's verdict looks at the states: its ground truth calls something and the model acted."""
+    return bool(task.ground_truth[index]) and model.made_calls
 
 
 def _live_pair_equals(truth: Session, model: Session, position: int) -> bool:
@@ -143,8 +154,7 @@ def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: 
         for position in session.router.take_touched():
             agreed.pop(names[position], None)
         all_results.extend(model.results)
-        compared = bool(task.ground_truth[index]) and model.made_calls  # as `check_turn` decides
-        if not compared or (
+        if not _states_compared(task, index, model) or (
             options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
         ):
             diff: list[str] = []  # equal, or not looked at: no snapshot
@@ -164,7 +174,7 @@ def check_turn(
 ) -> TurnVerdict:
     """One turn's verdict; `all_model_results` holds the model's results up to and including this turn."""
     diff: list[str] | None = None
-    if task.ground_truth[index] and model.made_calls:
+    if _states_compared(task, index, model):
         diff = diff_states(truth.state, model.state, options.numeric_tolerance)
     return _judge(index, task, model, truth.results, diff, all_model_results, options)
 

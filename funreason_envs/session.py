@@ -178,16 +178,12 @@ class Session:
         """The results recorded since the last closed turn."""
         return self.results[self._turn_start :]
 
-    def end_turn(
-        self, made_calls: bool | None = None, *, state: dict[str, dict[str, Any]] | None = None
-    ) -> TurnOutcome:
+    def end_turn(self, made_calls: bool | None = None) -> TurnOutcome:
         """Close the current turn: its result strings, the state now, and whether it made calls
-        (by default: whether any result was recorded in it). `state`: the public state now, when the
-        caller knows it (compared equal to a record), recorded as given instead of taken again."""
+        (by default: whether any result was recorded in it)."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        if state is None:
-            state = self._kept_state() if self.reuse_states else self.state()
+        state = self._kept_state() if self.reuse_states else self.state()
         outcome = TurnOutcome(results, state, acted)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
