@@ -140,7 +140,9 @@ PART_BREAK = re.compile(
 
 
 def request_part(step: Step, query: str) -> str | None:
-    """The part of the user's message that asks for `step`: the one naming most of its own values."""
+    """The part of the user's message that asks for `step`: the one naming most of its own values, or
+    None when that part is too long to quote (a part naming fewer, such as the sentence that only
+    gives an access token, is not the request)."""
     values = [
         str(value)
         for param, value in step.call.arguments.items()
@@ -155,6 +157,7 @@ def request_part(step: Step, query: str) -> str | None:
     for part in PART_BREAK.split(query):
         part = part.strip(" ,.!?")
         count = sum(value in part.lower() for value in values)
-        if count > hits and len(part) <= 120:
-            best, hits = part, count
+        quotable = len(part) <= 120
+        if count > hits or (count == hits >= least and best is None and quotable):
+            best, hits = (part if quotable else None), count
     return best

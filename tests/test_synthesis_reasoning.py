@@ -34,6 +34,7 @@ from funreason_envs.synthesis.reasoning import CONDITION_WORDS
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.run import roles_factory
 from funreason_envs.synthesis.settings import Settings
+from funreason_envs.synthesis.situation import request_part
 from funreason_envs.synthesis.trace import Step
 from funreason_envs.synthesis.verify import verify_sample
 from tests.support.synthesis_samples import turns_of
@@ -483,3 +484,19 @@ def test_a_result_keeps_the_precision_the_user_asked_for(precision, said):
     step = Step(0, 0, spec, call, ToolResult(call, str(value), "ok", value))
     speaker = Speaker({"math": kit_for("math")}, {}, random.Random(0))
     assert said in report(step, speaker, str(value))
+
+
+def test_a_request_too_long_to_quote_is_not_replaced_by_a_sentence_naming_fewer_values():
+    spec = next(t for t in domain_class("travel").spec().tools if t.name == "purchase_insurance")
+    arguments = {"access_token": "dsr578uw48ct", "insurance_type": "comprehensive", "booking_id": "8798366",
+                 "insurance_cost": 145.0, "card_id": "card_7591"}  # fmt: skip
+    call = ToolCall("purchase_insurance", arguments)
+    step = Step(0, 0, spec, call, ToolResult(call, "{}", "ok", {}))
+    long_request = (
+        "I'd like for you to arrange 'comprehensive' insurance for my booking from SBK to WLB on March 24th"
+        " 2026 we looked at, settled with card_7591, because I've been unlucky before"
+    )
+    token = "Oh, and the access token should be dsr578uw48ct"
+    assert request_part(step, f"{long_request}. {token}.") is None  # the request is too long to quote
+    short_request = "Please insure 8798366 with the 'comprehensive' plan on card_7591"
+    assert request_part(step, f"{short_request}. {token}.") == short_request
