@@ -30,14 +30,22 @@ from common import (
 )
 
 from funreason_envs.session import Session
+from funreason_envs.tasks.bfcl import bfcl_entry_to_task
 
 
-def run_ours(entries: list[Entry]) -> None:
-    for entry, turns, long_context in entries:
-        session = Session.for_domains(entry["involved_classes"], entry["initial_config"], long_context)
-        for turn in turns:
-            for call in turn:
-                session.run(call)
+def ours_runner(entries: list[Entry]) -> Pass:
+    """Our side: each entry as the `Task` users load, on fresh instances (`Session.for_task`: clones of
+    the task's prototypes, built in the first pass), every call string through `Session.run`."""
+    tasks = [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
+
+    def run_ours(entries: list[Entry]) -> None:
+        for task, (_, turns, _) in zip(tasks, entries, strict=True):
+            session = Session.for_task(task)
+            for turn in turns:
+                for call in turn:
+                    session.run(call)
+
+    return run_ours
 
 
 def bfcl_runner() -> Pass:
@@ -63,7 +71,7 @@ def main() -> int:
     args = parser.parse_args()
     entries = load_entries()
     calls = sum(len(turn) for _, turns, _ in entries for turn in turns)
-    run_bfcl = bfcl_runner()
+    run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
     python = sys.version.split()[0]
     print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} interleaved passes", end="")
     print(f", Python {python}")

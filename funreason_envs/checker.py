@@ -17,10 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from funreason_envs.domains.base import Domain
+from funreason_envs.domains.base import Domain, attributes_of
+from funreason_envs.domains.prototype import frozen_twin
 from funreason_envs.jsonutil import SCALARS, to_jsonable
 from funreason_envs.records import CheckReport, TurnOutcome, TurnVerdict
 from funreason_envs.session import Session
+from funreason_envs.task_memo import TaskMemo
 from funreason_envs.tasks.model import Task
 
 MAX_DIFF_LINES = 20
@@ -66,34 +68,79 @@ def check_responses(
     task: Task, response: Sequence[Sequence[Sequence[str]]], options: CheckOptions | None = None
 ) -> CheckReport:
     """`check_task(task, execute_responses(task, response), options=options)`, for a caller that needs
-    only the report: the model's responses and the ground truth run turn by turn side by side, their
-    live instances are compared after each turn, and no state is taken unless a turn's states differ
-    (for its diff). Numeric tolerance, and a response whose turn count is not the task's, take the
-    plain path."""
+    only the report: the model's responses run turn by turn and their live instances are compared with
+    copies of the ground truth's taken after the same turn (the ground truth runs once per task); no
+    state is converted unless a turn's states differ (for its diff). Numeric tolerance, and a response
+    whose turn count is not the task's, take the plain path."""
     options = options or CheckOptions()
     if options.numeric_tolerance is not None or len(response) != len(task.turns):
         return check_task(task, execute_responses(task, response), options=options)
+    ground = _ground_truth(task)
     model = Session.for_task(task, lenient=True)
-    truth = Session.for_task(task, lenient=True)
-    unsettled = set(range(len(model.router.instances)))  # positions not known equal since last compared
+    live = model.router.instances
+    unsettled = set(range(len(live)))  # positions not known equal since last compared
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
-    for index, turn in enumerate(response):
+    for index, (turn, truth, twins) in enumerate(zip(response, ground.outcomes, ground.twins, strict=True)):
         steps = _acting_steps(turn)
         turn_results = [result.content for step in steps for text in step for result in model.run(text)]
         outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
-        truth_results = [result.content for result in truth.execute(task.turn_calls(index))]
         unsettled |= model.router.take_touched()
-        unsettled |= truth.router.take_touched()
+        unsettled |= ground.changed[index]
         all_results.extend(turn_results)
         diff: list[str] = []
         if _states_compared(task, index, outcome):
-            if all(_live_pair_equals(truth, model, position) for position in unsettled):
+            if all(_same_state(twins[position], live[position]) for position in unsettled):
                 unsettled.clear()
             else:
-                diff = diff_states(truth.state(), model.state())
-        verdicts.append(_judge(index, task, outcome, truth_results, diff, all_results, options))
+                diff = diff_states(truth.state, model.state())
+        verdicts.append(_judge(index, task, outcome, truth.results, diff, all_results, options))
     return summarise(verdicts)
+
+
+@dataclass(frozen=True)
+class _GroundTruth:
+    """A task's ground truth, run once: each turn's outcome, read-only copies of the instances after
+    it, and the positions whose state that turn changed."""
+
+    outcomes: list[TurnOutcome]
+    twins: list[tuple[Domain, ...]]
+    changed: list[frozenset[int]]
+
+
+def _run_ground_truth(task: Task) -> _GroundTruth:
+    session = Session.for_task(task, lenient=True, reuse_states=True)
+    instances = session.router.instances
+    twins: list[tuple[Domain, ...]] = []
+    changed: list[frozenset[int]] = []
+    before = tuple(frozen_twin(instance) for instance in instances)
+    for index in range(len(task.turns)):
+        session.execute(task.turn_calls(index))
+        session.end_turn()
+        after = tuple(
+            twin if twin.same_state_as(instance) else frozen_twin(instance)
+            for twin, instance in zip(before, instances, strict=True)
+        )
+        twins.append(after)
+        changed.append(frozenset(p for p, twin in enumerate(after) if twin is not before[p]))
+        before = after
+    return _GroundTruth(session.outcomes, twins, changed)
+
+
+# a task's ground truth, run on its first check and shared read-only by later ones
+_ground_truth: TaskMemo[_GroundTruth] = TaskMemo(_run_ground_truth)
+
+
+def ground_truth_outcomes(task: Task) -> list[TurnOutcome]:
+    """The task's ground-truth outcomes (`execute_ground_truth`), run once per task and shared: read
+    them, never change them."""
+    return _ground_truth(task).outcomes
+
+
+def _same_state(twin: Domain, instance: Domain) -> bool:
+    """Whether a ground-truth copy and a live instance have equal public states, comparing the live
+    attributes first and the converted states only when those differ."""
+    return twin.same_state_as(instance) or twin.state_dict() == instance.state_dict()
 
 
 def _acting_steps(turn: Sequence[Sequence[str]]) -> list[Sequence[str]]:
@@ -107,20 +154,14 @@ def _states_compared(task: Task, index: int, model: TurnOutcome) -> bool:
     return bool(task.ground_truth[index]) and model.made_calls
 
 
-def _live_pair_equals(truth: Session, model: Session, position: int) -> bool:
-    """Whether two sessions' instances at one position have equal public states, comparing the live
-    attributes first and the converted states only when those differ."""
-    expected, actual = truth.router.instances[position], model.router.instances[position]
-    return expected.same_state_as(actual) or _instance_equals(expected, actual.state_dict())
-
-
 def check_task(
     task: Task,
     model_turns: Sequence[TurnOutcome],
     ground: Sequence[TurnOutcome] | None = None,
     options: CheckOptions | None = None,
 ) -> CheckReport:
-    """Score an episode. `ground` may be passed to reuse `execute_ground_truth(task)`."""
+    """Score an episode against `ground` (by default the task's `ground_truth_outcomes`, executed once
+    per task)."""
     options = options or CheckOptions()
     turns = len(ground) if ground is not None else len(task.turns)
     if len(model_turns) != turns:
@@ -130,37 +171,12 @@ def check_task(
         ]
         return CheckReport(passed=False, reason="force_terminated", turns=verdicts, score=0.0)
     if ground is None:
-        return _check_in_lockstep(task, model_turns, options)
+        ground = ground_truth_outcomes(task)
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, (model, truth) in enumerate(zip(model_turns, ground, strict=True)):
         all_results.extend(model.results)
         verdicts.append(check_turn(index, task, model, truth, all_results, options))
-    return summarise(verdicts)
-
-
-def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
-    """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
-    state is compared live with the model's recorded state, and snapshotted (for the diff) only when
-    they differ, instead of after every turn. A domain found equal stays equal while neither side
-    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
-    session = Session.for_task(task, lenient=True)
-    names = session.router.domain_names
-    agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
-    verdicts: list[TurnVerdict] = []
-    all_results: list[str] = []
-    for index, model in enumerate(model_turns):
-        truth_results = [result.content for result in session.execute(task.turn_calls(index))]
-        for position in session.router.take_touched():
-            agreed.pop(names[position], None)
-        all_results.extend(model.results)
-        if not _states_compared(task, index, model) or (
-            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
-        ):
-            diff: list[str] = []  # equal, or not looked at: no snapshot
-        else:
-            diff = diff_states(session.state(), model.state, options.numeric_tolerance)
-        verdicts.append(_judge(index, task, model, truth_results, diff, all_results, options))
     return summarise(verdicts)
 
 
@@ -234,7 +250,7 @@ def _live_state_equals(session: Session, recorded: dict[str, Any], agreed: dict[
 def _instance_equals(instance: Domain, expected: dict[str, Any]) -> bool:
     if type(instance).state_dict is not Domain.state_dict:  # a domain with its own public view
         return instance.state_dict() == expected
-    public = [(key, value) for key, value in vars(instance).items() if key[:1] != "_"]
+    public = [(key, value) for key, value in attributes_of(instance).items() if key[:1] != "_"]
     if len(public) != len(expected):
         return False
     for key, value in public:

@@ -142,13 +142,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
                 self.action_space.seed_later(space_seed)
             else:  # a space a user put in its place
                 self.action_space.seed(space_seed)
-            self._session = Session.for_domains(
-                self.domains,
-                self.initial_config,
-                self.long_context,
-                lenient=self._lenient_calls(),
-                reuse_states=True,
-            )
+            self._session = self._new_session()
             self.messages = []
             self.invalid_actions = 0
             self._step_count = 0
@@ -183,6 +177,16 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     def _lenient_calls(self) -> bool:
         """Hook: run mistyped calls as bfcl-eval does (BFCL scoring) instead of refusing them."""
         return False
+
+    def _new_session(self) -> Session:
+        """Hook: the episode's session, its instances built from the configured domains and config."""
+        return Session.for_domains(
+            self.domains,
+            self.initial_config,
+            self.long_context,
+            lenient=self._lenient_calls(),
+            reuse_states=True,
+        )
 
     def _start_episode(self) -> None:
         """Hook: set up episode state once the instances exist. Free play hides nothing."""

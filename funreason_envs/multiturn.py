@@ -22,6 +22,7 @@ from funreason_envs.env import ToolEnv
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.records import CheckReport, Observation, TurnOutcome, TurnVerdict
+from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
 from funreason_envs.trajectory import Trajectory, TurnRecord
 
@@ -133,6 +134,11 @@ class MultiTurnEnv(ToolEnv):
 
     def _lenient_calls(self) -> bool:
         return not self.strict  # BFCL scoring runs what bfcl-eval runs; strict mode refuses mistyped calls
+
+    def _new_session(self) -> Session:
+        # clones of the task's prototypes: the same instances as built from `initial_config`, which is the
+        # task's own (a task is the only reset option)
+        return Session.for_task(self.task, lenient=self._lenient_calls(), reuse_states=True)
 
     def _choose_task(self, choice: Any) -> Task:
         if choice is None:

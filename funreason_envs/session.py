@@ -16,11 +16,13 @@ from typing import Any
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
+from funreason_envs.domains.prototype import Prototype
 from funreason_envs.domains.registry import registry_version
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
 from funreason_envs.specs import ToolSpec
+from funreason_envs.task_memo import TaskMemo
 from funreason_envs.tasks.model import Task
 
 
@@ -62,10 +64,10 @@ class Session:
 
     @classmethod
     def for_task(cls, task: Task, *, lenient: bool = False, reuse_states: bool = False) -> Session:
-        """Fresh instances in a task's initial state."""
-        return cls.for_domains(
-            task.domains, task.initial_config, task.long_context, lenient=lenient, reuse_states=reuse_states
-        )
+        """Fresh instances in a task's initial state: clones of prototypes built from its config the first
+        time the task is played (a task is not changed once made; its prototypes live as long as it does)."""
+        instances = [prototype.clone() for prototype in prototypes_of(task)]
+        return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
     def from_snapshot(cls, snapshot: bytes) -> Session:
@@ -204,3 +206,24 @@ def class_of(name: str) -> type[Domain]:
     if cls is None:
         cls = _classes_seen[name] = domain_class(name)
     return cls
+
+
+def _build_prototypes(task: Task) -> tuple[Prototype, ...]:
+    prototypes = []
+    for name in task.domains:
+        cls = class_of(name)
+        config = _config_entry(task.initial_config, name, cls)
+        prototypes.append(Prototype(cls, config, task.long_context))
+    return tuple(prototypes)
+
+
+def _config_entry(config: Mapping[str, Any], name: str, cls: type[Domain]) -> Mapping[str, Any]:
+    """A domain's entry in an initial config keyed by domain id or BFCL class name, whichever it uses."""
+    for key in (name, cls.name, cls.bfcl_class):
+        if key is not None and key in config:
+            return config[key]
+    return {}
+
+
+# the prototype of each of a task's domains, in its order, built on the task's first session
+prototypes_of = TaskMemo(_build_prototypes)

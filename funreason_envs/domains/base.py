@@ -61,6 +61,18 @@ class Domain:
     def __init__(self, config: Mapping[str, Any] | None = None, *, long_context: bool = False) -> None:
         self.load(config or {}, long_context=long_context)
 
+    def __getattr__(self, name: str) -> Any:
+        # reached only when an attribute is missing: a clone's container still shared with its prototype
+        # is copied into the clone on first use, so the prototype never changes
+        prototype = self.__dict__.get(SHARED)
+        if prototype is None or name not in prototype.copiers:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = prototype.copy_of(name)
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        return attributes_of(self)  # a clone pickles as a plain instance
+
     def load(self, config: Mapping[str, Any], long_context: bool = False) -> None:
         """Set the state from `config` (missing keys take the domain's defaults)."""
         raise NotImplementedError
@@ -69,7 +81,7 @@ class Domain:
         """The public state as JSON-able data: what state checks compare."""
         return {
             key: value if type(value) in SCALARS else to_jsonable(value)
-            for key, value in vars(self).items()
+            for key, value in attributes_of(self).items()
             if key[:1] != "_"
         }
 
@@ -79,7 +91,11 @@ class Domain:
         a checker then compares the converted states. A domain with its own view may override it."""
         if type(other) is not type(self) or type(self).state_dict is not Domain.state_dict:
             return False
-        mine, theirs = vars(self), vars(other)
+        mine, theirs = self.__dict__, other.__dict__
+        if mine.get(SHARED) is not theirs.get(SHARED) or mine.keys() != theirs.keys():
+            mine, theirs = attributes_of(self), attributes_of(other)
+        # else: plain instances, or clones of one prototype that copied the same attributes (what neither
+        # copied is the same shared object on both sides): their own attributes say it all
         try:
             if mine == theirs:  # private attributes too (usually equal seeds): one comparison in C
                 return True
@@ -128,6 +144,25 @@ class Domain:
                 if not name.startswith("_") and callable(value) and not hasattr(Domain, name)
             )
         return sorted(set(names))
+
+
+# the instance attribute holding the `Prototype` a clone shares its containers with (`domains.prototype`)
+SHARED = "_shared_with_prototype"
+
+
+def attributes_of(instance: Domain) -> dict[str, Any]:
+    """Every attribute of a domain instance, in the order they were set, with the containers a clone still
+    shares with its prototype (read them, never change them: change the instance's own through it)."""
+    mine = instance.__dict__
+    prototype = mine.get(SHARED)
+    if prototype is None:
+        return mine
+    shared = prototype.shared
+    merged = {key: mine.get(key, value) for key, value in shared.items()}
+    for key, value in mine.items():  # set since the clone was made (a generator drawn from, say)
+        if key not in merged and key != SHARED:
+            merged[key] = value
+    return merged
 
 
 SEED_TYPES = frozenset({type(None), int, float, str, bytes, bytearray})

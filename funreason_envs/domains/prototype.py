@@ -1,0 +1,124 @@
+"""Prototypes: a domain instance built once from a config, and cheap clones of it for every episode.
+
+Building an instance copies and checks its whole config; an episode of a task that was played before
+needs exactly the same instance again. A clone takes the prototype's scalar attributes and shares its
+containers, each copied into the clone the first time the clone reads it (`Domain.__getattr__`), so
+what an episode never touches is never copied and the prototype never changes. Only instances whose
+attributes are plain JSON data (scalars, dicts, lists, sets of scalars) are shared this way; any other
+domain (a file tree, a pydantic state) is built from the config again for each clone.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from funreason_envs.domains.base import SHARED, Domain
+from funreason_envs.jsonutil import SCALARS, copy_json
+
+Copier = Callable[[Any], Any]
+
+
+class Prototype:
+    """A never-run instance of `cls` built from `config`, from which `clone()` makes running instances.
+
+    `shared` holds the instance's attributes in the order they were set (None: not plain data, so
+    clones are built again); `copiers` the function that copies each container completely, chosen
+    once for its shape (a prototype's values never change, so neither do their shapes)."""
+
+    __slots__ = ("cls", "config", "copiers", "long_context", "scalars", "shared")
+
+    def __init__(self, cls: type[Domain], config: Mapping[str, Any], long_context: bool = False) -> None:
+        self.cls, self.config, self.long_context = cls, config, long_context
+        instance = cls(config, long_context=long_context)
+        attributes = dict(vars(instance))
+        self.shared: dict[str, Any] | None = None
+        self.scalars: dict[str, Any] = {}
+        self.copiers: dict[str, Copier] = {}
+        if _all_plain(attributes.values()):
+            self.shared = attributes
+            for key, value in attributes.items():
+                if type(value) in SCALARS:
+                    self.scalars[key] = value
+                else:
+                    self.copiers[key] = copier_for(value)
+
+    def clone(self) -> Domain:
+        """A new instance equal to one built from the config; changing it never changes the prototype."""
+        if self.shared is None:
+            return self.cls(self.config, long_context=self.long_context)
+        twin = self.cls.__new__(self.cls)
+        attributes = twin.__dict__
+        attributes.update(self.scalars)
+        attributes[SHARED] = self
+        return twin
+
+    def copy_of(self, name: str) -> Any:
+        """A clone's own copy of the shared attribute `name`."""
+        assert self.shared is not None
+        return self.copiers[name](self.shared[name])
+
+
+def copier_for(value: Any) -> Copier:
+    """The cheapest function that copies `value` (plain JSON data) completely: a shallow copy where
+    every item is a scalar, one level of shallow copies for a dict or list of such containers."""
+    if type(value) is set or _flat(value):
+        return _shallow
+    items = value.values() if type(value) is dict else value
+    if all(type(item) is dict and _flat(item) for item in items):
+        return _dict_of_flat_dicts if type(value) is dict else _list_of_flat_dicts
+    return copy_json
+
+
+def _shallow(value: Any) -> Any:
+    return value.copy()
+
+
+def _dict_of_flat_dicts(value: dict[Any, dict[Any, Any]]) -> dict[Any, dict[Any, Any]]:
+    return {key: item.copy() for key, item in value.items()}
+
+
+def _list_of_flat_dicts(value: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
+    return [item.copy() for item in value]
+
+
+def _flat(container: Any) -> bool:
+    items = container.values() if type(container) is dict else container
+    return all(type(item) in SCALARS for item in items)
+
+
+def _all_plain(values: Iterable[Any]) -> bool:
+    try:
+        return all(_plain(value) for value in values)
+    except RecursionError:  # nested deeper than a copy should walk: built again instead
+        return False
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is JSON-shaped data that `copy_json` copies completely (nothing left shared)."""
+    kind = type(value)
+    if kind in SCALARS:
+        return True
+    if kind is dict:
+        return all(type(key) in SCALARS for key in value) and all(_plain(item) for item in value.values())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    if kind is set:
+        return all(type(item) in SCALARS for item in value)
+    return False
+
+
+def frozen_twin(instance: Domain) -> Domain:
+    """A copy of `instance` as it is now, for comparing with (`same_state_as`), never for running: a clone
+    copies only what it has made its own (the rest stays shared with its prototype), anything else goes
+    through a pickle."""
+    attributes = instance.__dict__
+    if SHARED not in attributes:
+        return pickle.loads(pickle.dumps(instance))
+    twin = type(instance).__new__(type(instance))
+    twin.__dict__.update(
+        (key, value if type(value) in SCALARS or key == SHARED else copy_json(value))
+        for key, value in attributes.items()
+    )
+    return twin

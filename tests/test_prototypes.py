@@ -1,0 +1,190 @@
+"""Clones of a task's prototypes behave as instances built from its config, and what is remembered per task
+(prototypes, the ground truth's run) follows the task."""
+
+from __future__ import annotations
+
+import gc
+import json
+import pickle
+
+import pytest
+
+from funreason_envs import task_memo
+from funreason_envs.checker import (
+    check_responses,
+    check_task,
+    execute_ground_truth,
+    execute_responses,
+    ground_truth_outcomes,
+)
+from funreason_envs.domains.base import SHARED
+from funreason_envs.domains.prototype import Prototype, copier_for, frozen_twin
+from funreason_envs.domains.registry import domain_names
+from funreason_envs.session import Session, class_of, prototypes_of
+from funreason_envs.task_memo import TaskMemo
+from funreason_envs.tasks import Task, load_tasks
+from funreason_envs.tasks.bfcl import CATEGORIES
+
+
+def _bfcl_tasks(step: int = 10) -> list[Task]:
+    """Every `step`-th task of BFCL's four multi-turn categories."""
+    return [task for category in CATEGORIES for task in load_tasks(f"bfcl:{category}")[::step]]
+
+
+def _built(task: Task, lenient: bool = True) -> Session:
+    return Session.for_domains(task.domains, task.initial_config, task.long_context, lenient=lenient)
+
+
+def _state_text(session: Session) -> str:
+    return json.dumps(session.state())  # key order included
+
+
+def test_clones_run_every_call_as_instances_built_from_the_config():
+    for task in _bfcl_tasks():
+        built, cloned = _built(task), Session.for_task(task, lenient=True)
+        assert pickle.dumps(cloned.router.instances) == pickle.dumps(built.router.instances), task.id
+        for index in range(len(task.turns)):
+            calls = task.turn_calls(index)
+            assert [r.content for r in cloned.execute(calls)] == [r.content for r in built.execute(calls)]
+            assert _state_text(cloned) == _state_text(built), (task.id, index)
+            assert all(
+                mine.same_state_as(theirs)
+                for mine, theirs in zip(cloned.router.instances, built.router.instances, strict=True)
+            )
+        assert pickle.dumps(cloned.router.instances) == pickle.dumps(built.router.instances), task.id
+
+
+def test_running_a_clone_changes_neither_its_prototype_nor_another_clone():
+    task = next(t for t in load_tasks("bfcl:multi_turn_base") if "trading" in t.domains)
+    before = _state_text(_built(task))
+    played = Session.for_task(task, lenient=True)
+    for index in range(len(task.turns)):
+        played.execute(task.turn_calls(index))
+    trading = played.router.instances[task.domains.index("trading")]
+    trading.stocks["NEW"] = {"price": 1.0}  # a change made directly, not through a tool
+    trading.watch_list.append("NEW")
+    assert _state_text(played) != before
+    assert _state_text(Session.for_task(task, lenient=True)) == before
+    prototype = prototypes_of(task)[task.domains.index("trading")]
+    assert prototype.shared is not None and "NEW" not in prototype.shared["stocks"]
+
+
+def test_every_domain_built_from_its_defaults_clones_equal_to_a_fresh_build():
+    for name in domain_names():
+        cls = class_of(name)
+        prototype = Prototype(cls, {})
+        twin, fresh = prototype.clone(), cls({})
+        assert twin.state_dict() == fresh.state_dict() and list(twin.state_dict()) == list(fresh.state_dict())
+        assert pickle.dumps(twin) == pickle.dumps(fresh), name
+        assert twin.same_state_as(fresh) or twin.state_dict() == fresh.state_dict()
+
+
+def test_domains_holding_more_than_plain_data_are_built_again_not_shared():
+    for name in ("file_system", "banking", "memory_vector"):
+        prototype = Prototype(class_of(name), {})
+        first, second = prototype.clone(), prototype.clone()
+        assert prototype.shared is None and SHARED not in vars(first) and first is not second
+    assert SHARED in vars(Prototype(class_of("trading"), {}).clone())
+
+
+def test_an_attribute_set_after_cloning_shows_in_the_state_and_the_pickle():
+    clone = Prototype(class_of("vehicle"), {}).clone()
+    clone.extra_note = {"set": "later"}
+    assert clone.state_dict()["extra_note"] == {"set": "later"}
+    assert pickle.loads(pickle.dumps(clone)).extra_note == {"set": "later"}
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        _ = clone.missing
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": 1, "b": "x"},
+        [1, 2.5, None],
+        {1, 2, 3},
+        {"AAPL": {"price": 1.0}, "MSFT": {"price": 2.0}},
+        [{"id": 1}, {"id": 2}],
+        {"a": [1, [2, {"b": 3}]], "c": {"d": {"e": []}}},
+        [],
+        {},
+    ],
+)
+def test_the_copier_chosen_for_a_shape_copies_completely(value):
+    copied = copier_for(value)(value)
+    assert copied == value and type(copied) is type(value)
+    containers = [(value, copied)]
+    while containers:  # no container is shared, at any depth
+        original, copy = containers.pop()
+        assert original is not copy
+        pairs = (
+            zip(original.values(), copy.values(), strict=True)
+            if isinstance(original, dict)
+            else zip(original, copy, strict=True)
+            if isinstance(original, list)
+            else []
+        )
+        containers.extend((a, b) for a, b in pairs if isinstance(a, dict | list | set))
+
+
+def test_a_frozen_twin_keeps_the_state_it_was_taken_in():
+    task = next(t for t in load_tasks("bfcl:multi_turn_base") if "file_system" in t.domains)
+    session = Session.for_task(task, lenient=True)
+    twins = [frozen_twin(instance) for instance in session.router.instances]
+    before = [twin.state_dict() for twin in twins]
+    for index in range(len(task.turns)):
+        session.execute(task.turn_calls(index))
+    assert [twin.state_dict() for twin in twins] == before
+    assert before == list(_built(task).state().values())
+
+
+def test_a_config_keyed_by_bfcl_class_name_reaches_its_domain():
+    task = next(t for t in load_tasks("bfcl:multi_turn_base") if "trading" in t.domains)
+    by_class = task.model_copy(
+        update={"initial_config": {class_of(k).bfcl_class: v for k, v in task.initial_config.items()}}
+    )
+    assert _state_text(Session.for_task(by_class)) == _state_text(Session.for_task(task))
+
+
+def test_a_task_memo_builds_once_per_task_and_again_when_a_field_is_given_a_new_value():
+    builds: list[str] = []
+    memo = TaskMemo(lambda task: builds.append(task.id) or len(builds))
+    task = load_tasks("demo")[0]
+    assert memo(task) == memo(task) == 1
+    assert memo(task.model_copy()) == 2  # another task object
+    task.initial_config = json.loads(json.dumps(task.initial_config))
+    assert memo(task) == 3 and memo(task) == 3
+    task.long_context = not task.long_context
+    assert memo(task) == 4
+
+
+def test_a_task_memo_forgets_a_task_that_is_gone():
+    memo = TaskMemo(lambda task: task.id)
+    task = load_tasks("demo")[0].model_copy()
+    memo(task)
+    assert len(memo) == 1
+    del task
+    gc.collect()
+    assert len(memo) == 0
+
+
+def test_prototypes_are_built_again_when_the_registered_domains_change(monkeypatch: pytest.MonkeyPatch):
+    task = load_tasks("demo")[0]
+    first = prototypes_of(task)
+    assert prototypes_of(task) is first
+    monkeypatch.setattr(task_memo, "registry_version", lambda: -7)  # as after a domain is registered
+    assert prototypes_of(task) is not first
+
+
+def test_the_ground_truth_runs_once_per_task_and_scores_as_a_fresh_run_does():
+    task = load_tasks("bfcl:multi_turn_base")[3]
+    outcomes = ground_truth_outcomes(task)
+    assert ground_truth_outcomes(task) is outcomes
+    fresh = execute_ground_truth(task)
+    assert [(o.results, o.state) for o in outcomes] == [(o.results, o.state) for o in fresh]
+    right = [[[call.to_python() for call in task.turn_calls(i)]] for i in range(len(task.turns))]
+    wrong = [turn if i != 1 else [] for i, turn in enumerate(right)]
+    for response in (right, wrong, right):
+        assert check_responses(task, response) == check_task(
+            task, execute_responses(task, response), execute_ground_truth(task)
+        )
+    assert ground_truth_outcomes(task) is outcomes
