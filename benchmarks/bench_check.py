@@ -1,12 +1,15 @@
 """Score BFCL's four multi-turn categories (ground truth against itself) here and with bfcl-eval's checker.
 
-Both sides get the same decoded responses (per turn one step holding the ground-truth call strings) and
-execute model and ground truth on fresh instances, checking state and results after every turn. Prints
-entries/s for each and the ratio. Ours is `check_responses` (the report only, as bfcl-eval's checker
-gives); `--outcomes` times `check_task(task, execute_responses(...))` instead, which also records every
-turn's state (what `funreason eval --rescore` writes).
+Both sides get the same decoded responses (per turn one step holding the ground-truth call strings),
+execute them on fresh instances and check state and results after every turn against the ground
+truth's. Prints entries/s for each and the ratio. Ours is `check_responses` (the report only, as
+bfcl-eval's checker gives); `--outcomes` times `check_task(task, execute_responses(...))` instead,
+which also records every turn's state (what `funreason eval --rescore` writes). bfcl-eval executes
+the ground truth on every check; ours runs it once per task object and keeps it (prototypes too), as
+RL code scoring many responses to the same tasks gets: the first pass pays for it. `--cold` gives every
+pass new task objects, so every pass runs the ground truth again, as a one-off evaluation does.
 
-    python benchmarks/bench_check.py [--repeat 5] [--outcomes]
+    python benchmarks/bench_check.py [--repeat 5] [--outcomes] [--cold]
 
 Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
 """
@@ -18,21 +21,18 @@ import itertools
 import statistics
 import sys
 
-from common import Entry, Pass, interleaved, load_entries, prepare_bfcl, print_ratios
+from common import Entry, Pass, TaskPasses, interleaved, load_entries, prepare_bfcl, print_ratios
 
 from funreason_envs.checker import check_responses, check_task, execute_responses
-from funreason_envs.tasks.bfcl import bfcl_entry_to_task
 
 
 def responses(turns: list[list[str]]) -> list[list[list[str]]]:
     return [[turn] if turn else [] for turn in turns]
 
 
-def ours_runner(entries: list[Entry], outcomes: bool = False) -> Pass:
-    tasks = [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
-
+def ours_runner(tasks: TaskPasses, outcomes: bool = False) -> Pass:
     def run_ours(entries: list[Entry]) -> None:
-        for task, (_, turns, _) in zip(tasks, entries, strict=True):
+        for task, (_, turns, _) in zip(tasks.next(), entries, strict=True):
             if outcomes:
                 report = check_task(task, execute_responses(task, responses(turns)))
             else:
@@ -65,9 +65,11 @@ def main() -> int:
         action="store_true",
         help="time check_task(execute_responses(...)), which records each turn's state, instead",
     )
+    parser.add_argument("--cold", action="store_true", help="new Task objects every pass (see TaskPasses)")
     args = parser.parse_args()
     entries = load_entries()
-    run_ours, run_bfcl = ours_runner(entries, args.outcomes), bfcl_runner()
+    tasks = TaskPasses(entries, args.repeat, args.cold)
+    run_ours, run_bfcl = ours_runner(tasks, args.outcomes), bfcl_runner()
     python = sys.version.split()[0]
     print(f"{len(entries)} entries per pass (ground truth vs itself), {args.repeat} passes", end="")
     print(f" (interleaved), Python {python}")

@@ -2,11 +2,13 @@
 
 Both sides start each entry from the same initial config on fresh instances and run its turns in
 order; our side runs every call string through a `Session` (parse, validate against the spec,
-dispatch, record), as the envs, the checker and synthesis do. Prints calls/s
+dispatch, record), as the envs, the checker and synthesis do. Our fresh instances are clones of
+prototypes kept per task object (built in the first pass); `--cold` gives every pass new task
+objects, so every pass builds them from the config again. Prints calls/s
 for each and the ratio, then the memory each side retains after running all four categories
 `--repeat` times in one process (ours stays flat; bfcl-eval keeps every instance in a module cache).
 
-    python benchmarks/bench_execute.py [--repeat 10]
+    python benchmarks/bench_execute.py [--repeat 10] [--cold]
 
 Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
 """
@@ -21,6 +23,7 @@ import sys
 from common import (
     Entry,
     Pass,
+    TaskPasses,
     interleaved,
     load_entries,
     peak_rss_mb,
@@ -30,16 +33,14 @@ from common import (
 )
 
 from funreason_envs.session import Session
-from funreason_envs.tasks.bfcl import bfcl_entry_to_task
 
 
-def ours_runner(entries: list[Entry]) -> Pass:
+def ours_runner(tasks: TaskPasses) -> Pass:
     """Our side: each entry as the `Task` users load, on fresh instances (`Session.for_task`: clones of
-    the task's prototypes, built in the first pass), every call string through `Session.run`."""
-    tasks = [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
+    the task's prototypes, built in the first pass that plays it), every call string through `Session.run`."""
 
     def run_ours(entries: list[Entry]) -> None:
-        for task, (_, turns, _) in zip(tasks, entries, strict=True):
+        for task, (_, turns, _) in zip(tasks.next(), entries, strict=True):
             session = Session.for_task(task)
             for turn in turns:
                 for call in turn:
@@ -68,10 +69,11 @@ def bfcl_runner() -> Pass:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Ground-truth execution: funreason-envs vs bfcl-eval.")
     parser.add_argument("--repeat", type=int, default=10, help="passes over all four categories (default 10)")
+    parser.add_argument("--cold", action="store_true", help="new Task objects every pass (see TaskPasses)")
     args = parser.parse_args()
     entries = load_entries()
     calls = sum(len(turn) for _, turns, _ in entries for turn in turns)
-    run_ours, run_bfcl = ours_runner(entries), bfcl_runner()
+    run_ours, run_bfcl = ours_runner(TaskPasses(entries, args.repeat, args.cold)), bfcl_runner()
     python = sys.version.split()[0]
     print(f"{len(entries)} entries, {calls} calls per pass, {args.repeat} interleaved passes", end="")
     print(f", Python {python}")

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from funreason_envs.tasks.bfcl import CATEGORIES, bfcl_data_dir
+from funreason_envs.tasks import Task
+from funreason_envs.tasks.bfcl import CATEGORIES, bfcl_data_dir, bfcl_entry_to_task
 
 Entry = tuple[dict[str, Any], list[list[str]], bool]  # (question entry, ground-truth turns, long context)
 Pass = Callable[[list[Entry]], None]
@@ -33,6 +34,29 @@ def load_entries() -> list[Entry]:
             entry = json.loads(line)
             entries.append((entry, answers[entry["id"]], "long_context" in category))
     return entries
+
+
+class TaskPasses:
+    """Our side's `Task` objects, as users load them, handed out pass by pass. Warm (the default): the
+    same objects every pass, so what is kept per task (instance prototypes, the ground truth's run) is
+    built in the first pass only, as when RL code replays and scores the same tasks. `cold`: new objects
+    for every pass, made before timing starts, so every pass builds all of that again, as a one-off
+    evaluation does."""
+
+    def __init__(self, entries: list[Entry], repeat: int, cold: bool = False) -> None:
+        self._cold = cold
+        count = repeat + 1 if cold else 1  # cold: one more set for the memory passes' warm-up
+        self._sets = [_tasks_of(entries) for _ in range(count)]
+
+    def next(self) -> list[Task]:
+        """The tasks of the next pass (cold: a set not used before, while any is left)."""
+        if self._cold and len(self._sets) > 1:
+            return self._sets.pop()
+        return self._sets[0]
+
+
+def _tasks_of(entries: list[Entry]) -> list[Task]:
+    return [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
 
 
 def prepare_bfcl() -> None:

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from funreason_envs.calls import ToolCall
-from funreason_envs.domains.base import Domain
+from funreason_envs.domains.base import Domain, attributes_of
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.session import Session
@@ -119,7 +119,7 @@ def _contents(value: Any, enclosing: set[int]) -> Any:
         if isinstance(value, (set, frozenset)):
             return sorted((_contents(item, enclosing) for item in value), key=repr)
         fields = {name: getattr(value, name) for name in _slots(type(value)) if hasattr(value, name)}
-        fields.update(getattr(value, "__dict__", {}))
+        fields.update(attributes_of(value) if isinstance(value, Domain) else getattr(value, "__dict__", {}))
         return (type(value).__name__, _contents(fields, enclosing)) if fields else repr(value)
     finally:
         enclosing.discard(key)
