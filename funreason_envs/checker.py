@@ -69,33 +69,52 @@ def check_responses(
 ) -> CheckReport:
     """`check_task(task, execute_responses(task, response), options=options)`, for a caller that needs
     only the report: the model's responses run turn by turn and their live instances are compared with
-    copies of the ground truth's taken after the same turn (the ground truth runs once per task); no
-    state is converted unless a turn's states differ (for its diff). Numeric tolerance, and a response
-    whose turn count is not the task's, take the plain path."""
+    the ground truth's after the same turn (run beside them on a task's first check, copies recorded
+    from a run kept for the task on later ones); no state is converted unless a turn's states differ
+    (for its diff). Numeric tolerance, and a response whose turn count is not the task's, take the
+    plain path."""
     options = options or CheckOptions()
     if options.numeric_tolerance is not None or len(response) != len(task.turns):
         return check_task(task, execute_responses(task, response), options=options)
-    ground = _ground_truth(task)
+    recorded = _ground_truth.get(task)
     model = Session.for_task(task, lenient=True)
+    truth: _LiveTruth | _RecordedTruth = _LiveTruth(task) if recorded is None else _RecordedTruth(recorded)
     live = model.router.instances
     unsettled = set(range(len(live)))  # positions not known equal since last compared
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
-    for index, (turn, truth, twins) in enumerate(zip(response, ground.outcomes, ground.twins, strict=True)):
+    for index, turn in enumerate(response):
         steps = _acting_steps(turn)
         turn_results = [result.content for step in steps for text in step for result in model.run(text)]
         outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
+        truth_results, changed, expected = truth.play(index)
         unsettled |= model.router.take_touched()
-        unsettled |= ground.changed[index]
+        unsettled |= changed
         all_results.extend(turn_results)
         diff: list[str] = []
         if _states_compared(task, index, outcome):
-            if all(_same_state(twins[position], live[position]) for position in unsettled):
+            if all(_same_state(expected[position], live[position]) for position in unsettled):
                 unsettled.clear()
             else:
-                diff = diff_states(truth.state, model.state())
-        verdicts.append(_judge(index, task, outcome, truth.results, diff, all_results, options))
+                diff = diff_states(truth.state(index), model.state())
+        verdicts.append(_judge(index, task, outcome, truth_results, diff, all_results, options))
     return summarise(verdicts)
+
+
+class _LiveTruth:
+    """A task's ground truth run turn by turn beside the model's responses."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task  # built from the config: the model's session alone counts as the task's use
+        self.session = Session.for_domains(task.domains, task.initial_config, task.long_context, lenient=True)
+
+    def play(self, index: int) -> tuple[list[str], set[int], Sequence[Domain]]:
+        """Turn `index`: its result strings, the positions it ran calls on, the instances after it."""
+        results = [result.content for result in self.session.execute(self.task.turn_calls(index))]
+        return results, self.session.router.take_touched(), self.session.router.instances
+
+    def state(self, index: int) -> dict[str, Any]:
+        return self.session.state()
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,20 @@ class _GroundTruth:
     outcomes: list[TurnOutcome]
     twins: list[tuple[Domain, ...]]
     changed: list[frozenset[int]]
+
+
+class _RecordedTruth:
+    """`_LiveTruth`'s answers read from a run kept for the task."""
+
+    def __init__(self, ground: _GroundTruth) -> None:
+        self.ground = ground
+
+    def play(self, index: int) -> tuple[list[str], frozenset[int], Sequence[Domain]]:
+        ground = self.ground
+        return ground.outcomes[index].results, ground.changed[index], ground.twins[index]
+
+    def state(self, index: int) -> dict[str, Any]:
+        return self.ground.outcomes[index].state
 
 
 def _run_ground_truth(task: Task) -> _GroundTruth:
@@ -127,20 +160,14 @@ def _run_ground_truth(task: Task) -> _GroundTruth:
     return _GroundTruth(session.outcomes, twins, changed)
 
 
-# a task's ground truth, run on its first check and shared read-only by later ones
+# a task's ground truth, run on its second check and shared read-only by later ones
 _ground_truth: TaskMemo[_GroundTruth] = TaskMemo(_run_ground_truth)
 
 
-def ground_truth_outcomes(task: Task) -> list[TurnOutcome]:
-    """The task's ground-truth outcomes (`execute_ground_truth`), run once per task and shared: read
-    them, never change them."""
-    return _ground_truth(task).outcomes
-
-
-def _same_state(twin: Domain, instance: Domain) -> bool:
-    """Whether a ground-truth copy and a live instance have equal public states, comparing the live
-    attributes first and the converted states only when those differ."""
-    return twin.same_state_as(instance) or twin.state_dict() == instance.state_dict()
+def _same_state(expected: Domain, instance: Domain) -> bool:
+    """Whether a ground-truth instance (or copy) and a live one have equal public states, comparing the
+    live attributes first and the converted states only when those differ."""
+    return expected.same_state_as(instance) or _instance_equals(expected, instance.state_dict())
 
 
 def _acting_steps(turn: Sequence[Sequence[str]]) -> list[Sequence[str]]:
@@ -160,8 +187,8 @@ def check_task(
     ground: Sequence[TurnOutcome] | None = None,
     options: CheckOptions | None = None,
 ) -> CheckReport:
-    """Score an episode against `ground` (by default the task's `ground_truth_outcomes`, executed once
-    per task)."""
+    """Score an episode against `ground` (by default the task's ground truth, run beside the verdicts on
+    its first check and kept for later ones)."""
     options = options or CheckOptions()
     turns = len(ground) if ground is not None else len(task.turns)
     if len(model_turns) != turns:
@@ -171,12 +198,40 @@ def check_task(
         ]
         return CheckReport(passed=False, reason="force_terminated", turns=verdicts, score=0.0)
     if ground is None:
-        ground = ground_truth_outcomes(task)
+        recorded = _ground_truth.get(task)
+        if recorded is None:  # the task's first check
+            return _check_in_lockstep(task, model_turns, options)
+        ground = recorded.outcomes
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
     for index, (model, truth) in enumerate(zip(model_turns, ground, strict=True)):
         all_results.extend(model.results)
         verdicts.append(check_turn(index, task, model, truth, all_results, options))
+    return summarise(verdicts)
+
+
+def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: CheckOptions) -> CheckReport:
+    """`check_task` running the ground truth turn by turn beside the verdicts: a turn's ground-truth
+    state is compared live with the model's recorded state, and snapshotted (for the diff) only when
+    they differ, instead of after every turn. A domain found equal stays equal while neither side
+    touches it (the ground truth runs no call on it, the model's record shares its last state)."""
+    session = Session.for_domains(task.domains, task.initial_config, task.long_context, lenient=True)
+    names = session.router.domain_names
+    agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
+    verdicts: list[TurnVerdict] = []
+    all_results: list[str] = []
+    for index, model in enumerate(model_turns):
+        truth_results = [result.content for result in session.execute(task.turn_calls(index))]
+        for position in session.router.take_touched():
+            agreed.pop(names[position], None)
+        all_results.extend(model.results)
+        if not _states_compared(task, index, model) or (
+            options.numeric_tolerance is None and _live_state_equals(session, model.state, agreed)
+        ):
+            diff: list[str] = []  # equal, or not looked at: no snapshot
+        else:
+            diff = diff_states(session.state(), model.state, options.numeric_tolerance)
+        verdicts.append(_judge(index, task, model, truth_results, diff, all_results, options))
     return summarise(verdicts)
 
 

@@ -55,18 +55,28 @@ class Session:
         lenient: bool = False,
         reuse_states: bool = False,
     ) -> Session:
-        """Fresh instances of `domains` (ids), each from its entry in `initial_config` (keyed by id).
-        `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL scoring."""
-        instances = [
-            class_of(name)(initial_config.get(name, {}), long_context=long_context) for name in domains
-        ]
+        """Fresh instances of `domains` (ids or BFCL class names), each from its entry in `initial_config`
+        (keyed by either). `lenient`: run mistyped calls as bfcl-eval would (see `ToolRouter`), for BFCL
+        scoring."""
+        instances = []
+        for name in domains:
+            domain = class_of(name)
+            config = initial_config.get(name)
+            if config is None:
+                config = _config_entry(initial_config, domain)
+            instances.append(domain(config, long_context=long_context))
         return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
     def for_task(cls, task: Task, *, lenient: bool = False, reuse_states: bool = False) -> Session:
-        """Fresh instances in a task's initial state: clones of prototypes built from its config the first
-        time the task is played (a task is not changed once made; its prototypes live as long as it does)."""
-        instances = [prototype.clone() for prototype in prototypes_of(task)]
+        """Fresh instances in a task's initial state: from the second session of a task object on, clones of
+        prototypes built from its config (a task is not changed once made; its prototypes live as long
+        as it does)."""
+        prototypes = prototypes_of.get(task)
+        if prototypes is None:  # the task's first session
+            instances = cls.for_domains(task.domains, task.initial_config, task.long_context).router.instances
+        else:
+            instances = [prototype.clone() for prototype in prototypes]
         return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
@@ -211,19 +221,21 @@ def class_of(name: str) -> type[Domain]:
 def _build_prototypes(task: Task) -> tuple[Prototype, ...]:
     prototypes = []
     for name in task.domains:
-        cls = class_of(name)
-        config = _config_entry(task.initial_config, name, cls)
-        prototypes.append(Prototype(cls, config, task.long_context))
+        domain = class_of(name)
+        config = task.initial_config.get(name)
+        if config is None:
+            config = _config_entry(task.initial_config, domain)
+        prototypes.append(Prototype(domain, config, task.long_context))
     return tuple(prototypes)
 
 
-def _config_entry(config: Mapping[str, Any], name: str, cls: type[Domain]) -> Mapping[str, Any]:
+def _config_entry(config: Mapping[str, Any], domain: type[Domain]) -> Mapping[str, Any]:
     """A domain's entry in an initial config keyed by domain id or BFCL class name, whichever it uses."""
-    for key in (name, cls.name, cls.bfcl_class):
+    for key in (domain.name, domain.bfcl_class):
         if key is not None and key in config:
             return config[key]
     return {}
 
 
-# the prototype of each of a task's domains, in its order, built on the task's first session
+# the prototype of each of a task's domains, in its order, built on the task's second session
 prototypes_of = TaskMemo(_build_prototypes)

@@ -1,15 +1,16 @@
-"""Values derived from a task once and reused while the task lives: its domain prototypes, its ground truth's
-outcomes. RL code plays and scores the same tasks over and over; what depends only on the task is worked
-out on the first use. An entry is built again when a field it depends on is given a new value or the
-registered domains change; a task's containers are not to be changed in place once it is made (tasks
-are data: `model_copy(update=...)` makes a new one)."""
+"""Values derived from a task once and reused while the task lives: its domain prototypes, its ground
+truth's run. RL code plays and scores the same tasks over and over; what depends only on the task is
+worked out when a task comes back (a one-off evaluation, which sees each task once, pays nothing for
+it). An entry is built again when a field it depends on is given a new value or the registered domains
+change; a task's containers are not to be changed in place once it is made (tasks are data:
+`model_copy(update=...)` makes a new one)."""
 
 from __future__ import annotations
 
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from funreason_envs.domains.registry import registry_version
 from funreason_envs.tasks.model import Task
@@ -18,20 +19,25 @@ Value = TypeVar("Value")
 
 
 class TaskMemo(Generic[Value]):
-    """`memo(task)` is `build(task)`, built once per task object and dropped when the task is."""
+    """`memo.get(task)`: `build(task)`, built the second time the task object is asked about (None the
+    first time: a task played once is not worth it) and dropped when the task is."""
 
     def __init__(self, build: Callable[[Task], Value]) -> None:
         self._build = build
-        self._entries: dict[int, tuple[weakref.ref[Task], tuple[int, ...], Value]] = {}
+        # id(task) -> (a weak reference to it, what its value depends on, the value or _SEEN_ONCE)
+        self._entries: dict[int, tuple[weakref.ref[Task], tuple[int, ...], Any]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, task: Task) -> Value:
+    def get(self, task: Task) -> Value | None:
         key = id(task)
         stamp = _stamp(task)
         found = self._entries.get(key)
         if found is not None and found[0]() is task and found[1] == stamp:
-            return found[2]
-        value = self._build(task)
+            if found[2] is not _SEEN_ONCE:
+                return found[2]
+            value = self._build(task)
+        else:
+            value = _SEEN_ONCE
         entries = self._entries
 
         def forget(reference: weakref.ref[Task]) -> None:
@@ -41,10 +47,14 @@ class TaskMemo(Generic[Value]):
 
         with self._lock:
             entries[key] = (weakref.ref(task, forget), stamp, value)
-        return value
+        return None if value is _SEEN_ONCE else value
 
     def __len__(self) -> int:
+        """How many tasks it holds an entry for (seen once or built)."""
         return len(self._entries)
+
+
+_SEEN_ONCE = object()  # a task asked about once: nothing built yet
 
 
 def _stamp(task: Task) -> tuple[int, ...]:

@@ -9,14 +9,8 @@ import pickle
 
 import pytest
 
-from funreason_envs import task_memo
-from funreason_envs.checker import (
-    check_responses,
-    check_task,
-    execute_ground_truth,
-    execute_responses,
-    ground_truth_outcomes,
-)
+from funreason_envs import checker, task_memo
+from funreason_envs.checker import check_responses, check_task, execute_ground_truth, execute_responses
 from funreason_envs.domains.base import SHARED
 from funreason_envs.domains.prototype import Prototype, copier_for, frozen_twin
 from funreason_envs.domains.registry import domain_names
@@ -39,9 +33,30 @@ def _state_text(session: Session) -> str:
     return json.dumps(session.state())  # key order included
 
 
+def _prototypes(task: Task) -> tuple[Prototype, ...]:
+    """The task's prototypes (built on the second request, as on a task's second session)."""
+    prototypes = prototypes_of.get(task) or prototypes_of.get(task)
+    assert prototypes is not None
+    return prototypes
+
+
+def _cloned(task: Task) -> Session:
+    _prototypes(task)
+    return Session.for_task(task, lenient=True)
+
+
+def test_a_task_played_once_gets_instances_built_from_its_config_and_clones_from_then_on():
+    task = next(t for t in load_tasks("bfcl:multi_turn_base") if t.domains == ["posting", "file_system"])
+    task = task.model_copy()
+    first, second = Session.for_task(task), Session.for_task(task)
+    assert not any(SHARED in vars(instance) for instance in first.router.instances)
+    assert [SHARED in vars(instance) for instance in second.router.instances] == [True, False]  # a tree
+    assert _state_text(first) == _state_text(second)
+
+
 def test_clones_run_every_call_as_instances_built_from_the_config():
     for task in _bfcl_tasks():
-        built, cloned = _built(task), Session.for_task(task, lenient=True)
+        built, cloned = _built(task), _cloned(task)
         assert pickle.dumps(cloned.router.instances) == pickle.dumps(built.router.instances), task.id
         for index in range(len(task.turns)):
             calls = task.turn_calls(index)
@@ -57,15 +72,15 @@ def test_clones_run_every_call_as_instances_built_from_the_config():
 def test_running_a_clone_changes_neither_its_prototype_nor_another_clone():
     task = next(t for t in load_tasks("bfcl:multi_turn_base") if "trading" in t.domains)
     before = _state_text(_built(task))
-    played = Session.for_task(task, lenient=True)
+    played = _cloned(task)
     for index in range(len(task.turns)):
         played.execute(task.turn_calls(index))
     trading = played.router.instances[task.domains.index("trading")]
     trading.stocks["NEW"] = {"price": 1.0}  # a change made directly, not through a tool
     trading.watch_list.append("NEW")
     assert _state_text(played) != before
-    assert _state_text(Session.for_task(task, lenient=True)) == before
-    prototype = prototypes_of(task)[task.domains.index("trading")]
+    assert _state_text(_cloned(task)) == before
+    prototype = _prototypes(task)[task.domains.index("trading")]
     assert prototype.shared is not None and "NEW" not in prototype.shared["stocks"]
 
 
@@ -128,7 +143,7 @@ def test_the_copier_chosen_for_a_shape_copies_completely(value):
 
 def test_a_frozen_twin_keeps_the_state_it_was_taken_in():
     task = next(t for t in load_tasks("bfcl:multi_turn_base") if "file_system" in t.domains)
-    session = Session.for_task(task, lenient=True)
+    session = _cloned(task)
     twins = [frozen_twin(instance) for instance in session.router.instances]
     before = [twin.state_dict() for twin in twins]
     for index in range(len(task.turns)):
@@ -142,25 +157,28 @@ def test_a_config_keyed_by_bfcl_class_name_reaches_its_domain():
     by_class = task.model_copy(
         update={"initial_config": {class_of(k).bfcl_class: v for k, v in task.initial_config.items()}}
     )
-    assert _state_text(Session.for_task(by_class)) == _state_text(Session.for_task(task))
+    assert _state_text(_cloned(by_class)) == _state_text(_cloned(task)) == _state_text(_built(by_class))
 
 
-def test_a_task_memo_builds_once_per_task_and_again_when_a_field_is_given_a_new_value():
+def test_a_task_memo_builds_on_a_tasks_second_request_and_again_when_a_field_is_given_a_new_value():
     builds: list[str] = []
     memo = TaskMemo(lambda task: builds.append(task.id) or len(builds))
     task = load_tasks("demo")[0]
-    assert memo(task) == memo(task) == 1
-    assert memo(task.model_copy()) == 2  # another task object
+    assert memo.get(task) is None and builds == []  # seen once: nothing built
+    assert memo.get(task) == memo.get(task) == 1
+    other = task.model_copy()
+    assert memo.get(other) is None and memo.get(other) == 2  # another task object
     task.initial_config = json.loads(json.dumps(task.initial_config))
-    assert memo(task) == 3 and memo(task) == 3
+    assert memo.get(task) is None and memo.get(task) == 3
     task.long_context = not task.long_context
-    assert memo(task) == 4
+    assert memo.get(task) is None and memo.get(task) == 4 and len(builds) == 4
 
 
 def test_a_task_memo_forgets_a_task_that_is_gone():
     memo = TaskMemo(lambda task: task.id)
     task = load_tasks("demo")[0].model_copy()
-    memo(task)
+    memo.get(task)
+    memo.get(task)
     assert len(memo) == 1
     del task
     gc.collect()
@@ -169,22 +187,29 @@ def test_a_task_memo_forgets_a_task_that_is_gone():
 
 def test_prototypes_are_built_again_when_the_registered_domains_change(monkeypatch: pytest.MonkeyPatch):
     task = load_tasks("demo")[0]
-    first = prototypes_of(task)
-    assert prototypes_of(task) is first
+    first = _prototypes(task)
+    assert _prototypes(task) is first
     monkeypatch.setattr(task_memo, "registry_version", lambda: -7)  # as after a domain is registered
-    assert prototypes_of(task) is not first
+    assert _prototypes(task) is not first
 
 
-def test_the_ground_truth_runs_once_per_task_and_scores_as_a_fresh_run_does():
-    task = load_tasks("bfcl:multi_turn_base")[3]
-    outcomes = ground_truth_outcomes(task)
-    assert ground_truth_outcomes(task) is outcomes
-    fresh = execute_ground_truth(task)
-    assert [(o.results, o.state) for o in outcomes] == [(o.results, o.state) for o in fresh]
+@pytest.mark.parametrize("how", ["right", "wrong turn", "empty turn"])
+def test_checks_after_the_first_use_the_kept_ground_truth_and_score_as_a_fresh_run_does(how: str):
+    task = load_tasks("bfcl:multi_turn_base")[3].model_copy()
     right = [[[call.to_python() for call in task.turn_calls(i)]] for i in range(len(task.turns))]
-    wrong = [turn if i != 1 else [] for i, turn in enumerate(right)]
-    for response in (right, wrong, right):
-        assert check_responses(task, response) == check_task(
-            task, execute_responses(task, response), execute_ground_truth(task)
-        )
-    assert ground_truth_outcomes(task) is outcomes
+    response = [list(turn) for turn in right]
+    if how == "empty turn":
+        response[1] = []
+    elif how == "wrong turn":  # the last call of the last turn that calls something left out
+        last = max(index for index, turn in enumerate(right) if turn)
+        response[last] = [right[last][0][:-1]]
+    plain = check_task(task, execute_responses(task, response), execute_ground_truth(task))
+    reports = [check_responses(task, response) for _ in range(4)]
+    assert reports == [plain] * 4 and plain.passed == (how == "right")
+    kept = checker._ground_truth.get(task)
+    assert kept is not None and checker._ground_truth.get(task) is kept  # run once, then reused
+    assert [(o.results, o.state) for o in kept.outcomes] == [
+        (o.results, o.state) for o in execute_ground_truth(task)
+    ]
+    model = execute_responses(task, response)
+    assert check_task(task, model) == check_task(task, model, execute_ground_truth(task)) == plain

@@ -85,7 +85,7 @@ def _list_of_flat_dicts(value: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
 
 def _flat(container: Any) -> bool:
     items = container.values() if type(container) is dict else container
-    return all(type(item) in SCALARS for item in items)
+    return {type(item) for item in items} <= SCALARS
 
 
 def _all_plain(values: Iterable[Any]) -> bool:
@@ -98,15 +98,19 @@ def _all_plain(values: Iterable[Any]) -> bool:
 def _plain(value: Any) -> bool:
     """Whether `value` is JSON-shaped data that `copy_json` copies completely (nothing left shared)."""
     kind = type(value)
-    if kind in SCALARS:
-        return True
     if kind is dict:
-        return all(type(key) in SCALARS for key in value) and all(_plain(item) for item in value.values())
-    if kind is list:
-        return all(_plain(item) for item in value)
-    if kind is set:
-        return all(type(item) in SCALARS for item in value)
-    return False
+        if not {type(key) for key in value} <= SCALARS:
+            return False
+        items: Iterable[Any] = value.values()
+    elif kind is list:
+        items = value
+    elif kind is set:
+        return {type(item) for item in value} <= SCALARS
+    else:
+        return kind in SCALARS
+    return {type(item) for item in items} <= SCALARS or all(
+        _plain(item) for item in items if type(item) not in SCALARS
+    )
 
 
 def frozen_twin(instance: Domain) -> Domain:
