@@ -52,7 +52,9 @@ class Domain:
 
     `name` (the domain id) and `bfcl_class` come from the spec file that names the class as its
     implementation, through the registry. `load()` (re)initialises the state from a config dict in
-    BFCL's initial-config shape.
+    BFCL's initial-config shape. Read state attributes by name: an instance cloned from a prototype
+    (`domains.prototype`) copies each container the first time it is read, so `vars(self)` may not
+    hold them all yet; `attributes_of(instance)` lists them all.
     """
 
     name: ClassVar[str] = _FromSpec()  # type: ignore[assignment]
