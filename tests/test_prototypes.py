@@ -213,3 +213,12 @@ def test_checks_after_the_first_use_the_kept_ground_truth_and_score_as_a_fresh_r
     ]
     model = execute_responses(task, response)
     assert check_task(task, model) == check_task(task, model, execute_ground_truth(task)) == plain
+
+
+def test_a_domain_that_pickles_itself_from_its_own_attributes_is_built_again():
+    class SelfPickling(class_of("vehicle")):  # type: ignore[misc, valid-type]
+        def __getstate__(self) -> dict:
+            return dict(vars(self))
+
+    prototype = Prototype(SelfPickling, {})
+    assert prototype.shared is None and SHARED not in vars(prototype.clone())

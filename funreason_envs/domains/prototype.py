@@ -36,7 +36,9 @@ class Prototype:
         self.shared: dict[str, Any] | None = None
         self.scalars: dict[str, Any] = {}
         self.copiers: dict[str, Copier] = {}
-        if _all_plain(attributes.values()):
+        # a class reading its own `vars()` to pickle itself would miss what a clone has not copied yet
+        own_pickling = cls.__getstate__ is not Domain.__getstate__
+        if not own_pickling and _all_plain(attributes.values()):
             self.shared = attributes
             for key, value in attributes.items():
                 if type(value) in SCALARS:
