@@ -255,7 +255,7 @@ class MultiTurnEnv(ToolEnv):
             self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
         )
         self._verdicts.append(verdict)
-        self._verdict_dumps.append(verdict.model_dump())
+        self._verdict_dumps.append(verdict.dump())
         if self.reward_mode == "turn" and verdict.checked and verdict.passed:
             return 1.0
         return 0.0
@@ -286,7 +286,7 @@ class MultiTurnEnv(ToolEnv):
         info["task_id"] = self._task.id
         info["turn"] = self._turn
         if self._report is not None:
-            info["check"] = self._report.model_dump()
+            info["check"] = self._report.dump()
         else:
             info["check"] = {"turns": [_verdict_copy(dump) for dump in self._verdict_dumps]}
         return info
