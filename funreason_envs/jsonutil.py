@@ -209,7 +209,10 @@ def scrub_surrogates(value: Any) -> Any:
 
 def _surely_clean(value: Any) -> bool:
     """True when `value` is JSON data whose every string (keys included) encodes as UTF-8, decided by
-    rendering it once in C; False means "walk it" (a surrogate, or data JSON cannot render)."""
+    `_plain_ascii` or else by rendering it once in C; False means "walk it" (a surrogate, or data JSON
+    cannot render)."""
+    if _plain_ascii(value):
+        return True
     try:
         text = "".join(_encode_unicode(value, 0))
     except (TypeError, ValueError, RecursionError):
@@ -220,6 +223,42 @@ def _surely_clean(value: Any) -> bool:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
+    return True
+
+
+def _plain_ascii(value: Any) -> bool:
+    """True when `value` is plain dicts, lists and scalars whose every string (keys included) is ASCII:
+    then nothing needs scrubbing. `str.isascii` reads a flag, so this walk beats rendering a small
+    message (an action) as JSON; False only means "not decided here"."""
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or not key.isascii():
+                    return False
+            children: Any = item.values()
+        elif kind is list:
+            children = item
+        elif kind is str:
+            if not item.isascii():
+                return False
+            continue
+        elif kind in SCALARS:
+            continue
+        else:
+            return False
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                if not child.isascii():
+                    return False
+            elif kind is dict or kind is list:
+                push(child)
+            elif kind not in SCALARS:
+                return False
     return True
 
 

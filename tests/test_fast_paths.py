@@ -9,6 +9,7 @@ import pickle
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -30,9 +31,16 @@ from funreason_envs.domains.travel import Travel
 from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
-from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
+from funreason_envs.jsonutil import (
+    _holds_surrogate,
+    _plain_ascii,
+    copy_json,
+    scrub_surrogates,
+    serialize_result,
+    to_jsonable,
+)
 from funreason_envs.limits import MAX_TREE_NODES
-from funreason_envs.records import TurnVerdict
+from funreason_envs.records import CheckReport, TurnVerdict
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
@@ -458,6 +466,74 @@ def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dic
         assert given.get(name, []) == getattr(plain, name) != getattr(fast, name)
     fast.passed = not fast.passed  # assignable, as a validated one is
     assert fast.passed != plain.passed
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # the "assigned" tuple, as pydantic warns
+@pytest.mark.parametrize("built", ["validated", "unvalidated", "assigned"])
+def test_a_verdict_and_a_report_dump_as_model_dump_dumps_them(built: str):
+    given = {"turn": 2, "checked": True, "passed": False, "reason": "x", "missing_results": ["r"]}
+    verdict = TurnVerdict.of_checked(**given) if built == "unvalidated" else TurnVerdict(**given)
+    if built == "assigned":  # changed after it was made, unvalidated, as a caller may
+        verdict.state_diff = ("a tuple",)  # type: ignore[assignment]
+        verdict.reason = None
+    others = [TurnVerdict.of_checked(0, False, True), TurnVerdict(turn=1, checked=True, passed=True)]
+    for model in (verdict, *others, summarise([*others, verdict]), summarise([])):
+        dump = model.dump()
+        assert dump == model.model_dump() and list(dump) == list(model.model_dump())
+        assert json.dumps(dump) == json.dumps(model.model_dump())
+    dump = verdict.dump()
+    dump["missing_results"].append("changed")  # the dump's lists are its own
+    assert verdict.missing_results == ["r"] and verdict.dump()["missing_results"] == ["r"]
+
+
+def test_a_verdict_subclass_dumps_by_its_own_rules():
+    class Noted(TurnVerdict):
+        note: str = "n"
+
+    noted = Noted(turn=0, checked=True, passed=True)
+    assert noted.dump() == noted.model_dump() and "note" in noted.dump()
+    report = CheckReport(passed=True, reason=None, turns=[noted], score=1.0)
+    assert report.dump() == report.model_dump()
+
+
+_ACTION = {
+    "role": "assistant",
+    "content": None,
+    "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "ls", "arguments": '{"a": 1}'}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        (_ACTION, True),
+        ({"role": "assistant", "content": "Done."}, True),
+        ({"a": [1, 2.5, None, True, {"b": ["c", []]}], "d": {}}, True),
+        ("text", True),
+        (3, True),
+        ([], True),
+        ({"a": "caf\u00e9"}, False),  # clean, decided by rendering
+        ({"a": ["x", "\u00e9"]}, False),
+        ({"caf\u00e9": 1}, False),
+        ({"k\ud800": 1}, False),
+        ({"a": [{"b": "\udc00"}]}, False),
+        ("\ud800", False),
+        ({1: "a"}, False),  # a key JSON writes as text: decided by rendering
+        ({"a": ("x",)}, False),  # a tuple: not plain
+        (("\ud800",), False),
+        ({"a": _Odd(1.5)}, False),
+        (MappingProxyType({"a": "\ud800"}), False),
+        ({"a": object()}, False),
+    ],
+)
+def test_values_walked_as_plain_ascii_are_scrubbed_as_the_plain_check_scrubs_them(value: Any, plain: bool):
+    assert _plain_ascii(value) is plain
+    holds = _holds_surrogate(value)
+    assert not (plain and holds)  # a plain ASCII value never holds a surrogate
+    scrubbed = scrub_surrogates(value)
+    assert (scrubbed is value) is not holds
+    if holds:
+        assert not _holds_surrogate(scrubbed)
 
 
 def test_live_instances_compare_on_their_public_attributes_only():
