@@ -208,7 +208,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             self._tool_sets[(id(names), hidden_key)] = known
         _, shown, specs, tools = known
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        if shown == self._shown_names:
+        if shown is self._shown_names or shown == self._shown_names:
             return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
         self._shown_names = shown
         self.action_space.set_tools(specs)
@@ -264,8 +264,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             results = self._execute_prepared(prepared, [call.call.id for call in prepared], action)
         else:
             results = self._execute_prepared(prepared[0], prepared[1], action)
-        if any(result.status == "invalid" for result in results):
-            self.invalid_actions += 1
+        for result in results:
+            if result.status == "invalid":
+                self.invalid_actions += 1
+                break
         observation = Observation.tool(results)
         reward, terminated = self._after_calls(results)
         return observation, reward, terminated, self._truncated(), self._info(results)
@@ -287,8 +289,11 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         """`_execute` of calls the router prepared, with the ids the agent gave (`None`: numbered as
         `_execute` numbers them): the same transcript and results, without reading and checking the
         same call text again."""
-        step = self._step_count
-        call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
+        if all(ids):
+            call_ids = ids
+        else:
+            step = self._step_count
+            call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
         results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
         entries = [
             _openai_entry(call_id, result.call.name, ready.arguments_json)
@@ -296,8 +301,9 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             else result.call.to_openai()
             for ready, result, call_id in zip(prepared, results, call_ids, strict=True)
         ]
-        self.messages.append(self._assistant_calls(action, entries))
-        self.messages.extend(result.message() for result in results)
+        messages = self.messages
+        messages.append(self._assistant_calls(action, entries))
+        messages.extend([result.message() for result in results])
         return results
 
     def _prepare_message(self, action: Any) -> tuple[list[Any], list[str | None]] | None:

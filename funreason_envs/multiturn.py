@@ -29,6 +29,7 @@ from funreason_envs.trajectory import Trajectory, TurnRecord
 RewardMode = Literal["final", "turn", "partial"]
 REWARD_MODES = ("final", "turn", "partial")
 BFCL_STEP_LIMIT = 20
+TASK_OPTIONS = frozenset({"task"})
 GROUND_CACHE_SIZE = 1024  # tasks whose per-task plan an env keeps (RL replays the same tasks)
 
 
@@ -122,7 +123,7 @@ class MultiTurnEnv(ToolEnv):
     # -- episode set-up --------------------------------------------------------------------------
 
     def reset_options(self) -> frozenset[str]:
-        return frozenset({"task"})
+        return TASK_OPTIONS
 
     def _configure(self, options: Mapping[str, Any]) -> None:
         task = self._choose_task(options.get("task"))
@@ -287,8 +288,17 @@ class MultiTurnEnv(ToolEnv):
         info["turn"] = self._turn
         if self._report is not None:
             info["check"] = self._report.dump()
-        else:
-            info["check"] = {"turns": [_verdict_copy(dump) for dump in self._verdict_dumps]}
+        else:  # each info gets its own copy of every dump (lists too): changing one changes no other
+            info["check"] = {
+                "turns": [
+                    {
+                        **dump,
+                        "missing_results": [*dump["missing_results"]],
+                        "state_diff": [*dump["state_diff"]],
+                    }
+                    for dump in self._verdict_dumps
+                ]
+            }
         return info
 
     def trajectory(self, *, error: str | None = None) -> Trajectory:
@@ -322,12 +332,6 @@ class _TaskPlan:
     user_texts: tuple[str, ...]
     hidden: tuple[frozenset[str], ...]  # per turn: the tools still held out
     ground: list[TurnOutcome] | None = None  # executed with the first episode
-
-
-def _verdict_copy(dump: dict[str, Any]) -> dict[str, Any]:
-    """A fresh copy of a dumped `TurnVerdict` (its lists included), equal to `model_dump()` and several
-    times cheaper; each step's `info` gets its own, so changing one changes no other."""
-    return {**dump, "missing_results": [*dump["missing_results"]], "state_diff": [*dump["state_diff"]]}
 
 
 def _resolve_tasks(tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None) -> list[Task]:
