@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 from collections.abc import Iterator, Mapping
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
@@ -209,9 +210,9 @@ def scrub_surrogates(value: Any) -> Any:
 
 def _surely_clean(value: Any) -> bool:
     """True when `value` is JSON data whose every string (keys included) encodes as UTF-8, decided by
-    `_plain_ascii` or else by rendering it once in C; False means "walk it" (a surrogate, or data JSON
+    `_marshals_clean` or else by rendering it once in C; False means "walk it" (a surrogate, or data JSON
     cannot render)."""
-    if _plain_ascii(value):
+    if _marshals_clean(value):
         return True
     try:
         text = "".join(_encode_unicode(value, 0))
@@ -226,40 +227,15 @@ def _surely_clean(value: Any) -> bool:
     return True
 
 
-def _plain_ascii(value: Any) -> bool:
-    """True when `value` is plain dicts, lists and scalars whose every string (keys included) is ASCII:
-    then nothing needs scrubbing. `str.isascii` reads a flag, so this walk beats rendering a small
-    message (an action) as JSON; False only means "not decided here"."""
-    stack = [value]
-    pop, push = stack.pop, stack.append
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is dict:
-            for key in item:
-                if type(key) is not str or not key.isascii():
-                    return False
-            children: Any = item.values()
-        elif kind is list:
-            children = item
-        elif kind is str:
-            if not item.isascii():
-                return False
-            continue
-        elif kind in SCALARS:
-            continue
-        else:
-            return False
-        for child in children:
-            kind = type(child)
-            if kind is str:
-                if not child.isascii():
-                    return False
-            elif kind is dict or kind is list:
-                push(child)
-            elif kind not in SCALARS:
-                return False
-    return True
+def _marshals_clean(value: Any) -> bool:
+    """True when `marshal` writes `value` (exact dicts, lists, tuples, strings and numbers only) without
+    a 0xED byte: it writes text as UTF-8 with surrogates passed through, and a surrogate's UTF-8 form
+    starts with 0xED, so none is inside. Faster than rendering JSON; False only means "not decided here"
+    (other types, or a 0xED that may be a length, a number or Korean text)."""
+    try:
+        return b"\xed" not in marshal.dumps(value)
+    except ValueError:  # a type marshal does not write, or nested too deeply
+        return False
 
 
 def _holds_surrogate(value: Any) -> bool:

@@ -33,7 +33,7 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import (
     _holds_surrogate,
-    _plain_ascii,
+    _marshals_clean,
     copy_json,
     scrub_surrogates,
     serialize_result,
@@ -504,32 +504,30 @@ _ACTION = {
 
 
 @pytest.mark.parametrize(
-    ("value", "plain"),
+    ("value", "decided"),
     [
         (_ACTION, True),
         ({"role": "assistant", "content": "Done."}, True),
-        ({"a": [1, 2.5, None, True, {"b": ["c", []]}], "d": {}}, True),
+        ({"a": [1, 2.5, None, True, {"b": ["c", []]}], "d": {}, "e": ("t", 10**30)}, True),
+        ({"a": "caf\u00e9", "\u00e9": ["\U0001f600"]}, True),  # text UTF-8 writes without 0xED
         ("text", True),
         (3, True),
-        ([], True),
-        ({"a": "caf\u00e9"}, False),  # clean, decided by rendering
-        ({"a": ["x", "\u00e9"]}, False),
-        ({"caf\u00e9": 1}, False),
+        ({"a": "\ud7a3"}, False),  # Korean text starts with 0xED in UTF-8: decided by rendering
+        ({"n": 237}, False),  # so may a number: decided by rendering
         ({"k\ud800": 1}, False),
         ({"a": [{"b": "\udc00"}]}, False),
+        ({"a": "\ud83d\ude00"}, False),  # a surrogate pair, joined by the scrub
         ("\ud800", False),
-        ({1: "a"}, False),  # a key JSON writes as text: decided by rendering
-        ({"a": ("x",)}, False),  # a tuple: not plain
         (("\ud800",), False),
-        ({"a": _Odd(1.5)}, False),
+        ({"a": _Odd(1.5)}, False),  # a subclass: not marshalled
         (MappingProxyType({"a": "\ud800"}), False),
         ({"a": object()}, False),
     ],
 )
-def test_values_walked_as_plain_ascii_are_scrubbed_as_the_plain_check_scrubs_them(value: Any, plain: bool):
-    assert _plain_ascii(value) is plain
+def test_values_marshalled_clean_are_scrubbed_as_the_plain_check_scrubs_them(value: Any, decided: bool):
+    assert _marshals_clean(value) is decided
     holds = _holds_surrogate(value)
-    assert not (plain and holds)  # a plain ASCII value never holds a surrogate
+    assert not (decided and holds)  # decided clean: no surrogate anywhere
     scrubbed = scrub_surrogates(value)
     assert (scrubbed is value) is not holds
     if holds:
