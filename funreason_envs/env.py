@@ -201,7 +201,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         known = self._tool_sets.get((id(names), hidden_key))
         if known is None or known[0] is not names:
             shown = tuple(name for name in names if name not in hidden_key)
-            specs = session.specs(shown)
+            specs = tuple(session.specs(shown))  # the action space keeps it as it is
             known = (names, shown, specs, tool_list(specs))
             if len(self._tool_sets) >= KEPT_TOOL_SETS:
                 del self._tool_sets[next(iter(self._tool_sets))]
