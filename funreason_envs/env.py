@@ -194,7 +194,9 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def set_hidden_tools(self, hidden: set[str], *, enforce: bool = False) -> None:
         """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
-        session = self.session
+        session = self._session
+        if session is None:
+            raise gym.error.ResetNeeded("call reset() first: there is no episode yet")
         self.hidden_tools = set(hidden)
         names = session.router.tool_name_tuple  # shared by every router over the same classes
         hidden_key = frozenset(hidden)
@@ -295,8 +297,12 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             step = self._step_count
             call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
         results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
-        entries = [
-            _openai_entry(call_id, result.call.name, ready.arguments_json)
+        entries = [  # `to_openai()`, with the argument text written once when the call was prepared
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": result.call.name, "arguments": ready.arguments_json},
+            }
             if ready.arguments_json is not None
             else result.call.to_openai()
             for ready, result, call_id in zip(prepared, results, call_ids, strict=True)
@@ -383,8 +389,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         return {
-            "tools": self._visible_tools(),
-            "calls": [result.record() for result in results or ()],
+            "tools": self._shown_tools,  # `_visible_tools()`: an episode has started
+            "calls": [result.record() for result in results] if results else [],
             "invalid_actions": self.invalid_actions,
             "action_error": None,
             "step": self._step_count,
@@ -420,11 +426,6 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 def _is_mapping(value: Any) -> bool:
     """`isinstance(value, Mapping)`, without the ABC machinery for the plain dicts most actions are."""
     return type(value) is dict or isinstance(value, Mapping)
-
-
-def _openai_entry(call_id: str, name: str, arguments_json: str) -> dict[str, Any]:
-    """`ToolCall.to_openai()` of a prepared call, its argument text written once when it was prepared."""
-    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments_json}}
 
 
 def _assistant_text(action: Mapping[str, Any]) -> dict[str, Any]:

@@ -248,10 +248,10 @@ class MultiTurnEnv(ToolEnv):
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
-        session = self.session
+        session = self._session
         outcome = session.end_turn()
         texts = self._result_texts  # every result string so far, extended with the ones not listed yet
-        texts.extend(result.content for result in session.results[len(texts) :])
+        texts.extend([result.content for result in session.results[len(texts) :]])
         verdict = check_turn(
             self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
         )
@@ -281,7 +281,7 @@ class MultiTurnEnv(ToolEnv):
     # -- info ------------------------------------------------------------------------------------
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
-        return self._info_with_check(super()._info(results))
+        return self._info_with_check(ToolEnv._info(self, results))
 
     def _info_with_check(self, info: dict[str, Any]) -> dict[str, Any]:
         info["task_id"] = self._task.id

@@ -65,7 +65,7 @@ class Observation(BaseModel):
     @staticmethod
     def tool(results: Sequence[ToolResult]) -> dict[str, Any]:
         """The results of one step's calls, in this model's dumped shape (contents joined by newlines)."""
-        content = "\n".join(result.content for result in results)
+        content = "\n".join([result.content for result in results])
         return {"role": "tool", "content": content, "tool_results": [r.observed() for r in results]}
 
 
