@@ -210,7 +210,7 @@ class MultiTurnEnv(ToolEnv):
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self._session is not None and self._episode_over():
             raise gym.error.ResetNeeded("the episode has ended; call reset()")
-        return super().step(action)
+        return ToolEnv.step(self, action)  # `super().step`, without building a `super` object per step
 
     def _episode_over(self) -> bool:
         return self._report is not None
