@@ -184,6 +184,15 @@ def clean_text(text: str) -> str:
 def scrub_surrogates(value: Any) -> Any:
     """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
     recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
+    # `marshal` writes exact dicts, lists, tuples, strings and numbers (any other type raises), text as
+    # UTF-8 with surrogates passed through, and a surrogate's UTF-8 form starts with 0xED: output without
+    # that byte holds none. Cheaper than `_surely_clean`'s JSON rendering; a 0xED (a length, a number,
+    # Korean text) or another type only means the checks below decide.
+    try:
+        if b"\xed" not in marshal.dumps(value):
+            return value
+    except ValueError:  # a type marshal does not write, or nested too deeply
+        pass
     if _surely_clean(value) or not _holds_surrogate(value):
         return value
     holder: list[Any] = [None]
@@ -210,10 +219,7 @@ def scrub_surrogates(value: Any) -> Any:
 
 def _surely_clean(value: Any) -> bool:
     """True when `value` is JSON data whose every string (keys included) encodes as UTF-8, decided by
-    `_marshals_clean` or else by rendering it once in C; False means "walk it" (a surrogate, or data JSON
-    cannot render)."""
-    if _marshals_clean(value):
-        return True
+    rendering it once in C; False means "walk it" (a surrogate, or data JSON cannot render)."""
     try:
         text = "".join(_encode_unicode(value, 0))
     except (TypeError, ValueError, RecursionError):
@@ -225,17 +231,6 @@ def _surely_clean(value: Any) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _marshals_clean(value: Any) -> bool:
-    """True when `marshal` writes `value` (exact dicts, lists, tuples, strings and numbers only) without
-    a 0xED byte: it writes text as UTF-8 with surrogates passed through, and a surrogate's UTF-8 form
-    starts with 0xED, so none is inside. Faster than rendering JSON; False only means "not decided here"
-    (other types, or a 0xED that may be a length, a number or Korean text)."""
-    try:
-        return b"\xed" not in marshal.dumps(value)
-    except ValueError:  # a type marshal does not write, or nested too deeply
-        return False
 
 
 def _holds_surrogate(value: Any) -> bool:

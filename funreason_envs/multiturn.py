@@ -289,16 +289,13 @@ class MultiTurnEnv(ToolEnv):
         if self._report is not None:
             info["check"] = self._report.dump()
         else:  # each info gets its own copy of every dump (lists too): changing one changes no other
-            info["check"] = {
-                "turns": [
-                    {
-                        **dump,
-                        "missing_results": [*dump["missing_results"]],
-                        "state_diff": [*dump["state_diff"]],
-                    }
-                    for dump in self._verdict_dumps
-                ]
-            }
+            turns = []
+            for dump in self._verdict_dumps:
+                copied = dump.copy()
+                copied["missing_results"] = [*dump["missing_results"]]
+                copied["state_diff"] = [*dump["state_diff"]]
+                turns.append(copied)
+            info["check"] = {"turns": turns}
         return info
 
     def trajectory(self, *, error: str | None = None) -> Trajectory:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from funreason_envs import jsonutil
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import (
     CheckOptions,
@@ -33,7 +34,6 @@ from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import (
     _holds_surrogate,
-    _marshals_clean,
     copy_json,
     scrub_surrogates,
     serialize_result,
@@ -524,14 +524,20 @@ _ACTION = {
         ({"a": object()}, False),
     ],
 )
-def test_values_marshalled_clean_are_scrubbed_as_the_plain_check_scrubs_them(value: Any, decided: bool):
-    assert _marshals_clean(value) is decided
+def test_values_marshalled_clean_are_scrubbed_as_the_plain_check_scrubs_them(
+    value: Any, decided: bool, monkeypatch: pytest.MonkeyPatch
+):
     holds = _holds_surrogate(value)
     assert not (decided and holds)  # decided clean: no surrogate anywhere
     scrubbed = scrub_surrogates(value)
     assert (scrubbed is value) is not holds
     if holds:
         assert not _holds_surrogate(scrubbed)
+    asked: list[Any] = []  # the plain checks, called only where marshal's output does not decide
+    monkeypatch.setattr(jsonutil, "_surely_clean", lambda item: asked.append(item) or False)
+    monkeypatch.setattr(jsonutil, "_holds_surrogate", lambda item: asked.append(item) or holds)
+    assert (scrub_surrogates(value) is value) is not holds
+    assert bool(asked) is not decided
 
 
 def test_live_instances_compare_on_their_public_attributes_only():
