@@ -194,21 +194,23 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def set_hidden_tools(self, hidden: set[str], *, enforce: bool = False) -> None:
         """Hide tools from `info["tools"]` and the action space; with `enforce`, calling them is refused."""
-        session = self.session
+        session = self._session
+        if session is None:
+            raise gym.error.ResetNeeded("call reset() first: there is no episode yet")
         self.hidden_tools = set(hidden)
         names = session.router.tool_name_tuple  # shared by every router over the same classes
         hidden_key = frozenset(hidden)
         known = self._tool_sets.get((id(names), hidden_key))
         if known is None or known[0] is not names:
             shown = tuple(name for name in names if name not in hidden_key)
-            specs = session.specs(shown)
+            specs = tuple(session.specs(shown))  # the action space keeps it as it is
             known = (names, shown, specs, tool_list(specs))
             if len(self._tool_sets) >= KEPT_TOOL_SETS:
                 del self._tool_sets[next(iter(self._tool_sets))]
             self._tool_sets[(id(names), hidden_key)] = known
         _, shown, specs, tools = known
         self.visible_tools = set(shown) if enforce and self.hidden_tools else None
-        if shown == self._shown_names:
+        if shown is self._shown_names or shown == self._shown_names:
             return  # unchanged: info["tools"] stays the same object, compiled checkers are kept
         self._shown_names = shown
         self.action_space.set_tools(specs)
@@ -264,8 +266,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
             results = self._execute_prepared(prepared, [call.call.id for call in prepared], action)
         else:
             results = self._execute_prepared(prepared[0], prepared[1], action)
-        if any(result.status == "invalid" for result in results):
-            self.invalid_actions += 1
+        for result in results:
+            if result.status == "invalid":
+                self.invalid_actions += 1
+                break
         observation = Observation.tool(results)
         reward, terminated = self._after_calls(results)
         return observation, reward, terminated, self._truncated(), self._info(results)
@@ -287,17 +291,25 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         """`_execute` of calls the router prepared, with the ids the agent gave (`None`: numbered as
         `_execute` numbers them): the same transcript and results, without reading and checking the
         same call text again."""
-        step = self._step_count
-        call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
+        if all(ids):
+            call_ids = ids
+        else:
+            step = self._step_count
+            call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
         results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
-        entries = [
-            _openai_entry(call_id, result.call.name, ready.arguments_json)
+        entries = [  # `to_openai()`, with the argument text written once when the call was prepared
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": result.call.name, "arguments": ready.arguments_json},
+            }
             if ready.arguments_json is not None
             else result.call.to_openai()
             for ready, result, call_id in zip(prepared, results, call_ids, strict=True)
         ]
-        self.messages.append(self._assistant_calls(action, entries))
-        self.messages.extend(result.message() for result in results)
+        messages = self.messages
+        messages.append(self._assistant_calls(action, entries))
+        messages.extend([result.message() for result in results])
         return results
 
     def _prepare_message(self, action: Any) -> tuple[list[Any], list[str | None]] | None:
@@ -377,8 +389,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
         return {
-            "tools": self._visible_tools(),
-            "calls": [result.record() for result in results or ()],
+            "tools": self._shown_tools,  # `_visible_tools()`: an episode has started
+            "calls": [result.record() for result in results] if results else [],
             "invalid_actions": self.invalid_actions,
             "action_error": None,
             "step": self._step_count,
@@ -414,11 +426,6 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
 def _is_mapping(value: Any) -> bool:
     """`isinstance(value, Mapping)`, without the ABC machinery for the plain dicts most actions are."""
     return type(value) is dict or isinstance(value, Mapping)
-
-
-def _openai_entry(call_id: str, name: str, arguments_json: str) -> dict[str, Any]:
-    """`ToolCall.to_openai()` of a prepared call, its argument text written once when it was prepared."""
-    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments_json}}
 
 
 def _assistant_text(action: Mapping[str, Any]) -> dict[str, Any]:

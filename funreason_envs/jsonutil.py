@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 from collections.abc import Iterator, Mapping
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
@@ -183,6 +184,15 @@ def clean_text(text: str) -> str:
 def scrub_surrogates(value: Any) -> Any:
     """`value` with every string (and dict key) passed through `clean_text`; nested data walked without
     recursion. Returns `value` itself when nothing needed replacing, else a copy (tuples become lists)."""
+    # `marshal` writes exact dicts, lists, tuples, strings and numbers (any other type raises), text as
+    # UTF-8 with surrogates passed through, and a surrogate's UTF-8 form starts with 0xED: output without
+    # that byte holds none. Cheaper than `_surely_clean`'s JSON rendering; a 0xED (a length, a number,
+    # Korean text) or another type only means the checks below decide.
+    try:
+        if b"\xed" not in marshal.dumps(value):
+            return value
+    except ValueError:  # a type marshal does not write, or nested too deeply
+        pass
     if _surely_clean(value) or not _holds_surrogate(value):
         return value
     holder: list[Any] = [None]

@@ -29,6 +29,7 @@ from funreason_envs.trajectory import Trajectory, TurnRecord
 RewardMode = Literal["final", "turn", "partial"]
 REWARD_MODES = ("final", "turn", "partial")
 BFCL_STEP_LIMIT = 20
+TASK_OPTIONS = frozenset({"task"})
 GROUND_CACHE_SIZE = 1024  # tasks whose per-task plan an env keeps (RL replays the same tasks)
 
 
@@ -122,7 +123,7 @@ class MultiTurnEnv(ToolEnv):
     # -- episode set-up --------------------------------------------------------------------------
 
     def reset_options(self) -> frozenset[str]:
-        return frozenset({"task"})
+        return TASK_OPTIONS
 
     def _configure(self, options: Mapping[str, Any]) -> None:
         task = self._choose_task(options.get("task"))
@@ -209,7 +210,7 @@ class MultiTurnEnv(ToolEnv):
     def step(self, action: Any) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         if self._session is not None and self._episode_over():
             raise gym.error.ResetNeeded("the episode has ended; call reset()")
-        return super().step(action)
+        return ToolEnv.step(self, action)  # `super().step`, without building a `super` object per step
 
     def _episode_over(self) -> bool:
         return self._report is not None
@@ -247,15 +248,15 @@ class MultiTurnEnv(ToolEnv):
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
-        session = self.session
+        session = self._session
         outcome = session.end_turn()
         texts = self._result_texts  # every result string so far, extended with the ones not listed yet
-        texts.extend(result.content for result in session.results[len(texts) :])
+        texts.extend([result.content for result in session.results[len(texts) :]])
         verdict = check_turn(
             self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
         )
         self._verdicts.append(verdict)
-        self._verdict_dumps.append(verdict.model_dump())
+        self._verdict_dumps.append(verdict.dump())
         if self.reward_mode == "turn" and verdict.checked and verdict.passed:
             return 1.0
         return 0.0
@@ -280,15 +281,21 @@ class MultiTurnEnv(ToolEnv):
     # -- info ------------------------------------------------------------------------------------
 
     def _info(self, results: list[ToolResult] | None = None) -> dict[str, Any]:
-        return self._info_with_check(super()._info(results))
+        return self._info_with_check(ToolEnv._info(self, results))
 
     def _info_with_check(self, info: dict[str, Any]) -> dict[str, Any]:
         info["task_id"] = self._task.id
         info["turn"] = self._turn
         if self._report is not None:
-            info["check"] = self._report.model_dump()
-        else:
-            info["check"] = {"turns": [_verdict_copy(dump) for dump in self._verdict_dumps]}
+            info["check"] = self._report.dump()
+        else:  # each info gets its own copy of every dump (lists too): changing one changes no other
+            turns = []
+            for dump in self._verdict_dumps:
+                copied = dump.copy()
+                copied["missing_results"] = [*dump["missing_results"]]
+                copied["state_diff"] = [*dump["state_diff"]]
+                turns.append(copied)
+            info["check"] = {"turns": turns}
         return info
 
     def trajectory(self, *, error: str | None = None) -> Trajectory:
@@ -322,12 +329,6 @@ class _TaskPlan:
     user_texts: tuple[str, ...]
     hidden: tuple[frozenset[str], ...]  # per turn: the tools still held out
     ground: list[TurnOutcome] | None = None  # executed with the first episode
-
-
-def _verdict_copy(dump: dict[str, Any]) -> dict[str, Any]:
-    """A fresh copy of a dumped `TurnVerdict` (its lists included), equal to `model_dump()` and several
-    times cheaper; each step's `info` gets its own, so changing one changes no other."""
-    return {**dump, "missing_results": [*dump["missing_results"]], "state_diff": [*dump["state_diff"]]}
 
 
 def _resolve_tasks(tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None) -> list[Task]:

@@ -40,6 +40,8 @@ def normalize_reply(action: Any, parameter_order: ParameterOrder) -> tuple[Any, 
         if type(content) is str and not action.get("tool_calls") and action.get("role") == "assistant":
             parsed = _PLAIN_REPLIES.get(content)
             if parsed is not None:  # a reply seen before, without calls
+                if parsed.reasoning is None and len(action) == 2:  # role and content only
+                    return {"role": "assistant", "content": parsed.content or ""}, None  # as `_message`
                 return _message(action, parsed.content or "", parsed.reasoning, None), None
     if isinstance(action, str) and (THINK_OPEN in action or THINK_CLOSE in action):
         action = {"role": "assistant", "content": action}

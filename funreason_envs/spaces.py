@@ -178,10 +178,17 @@ class ToolCallSpace(spaces.Space[dict]):
         return super().np_random
 
     def set_tools(self, tools: Sequence[ToolSpec]) -> None:
-        """Replace the visible tools (the env calls this when tools are revealed)."""
+        """Replace the visible tools (the env calls this on every reset and reveal that changes them; the
+        name index is built when `contains` first needs it, which most episodes never call)."""
         self.tools = tuple(tools)
-        self._by_name = {tool.name: tool for tool in self.tools}
+        self._by_name: dict[str, ToolSpec] | None = None
         self._checkers: dict[str, Checker] = {}
+
+    def _tool(self, name: str) -> ToolSpec | None:
+        by_name = self._by_name
+        if by_name is None:
+            by_name = self._by_name = {tool.name: tool for tool in self.tools}
+        return by_name.get(name)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -192,10 +199,11 @@ class ToolCallSpace(spaces.Space[dict]):
     def is_np_flattenable(self) -> bool:
         return False
 
-    def _checker(self, name: str) -> Checker:
-        if name not in self._checkers:
-            self._checkers[name] = self._by_name[name].compile_checker()
-        return self._checkers[name]
+    def _checker(self, tool: ToolSpec) -> Checker:
+        checker = self._checkers.get(tool.name)
+        if checker is None:
+            checker = self._checkers[tool.name] = tool.compile_checker()
+        return checker
 
     def sample(self, mask: Any = None, probability: Any = None) -> dict[str, Any]:
         if not self.tools:
@@ -211,9 +219,11 @@ class ToolCallSpace(spaces.Space[dict]):
             calls = parse_calls(x, order)
         except CallParseError:
             return False
-        return all(
-            call.name in self._by_name and self._checker(call.name)(call.arguments) is None for call in calls
-        )
+        for call in calls:
+            tool = self._tool(call.name)
+            if tool is None or self._checker(tool)(call.arguments) is not None:
+                return False
+        return True
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ToolCallSpace) and [t.name for t in other.tools] == [

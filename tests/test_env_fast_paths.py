@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from funreason_envs.multiturn import MultiTurnEnv
+from funreason_envs.spaces import ToolCallSpace
 from funreason_envs.tasks import Task, load_tasks
 
 DONE = {"role": "assistant", "content": "Done."}
@@ -75,10 +76,19 @@ def test_the_tools_shown_follow_the_reveals_of_each_task(tasks):
     env = MultiTurnEnv(tasks)
     for task in tasks[:12]:
         _, info = env.reset(options={"task": task})
+        probes = [
+            {"name": call.name, "arguments": call.arguments}
+            for turn in range(len(task.turns))
+            for call in task.turn_calls(turn)
+        ]
         for turn in range(len(task.turns)):
             hidden = task.revealed_by(turn)
             names = [tool["function"]["name"] for tool in info["tools"]]
             assert names == [name for name in env.session.router.tool_name_tuple if name not in hidden]
+            assert [tool.name for tool in env.action_space.tools] == names
+            fresh = ToolCallSpace(env.action_space.tools)  # the space's name index, built anew
+            for call in probes:  # every call of the task, hidden ones included
+                assert env.action_space.contains(call) == fresh.contains(call) == (call["name"] in names)
             calls = task.turn_calls(turn)
             if calls:
                 env.step([call.to_openai() for call in calls])

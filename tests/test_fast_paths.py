@@ -9,10 +9,12 @@ import pickle
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
+from funreason_envs import jsonutil
 from funreason_envs.calls import ToolCall
 from funreason_envs.checker import (
     CheckOptions,
@@ -30,9 +32,15 @@ from funreason_envs.domains.travel import Travel
 from funreason_envs.domains.vehicle import DISTANCES_KM, Vehicle
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
-from funreason_envs.jsonutil import copy_json, serialize_result, to_jsonable
+from funreason_envs.jsonutil import (
+    _holds_surrogate,
+    copy_json,
+    scrub_surrogates,
+    serialize_result,
+    to_jsonable,
+)
 from funreason_envs.limits import MAX_TREE_NODES
-from funreason_envs.records import TurnVerdict
+from funreason_envs.records import CheckReport, TurnVerdict
 from funreason_envs.schema import compile_schema
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
@@ -458,6 +466,78 @@ def test_a_verdict_built_unvalidated_is_the_verdict_validation_builds(given: dic
         assert given.get(name, []) == getattr(plain, name) != getattr(fast, name)
     fast.passed = not fast.passed  # assignable, as a validated one is
     assert fast.passed != plain.passed
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # the "assigned" tuple, as pydantic warns
+@pytest.mark.parametrize("built", ["validated", "unvalidated", "assigned"])
+def test_a_verdict_and_a_report_dump_as_model_dump_dumps_them(built: str):
+    given = {"turn": 2, "checked": True, "passed": False, "reason": "x", "missing_results": ["r"]}
+    verdict = TurnVerdict.of_checked(**given) if built == "unvalidated" else TurnVerdict(**given)
+    if built == "assigned":  # changed after it was made, unvalidated, as a caller may
+        verdict.state_diff = ("a tuple",)  # type: ignore[assignment]
+        verdict.reason = None
+    others = [TurnVerdict.of_checked(0, False, True), TurnVerdict(turn=1, checked=True, passed=True)]
+    for model in (verdict, *others, summarise([*others, verdict]), summarise([])):
+        dump = model.dump()
+        assert dump == model.model_dump() and list(dump) == list(model.model_dump())
+        assert json.dumps(dump) == json.dumps(model.model_dump())
+    dump = verdict.dump()
+    dump["missing_results"].append("changed")  # the dump's lists are its own
+    assert verdict.missing_results == ["r"] and verdict.dump()["missing_results"] == ["r"]
+
+
+def test_a_verdict_subclass_dumps_by_its_own_rules():
+    class Noted(TurnVerdict):
+        note: str = "n"
+
+    noted = Noted(turn=0, checked=True, passed=True)
+    assert noted.dump() == noted.model_dump() and "note" in noted.dump()
+    report = CheckReport(passed=True, reason=None, turns=[noted], score=1.0)
+    assert report.dump() == report.model_dump()
+
+
+_ACTION = {
+    "role": "assistant",
+    "content": None,
+    "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "ls", "arguments": '{"a": 1}'}}],
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "decided"),
+    [
+        (_ACTION, True),
+        ({"role": "assistant", "content": "Done."}, True),
+        ({"a": [1, 2.5, None, True, {"b": ["c", []]}], "d": {}, "e": ("t", 10**30)}, True),
+        ({"a": "caf\u00e9", "\u00e9": ["\U0001f600"]}, True),  # text UTF-8 writes without 0xED
+        ("text", True),
+        (3, True),
+        ({"a": "\ud7a3"}, False),  # Korean text starts with 0xED in UTF-8: decided by rendering
+        ({"n": 237}, False),  # so may a number: decided by rendering
+        ({"k\ud800": 1}, False),
+        ({"a": [{"b": "\udc00"}]}, False),
+        ({"a": "\ud83d\ude00"}, False),  # a surrogate pair, joined by the scrub
+        ("\ud800", False),
+        (("\ud800",), False),
+        ({"a": _Odd(1.5)}, False),  # a subclass: not marshalled
+        (MappingProxyType({"a": "\ud800"}), False),
+        ({"a": object()}, False),
+    ],
+)
+def test_values_marshalled_clean_are_scrubbed_as_the_plain_check_scrubs_them(
+    value: Any, decided: bool, monkeypatch: pytest.MonkeyPatch
+):
+    holds = _holds_surrogate(value)
+    assert not (decided and holds)  # decided clean: no surrogate anywhere
+    scrubbed = scrub_surrogates(value)
+    assert (scrubbed is value) is not holds
+    if holds:
+        assert not _holds_surrogate(scrubbed)
+    asked: list[Any] = []  # the plain checks, called only where marshal's output does not decide
+    monkeypatch.setattr(jsonutil, "_surely_clean", lambda item: asked.append(item) or False)
+    monkeypatch.setattr(jsonutil, "_holds_surrogate", lambda item: asked.append(item) or holds)
+    assert (scrub_surrogates(value) is value) is not holds
+    assert bool(asked) is not decided
 
 
 def test_live_instances_compare_on_their_public_attributes_only():

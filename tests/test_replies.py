@@ -112,5 +112,8 @@ def test_a_plain_dict_reply_reads_as_any_other_mapping_reads(reply):
 
     for _ in range(2):  # the second time, a reply without calls is read from the remembered ones
         fast = normalize_reply(reply, {})
-        assert fast == normalize_reply(MappingProxyType(reply), {})  # the general path
+        general = normalize_reply(MappingProxyType(reply), {})  # the general path
+        assert fast == general
+        if type(fast[0]) is dict:  # the same message, its keys in the same order
+            assert list(fast[0].items()) == list(general[0].items())
         assert fast[0] is reply or type(fast[0]) is dict  # a new message, or the action unchanged
