@@ -197,20 +197,23 @@ def scrub_surrogates(value: Any) -> Any:
         return value
     holder: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]
+    copies: dict[int, Any] = {}  # id of a container -> its copy: met again (or inside itself), not walked
     while stack:
         item, target, key = stack.pop()
         if isinstance(item, str):
             target[key] = clean_text(item)
+        elif id(item) in copies:
+            target[key] = copies[id(item)]
         elif isinstance(item, Mapping):
             copied: dict[Any, Any] = {}
-            target[key] = copied
+            target[key] = copies[id(item)] = copied
             for name, child in item.items():
                 name = clean_text(name) if isinstance(name, str) else name
                 copied[name] = None
                 stack.append((child, copied, name))
         elif isinstance(item, (list, tuple)):
             items: list[Any] = [None] * len(item)
-            target[key] = items
+            target[key] = copies[id(item)] = items
             stack.extend((child, items, index) for index, child in enumerate(item))
         else:
             target[key] = item
@@ -237,18 +240,25 @@ def _holds_surrogate(value: Any) -> bool:
     # Exact types first (the common case, checked without `isinstance`); ASCII text needs no encoding test.
     stack = [value]
     pop, extend = stack.pop, stack.extend
+    walked: set[int] = set()  # containers already looked into (a container holding itself is not endless)
     while stack:
         item = pop()
         kind = type(item)
         if kind is str or isinstance(item, str):
             if not item.isascii() and clean_text(item) is not item:
                 return True
-        elif kind is dict or isinstance(item, dict):
+            continue
+        if kind in SCALARS or id(item) in walked:
+            continue
+        if kind is dict or isinstance(item, dict):
+            walked.add(id(item))
             extend(item)
             extend(item.values())
         elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+            walked.add(id(item))
             extend(item)
-        elif kind not in SCALARS and isinstance(item, Mapping):  # e.g. a mappingproxy
+        elif isinstance(item, Mapping):  # e.g. a mappingproxy
+            walked.add(id(item))
             extend(item.keys())
             extend(item.values())
     return False

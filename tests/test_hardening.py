@@ -419,6 +419,26 @@ def test_surrogate_cleaning_keeps_pairs_and_clean_values():
     assert parse_model_text("<think>\ud800</think>ok").reasoning == "\ufffd"
 
 
+@pytest.mark.timeout(20)
+def test_a_value_holding_itself_is_scrubbed_in_bounded_time():
+    clean: dict = {"role": "assistant", "content": "x", "list": []}
+    clean["self"] = clean
+    clean["list"].append(clean["list"])
+    assert scrub_surrogates(clean) is clean
+    dirty: dict = {"content": "bad \ud800", "shared": ["\udc00"]}
+    dirty["self"] = dirty
+    dirty["again"] = dirty["shared"]
+    scrubbed = scrub_surrogates(dirty)
+    assert scrubbed["content"] == "bad \ufffd" and scrubbed["self"] is scrubbed
+    assert scrubbed["shared"] == ["\ufffd"] and scrubbed["again"] is scrubbed["shared"]
+    env = gym.make("FunReason/MultiTurn-v0", tasks="demo")
+    env.reset(seed=0)
+    loop: list = []
+    loop.append(loop)
+    observation, *_ = env.step({"role": "assistant", "content": None, "tool_calls": loop})
+    assert observation["tool_results"] == [] and env.unwrapped.invalid_actions == 1
+
+
 # -- 8. Gymnasium's contract -----------------------------------------------------------------------
 
 
