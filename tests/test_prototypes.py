@@ -222,3 +222,14 @@ def test_a_domain_that_pickles_itself_from_its_own_attributes_is_built_again():
 
     prototype = Prototype(SelfPickling, {})
     assert prototype.shared is None and SHARED not in vars(prototype.clone())
+
+
+def test_a_domain_whose_attributes_share_a_container_is_built_again():
+    class Sharing(class_of("vehicle")):  # type: ignore[misc, valid-type]
+        def load(self, config, long_context=False):
+            super().load(config, long_context)
+            self.doors_again = self.doorStatus  # one dict under two names: copies would part them
+
+    prototype = Prototype(Sharing, {})
+    assert prototype.shared is None and SHARED not in vars(prototype.clone())
+    assert Prototype(class_of("vehicle"), {}).shared is not None

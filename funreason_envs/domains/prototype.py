@@ -91,15 +91,24 @@ def _flat(container: Any) -> bool:
 
 
 def _all_plain(values: Iterable[Any]) -> bool:
+    """Whether every value is plain JSON data and no container appears twice among them (a clone copies
+    each attribute on its own, so two attributes sharing a container would no longer share it)."""
+    seen: set[int] = set()
     try:
-        return all(_plain(value) for value in values)
+        return all(_plain(value, seen) for value in values)
     except RecursionError:  # nested deeper than a copy should walk: built again instead
         return False
 
 
-def _plain(value: Any) -> bool:
-    """Whether `value` is JSON-shaped data that `copy_json` copies completely (nothing left shared)."""
+def _plain(value: Any, seen: set[int]) -> bool:
+    """Whether `value` is JSON-shaped data that `copy_json` copies completely (nothing left shared),
+    holding no container already in `seen` (the ids of the containers met so far)."""
     kind = type(value)
+    if kind in SCALARS:
+        return True
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
     if kind is dict:
         if not {type(key) for key in value} <= SCALARS:
             return False
@@ -109,9 +118,9 @@ def _plain(value: Any) -> bool:
     elif kind is set:
         return {type(item) for item in value} <= SCALARS
     else:
-        return kind in SCALARS
+        return False
     return {type(item) for item in items} <= SCALARS or all(
-        _plain(item) for item in items if type(item) not in SCALARS
+        _plain(item, seen) for item in items if type(item) not in SCALARS
     )
 
 
