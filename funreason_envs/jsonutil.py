@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -88,18 +88,48 @@ class RenderedDict(dict):
         self.json_text = json_text
 
 
+class RenderedList(list):
+    """A result list that already holds its `str()` text (what BFCL shows for a list result), for
+    results ending in large static data rendered once (`with_rendered_tail`); otherwise a list."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, items: Iterable[Any], text: str) -> None:
+        super().__init__(items)
+        self.text = text
+
+
+def with_rendered_tail(head: list[Any], tail: tuple[str, ...], tail_text: str) -> list[Any]:
+    """`[*head, *tail]` carrying the text `str()` gives it, `tail_text` being `", ".join(map(repr, tail))`
+    rendered once by the caller. A head holding anything but strings gives the plain list."""
+    if not all(type(item) is str for item in head):
+        return [*head, *tail]
+    head_text = ", ".join(map(repr, head))
+    between = ", " if head_text and tail_text else ""
+    listed = RenderedList(head, f"[{head_text}{between}{tail_text}]")
+    listed.extend(tail)
+    return listed
+
+
 def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
     """`value` carrying the text `json.dumps(value)` gives, with the items named in `texts` written as
     given (each must be `json.dumps` of that item, rendered once by the caller). A value that is not
     plain JSON with string keys (or that reads as an error) comes back unchanged."""
     if "error" in value or not all(type(key) is str for key in value):
         return value
-    try:
+    try:  # `json.dumps` of a string is `encode_basestring_ascii`, of anything else the C encoder's text
         parts = [
-            f"{json.dumps(key)}: {texts[key] if key in texts else json.dumps(item)}"
+            f"{encode_basestring_ascii(key)}: "
+            + (
+                texts[key]
+                if key in texts
+                else encode_basestring_ascii(item)
+                if isinstance(item, str)
+                else "".join(encode_dict(item, 0))
+            )
             for key, item in value.items()
         ]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: circular, where `json.dumps` says so
         return value
     return RenderedDict(value, "{" + ", ".join(parts) + "}")
 
@@ -115,9 +145,11 @@ def serialize_result(value: Any) -> str:
         return value
     if kind is RenderedDict:
         return value.json_text
+    if kind is RenderedList:
+        return value.text
     if kind is dict:
         try:
-            return "".join(_encode_dict(value, 0))
+            return "".join(encode_dict(value, 0))
         except (TypeError, ValueError):
             return str(value)
         except RecursionError:  # nested too deeply, or circular: `json.dumps` says which, as BFCL sees it
@@ -139,7 +171,7 @@ def dumps_unicode(value: Any) -> str:
 # `json.dumps` builds its C encoder on every call; these are built once, set as `json.dumps` sets them
 # except for the circular-reference check (its memo would be shared between threads), whose absence
 # turns a circular value into a `RecursionError`, handled by their callers.
-_encode_dict = c_make_encoder(
+encode_dict = c_make_encoder(
     None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
 )
 _encode_unicode = c_make_encoder(

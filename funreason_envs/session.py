@@ -180,6 +180,10 @@ class Session:
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
         if type(action) is not str:
             return self.execute(calls, visible)
+        if len(prepared) == 1:  # the common case, without the list building
+            result = router.execute_prepared(prepared[0], visible)
+            self.results.append(result)
+            return [result]
         results = [router.execute_prepared(call, visible) for call in prepared]
         self.results.extend(results)
         return results

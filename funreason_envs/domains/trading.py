@@ -18,7 +18,7 @@ from typing import Any
 
 from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
-from funreason_envs.jsonutil import prerendered
+from funreason_envs.jsonutil import prerendered, with_rendered_tail
 
 # bfcl-eval's frozen "now"; transaction stamps fall within the following day.
 CLOCK = datetime(2024, 9, 1, 10, 30)
@@ -153,6 +153,12 @@ def _long_averages_text(seed: int) -> str:
 @cache
 def _long_watchlist() -> tuple[str, ...]:
     return _fresh_symbols(LONG_WATCHLIST_EXTRA, seed=301)
+
+
+@cache
+def _long_watchlist_text() -> str:
+    """The `str()` text of the long-context watchlist's symbols, without brackets, rendered once."""
+    return ", ".join(map(repr, _long_watchlist()))
 
 
 @cache
@@ -445,7 +451,8 @@ class Trading(Domain):
         if not self.authenticated:
             return ["Error: " + _login_required("view the watchlist")]
         if self.long_context:
-            return [*self.watch_list, *_long_watchlist()]  # a bare list here, as bfcl-eval returns
+            # a bare list here, as bfcl-eval returns
+            return with_rendered_tail(self.watch_list, _long_watchlist(), _long_watchlist_text())
         return {"watchlist": list(self.watch_list)}
 
     def add_to_watchlist(self, stock: str) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
@@ -126,12 +126,22 @@ def route_fare(travel_from: str, travel_to: str) -> int:
 
 
 def fare_multiplier(travel_date: str, travel_class: str) -> int:
-    """Class factor times the date factor (2 when the date's digits add up to an even number)."""
+    """Class factor times the date factor (2 when the date's digits add up to an even number);
+    remembered per pair of strings (a pure function, asked on every quote and booking)."""
+    if type(travel_date) is str and type(travel_class) is str:
+        return _remembered_multiplier(travel_date, travel_class)
+    return _multiplier(travel_date, travel_class)
+
+
+def _multiplier(travel_date: str, travel_class: str) -> int:
     factor = CLASS_FACTORS.get(travel_class)
     if factor is None:
         raise ValueError("Invalid travel class. Options are: economy, business, first.")
     digit_sum = sum(int(character) for character in travel_date if character.isdigit())
     return factor * (2 if digit_sum % 2 == 0 else 1)
+
+
+_remembered_multiplier = lru_cache(maxsize=4096)(_multiplier)
 
 
 def _all_fares(multiplier: int) -> list[float]:
