@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.math import Math, _logarithm
-from funreason_envs.domains.trading import Trading, _long_watchlist
-from funreason_envs.domains.travel import _multiplier, fare_multiplier
+from funreason_envs.domains.trading import (
+    CLOCK,
+    SECONDS_PER_DAY,
+    STAMP_FORMAT,
+    Trading,
+    _long_watchlist,
+    _stamp,
+)
+from funreason_envs.domains.travel import Travel, _multiplier, fare_multiplier
+from funreason_envs.domains.vehicle import Vehicle
 from funreason_envs.executor import ToolResult
 from funreason_envs.jsonutil import RenderedDict, prerendered, serialize_result, with_rendered_tail
 from funreason_envs.session import Session
@@ -214,3 +223,28 @@ def test_a_remembered_logarithm_is_the_computed_one(value: Any, base: Any, preci
     for result in (first, again):
         assert serialize_result(result) == serialize_result(expected)
         assert repr(result) == repr(expected)
+
+
+def test_long_results_with_static_parts_print_as_their_plain_values():
+    vehicle = Vehicle({}, long_context=True)
+    travel = Travel({}, long_context=True)
+    results = [
+        vehicle.activateParkingBrake("engage"),
+        vehicle.activateParkingBrake("release"),
+        vehicle.activateParkingBrake("sideways"),
+        travel.get_flight_cost("SFO", "LAX", "2024-11-15", "business"),
+        travel.get_flight_cost("SFO", "LAX", "2024-11-16", "first"),
+    ]
+    for value in results:
+        assert serialize_result(value) == json.dumps(dict(value))
+    quote = results[3]["travel_cost_list"]
+    quote.append(1.0)  # the caller's own list: the next quote is whole
+    assert travel.get_flight_cost("SFO", "LAX", "2024-11-15", "business")["travel_cost_list"] == quote[:-1]
+
+
+def test_a_remembered_stamp_is_the_clock_moved_on():
+    stamps = [_stamp(offset) for offset in (0, 1, 3_600, SECONDS_PER_DAY, 1)]
+    expected = [
+        (CLOCK + timedelta(seconds=s)).strftime(STAMP_FORMAT) for s in (0, 1, 3_600, SECONDS_PER_DAY, 1)
+    ]
+    assert stamps == expected

@@ -138,6 +138,12 @@ def _fresh_symbols(count: int, seed: int) -> tuple[str, ...]:
     return tuple(pool[:count])
 
 
+@lru_cache(maxsize=4096)
+def _stamp(offset: int) -> str:
+    """The clock `offset` seconds on, as text (episodes share seeds, so their draws repeat)."""
+    return (CLOCK + timedelta(seconds=offset)).strftime(STAMP_FORMAT)
+
+
 @cache
 def _long_moving_averages(seed: int) -> tuple[float, ...]:
     rng = random.Random(seed)
@@ -266,8 +272,7 @@ class Trading(Domain):
 
     def _transaction_stamp(self) -> str:
         """A seeded moment within a day of the clock (one `randint` over the day's 86,401 seconds)."""
-        offset = self._random.randint(0, SECONDS_PER_DAY)
-        return (CLOCK + timedelta(seconds=offset)).strftime(STAMP_FORMAT)
+        return _stamp(self._random.randint(0, SECONDS_PER_DAY))
 
     # -- session -------------------------------------------------------------------------------------
 

@@ -144,15 +144,17 @@ def _multiplier(travel_date: str, travel_class: str) -> int:
 _remembered_multiplier = lru_cache(maxsize=4096)(_multiplier)
 
 
-def _all_fares(multiplier: int) -> list[float]:
-    """Every route's fare times `multiplier`, in table order (a long-context fare quote)."""
-    return [float(base * multiplier) for base in ROUTE_FARES.values()]
+@cache
+def _all_fares(multiplier: int) -> tuple[float, ...]:
+    """Every route's fare times `multiplier`, in table order (a long-context fare quote), computed once
+    per multiplier (a handful exist)."""
+    return tuple(float(base * multiplier) for base in ROUTE_FARES.values())
 
 
 @cache
 def _all_fares_text(multiplier: int) -> str:
     """The JSON text of `_all_fares(multiplier)`, rendered once per multiplier (a handful exist)."""
-    return json.dumps(_all_fares(multiplier))
+    return json.dumps(list(_all_fares(multiplier)))
 
 
 # -- long-context filler: our own cards and bookings, the same counts and shapes as BFCL's --------------
@@ -395,7 +397,7 @@ class Travel(Domain):
         fare = route_fare(travel_from, travel_to)
         multiplier = fare_multiplier(travel_date, travel_class)
         if self.long_context:  # every route's fare for that class and date, in table order
-            fares = {"travel_cost_list": _all_fares(multiplier)}
+            fares = {"travel_cost_list": list(_all_fares(multiplier))}
             return prerendered(fares, {"travel_cost_list": _all_fares_text(multiplier)})
         return {"travel_cost_list": [float(fare * multiplier)]}
 
