@@ -117,21 +117,25 @@ def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
     plain JSON with string keys (or that reads as an error) comes back unchanged."""
     if "error" in value or not all(type(key) is str for key in value):
         return value
-    try:  # `json.dumps` of a string is `encode_basestring_ascii`, of anything else the C encoder's text
+    try:
         parts = [
-            f"{encode_basestring_ascii(key)}: "
-            + (
-                texts[key]
-                if key in texts
-                else encode_basestring_ascii(item)
-                if isinstance(item, str)
-                else "".join(encode_dict(item, 0))
-            )
+            f"{encode_basestring_ascii(key)}: {texts[key] if key in texts else _json_text(item)}"
             for key, item in value.items()
         ]
-    except (TypeError, ValueError, RecursionError):  # RecursionError: circular, where `json.dumps` says so
+    except (TypeError, ValueError):
         return value
     return RenderedDict(value, "{" + ", ".join(parts) + "}")
+
+
+def _json_text(item: Any) -> str:
+    """`json.dumps(item)`: a string's text is `encode_basestring_ascii`'s, anything else the shared
+    encoder's; `json.dumps` itself only where that fails on nesting (it says circular or too deep)."""
+    if isinstance(item, str):
+        return encode_basestring_ascii(item)
+    try:
+        return "".join(encode_dict(item, 0))
+    except RecursionError:
+        return json.dumps(item)
 
 
 def serialize_result(value: Any) -> str:

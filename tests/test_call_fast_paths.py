@@ -248,3 +248,13 @@ def test_a_remembered_stamp_is_the_clock_moved_on():
         (CLOCK + timedelta(seconds=s)).strftime(STAMP_FORMAT) for s in (0, 1, 3_600, SECONDS_PER_DAY, 1)
     ]
     assert stamps == expected
+
+
+def test_a_prerendered_result_nested_too_deeply_fails_as_json_dumps_fails():
+    deep: list[Any] = []
+    for _ in range(5_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        json.dumps(deep)
+    with pytest.raises(RecursionError):
+        prerendered({"big": "x", "deep": deep}, {"big": '"x"'})
