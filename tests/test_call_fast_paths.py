@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from datetime import timedelta
 from typing import Any
 
@@ -116,7 +117,8 @@ def test_call_text_runs_one_and_several_calls_as_parsed_calls_execute(
     for text in CALL_TEXTS:
         ran = fast.run(text, visible)
         executed = plain.execute(plain.parse(text), visible)
-        assert all(type(result) is ToolResult for result in ran)
+        assert all(type(result) is ToolResult and type(result.call) is ToolCall for result in ran)
+        assert [pickle.loads(pickle.dumps(result.call)) for result in ran] == [r.call for r in executed]
         assert [(r.call, r.content, r.status, r.value) for r in ran] == [
             (r.call, r.content, r.status, r.value) for r in executed
         ]
