@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
+from funreason_envs.domains.base import Domain, SeededRandom, attributes_of, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
 from funreason_envs.jsonutil import prerendered, with_rendered_tail
 
@@ -293,6 +293,12 @@ class Trading(Domain):
 
     # -- market data ---------------------------------------------------------------------------------
 
+    def _quotes(self) -> dict[str, dict[str, Any]]:
+        """`stocks`, to read: no tool changes it, so a clone reads the table it shares with its prototype
+        instead of copying all of it on first use (most of a long-context quote's cost)."""
+        stocks = self.__dict__.get("stocks")
+        return attributes_of(self)["stocks"] if stocks is None else stocks
+
     def get_current_time(self) -> dict[str, str]:
         return {"current_time": CLOCK_TEXT}
 
@@ -300,9 +306,10 @@ class Trading(Domain):
         return {"symbol": COMPANY_SYMBOLS.get(name, "Stock not found")}
 
     def get_stock_info(self, symbol: str) -> dict[str, Any]:
-        if symbol not in self.stocks:
+        stocks = self._quotes()
+        if symbol not in stocks:
             return {"error": f"Stock with symbol '{symbol}' not found."}
-        quote = dict(self.stocks[symbol])
+        quote = dict(stocks[symbol])
         if self.long_context:
             quote["MA(5)"] = list(_long_moving_averages(5))
             quote["MA(20)"] = list(_long_moving_averages(20))
@@ -319,7 +326,7 @@ class Trading(Domain):
     def filter_stocks_by_price(
         self, stocks: list[str], min_price: float, max_price: float
     ) -> dict[str, list[str]]:
-        known = self.stocks
+        known = self._quotes()
         return {
             "filtered_stocks": [
                 symbol for symbol in stocks if min_price <= known.get(symbol, {}).get("price", 0) <= max_price
@@ -327,10 +334,11 @@ class Trading(Domain):
         }
 
     def notify_price_change(self, stocks: list[str], threshold: float) -> dict[str, str]:
+        known = self._quotes()
         moved = [
             symbol
             for symbol in stocks
-            if symbol in self.stocks and abs(self.stocks[symbol]["percent_change"]) >= threshold
+            if symbol in known and abs(known[symbol]["percent_change"]) >= threshold
         ]
         if not moved:
             return {"notification": "No significant price changes in the selected stocks."}
@@ -364,7 +372,7 @@ class Trading(Domain):
     def place_order(self, order_type: str, symbol: str, price: float, amount: int) -> dict[str, Any]:
         if not self.authenticated:
             return {"error": _login_required("place an order")}
-        if symbol not in self.stocks:
+        if symbol not in self._quotes():
             return {"error": f"Invalid stock symbol: {symbol}"}
         if price <= 0 or amount <= 0:
             return {"error": "Price and amount must be positive values."}
@@ -461,7 +469,7 @@ class Trading(Domain):
         return {"watchlist": list(self.watch_list)}
 
     def add_to_watchlist(self, stock: str) -> dict[str, list[str]]:
-        if stock not in self.watch_list and stock in self.stocks:
+        if stock not in self.watch_list and stock in self._quotes():
             self.watch_list.append(stock)
         return {"watchlist": list(self.watch_list)}
 
