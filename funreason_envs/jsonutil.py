@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,7 @@ class RenderedList(list):
 
     __slots__ = ("text",)
 
-    def __init__(self, items: Iterable[Any], text: str) -> None:
+    def __init__(self, items: list[Any], text: str) -> None:
         super().__init__(items)
         self.text = text
 
