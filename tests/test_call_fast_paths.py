@@ -288,3 +288,10 @@ def test_a_clone_reads_its_shared_stock_table_as_a_built_instance_reads_its_own(
     clone.stocks["AAPL"]["price"] = 1.0  # changed directly: the clone's own copy from now on
     assert Session([clone]).run(QUOTE_CALLS[0])[0].value["price"] == 1.0
     assert prototype.clone().stocks["AAPL"]["price"] == built.stocks["AAPL"]["price"]
+
+
+def test_a_trading_instance_without_a_stock_table_fails_to_quote_as_before():
+    trading = Trading({"authenticated": True})
+    del trading.stocks
+    result = Session([trading]).run("get_stock_info(symbol='AAPL')")[0]
+    assert result.status == "error" and "has no attribute 'stocks'" in result.content

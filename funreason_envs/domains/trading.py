@@ -295,9 +295,11 @@ class Trading(Domain):
 
     def _quotes(self) -> dict[str, dict[str, Any]]:
         """`stocks`, to read: no tool changes it, so a clone reads the table it shares with its prototype
-        instead of copying all of it on first use (most of a long-context quote's cost)."""
+        instead of copying all of it on first use to read one quote."""
         stocks = self.__dict__.get("stocks")
-        return attributes_of(self)["stocks"] if stocks is None else stocks
+        if stocks is None:
+            stocks = attributes_of(self).get("stocks")
+        return self.stocks if stocks is None else stocks  # missing (or None): read as before
 
     def get_current_time(self) -> dict[str, str]:
         return {"current_time": CLOCK_TEXT}
