@@ -9,15 +9,15 @@ the result and changes nothing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from funreason_envs.calls import ToolCall, parse_calls
+from funreason_envs.calls import ToolCall, _set_arguments, _set_id, _set_name, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
-from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, serialize_result
+from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, encode_dict, serialize_result
 from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
 from funreason_envs.records import Status
 from funreason_envs.specs import ToolSpec
@@ -81,6 +81,7 @@ class ToolResult:
 _set_call, _set_content, _set_status, _set_value = (
     ToolResult.__dict__[f].__set__ for f in ("call", "content", "status", "value")
 )
+_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ class _Prepared:
     problem: str | None  # why the arguments are refused, by this router's strictness
     plain: bool
     arguments_json: str | None = None  # `to_openai`'s argument text (None: written per call)
+    function: Callable[..., Any] | None = None  # the tool, when the call may run (known, accepted)
+    position: int = -1  # the position of its instance, when it may run
 
 
 # (route table, lenient, call text) -> the text's prepared calls; bounded like the parser's cache
@@ -201,20 +204,34 @@ class ToolRouter:
             position, entry = self._route(call, visible)
         except ToolCallError as exc:
             return ToolResult(call, f"Error: {exc}", "invalid")
-        return self._run(call, position, entry)
+        return self._run(call, position, entry.function)
 
-    def _run(self, call: ToolCall, position: int, entry: ToolEntry) -> ToolResult:
+    def _run(self, call: ToolCall, position: int, function: Callable[..., Any]) -> ToolResult:
+        """Call the tool and record its result (every path that runs a call ends here); the result is
+        built slot by slot, as `ToolResult()` builds it, without the extra call."""
         self._touched.add(position)
         try:
-            value = entry.function(self.instances[position], **call.arguments)
+            value = function(self.instances[position], **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash
             return ToolResult(call, f"Error during execution: {exc}", "error")
-        status: Status = "error" if type(value) is dict and "error" in value else "ok"
         try:
-            content = serialize_result(value)
+            if type(value) is dict:  # the common case, rendered as `serialize_result` renders it
+                status: Status = "error" if "error" in value else "ok"
+                try:
+                    content = "".join(encode_dict(value, 0))
+                except Exception:  # not plain JSON: `serialize_result` words the fallback
+                    content = serialize_result(value)
+            else:
+                status = "ok"
+                content = serialize_result(value)
         except Exception as exc:  # e.g. an integer too long to print: the call failed, the step goes on
             return ToolResult(call, f"Error during execution: the result cannot be shown: {exc}", "error")
-        return ToolResult(call, content, status, value)
+        result = _new(ToolResult)
+        _set_call(result, call)
+        _set_content(result, content)
+        _set_status(result, status)
+        _set_value(result, value)
+        return result
 
     def parse(self, action: Any, *, scrubbed: bool = False) -> list[ToolCall]:
         """Parse an action with this router's parameter orders (for positional arguments); `scrubbed`
@@ -259,7 +276,9 @@ class ToolRouter:
             arguments_json: str | None = dumps_unicode(call.arguments)
         except (TypeError, ValueError):  # cannot be written: `to_openai` raises when it is asked to
             arguments_json = None
-        return _Prepared(call, route, problem, plain, arguments_json)
+        if route is None or problem is not None:
+            return _Prepared(call, route, problem, plain, arguments_json)
+        return _Prepared(call, route, problem, plain, arguments_json, route[1].function, route[0])
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
@@ -268,9 +287,11 @@ class ToolRouter:
         whose text gave it none (the env numbers such calls)."""
         cached = prepared.call
         arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
-        call = ToolCall(cached.name, arguments, cached.id or call_id)
-        route = prepared.route
-        hidden = visible is not None and call.name not in visible
-        if route is None or prepared.problem is not None or hidden:
+        call = _new(ToolCall)  # as `ToolCall(...)` builds it, without the extra call
+        _set_name(call, name := cached.name)
+        _set_arguments(call, arguments)
+        _set_id(call, cached.id or call_id)
+        function = prepared.function
+        if function is None or (visible is not None and name not in visible):
             return self.execute(call, visible)  # refused: the slow path words the reason
-        return self._run(call, *route)
+        return self._run(call, prepared.position, function)

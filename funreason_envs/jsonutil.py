@@ -89,6 +89,29 @@ class RenderedDict(dict):
         self.json_text = json_text
 
 
+class RenderedList(list):
+    """A result list that already holds its `str()` text (what BFCL shows for a list result), for
+    results ending in large static data rendered once (`with_rendered_tail`); otherwise a list."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, items: list[Any], text: str) -> None:
+        super().__init__(items)
+        self.text = text
+
+
+def with_rendered_tail(head: list[Any], tail: tuple[str, ...], tail_text: str) -> list[Any]:
+    """`[*head, *tail]` carrying the text `str()` gives it, `tail_text` being `", ".join(map(repr, tail))`
+    rendered once by the caller. A head holding anything but strings gives the plain list."""
+    if not all(type(item) is str for item in head):
+        return [*head, *tail]
+    head_text = ", ".join(map(repr, head))
+    between = ", " if head_text and tail_text else ""
+    listed = RenderedList(head, f"[{head_text}{between}{tail_text}]")
+    listed.extend(tail)
+    return listed
+
+
 def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
     """`value` carrying the text `json.dumps(value)` gives, with the items named in `texts` written as
     given (each must be `json.dumps` of that item, rendered once by the caller). A value that is not
@@ -97,12 +120,23 @@ def prerendered(value: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
         return value
     try:
         parts = [
-            f"{json.dumps(key)}: {texts[key] if key in texts else json.dumps(item)}"
+            f"{encode_basestring_ascii(key)}: {texts[key] if key in texts else _json_text(item)}"
             for key, item in value.items()
         ]
     except (TypeError, ValueError):
         return value
     return RenderedDict(value, "{" + ", ".join(parts) + "}")
+
+
+def _json_text(item: Any) -> str:
+    """`json.dumps(item)`: a string's text is `encode_basestring_ascii`'s, anything else the shared
+    encoder's; `json.dumps` itself only where that fails on nesting (it says circular or too deep)."""
+    if isinstance(item, str):
+        return encode_basestring_ascii(item)
+    try:
+        return "".join(encode_dict(item, 0))
+    except RecursionError:
+        return json.dumps(item)
 
 
 def serialize_result(value: Any) -> str:
@@ -116,9 +150,11 @@ def serialize_result(value: Any) -> str:
         return value
     if kind is RenderedDict:
         return value.json_text
+    if kind is RenderedList:
+        return value.text
     if kind is dict:
         try:
-            return "".join(_encode_dict(value, 0))
+            return "".join(encode_dict(value, 0))
         except (TypeError, ValueError):
             return str(value)
         except RecursionError:  # nested too deeply, or circular: `json.dumps` says which, as BFCL sees it
@@ -140,7 +176,7 @@ def dumps_unicode(value: Any) -> str:
 # `json.dumps` builds its C encoder on every call; these are built once, set as `json.dumps` sets them
 # except for the circular-reference check (its memo would be shared between threads), whose absence
 # turns a circular value into a `RecursionError`, handled by their callers.
-_encode_dict = c_make_encoder(
+encode_dict = c_make_encoder(
     None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
 )
 _encode_unicode = c_make_encoder(

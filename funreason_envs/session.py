@@ -170,19 +170,20 @@ class Session:
         """Parse and run an action. A model's text is data: one that cannot be read is recorded as a
         single "invalid" result of `unreadable` (default: a nameless call) carrying the problem, as an
         undecodable call string is in BFCL."""
-        router = self.router
         try:
             if type(action) is not str:
                 calls = self.parse(action)
             else:  # call text: read, resolved and checked once per distinct text
-                prepared = router.prepare(action)
+                prepared = self.router.prepare(action)
         except Exception as exc:  # any failure to read is the action's fault, never the caller's
             return [self.refuse(unreadable or ToolCall(""), str(exc))]
         if type(action) is not str:
             return self.execute(calls, visible)
-        results = [router.execute_prepared(call, visible) for call in prepared]
-        self.results.extend(results)
-        return results
+        if len(prepared) == 1:  # the common case, without the list building
+            result = self.router.execute_prepared(prepared[0], visible)
+            self.results.append(result)
+            return [result]
+        return self.execute_prepared(prepared, visible)
 
     # -- turns -------------------------------------------------------------------------------------
 

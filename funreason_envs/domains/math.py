@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -102,6 +103,18 @@ def _shared_number(number: Any) -> Any:
     return mpmath.mp.make_mpf(number._mpf_)
 
 
+def _logarithm(value: Any, base: Any, precision: Any) -> PrintedNumber:
+    """log(value) / log(base) at `precision` digits, with its text; raises what mpmath raises."""
+    context = _mpmath_context(precision)
+    ratio = context.log(value) / context.log(base)
+    return PrintedNumber(_shared_number(ratio), repr(ratio))
+
+
+PLAIN_NUMBERS = frozenset({int, float})
+# a pure function of its (typed) arguments, costlier than any other tool, and the result is immutable
+_remembered_logarithm = lru_cache(maxsize=1024, typed=True)(_logarithm)
+
+
 class Math(Domain):
     """A calculator: no state, every tool is a pure function of its arguments."""
 
@@ -177,9 +190,9 @@ class Math(Domain):
         if _precision_too_high(precision):
             return {"error": PRECISION_TOO_HIGH}
         try:
-            context = _mpmath_context(precision)
-            ratio = context.log(value) / context.log(base)
-            return {"result": PrintedNumber(_shared_number(ratio), repr(ratio))}
+            if type(value) in PLAIN_NUMBERS and type(base) in PLAIN_NUMBERS and type(precision) is int:
+                return {"result": _remembered_logarithm(value, base, precision)}
+            return {"result": _logarithm(value, base, precision)}
         except Exception as exc:  # bfcl-eval reports any failure of the computation as its message
             return {"error": str(exc)}
 

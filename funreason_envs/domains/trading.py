@@ -16,9 +16,9 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
+from funreason_envs.domains.base import Domain, SeededRandom, attributes_of, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
-from funreason_envs.jsonutil import prerendered
+from funreason_envs.jsonutil import prerendered, with_rendered_tail
 
 # bfcl-eval's frozen "now"; transaction stamps fall within the following day.
 CLOCK = datetime(2024, 9, 1, 10, 30)
@@ -138,6 +138,12 @@ def _fresh_symbols(count: int, seed: int) -> tuple[str, ...]:
     return tuple(pool[:count])
 
 
+@lru_cache(maxsize=4096)
+def _stamp(offset: int) -> str:
+    """The clock `offset` seconds on, as text (episodes share seeds, so their draws repeat)."""
+    return (CLOCK + timedelta(seconds=offset)).strftime(STAMP_FORMAT)
+
+
 @cache
 def _long_moving_averages(seed: int) -> tuple[float, ...]:
     rng = random.Random(seed)
@@ -153,6 +159,12 @@ def _long_averages_text(seed: int) -> str:
 @cache
 def _long_watchlist() -> tuple[str, ...]:
     return _fresh_symbols(LONG_WATCHLIST_EXTRA, seed=301)
+
+
+@cache
+def _long_watchlist_text() -> str:
+    """The `str()` text of the long-context watchlist's symbols, without brackets, rendered once."""
+    return ", ".join(map(repr, _long_watchlist()))
 
 
 @cache
@@ -260,8 +272,7 @@ class Trading(Domain):
 
     def _transaction_stamp(self) -> str:
         """A seeded moment within a day of the clock (one `randint` over the day's 86,401 seconds)."""
-        offset = self._random.randint(0, SECONDS_PER_DAY)
-        return (CLOCK + timedelta(seconds=offset)).strftime(STAMP_FORMAT)
+        return _stamp(self._random.randint(0, SECONDS_PER_DAY))
 
     # -- session -------------------------------------------------------------------------------------
 
@@ -282,6 +293,14 @@ class Trading(Domain):
 
     # -- market data ---------------------------------------------------------------------------------
 
+    def _quotes(self) -> dict[str, dict[str, Any]]:
+        """`stocks`, to read: no tool changes it, so a clone reads the table it shares with its prototype
+        instead of copying all of it on first use to read one quote."""
+        stocks = self.__dict__.get("stocks")
+        if stocks is None:
+            stocks = attributes_of(self).get("stocks")
+        return self.stocks if stocks is None else stocks  # missing (or None): read as before
+
     def get_current_time(self) -> dict[str, str]:
         return {"current_time": CLOCK_TEXT}
 
@@ -289,9 +308,10 @@ class Trading(Domain):
         return {"symbol": COMPANY_SYMBOLS.get(name, "Stock not found")}
 
     def get_stock_info(self, symbol: str) -> dict[str, Any]:
-        if symbol not in self.stocks:
+        stocks = self._quotes()
+        if symbol not in stocks:
             return {"error": f"Stock with symbol '{symbol}' not found."}
-        quote = dict(self.stocks[symbol])
+        quote = dict(stocks[symbol])
         if self.long_context:
             quote["MA(5)"] = list(_long_moving_averages(5))
             quote["MA(20)"] = list(_long_moving_averages(20))
@@ -308,7 +328,7 @@ class Trading(Domain):
     def filter_stocks_by_price(
         self, stocks: list[str], min_price: float, max_price: float
     ) -> dict[str, list[str]]:
-        known = self.stocks
+        known = self._quotes()
         return {
             "filtered_stocks": [
                 symbol for symbol in stocks if min_price <= known.get(symbol, {}).get("price", 0) <= max_price
@@ -316,10 +336,11 @@ class Trading(Domain):
         }
 
     def notify_price_change(self, stocks: list[str], threshold: float) -> dict[str, str]:
+        known = self._quotes()
         moved = [
             symbol
             for symbol in stocks
-            if symbol in self.stocks and abs(self.stocks[symbol]["percent_change"]) >= threshold
+            if symbol in known and abs(known[symbol]["percent_change"]) >= threshold
         ]
         if not moved:
             return {"notification": "No significant price changes in the selected stocks."}
@@ -353,7 +374,7 @@ class Trading(Domain):
     def place_order(self, order_type: str, symbol: str, price: float, amount: int) -> dict[str, Any]:
         if not self.authenticated:
             return {"error": _login_required("place an order")}
-        if symbol not in self.stocks:
+        if symbol not in self._quotes():
             return {"error": f"Invalid stock symbol: {symbol}"}
         if price <= 0 or amount <= 0:
             return {"error": "Price and amount must be positive values."}
@@ -445,11 +466,12 @@ class Trading(Domain):
         if not self.authenticated:
             return ["Error: " + _login_required("view the watchlist")]
         if self.long_context:
-            return [*self.watch_list, *_long_watchlist()]  # a bare list here, as bfcl-eval returns
+            # a bare list here, as bfcl-eval returns
+            return with_rendered_tail(self.watch_list, _long_watchlist(), _long_watchlist_text())
         return {"watchlist": list(self.watch_list)}
 
     def add_to_watchlist(self, stock: str) -> dict[str, list[str]]:
-        if stock not in self.watch_list and stock in self.stocks:
+        if stock not in self.watch_list and stock in self._quotes():
             self.watch_list.append(stock)
         return {"watchlist": list(self.watch_list)}
 

@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
@@ -126,7 +126,14 @@ def route_fare(travel_from: str, travel_to: str) -> int:
 
 
 def fare_multiplier(travel_date: str, travel_class: str) -> int:
-    """Class factor times the date factor (2 when the date's digits add up to an even number)."""
+    """Class factor times the date factor (2 when the date's digits add up to an even number);
+    remembered per pair of strings (a pure function, asked on every quote and booking)."""
+    if type(travel_date) is str and type(travel_class) is str:
+        return _remembered_multiplier(travel_date, travel_class)
+    return _multiplier(travel_date, travel_class)
+
+
+def _multiplier(travel_date: str, travel_class: str) -> int:
     factor = CLASS_FACTORS.get(travel_class)
     if factor is None:
         raise ValueError("Invalid travel class. Options are: economy, business, first.")
@@ -134,15 +141,20 @@ def fare_multiplier(travel_date: str, travel_class: str) -> int:
     return factor * (2 if digit_sum % 2 == 0 else 1)
 
 
-def _all_fares(multiplier: int) -> list[float]:
-    """Every route's fare times `multiplier`, in table order (a long-context fare quote)."""
-    return [float(base * multiplier) for base in ROUTE_FARES.values()]
+_remembered_multiplier = lru_cache(maxsize=4096)(_multiplier)
+
+
+@cache
+def _all_fares(multiplier: int) -> tuple[float, ...]:
+    """Every route's fare times `multiplier`, in table order (a long-context fare quote), computed once
+    per multiplier (a handful exist)."""
+    return tuple(float(base * multiplier) for base in ROUTE_FARES.values())
 
 
 @cache
 def _all_fares_text(multiplier: int) -> str:
     """The JSON text of `_all_fares(multiplier)`, rendered once per multiplier (a handful exist)."""
-    return json.dumps(_all_fares(multiplier))
+    return json.dumps(list(_all_fares(multiplier)))
 
 
 # -- long-context filler: our own cards and bookings, the same counts and shapes as BFCL's --------------
@@ -385,7 +397,7 @@ class Travel(Domain):
         fare = route_fare(travel_from, travel_to)
         multiplier = fare_multiplier(travel_date, travel_class)
         if self.long_context:  # every route's fare for that class and date, in table order
-            fares = {"travel_cost_list": _all_fares(multiplier)}
+            fares = {"travel_cost_list": list(_all_fares(multiplier))}
             return prerendered(fares, {"travel_cost_list": _all_fares_text(multiplier)})
         return {"travel_cost_list": [float(fare * multiplier)]}
 

@@ -144,6 +144,7 @@ LONG_CONTEXT_PARKING_GUIDE = filler_text(9710, seed=32)
 LONG_CONTEXT_TOWNS = _town_names(826, seed=33)  # a tuple: serialised as a JSON list, never mutated
 # Their JSON text, rendered once: most of the text of the long-context results that carry them.
 CAR_METADATA_TEXT = json.dumps(LONG_CONTEXT_CAR_METADATA)
+PARKING_GUIDE_TEXT = json.dumps(LONG_CONTEXT_PARKING_GUIDE)
 TOWNS_TEXT = json.dumps(LONG_CONTEXT_TOWNS)
 LONG_CONTEXT_WEATHER = _weather_history(15, seed=34)
 
@@ -312,7 +313,8 @@ class Vehicle(Domain):
             "_slopeAngle": 10.0,
         }
         if self.long_context:
-            return {"parkingBrakeInstruction": LONG_CONTEXT_PARKING_GUIDE, **result}
+            guided = {"parkingBrakeInstruction": LONG_CONTEXT_PARKING_GUIDE, **result}
+            return prerendered(guided, {"parkingBrakeInstruction": PARKING_GUIDE_TEXT})
         return result
 
     def pressBrakePedal(self, pedalPosition: float) -> dict[str, Any]:
