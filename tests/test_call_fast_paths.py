@@ -14,7 +14,6 @@ import pytest
 
 from funreason_envs.calls import ToolCall
 from funreason_envs.domains.math import Math, _logarithm
-from funreason_envs.domains.prototype import Prototype
 from funreason_envs.domains.trading import (
     CLOCK,
     SECONDS_PER_DAY,
@@ -261,33 +260,6 @@ def test_a_prerendered_result_nested_too_deeply_fails_as_json_dumps_fails():
         json.dumps(deep)
     with pytest.raises(RecursionError):
         prerendered({"big": "x", "deep": deep}, {"big": '"x"'})
-
-
-QUOTE_CALLS = [
-    "get_stock_info(symbol='AAPL')",
-    "get_stock_info(symbol='NOPE')",
-    "filter_stocks_by_price(stocks=['AAPL', 'NVDA', 'NOPE'], min_price=100.0, max_price=300.0)",
-    "notify_price_change(stocks=['AAPL', 'NVDA', 'NOPE'], threshold=0.1)",
-    "add_to_watchlist(stock='AAPL')",
-    "place_order(order_type='Buy', symbol='AAPL', price=10.0, amount=2)",
-    "place_order(order_type='Buy', symbol='NOPE', price=10.0, amount=2)",
-]
-
-
-@pytest.mark.parametrize("long_context", [False, True])
-def test_a_clone_reads_its_shared_stock_table_as_a_built_instance_reads_its_own(long_context: bool):
-    config = {"authenticated": True}
-    prototype = Prototype(Trading, config, long_context)
-    clone, built = prototype.clone(), Trading(config, long_context=long_context)
-    for text in QUOTE_CALLS:
-        ran = Session([clone]).run(text)[0]
-        expected = Session([built]).run(text)[0]
-        assert (ran.content, ran.status) == (expected.content, expected.status)
-    assert "stocks" not in clone.__dict__  # read, never copied
-    assert clone.state_dict() == built.state_dict()
-    clone.stocks["AAPL"]["price"] = 1.0  # changed directly: the clone's own copy from now on
-    assert Session([clone]).run(QUOTE_CALLS[0])[0].value["price"] == 1.0
-    assert prototype.clone().stocks["AAPL"]["price"] == built.stocks["AAPL"]["price"]
 
 
 def test_a_trading_instance_without_a_stock_table_fails_to_quote_as_before():

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from funreason_envs.domains.base import Domain, SeededRandom, attributes_of, config_value, read_datetime
+from funreason_envs.domains.base import Domain, SeededRandom, config_value, read_datetime
 from funreason_envs.domains.filler import filler_symbols, filler_text
 from funreason_envs.jsonutil import prerendered, with_rendered_tail
 
@@ -293,14 +293,6 @@ class Trading(Domain):
 
     # -- market data ---------------------------------------------------------------------------------
 
-    def _quotes(self) -> dict[str, dict[str, Any]]:
-        """`stocks`, to read: no tool changes it, so a clone reads the table it shares with its prototype
-        instead of copying all of it on first use to read one quote."""
-        stocks = self.__dict__.get("stocks")
-        if stocks is None:
-            stocks = attributes_of(self).get("stocks")
-        return self.stocks if stocks is None else stocks  # missing (or None): read as before
-
     def get_current_time(self) -> dict[str, str]:
         return {"current_time": CLOCK_TEXT}
 
@@ -308,10 +300,9 @@ class Trading(Domain):
         return {"symbol": COMPANY_SYMBOLS.get(name, "Stock not found")}
 
     def get_stock_info(self, symbol: str) -> dict[str, Any]:
-        stocks = self._quotes()
-        if symbol not in stocks:
+        if symbol not in self.stocks:
             return {"error": f"Stock with symbol '{symbol}' not found."}
-        quote = dict(stocks[symbol])
+        quote = dict(self.stocks[symbol])
         if self.long_context:
             quote["MA(5)"] = list(_long_moving_averages(5))
             quote["MA(20)"] = list(_long_moving_averages(20))
@@ -328,7 +319,7 @@ class Trading(Domain):
     def filter_stocks_by_price(
         self, stocks: list[str], min_price: float, max_price: float
     ) -> dict[str, list[str]]:
-        known = self._quotes()
+        known = self.stocks
         return {
             "filtered_stocks": [
                 symbol for symbol in stocks if min_price <= known.get(symbol, {}).get("price", 0) <= max_price
@@ -336,7 +327,7 @@ class Trading(Domain):
         }
 
     def notify_price_change(self, stocks: list[str], threshold: float) -> dict[str, str]:
-        known = self._quotes()
+        known = self.stocks
         moved = [
             symbol
             for symbol in stocks
@@ -374,7 +365,7 @@ class Trading(Domain):
     def place_order(self, order_type: str, symbol: str, price: float, amount: int) -> dict[str, Any]:
         if not self.authenticated:
             return {"error": _login_required("place an order")}
-        if symbol not in self._quotes():
+        if symbol not in self.stocks:
             return {"error": f"Invalid stock symbol: {symbol}"}
         if price <= 0 or amount <= 0:
             return {"error": "Price and amount must be positive values."}
@@ -471,7 +462,7 @@ class Trading(Domain):
         return {"watchlist": list(self.watch_list)}
 
     def add_to_watchlist(self, stock: str) -> dict[str, list[str]]:
-        if stock not in self.watch_list and stock in self._quotes():
+        if stock not in self.watch_list and stock in self.stocks:
             self.watch_list.append(stock)
         return {"watchlist": list(self.watch_list)}
 
