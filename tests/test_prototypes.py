@@ -233,3 +233,21 @@ def test_a_domain_whose_attributes_share_a_container_is_built_again():
     prototype = Prototype(Sharing, {})
     assert prototype.shared is None and SHARED not in vars(prototype.clone())
     assert Prototype(class_of("vehicle"), {}).shared is not None
+
+
+@pytest.mark.parametrize("long_context", [False, True])
+def test_a_file_tree_is_copied_node_by_node_as_loaded_and_apart_from_its_prototype(long_context: bool):
+    task = next(t for t in load_tasks("bfcl:multi_turn_base") if "file_system" in t.domains)
+    config = task.initial_config["file_system"]
+    prototype = Prototype(class_of("file_system"), config, long_context)
+    fresh = class_of("file_system")(config, long_context=long_context)
+    twin = prototype.clone()
+    assert pickle.dumps(twin) == pickle.dumps(fresh) and twin.root is not prototype.instance.root
+    session = Session([twin])
+    session.run("mkdir(dir_name='made_here')")
+    top = next(iter(twin.root.contents))
+    session.run(f"cd(folder='{top}')")
+    session.run("touch(file_name='new.txt')")
+    assert pickle.dumps(prototype.clone()) == pickle.dumps(fresh)  # the prototype is as loaded still
+    moved = twin._copy_as_loaded()  # not as loaded any more: copied through a pickle, cwd included
+    assert pickle.dumps(moved) == pickle.dumps(twin) and moved.root is not twin.root

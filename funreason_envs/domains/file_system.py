@@ -12,6 +12,7 @@ refused with an error and changes nothing. Pickling and copying flatten the tree
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -218,6 +219,15 @@ def _unflatten(flat: Mapping[str, Any]) -> tuple[Directory, Directory]:
     return root, cwd
 
 
+def _copy_loaded(directory: Directory, parent: Directory | None) -> Directory:
+    """A copy of a folder of a tree as loaded from a config (a tree; parents as held), files included."""
+    copied = Directory(directory.name, parent)
+    contents = copied.contents
+    for name, node in directory.contents.items():
+        contents[name] = File(node.name, node.content) if type(node) is File else _copy_loaded(node, copied)
+    return copied
+
+
 def _valid_name(name: str) -> bool:
     return not any(character in name for character in INVALID_NAME_CHARACTERS)
 
@@ -240,6 +250,17 @@ class FileSystem(Domain):
         else:
             self.root = Directory("/")
         self._cwd = self.root
+
+    def _copy_as_loaded(self) -> FileSystem:
+        """An equal, independent instance of one no call has run on (`domains.prototype`): its tree is as
+        loaded (each folder's parent is the folder holding it, nothing shared, at the root), so it is
+        copied node by node; any other instance goes through a pickle."""
+        if self._cwd is not self.root:
+            return pickle.loads(pickle.dumps(self))
+        twin = type(self).__new__(type(self))
+        vars(twin).update(vars(self))
+        twin.root = twin._cwd = _copy_loaded(self.root, None)
+        return twin
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(vars(self))

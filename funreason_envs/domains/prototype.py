@@ -5,7 +5,8 @@ needs exactly the same instance again. A clone takes the prototype's scalar attr
 containers, each copied into the clone the first time the clone reads it (`Domain.__getattr__`), so
 what an episode never touches is never copied and the prototype never changes. Only instances whose
 attributes are plain JSON data (scalars, dicts, lists, sets of scalars) are shared this way; any other
-domain (a file tree, a pydantic state) is built from the config again for each clone.
+domain is copied by its own `_copy_as_loaded()` (the file tree, node by node) or built from the config
+again for each clone (a pydantic state).
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ class Prototype:
     """A never-run instance of `cls` built from `config`, from which `clone()` makes running instances.
 
     `shared` holds the instance's attributes in the order they were set (None: not plain data, so
-    clones are built again); `copiers` the function that copies each container completely, chosen
+    clones are built again, or copied by the class's own `_copy_as_loaded` where it has one); `copiers`
+    the function that copies each container completely, chosen
     once for its shape (a prototype's values never change, so neither do their shapes)."""
 
-    __slots__ = ("cls", "config", "copiers", "long_context", "scalars", "shared")
+    __slots__ = ("cls", "config", "copiers", "instance", "long_context", "scalars", "shared")
 
     def __init__(self, cls: type[Domain], config: Mapping[str, Any], long_context: bool = False) -> None:
         self.cls, self.config, self.long_context = cls, config, long_context
         instance = cls(config, long_context=long_context)
+        self.instance = instance  # kept (never run) for a class that copies a loaded instance itself
         attributes = dict(vars(instance))
         self.shared: dict[str, Any] | None = None
         self.scalars: dict[str, Any] = {}
@@ -49,6 +52,9 @@ class Prototype:
     def clone(self) -> Domain:
         """A new instance equal to one built from the config; changing it never changes the prototype."""
         if self.shared is None:
+            loaded_copy = getattr(self.instance, "_copy_as_loaded", None)
+            if loaded_copy is not None:
+                return loaded_copy()
             return self.cls(self.config, long_context=self.long_context)
         twin = self.cls.__new__(self.cls)
         attributes = twin.__dict__
