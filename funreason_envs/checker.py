@@ -322,9 +322,8 @@ def summarise(verdicts: list[TurnVerdict]) -> CheckReport:
     checked = [v for v in verdicts if v.checked]
     failed = next((v for v in checked if not v.passed), None)
     score = sum(v.passed for v in checked) / len(checked) if checked else 1.0
-    return CheckReport(
-        passed=failed is None, reason=failed.reason if failed else None, turns=verdicts, score=score
-    )
+    reason = failed.reason if failed else None
+    return CheckReport.of_verdicts(failed is None, reason, list(verdicts), float(score))  # a list of its own
 
 
 def missing_results(

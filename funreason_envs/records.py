@@ -161,6 +161,17 @@ class CheckReport(BaseModel):
     turns: list[TurnVerdict]
     score: float
 
+    @staticmethod
+    def of_verdicts(passed: bool, reason: str | None, turns: list[TurnVerdict], score: float) -> CheckReport:
+        """`CheckReport(passed=..., reason=..., turns=..., score=...)` built without validation, for the
+        checker's own verdicts (every checked episode makes one; validation costs more than the rest)."""
+        report = _new_object(CheckReport)
+        _set_dict(report, {"passed": passed, "reason": reason, "turns": turns, "score": score})
+        _set_fields_set(report, {"passed", "reason", "turns", "score"})
+        _set_extra(report, None)
+        _set_private(report, None)
+        return report
+
     def dump(self) -> dict[str, Any]:
         """`model_dump()`, its verdicts dumped by `TurnVerdict.dump` (the env's `info["check"]` at the
         end of every episode)."""

@@ -540,6 +540,28 @@ def test_values_marshalled_clean_are_scrubbed_as_the_plain_check_scrubs_them(
     assert bool(asked) is not decided
 
 
+@pytest.mark.parametrize(
+    ("passed", "reason", "score"),
+    [(True, None, 1.0), (False, "instance_state_mismatch", 0.5), (False, "x", 0.0)],
+)
+def test_a_report_built_unvalidated_is_the_report_validation_builds(
+    passed: bool, reason: str | None, score: float
+):
+    verdicts = [TurnVerdict.of_checked(0, True, passed, reason), TurnVerdict.of_checked(1, False, True)]
+    plain = CheckReport(passed=passed, reason=reason, turns=verdicts, score=score)
+    fast = CheckReport.of_verdicts(passed, reason, list(verdicts), score)
+    assert type(fast) is CheckReport and fast == plain and repr(fast) == repr(plain)
+    assert fast.model_dump() == plain.model_dump() == fast.dump()
+    assert (
+        fast.model_dump_json() == plain.model_dump_json() and fast.model_fields_set == plain.model_fields_set
+    )
+    assert pickle.loads(pickle.dumps(fast)) == plain and fast.model_copy(update={"score": 0.25}).score == 0.25
+    assert summarise(verdicts) == CheckReport(
+        passed=passed, reason=reason, turns=verdicts, score=1.0 if passed else 0.0
+    )
+    assert summarise(verdicts).turns is not verdicts  # a list of its own, as validation makes
+
+
 def test_live_instances_compare_on_their_public_attributes_only():
     first, second = Messaging({}), Messaging({})
     assert first.same_state_as(second)

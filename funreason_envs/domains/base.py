@@ -103,8 +103,7 @@ class Domain:
                 return True
         except (TypeError, ValueError):  # a private value without a plain `==` (e.g. an array): public only
             pass
-        public = {key: value for key, value in mine.items() if key[:1] != "_"}
-        return public == {key: value for key, value in theirs.items() if key[:1] != "_"}
+        return _public(mine) == _public(theirs)
 
     def conditions(self) -> set[str]:
         """The spec's state conditions that hold now; a domain whose spec declares conditions overrides it.
@@ -146,6 +145,24 @@ class Domain:
                 if not name.startswith("_") and callable(value) and not hasattr(Domain, name)
             )
         return sorted(set(names))
+
+
+def _public(attributes: dict[str, Any]) -> dict[str, Any]:
+    """The public attributes of an attribute dict: copied in C, the private names deleted (the names of
+    each key layout found once)."""
+    keys = tuple(attributes)
+    private = _private_names.get(keys)
+    if private is None:
+        if len(_private_names) >= 1024:  # layouts are few per class: a bound for odd instances
+            _private_names.clear()
+        private = _private_names[keys] = tuple(key for key in keys if key[:1] == "_")
+    public = attributes.copy()
+    for key in private:
+        del public[key]
+    return public
+
+
+_private_names: dict[tuple[str, ...], tuple[str, ...]] = {}  # a key layout -> its private names
 
 
 # the instance attribute holding the `Prototype` a clone shares its containers with (`domains.prototype`)
