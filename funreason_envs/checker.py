@@ -105,8 +105,8 @@ class _LiveTruth:
     """A task's ground truth run turn by turn beside the model's responses."""
 
     def __init__(self, task: Task) -> None:
-        self.task = task  # built from the config: the model's session alone counts as the task's use
-        self.session = Session.for_domains(task.domains, task.initial_config, task.long_context, lenient=True)
+        self.task = task  # not counted: the model's session alone is the task's use
+        self.session = Session.for_task(task, lenient=True, from_config=True)
 
     def play(self, index: int) -> tuple[list[str], set[int], Sequence[Domain]]:
         """Turn `index`: its result strings, the positions it ran calls on, the instances after it."""
@@ -215,7 +215,7 @@ def _check_in_lockstep(task: Task, model_turns: Sequence[TurnOutcome], options: 
     state is compared live with the model's recorded state, and snapshotted (for the diff) only when
     they differ, instead of after every turn. A domain found equal stays equal while neither side
     touches it (the ground truth runs no call on it, the model's record shares its last state)."""
-    session = Session.for_domains(task.domains, task.initial_config, task.long_context, lenient=True)
+    session = Session.for_task(task, lenient=True, from_config=True)  # the model's session was the use
     names = session.router.domain_names
     agreed: dict[str, Any] = {}  # domain id -> the recorded state its live ground truth last equalled
     verdicts: list[TurnVerdict] = []

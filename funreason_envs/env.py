@@ -277,7 +277,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
     def _execute(self, calls: list[ToolCall], action: Any) -> list[ToolResult]:
         if not all(call.id for call in calls):  # number the calls the agent left without an id
             calls = [
-                call if call.id else ToolCall(call.name, call.arguments, f"call_{self._step_count}_{index}")
+                call if call.id else ToolCall(call.name, call.arguments, self._call_id(index))
                 for index, call in enumerate(calls)
             ]
         self.messages.append(self._assistant_calls(action, [call.to_openai() for call in calls]))
@@ -291,11 +291,7 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         """`_execute` of calls the router prepared, with the ids the agent gave (`None`: numbered as
         `_execute` numbers them): the same transcript and results, without reading and checking the
         same call text again."""
-        if all(ids):
-            call_ids = ids
-        else:
-            step = self._step_count
-            call_ids = [call_id or f"call_{step}_{index}" for index, call_id in enumerate(ids)]
+        call_ids = ids if all(ids) else [call_id or self._call_id(index) for index, call_id in enumerate(ids)]
         results = self._session.execute_prepared(prepared, self.visible_tools, call_ids=call_ids)
         entries = [  # `to_openai()`, with the argument text written once when the call was prepared
             {
@@ -311,6 +307,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         messages.append(self._assistant_calls(action, entries))
         messages.extend([result.message() for result in results])
         return results
+
+    def _call_id(self, index: int) -> str:
+        """The id the env gives call `index` of this step when the agent gave it none."""
+        return f"call_{self._step_count}_{index}"
 
     def _prepare_message(self, action: Any) -> tuple[list[Any], list[str | None]] | None:
         """An OpenAI assistant message's calls, prepared by the router, and the ids they came with; None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from funreason_envs.calls import ToolCall, _set_arguments, _set_id, _set_name, parse_calls
+from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
 from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, encode_dict, serialize_result
@@ -81,7 +81,6 @@ class ToolResult:
 _set_call, _set_content, _set_status, _set_value = (
     ToolResult.__dict__[f].__set__ for f in ("call", "content", "status", "value")
 )
-_new = object.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +206,7 @@ class ToolRouter:
         return self._run(call, position, entry.function)
 
     def _run(self, call: ToolCall, position: int, function: Callable[..., Any]) -> ToolResult:
-        """Call the tool and record its result (every path that runs a call ends here); the result is
-        built slot by slot, as `ToolResult()` builds it, without the extra call."""
+        """Call the tool and record its result (every path that runs a call ends here)."""
         self._touched.add(position)
         try:
             value = function(self.instances[position], **call.arguments)
@@ -226,12 +224,7 @@ class ToolRouter:
                 content = serialize_result(value)
         except Exception as exc:  # e.g. an integer too long to print: the call failed, the step goes on
             return ToolResult(call, f"Error during execution: the result cannot be shown: {exc}", "error")
-        result = _new(ToolResult)
-        _set_call(result, call)
-        _set_content(result, content)
-        _set_status(result, status)
-        _set_value(result, value)
-        return result
+        return ToolResult(call, content, status, value)
 
     def parse(self, action: Any, *, scrubbed: bool = False) -> list[ToolCall]:
         """Parse an action with this router's parameter orders (for positional arguments); `scrubbed`
@@ -287,10 +280,7 @@ class ToolRouter:
         whose text gave it none (the env numbers such calls)."""
         cached = prepared.call
         arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
-        call = _new(ToolCall)  # as `ToolCall(...)` builds it, without the extra call
-        _set_name(call, name := cached.name)
-        _set_arguments(call, arguments)
-        _set_id(call, cached.id or call_id)
+        call = ToolCall(name := cached.name, arguments, cached.id or call_id)
         function = prepared.function
         if function is None or (visible is not None and name not in visible):
             return self.execute(call, visible)  # refused: the slow path words the reason

@@ -61,23 +61,29 @@ class Session:
         instances = []
         for name in domains:
             domain = class_of(name)
-            config = initial_config.get(name)
-            if config is None:
-                config = _config_entry(initial_config, domain)
-            instances.append(domain(config, long_context=long_context))
+            instances.append(domain(_config_entry(initial_config, name, domain), long_context=long_context))
         return cls(instances, lenient=lenient, reuse_states=reuse_states)
 
     @classmethod
-    def for_task(cls, task: Task, *, lenient: bool = False, reuse_states: bool = False) -> Session:
+    def for_task(
+        cls, task: Task, *, lenient: bool = False, reuse_states: bool = False, from_config: bool = False
+    ) -> Session:
         """Fresh instances in a task's initial state: from the second session of a task object on, clones of
         prototypes built from its config (a task is not changed once made; its prototypes live as long
-        as it does)."""
-        prototypes = prototypes_of.get(task)
-        if prototypes is None:  # the task's first session
-            instances = cls.for_domains(task.domains, task.initial_config, task.long_context).router.instances
-        else:
-            instances = [prototype.clone() for prototype in prototypes]
-        return cls(instances, lenient=lenient, reuse_states=reuse_states)
+        as it does). `from_config`: built from the config, not counted as a session of the task (one run
+        beside another session of the same task, as the checker runs the ground truth)."""
+        prototypes = None if from_config else prototypes_of.get(task)
+        if prototypes is None:  # the task's first session, or one not counted
+            return cls.for_domains(
+                task.domains,
+                task.initial_config,
+                task.long_context,
+                lenient=lenient,
+                reuse_states=reuse_states,
+            )
+        return cls(
+            [prototype.clone() for prototype in prototypes], lenient=lenient, reuse_states=reuse_states
+        )
 
     @classmethod
     def from_snapshot(cls, snapshot: bytes) -> Session:
@@ -223,15 +229,18 @@ def _build_prototypes(task: Task) -> tuple[Prototype, ...]:
     prototypes = []
     for name in task.domains:
         domain = class_of(name)
-        config = task.initial_config.get(name)
-        if config is None:
-            config = _config_entry(task.initial_config, domain)
-        prototypes.append(Prototype(domain, config, task.long_context))
+        prototypes.append(
+            Prototype(domain, _config_entry(task.initial_config, name, domain), task.long_context)
+        )
     return tuple(prototypes)
 
 
-def _config_entry(config: Mapping[str, Any], domain: type[Domain]) -> Mapping[str, Any]:
-    """A domain's entry in an initial config keyed by domain id or BFCL class name, whichever it uses."""
+def _config_entry(config: Mapping[str, Any], name: str, domain: type[Domain]) -> Mapping[str, Any]:
+    """The entry of `domain` (given as `name`) in an initial config keyed by domain id or BFCL class name,
+    whichever it uses; empty when it has none."""
+    found = config.get(name)
+    if found is not None:
+        return found
     for key in (domain.name, domain.bfcl_class):
         if key is not None and key in config:
             return config[key]

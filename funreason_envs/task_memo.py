@@ -31,14 +31,15 @@ class TaskMemo(Generic[Value]):
     def get(self, task: Task) -> Value | None:
         key = id(task)
         stamp = _stamp(task)
-        found = self._entries.get(key)
+        entries = self._entries
+        found = entries.get(key)
         if found is not None and found[0]() is task and found[1] == stamp:
             if found[2] is not _SEEN_ONCE:
                 return found[2]
-            value = self._build(task)
-        else:
-            value = _SEEN_ONCE
-        entries = self._entries
+            value = self._build(task)  # the second time: built, under the reference already held
+            with self._lock:
+                entries[key] = (found[0], stamp, value)
+            return value
 
         def forget(reference: weakref.ref[Task]) -> None:
             with self._lock:
@@ -46,8 +47,8 @@ class TaskMemo(Generic[Value]):
                     del entries[key]
 
         with self._lock:
-            entries[key] = (weakref.ref(task, forget), stamp, value)
-        return None if value is _SEEN_ONCE else value
+            entries[key] = (weakref.ref(task, forget), stamp, _SEEN_ONCE)
+        return None
 
     def __len__(self) -> int:
         """How many tasks it holds an entry for (seen once or built)."""
