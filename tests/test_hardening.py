@@ -526,3 +526,22 @@ def test_math_keeps_nan_and_infinity_printable():
     router = ToolRouter([domain_class("math")()])
     (result,) = router.run({"name": "add", "arguments": {"a": math.inf, "b": 1}})
     assert result.content == '{"result": Infinity}'
+
+
+@pytest.mark.parametrize("domain", ["trading", "vehicle", "message", "travel"])
+def test_an_initial_config_nested_thousands_deep_is_refused_with_a_config_error(domain: str):
+    deep: list = []
+    for _ in range(5_000):
+        deep = [deep]
+    key = {"trading": "watch_list", "vehicle": "doorStatus", "message": "inbox", "travel": "credit_card_list"}
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        domain_class(domain)({key[domain]: deep})
+    task = Task(
+        id="deep",
+        domains=[domain],
+        initial_config={domain: {key[domain]: deep}},
+        turns=[[{"role": "user", "content": "hi"}]],
+        ground_truth=[[]],
+    )
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        execute_responses(task, [[]])

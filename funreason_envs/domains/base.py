@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any, ClassVar
 
-from funreason_envs.errors import SpecError
+from funreason_envs.errors import ConfigError, SpecError
 from funreason_envs.jsonutil import SCALARS, copy_json, to_jsonable
 from funreason_envs.schema import Checker
 from funreason_envs.specs import DomainSpec, ToolSpec
@@ -61,7 +61,12 @@ class Domain:
     bfcl_class: ClassVar[str | None] = _FromSpec()  # type: ignore[assignment]
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, long_context: bool = False) -> None:
-        self.load(config or {}, long_context=long_context)
+        try:
+            self.load(config or {}, long_context=long_context)
+        except RecursionError:  # copying a config walks it: one nested thousands deep is refused here
+            raise ConfigError(
+                f"{type(self).__name__}: the initial config is nested too deeply to load; flatten it"
+            ) from None
 
     def __getattr__(self, name: str) -> Any:
         # reached only when an attribute is missing: a clone's container still shared with its prototype
