@@ -38,9 +38,13 @@ class CheckOptions:
     )
 
 
-def execute_ground_truth(task: Task) -> list[TurnOutcome]:
-    """Run a task's ground truth turn by turn on fresh instances, running what bfcl-eval runs."""
+def execute_ground_truth(task: Task, *, record_calls: bool = False) -> list[TurnOutcome]:
+    """Run a task's ground truth turn by turn on fresh instances, running what bfcl-eval runs.
+    `record_calls`: the outcomes carry the calls' histories (`Session.record_calls`), so another
+    session of the task can close its turns `like` them."""
     session = Session.for_task(task, lenient=True, reuse_states=True)
+    if record_calls:
+        session.record_calls()
     for index in range(len(task.turns)):
         session.execute(task.turn_calls(index))
         session.end_turn()

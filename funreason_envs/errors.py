@@ -31,6 +31,10 @@ class ConfigError(FunReasonError):
     """An option, initial configuration or input file is invalid."""
 
 
+class SessionError(FunReasonError):
+    """A `Session` was asked for something its history does not allow (e.g. recording calls too late)."""
+
+
 class MissingDependencyError(FunReasonError, ImportError):
     """An optional dependency is not installed; the message names the pip command that installs it."""
 

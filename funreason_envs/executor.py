@@ -9,6 +9,7 @@ the result and changes nothing.
 from __future__ import annotations
 
 import difflib
+import marshal
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
@@ -97,6 +98,17 @@ class _Prepared:
     arguments_json: str | None = None  # `to_openai`'s argument text (None: written per call)
     function: Callable[..., Any] | None = None  # the tool, when the call may run (known, accepted)
     position: int = -1  # the position of its instance, when it may run
+    key: Any = None  # `call_key(call)`, when it may run
+
+
+def call_key(call: ToolCall) -> Any:
+    """What a run call is recorded as in a router's `histories`: bytes equal only for the same tool with
+    the same arguments, types and order included (marshal); a new object, equal to nothing, for
+    arguments marshal cannot write."""
+    try:
+        return marshal.dumps((call.name, call.arguments), 2)  # 2: a string's bytes never depend on interning
+    except ValueError:
+        return object()
 
 
 # (route table, lenient, call text) -> the text's prepared calls; bounded like the parser's cache
@@ -143,6 +155,8 @@ class ToolRouter:
     def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
         self.instances = list(instances)
         self.lenient = lenient
+        # per instance, the `call_key` of every call run on it, in order, once a session asks for them
+        self.histories: list[list[Any]] | None = None
         self._build_routes()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -152,6 +166,7 @@ class ToolRouter:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.instances = state["instances"]
         self.lenient = state.get("lenient", False)
+        self.histories = None
         self._build_routes()
 
     def _build_routes(self) -> None:
@@ -205,9 +220,15 @@ class ToolRouter:
             return ToolResult(call, f"Error: {exc}", "invalid")
         return self._run(call, position, entry.function)
 
-    def _run(self, call: ToolCall, position: int, function: Callable[..., Any]) -> ToolResult:
-        """Call the tool and record its result (every path that runs a call ends here)."""
+    def _run(
+        self, call: ToolCall, position: int, function: Callable[..., Any], key: Any = None
+    ) -> ToolResult:
+        """Call the tool and record its result (every path that runs a call ends here); `key` is
+        `call_key(call)` where the caller has it."""
         self._touched.add(position)
+        histories = self.histories
+        if histories is not None:
+            histories[position].append(call_key(call) if key is None else key)
         try:
             value = function(self.instances[position], **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash
@@ -271,7 +292,9 @@ class ToolRouter:
             arguments_json = None
         if route is None or problem is not None:
             return _Prepared(call, route, problem, plain, arguments_json)
-        return _Prepared(call, route, problem, plain, arguments_json, route[1].function, route[0])
+        return _Prepared(
+            call, route, problem, plain, arguments_json, route[1].function, route[0], call_key(call)
+        )
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
@@ -284,4 +307,4 @@ class ToolRouter:
         function = prepared.function
         if function is None or (visible is not None and name not in visible):
             return self.execute(call, visible)  # refused: the slow path words the reason
-        return self._run(call, prepared.position, function)
+        return self._run(call, prepared.position, function, prepared.key)

@@ -21,6 +21,7 @@ from funreason_envs.checker import CheckOptions, check_task, check_turn, execute
 from funreason_envs.env import ToolEnv
 from funreason_envs.errors import ConfigError
 from funreason_envs.executor import ToolResult
+from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import CheckReport, Observation, TurnOutcome, TurnVerdict
 from funreason_envs.session import Session
 from funreason_envs.tasks import Task, load_tasks
@@ -139,7 +140,9 @@ class MultiTurnEnv(ToolEnv):
     def _new_session(self) -> Session:
         # clones of the task's prototypes: the same instances as built from `initial_config`, which is the
         # task's own (a task is the only reset option)
-        return Session.for_task(self.task, lenient=self._lenient_calls(), reuse_states=True)
+        session = Session.for_task(self.task, lenient=self._lenient_calls(), reuse_states=True)
+        session.record_calls()  # a turn whose calls are the ground truth's takes no state of its own
+        return session
 
     def _choose_task(self, choice: Any) -> Task:
         if choice is None:
@@ -194,7 +197,7 @@ class MultiTurnEnv(ToolEnv):
         if plan.ground is None:
             task = plan.task
             if any(task.ground_truth):
-                plan.ground = execute_ground_truth(task)
+                plan.ground = execute_ground_truth(task, record_calls=True)
             else:  # nothing to compare with: no need to build the instances
                 plan.ground = [TurnOutcome([], {}, False) for _ in task.turns]
         return plan.ground
@@ -249,7 +252,7 @@ class MultiTurnEnv(ToolEnv):
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
         session = self._session
-        outcome = session.end_turn()
+        outcome = session.end_turn(like=self._ground[self._turn])  # the truth's states where it ran the same
         texts = self._result_texts  # every result string so far, extended with the ones not listed yet
         texts.extend([result.content for result in session.results[len(texts) :]])
         verdict = check_turn(
@@ -304,7 +307,10 @@ class MultiTurnEnv(ToolEnv):
         record = super().trajectory(error=error)
         task, report = self.task, self._report
         verdicts = report.turns if report is not None else self._verdicts
-        turns = [TurnRecord.of(verdicts[i], outcome.state) for i, outcome in enumerate(self.session.outcomes)]
+        turns = [  # states of their own: an outcome's may be shared with the ground truth's record
+            TurnRecord.of(verdicts[i], copy_json(outcome.state))
+            for i, outcome in enumerate(self.session.outcomes)
+        ]
         if report is not None:
             verdict = {"passed": report.passed, "score": report.score, "reason": report.reason}
         else:

@@ -10,7 +10,7 @@ rollout spends its time, the router's frozen dataclass `ToolResult` writes the `
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -199,3 +199,7 @@ class TurnOutcome:
     results: list[str]
     state: dict[str, dict[str, Any]]
     made_calls: bool
+    # where the session recorded its calls (`Session.record_calls`): the task its instances started from,
+    # and per domain id the `call_key` of every call run on that instance up to the end of this turn
+    origin: Any = field(default=None, compare=False, repr=False)
+    histories: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)

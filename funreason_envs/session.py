@@ -18,6 +18,7 @@ from funreason_envs.domains import domain_class
 from funreason_envs.domains.base import Domain
 from funreason_envs.domains.prototype import Prototype
 from funreason_envs.domains.registry import registry_version
+from funreason_envs.errors import SessionError
 from funreason_envs.executor import ToolResult, ToolRouter
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
@@ -33,6 +34,8 @@ class Session:
     `reuse_states`: `state()` keeps each instance's public state and takes it again only once a call
     has run on that instance (or `instances` was handed out, so it may have been changed directly);
     states are then shared between turns' outcomes, which are records to read, never to change.
+    A session made by `for_task` can also `record_calls`, so its turns can share the states of another
+    session of the same task that ran the same calls (`end_turn(like=...)`).
     """
 
     def __init__(
@@ -44,6 +47,7 @@ class Session:
         self._turn_start = 0
         self.reuse_states = reuse_states
         self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
+        self._origin: Task | None = None  # the task whose initial state the instances are in, if known
 
     @classmethod
     def for_domains(
@@ -74,16 +78,18 @@ class Session:
         beside another session of the same task, as the checker runs the ground truth)."""
         prototypes = None if from_config else prototypes_of.get(task)
         if prototypes is None:  # the task's first session, or one not counted
-            return cls.for_domains(
+            session = cls.for_domains(
                 task.domains,
                 task.initial_config,
                 task.long_context,
                 lenient=lenient,
                 reuse_states=reuse_states,
             )
-        return cls(
-            [prototype.clone() for prototype in prototypes], lenient=lenient, reuse_states=reuse_states
-        )
+        else:
+            clones = [prototype.clone() for prototype in prototypes]
+            session = cls(clones, lenient=lenient, reuse_states=reuse_states)
+        session._origin = task
+        return session
 
     @classmethod
     def from_snapshot(cls, snapshot: bytes) -> Session:
@@ -94,7 +100,8 @@ class Session:
 
     @property
     def instances(self) -> list[Domain]:
-        self._states = [None] * len(self._states)  # the caller may change them directly
+        self._states = [None] * len(self._states)  # the caller may change them directly: what is
+        self._origin = None  # known of them (their states, where they started) is forgotten
         return self.router.instances
 
     @property
@@ -112,20 +119,54 @@ class Session:
         names, instances = self.router.domain_names, self.router.instances
         return {name: instance.state_dict() for name, instance in zip(names, instances, strict=True)}
 
-    def _kept_state(self) -> dict[str, dict[str, Any]]:
-        """The public state, with each instance's kept state retaken only if it may have changed."""
-        instances = self.router.instances
-        names = self.router.domain_names
+    def _kept_state(self, like: TurnOutcome | None = None) -> dict[str, dict[str, Any]]:
+        """The public state, with each instance's kept state retaken only if it may have changed: the
+        state `like` recorded where the instance has run exactly the calls `like`'s had (see
+        `record_calls`), else taken from the instance."""
+        router = self.router
+        names = router.domain_names
         states = self._states
-        for position in self.router.take_touched():
+        for position in router.take_touched():
             states[position] = None
+        histories = router.histories
+        expected: dict[str, list[Any]] = {}  # domain id -> the calls `like`'s instance had run
+        recorded: dict[str, dict[str, Any]] = {}
+        if like is not None and like.histories is not None and self.same_origin_as(like):
+            expected, recorded = like.histories, like.state
         state = {}
-        for position, instance in enumerate(instances):
+        for position, instance in enumerate(router.instances):
             taken = states[position]
             if taken is None:
-                taken = states[position] = instance.state_dict()
+                name = names[position]
+                if expected and histories is not None and histories[position] == expected.get(name):
+                    taken = recorded[name]
+                else:
+                    taken = instance.state_dict()
+                states[position] = taken
             state[names[position]] = taken
         return state
+
+    def record_calls(self) -> None:
+        """Record, from now on, the calls run on each instance (`ToolRouter.histories`) in every turn's
+        outcome. Instances that started in the same state and ran exactly the same calls are in the same
+        state (tools are deterministic: their randomness comes from seeded generators the instances
+        hold), so a turn can then share the state another session of the same task recorded instead of
+        taking it (`end_turn(like=...)`). Only before any call runs, on a session `for_task` made."""
+        if self._origin is None or self.results:
+            raise SessionError(
+                "record_calls() needs a session made by Session.for_task on which no call has run yet, "
+                "with its instances never handed out; call it right after for_task()"
+            )
+        self.router.histories = [[] for _ in self.router.instances]
+
+    def same_origin_as(self, outcome: TurnOutcome) -> bool:
+        """Whether `outcome` was recorded by a session of the same task object, both recording calls."""
+        return (
+            outcome.histories is not None
+            and self.router.histories is not None
+            and self._origin is not None
+            and outcome.origin is self._origin
+        )
 
     def snapshot(self) -> bytes:
         """The instances as a pickle, for `from_snapshot`."""
@@ -197,13 +238,24 @@ class Session:
         """The results recorded since the last closed turn."""
         return self.results[self._turn_start :]
 
-    def end_turn(self, made_calls: bool | None = None) -> TurnOutcome:
+    def end_turn(self, made_calls: bool | None = None, *, like: TurnOutcome | None = None) -> TurnOutcome:
         """Close the current turn: its result strings, the state now, and whether it made calls
-        (by default: whether any result was recorded in it)."""
+        (by default: whether any result was recorded in it). `like` (with `reuse_states` and
+        `record_calls`): an outcome of another session of the same task, e.g. the ground truth's at
+        this turn; an instance that has run exactly the calls its instance had run by then shares the
+        state `like` recorded for it instead of being converted again."""
         results = [result.content for result in self.turn_results()]
         acted = bool(results) if made_calls is None else made_calls
-        state = self._kept_state() if self.reuse_states else self.state()
-        outcome = TurnOutcome(results, state, acted)
+        if not self.reuse_states:
+            outcome = TurnOutcome(results, self.state(), acted)
+        elif self.router.histories is None:
+            outcome = TurnOutcome(results, self._kept_state(), acted)
+        else:
+            histories = {
+                name: [*history]
+                for name, history in zip(self.router.domain_names, self.router.histories, strict=True)
+            }
+            outcome = TurnOutcome(results, self._kept_state(like), acted, self._origin, histories)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome

@@ -181,11 +181,11 @@ def attributes_of(instance: Domain) -> dict[str, Any]:
     prototype = mine.get(SHARED)
     if prototype is None:
         return mine
-    shared = prototype.shared
-    merged = {key: mine.get(key, value) for key, value in shared.items()}
-    for key, value in mine.items():  # set since the clone was made (a generator drawn from, say)
-        if key not in merged and key != SHARED:
-            merged[key] = value
+    # the prototype's order, the clone's values where it has its own; then what was set since the clone
+    # was made (a generator drawn from, say), in its order: `update` keeps the position of a key it replaces
+    merged = prototype.shared.copy()
+    merged.update(mine)
+    del merged[SHARED]
     return merged
 
 
