@@ -82,8 +82,11 @@ def check_responses(
         return check_task(task, execute_responses(task, response), options=options)
     recorded = _ground_truth.get(task)
     model = Session.for_task(task, lenient=True)
+    model.record_calls(in_outcomes=False)
     truth: _LiveTruth | _RecordedTruth = _LiveTruth(task) if recorded is None else _RecordedTruth(recorded)
     live = model.router.instances
+    made = model.router.histories
+    assert made is not None
     unsettled = set(range(len(live)))  # positions not known equal since last compared
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
@@ -91,13 +94,17 @@ def check_responses(
         steps = _acting_steps(turn)
         turn_results = [result.content for step in steps for text in step for result in model.run(text)]
         outcome = TurnOutcome(turn_results, {}, bool(steps))  # its state is never read here
-        truth_results, changed, expected = truth.play(index)
+        truth_results, changed, expected, truth_calls = truth.play(index)
         unsettled |= model.router.take_touched()
         unsettled |= changed
         all_results.extend(turn_results)
         diff: list[str] = []
         if _states_compared(task, index, outcome):
-            if all(_same_state(expected[position], live[position]) for position in unsettled):
+            # an instance that ran the truth's very calls is in its state (`Session.record_calls`)
+            if all(
+                made[position] == truth_calls[position] or _same_state(expected[position], live[position])
+                for position in unsettled
+            ):
                 unsettled.clear()
             else:
                 diff = diff_states(truth.state(index), model.state())
@@ -111,11 +118,14 @@ class _LiveTruth:
     def __init__(self, task: Task) -> None:
         self.task = task  # not counted: the model's session alone is the task's use
         self.session = Session.for_task(task, lenient=True, from_config=True)
+        self.session.record_calls(in_outcomes=False)
 
-    def play(self, index: int) -> tuple[list[str], set[int], Sequence[Domain]]:
-        """Turn `index`: its result strings, the positions it ran calls on, the instances after it."""
+    def play(self, index: int) -> tuple[list[str], set[int], Sequence[Domain], Sequence[list[Any]]]:
+        """Turn `index`: its result strings, the positions it ran calls on, the instances after it, and
+        the calls run on each of them so far (`ToolRouter.histories`)."""
+        router = self.session.router
         results = [result.content for result in self.session.execute(self.task.turn_calls(index))]
-        return results, self.session.router.take_touched(), self.session.router.instances
+        return results, router.take_touched(), router.instances, router.histories  # type: ignore[return-value]
 
     def state(self, index: int) -> dict[str, Any]:
         return self.session.state()
@@ -124,11 +134,12 @@ class _LiveTruth:
 @dataclass(frozen=True)
 class _GroundTruth:
     """A task's ground truth, run once: each turn's outcome, read-only copies of the instances after
-    it, and the positions whose state that turn changed."""
+    it, the positions whose state that turn changed, and the calls each instance had run by then."""
 
     outcomes: list[TurnOutcome]
     twins: list[tuple[Domain, ...]]
     changed: list[frozenset[int]]
+    calls: list[tuple[list[Any], ...]]
 
 
 class _RecordedTruth:
@@ -137,9 +148,9 @@ class _RecordedTruth:
     def __init__(self, ground: _GroundTruth) -> None:
         self.ground = ground
 
-    def play(self, index: int) -> tuple[list[str], frozenset[int], Sequence[Domain]]:
+    def play(self, index: int) -> tuple[list[str], frozenset[int], Sequence[Domain], Sequence[list[Any]]]:
         ground = self.ground
-        return ground.outcomes[index].results, ground.changed[index], ground.twins[index]
+        return ground.outcomes[index].results, ground.changed[index], ground.twins[index], ground.calls[index]
 
     def state(self, index: int) -> dict[str, Any]:
         return self.ground.outcomes[index].state
@@ -147,13 +158,16 @@ class _RecordedTruth:
 
 def _run_ground_truth(task: Task) -> _GroundTruth:
     session = Session.for_task(task, lenient=True, reuse_states=True)
+    session.record_calls()
     instances = session.router.instances
     twins: list[tuple[Domain, ...]] = []
     changed: list[frozenset[int]] = []
+    calls: list[tuple[list[Any], ...]] = []
     before = tuple(frozen_twin(instance) for instance in instances)
     for index in range(len(task.turns)):
         session.execute(task.turn_calls(index))
-        session.end_turn()
+        outcome = session.end_turn()
+        calls.append(tuple(outcome.histories.values()))  # type: ignore[union-attr]
         after = tuple(
             twin if twin.same_state_as(instance) else frozen_twin(instance)
             for twin, instance in zip(before, instances, strict=True)
@@ -161,7 +175,7 @@ def _run_ground_truth(task: Task) -> _GroundTruth:
         twins.append(after)
         changed.append(frozenset(p for p, twin in enumerate(after) if twin is not before[p]))
         before = after
-    return _GroundTruth(session.outcomes, twins, changed)
+    return _GroundTruth(session.outcomes, twins, changed, calls)
 
 
 # a task's ground truth, run on its second check and shared read-only by later ones

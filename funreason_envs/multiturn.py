@@ -141,7 +141,7 @@ class MultiTurnEnv(ToolEnv):
         # clones of the task's prototypes: the same instances as built from `initial_config`, which is the
         # task's own (a task is the only reset option)
         session = Session.for_task(self.task, lenient=self._lenient_calls(), reuse_states=True)
-        session.record_calls()  # a turn whose calls are the ground truth's takes no state of its own
+        session.record_calls(in_outcomes=False)  # a turn that ran the truth's calls takes its states
         return session
 
     def _choose_task(self, choice: Any) -> Task:

@@ -48,6 +48,7 @@ class Session:
         self.reuse_states = reuse_states
         self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
         self._origin: Task | None = None  # the task whose initial state the instances are in, if known
+        self._histories_in_outcomes = False
 
     @classmethod
     def for_domains(
@@ -146,18 +147,21 @@ class Session:
             state[names[position]] = taken
         return state
 
-    def record_calls(self) -> None:
-        """Record, from now on, the calls run on each instance (`ToolRouter.histories`) in every turn's
-        outcome. Instances that started in the same state and ran exactly the same calls are in the same
-        state (tools are deterministic: their randomness comes from seeded generators the instances
-        hold), so a turn can then share the state another session of the same task recorded instead of
-        taking it (`end_turn(like=...)`). Only before any call runs, on a session `for_task` made."""
+    def record_calls(self, *, in_outcomes: bool = True) -> None:
+        """Record, from now on, the calls run on each instance (`ToolRouter.histories`), and with
+        `in_outcomes` keep them in every turn's outcome. Instances that started in the same state and
+        ran exactly the same calls are in the same state (tools are deterministic: their randomness
+        comes from seeded generators the instances hold), so a turn can then share the state another
+        session of the same task recorded instead of taking it (`end_turn(like=...)`; `like` needs
+        them in its outcomes, the session closing its turns like it does not). Only before any call
+        runs, on a session `for_task` made."""
         if self._origin is None or self.results:
             raise SessionError(
                 "record_calls() needs a session made by Session.for_task on which no call has run yet, "
                 "with its instances never handed out; call it right after for_task()"
             )
         self.router.histories = [[] for _ in self.router.instances]
+        self._histories_in_outcomes = in_outcomes
 
     def same_origin_as(self, outcome: TurnOutcome) -> bool:
         """Whether `outcome` was recorded by a session of the same task object, both recording calls."""
@@ -248,8 +252,8 @@ class Session:
         acted = bool(results) if made_calls is None else made_calls
         if not self.reuse_states:
             outcome = TurnOutcome(results, self.state(), acted)
-        elif self.router.histories is None:
-            outcome = TurnOutcome(results, self._kept_state(), acted)
+        elif not self._histories_in_outcomes:
+            outcome = TurnOutcome(results, self._kept_state(like), acted)
         else:
             histories = {
                 name: [*history]
