@@ -50,4 +50,18 @@ class LocalExecutor:
             while window:
                 yield window.popleft().result()
         finally:
+            if any(not future.done() for future in window):
+                _stop_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now: the caller stopped early (it has what it needs, or an item failed),
+    so the items still running are unwanted, and one waiting on a slow server would otherwise hold up
+    the exit of this process (which waits for its pool's workers) for as long as that call may take."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # before `shutdown` drops it
+        process.terminate()
