@@ -161,12 +161,12 @@ class ToolRouter:
 
     def __getstate__(self) -> dict[str, Any]:
         # the table holds compiled closures; looked up again on load
-        return {"instances": self.instances, "lenient": self.lenient}
+        return {"instances": self.instances, "lenient": self.lenient, "histories": self.histories}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.instances = state["instances"]
         self.lenient = state.get("lenient", False)
-        self.histories = None
+        self.histories = state.get("histories")
         self._build_routes()
 
     def _build_routes(self) -> None:

@@ -9,6 +9,7 @@ rollout spends its time, the router's frozen dataclass `ToolResult` writes the `
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -199,7 +200,13 @@ class TurnOutcome:
     results: list[str]
     state: dict[str, dict[str, Any]]
     made_calls: bool
-    # where the session recorded its calls (`Session.record_calls`): the task its instances started from,
-    # and per domain id the `call_key` of every call run on that instance up to the end of this turn
-    origin: Any = field(default=None, compare=False, repr=False)
+    # where the session recorded its calls (`Session.record_calls`): a weak reference to the task its
+    # instances started from (what is kept per task must not keep it alive; not pickled), and per domain
+    # id the `call_key` of every call run on that instance up to the end of this turn
+    origin: weakref.ref[Any] | None = field(default=None, compare=False, repr=False)
     histories: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["origin"] = None  # a weak reference does not pickle, and names nothing in another process
+        return state

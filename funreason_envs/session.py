@@ -10,6 +10,7 @@ copy starts exactly where the original stood, private state included.
 from __future__ import annotations
 
 import pickle
+import weakref
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
 
@@ -48,7 +49,18 @@ class Session:
         self.reuse_states = reuse_states
         self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
         self._origin: Task | None = None  # the task whose initial state the instances are in, if known
+        self._origin_ref: weakref.ref[Task] | None = None  # ... as the outcomes name it
         self._histories_in_outcomes = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_origin_ref"] = None  # a weak reference does not pickle: made again on load
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self._origin is not None:
+            self._origin_ref = weakref.ref(self._origin)
 
     @classmethod
     def for_domains(
@@ -89,7 +101,7 @@ class Session:
         else:
             clones = [prototype.clone() for prototype in prototypes]
             session = cls(clones, lenient=lenient, reuse_states=reuse_states)
-        session._origin = task
+        session._origin, session._origin_ref = task, weakref.ref(task)
         return session
 
     @classmethod
@@ -102,7 +114,9 @@ class Session:
     @property
     def instances(self) -> list[Domain]:
         self._states = [None] * len(self._states)  # the caller may change them directly: what is
-        self._origin = None  # known of them (their states, where they started) is forgotten
+        self._origin = self._origin_ref = (
+            None  # known of them (their states, where they started) is forgotten
+        )
         return self.router.instances
 
     @property
@@ -167,9 +181,10 @@ class Session:
         """Whether `outcome` was recorded by a session of the same task object, both recording calls."""
         return (
             outcome.histories is not None
+            and outcome.origin is not None
             and self.router.histories is not None
             and self._origin is not None
-            and outcome.origin is self._origin
+            and outcome.origin() is self._origin
         )
 
     def snapshot(self) -> bytes:
@@ -259,7 +274,7 @@ class Session:
                 name: [*history]
                 for name, history in zip(self.router.domain_names, self.router.histories, strict=True)
             }
-            outcome = TurnOutcome(results, self._kept_state(like), acted, self._origin, histories)
+            outcome = TurnOutcome(results, self._kept_state(like), acted, self._origin_ref, histories)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome

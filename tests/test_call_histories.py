@@ -4,16 +4,19 @@ would give."""
 
 from __future__ import annotations
 
+import gc
 import json
+import pickle
 
 import gymnasium as gym
 import pytest
 
 import funreason_envs  # noqa: F401  (registers the envs)
+from funreason_envs import checker
 from funreason_envs.calls import ToolCall
-from funreason_envs.checker import execute_ground_truth
+from funreason_envs.checker import check_responses, execute_ground_truth
 from funreason_envs.errors import SessionError
-from funreason_envs.session import Session, class_of
+from funreason_envs.session import Session, class_of, prototypes_of
 from funreason_envs.tasks import Task, load_tasks
 from funreason_envs.tasks.bfcl import CATEGORIES
 
@@ -165,3 +168,48 @@ def test_multiturn_episodes_record_the_states_their_calls_left_whether_or_not_th
                 env.step({"role": "assistant", "content": "Done."})
             trajectory = env.unwrapped.trajectory()
             assert [json.dumps(turn.state) for turn in trajectory.turns] == _taken(task, turns), task.id
+
+
+def test_what_is_kept_per_task_goes_with_the_task_though_its_outcomes_name_their_origin():
+    """Outcomes say which task they started from without holding it: the ground-truth run kept per task
+    (whose outcomes record their calls) must not keep its task alive."""
+    task = _task("multi_turn_base_41")
+    response = [[[call.to_python() for call in task.turn_calls(index)]] for index in range(len(task.turns))]
+    before = (len(checker._ground_truth), len(prototypes_of))
+    for _ in range(3):
+        assert check_responses(task, response).passed
+    assert checker._ground_truth.get(task) is not None
+    assert (len(checker._ground_truth), len(prototypes_of)) == (before[0] + 1, before[1] + 1)
+    del task
+    gc.collect()
+    assert (len(checker._ground_truth), len(prototypes_of)) == before
+
+
+def test_an_outcome_pickles_without_its_origin_and_shares_nothing_after():
+    task = _task("multi_turn_base_41")
+    ground = execute_ground_truth(task, record_calls=True)
+    copied = pickle.loads(pickle.dumps(ground[0]))
+    assert copied == ground[0] and copied.origin is None and copied.histories == ground[0].histories
+    session = _recording(task)
+    session.execute(task.turn_calls(0))
+    assert session.end_turn(like=copied).state["message"] is not copied.state["message"]
+
+
+def test_a_recording_session_pickles_and_goes_on_taking_states_that_are_right():
+    task = _task("multi_turn_base_41")
+    ground = execute_ground_truth(task, record_calls=True)
+    turns = [task.turn_calls(index) for index in range(len(task.turns))]
+    session = _recording(task)
+    session.execute(turns[0])
+    session.end_turn(like=ground[0])
+    restored = pickle.loads(pickle.dumps(session))
+    assert restored.router.histories == session.router.histories
+    for index, calls in enumerate(turns[1:], 1):
+        restored.execute(calls)
+        restored.end_turn(like=ground[index])  # the truth is another task object's now: nothing shared
+    assert [json.dumps(outcome.state) for outcome in restored.outcomes] == _taken(task, turns)
+    env = gym.make("FunReason/MultiTurn-v0", tasks=[task])
+    env.reset(options={"task": task.id})
+    env.step({"role": "assistant", "content": "Done."})
+    copied = pickle.loads(pickle.dumps(env.unwrapped))
+    assert copied.state_dict() == env.unwrapped.state_dict()
