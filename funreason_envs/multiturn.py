@@ -111,7 +111,8 @@ class MultiTurnEnv(ToolEnv):
 
     @property
     def turn_outcomes(self) -> list[TurnOutcome]:
-        """What each closed turn produced (results, state after it, whether it made calls)."""
+        """What each closed turn produced (results, state after it, whether it made calls); records to read,
+        never to change (a turn that ran the ground truth's calls shares the truth's state)."""
         self._started()
         return list(self.session.outcomes)
 
