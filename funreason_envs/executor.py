@@ -92,13 +92,14 @@ class _Prepared:
     scalar, so a shallow copy is a full one)."""
 
     call: ToolCall
-    route: tuple[int, ToolEntry] | None  # None: no such tool
-    problem: str | None  # why the arguments are refused, by this router's strictness
     plain: bool
     arguments_json: str | None = None  # `to_openai`'s argument text (None: written per call)
-    function: Callable[..., Any] | None = None  # the tool, when the call may run (known, accepted)
-    position: int = -1  # the position of its instance, when it may run
-    key: Any = None  # `call_key(call)`, when it may run
+    # when the call may run (a known tool, arguments accepted by this router's strictness): the tool, the
+    # position of its instance and `call_key(call)`; a call that may not is refused by `execute`, which
+    # words the reason
+    function: Callable[..., Any] | None = None
+    position: int = -1
+    key: Any = None
 
 
 def call_key(call: ToolCall) -> Any:
@@ -206,11 +207,14 @@ class ToolRouter:
             if route is not None:
                 raise UnknownToolError(f"tool {call.name!r} is not available at this point{hint}")
             raise UnknownToolError(f"unknown tool {call.name!r}{hint}")
-        entry = route[1]
-        problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
+        problem = self._problem(route[1], call)
         if problem is not None:
             raise ArgumentError(f"{call.name}: {problem}")
         return route
+
+    def _problem(self, entry: ToolEntry, call: ToolCall) -> str | None:
+        """Why `call`'s arguments are refused by this router's strictness (see the class), or None."""
+        return (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
 
     def execute(self, call: ToolCall, visible: Set[str] | None = None) -> ToolResult:
         """Run one call; exceptions inside the tool become bfcl-eval style error strings."""
@@ -280,21 +284,18 @@ class ToolRouter:
         return prepared
 
     def _prepare(self, call: ToolCall) -> _Prepared:
-        route = self._entries.get(call.name)
-        problem = None
-        if route is not None:
-            entry = route[1]
-            problem = (entry.lenient_checker if self.lenient else entry.checker)(call.arguments)
         plain = all(type(value) in SCALARS for value in call.arguments.values())
         try:
             arguments_json: str | None = dumps_unicode(call.arguments)
         except (TypeError, ValueError):  # cannot be written: `to_openai` raises when it is asked to
             arguments_json = None
-        if route is None or problem is not None:
-            return _Prepared(call, route, problem, plain, arguments_json)
-        return _Prepared(
-            call, route, problem, plain, arguments_json, route[1].function, route[0], call_key(call)
-        )
+        route = self._entries.get(call.name)
+        if route is None:
+            return _Prepared(call, plain, arguments_json)
+        position, entry = route
+        if self._problem(entry, call) is not None:
+            return _Prepared(call, plain, arguments_json)
+        return _Prepared(call, plain, arguments_json, entry.function, position, call_key(call))
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
