@@ -252,13 +252,11 @@ class MultiTurnEnv(ToolEnv):
 
     def _close_turn(self) -> float:
         """Record and check the current turn; returns its reward in "turn" mode."""
-        session = self._session
-        outcome = session.end_turn(like=self._ground[self._turn])  # the truth's states where it ran the same
+        session, truth = self._session, self._ground[self._turn]
+        outcome = session.end_turn(like=truth)  # the truth's states where the same calls ran
         texts = self._result_texts  # every result string so far, extended with the ones not listed yet
         texts.extend([result.content for result in session.results[len(texts) :]])
-        verdict = check_turn(
-            self._turn, self._task, outcome, self._ground[self._turn], texts, self.check_options
-        )
+        verdict = check_turn(self._turn, self._task, outcome, truth, texts, self.check_options)
         self._verdicts.append(verdict)
         self._verdict_dumps.append(verdict.dump())
         if self.reward_mode == "turn" and verdict.checked and verdict.passed:

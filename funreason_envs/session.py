@@ -49,18 +49,7 @@ class Session:
         self.reuse_states = reuse_states
         self._states: list[dict[str, Any] | None] = [None] * len(self.router.instances)
         self._origin: Task | None = None  # the task whose initial state the instances are in, if known
-        self._origin_ref: weakref.ref[Task] | None = None  # ... as the outcomes name it
         self._histories_in_outcomes = False
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_origin_ref"] = None  # a weak reference does not pickle: made again on load
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        if self._origin is not None:
-            self._origin_ref = weakref.ref(self._origin)
 
     @classmethod
     def for_domains(
@@ -101,7 +90,7 @@ class Session:
         else:
             clones = [prototype.clone() for prototype in prototypes]
             session = cls(clones, lenient=lenient, reuse_states=reuse_states)
-        session._origin, session._origin_ref = task, weakref.ref(task)
+        session._origin = task
         return session
 
     @classmethod
@@ -113,10 +102,9 @@ class Session:
 
     @property
     def instances(self) -> list[Domain]:
-        self._states = [None] * len(self._states)  # the caller may change them directly: what is
-        self._origin = self._origin_ref = (
-            None  # known of them (their states, where they started) is forgotten
-        )
+        # the caller may change them directly: what is known of them (states, where they started) goes
+        self._states = [None] * len(self._states)
+        self._origin = None
         return self.router.instances
 
     @property
@@ -274,7 +262,8 @@ class Session:
                 name: [*history]
                 for name, history in zip(self.router.domain_names, self.router.histories, strict=True)
             }
-            outcome = TurnOutcome(results, self._kept_state(like), acted, self._origin_ref, histories)
+            origin = weakref.ref(self._origin) if self._origin is not None else None
+            outcome = TurnOutcome(results, self._kept_state(like), acted, origin, histories)
         self.outcomes.append(outcome)
         self._turn_start = len(self.results)
         return outcome
