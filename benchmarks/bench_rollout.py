@@ -24,18 +24,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import gymnasium as gym
-from common import Entry, load_entries, peak_rss_mb, prepare_bfcl, retained
+from common import Entry, load_entries, peak_rss_mb, prepare_bfcl, retained, tasks_of
 
 import funreason_envs  # noqa: F401  (registers the FunReason envs)
 from funreason_envs.tasks import Task
-from funreason_envs.tasks.bfcl import bfcl_entry_to_task
 
 CLOSE_TURN = {"role": "assistant", "content": "Done."}
 FREE_PLAY_ACTIONS = ("[ls(), pwd()]", "[get_current_time()]", "[mean(numbers=[1, 2, 3])]")
-
-
-def tasks_of(entries: list[Entry]) -> list[Task]:
-    return [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
 
 
 def turn_actions(task: Task) -> list[dict[str, Any] | None]:

@@ -46,7 +46,7 @@ class TaskPasses:
     def __init__(self, entries: list[Entry], repeat: int, cold: bool = False) -> None:
         self._cold = cold
         count = repeat + 1 if cold else 1  # cold: one more set for the memory passes' warm-up
-        self._sets = [_tasks_of(entries) for _ in range(count)]
+        self._sets = [tasks_of(entries) for _ in range(count)]
 
     def next(self) -> list[Task]:
         """The tasks of the next pass (cold: a set not used before, while any is left)."""
@@ -55,7 +55,8 @@ class TaskPasses:
         return self._sets[0]
 
 
-def _tasks_of(entries: list[Entry]) -> list[Task]:
+def tasks_of(entries: list[Entry]) -> list[Task]:
+    """Each entry as the `Task` users load from BFCL's data."""
     return [bfcl_entry_to_task(entry, turns, entry["id"].rsplit("_", 1)[0]) for entry, turns, _ in entries]
 
 
