@@ -82,11 +82,9 @@ def check_responses(
         return check_task(task, execute_responses(task, response), options=options)
     recorded = _ground_truth.get(task)
     model = Session.for_task(task, lenient=True)
-    model.record_calls(in_outcomes=False)
+    made = model.record_calls(in_outcomes=False)
     truth: _LiveTruth | _RecordedTruth = _LiveTruth(task) if recorded is None else _RecordedTruth(recorded)
     live = model.router.instances
-    made = model.router.histories
-    assert made is not None
     unsettled = set(range(len(live)))  # positions not known equal since last compared
     verdicts: list[TurnVerdict] = []
     all_results: list[str] = []
@@ -118,14 +116,14 @@ class _LiveTruth:
     def __init__(self, task: Task) -> None:
         self.task = task  # not counted: the model's session alone is the task's use
         self.session = Session.for_task(task, lenient=True, from_config=True)
-        self.session.record_calls(in_outcomes=False)
+        self.calls = self.session.record_calls(in_outcomes=False)
 
     def play(self, index: int) -> tuple[list[str], set[int], Sequence[Domain], Sequence[list[Any]]]:
         """Turn `index`: its result strings, the positions it ran calls on, the instances after it, and
         the calls run on each of them so far (`ToolRouter.histories`)."""
         router = self.session.router
         results = [result.content for result in self.session.execute(self.task.turn_calls(index))]
-        return results, router.take_touched(), router.instances, router.histories  # type: ignore[return-value]
+        return results, router.take_touched(), router.instances, self.calls
 
     def state(self, index: int) -> dict[str, Any]:
         return self.session.state()
@@ -158,7 +156,7 @@ class _RecordedTruth:
 
 def _run_ground_truth(task: Task) -> _GroundTruth:
     session = Session.for_task(task, lenient=True, reuse_states=True)
-    session.record_calls()
+    histories = session.record_calls(in_outcomes=False)
     instances = session.router.instances
     twins: list[tuple[Domain, ...]] = []
     changed: list[frozenset[int]] = []
@@ -166,8 +164,8 @@ def _run_ground_truth(task: Task) -> _GroundTruth:
     before = tuple(frozen_twin(instance) for instance in instances)
     for index in range(len(task.turns)):
         session.execute(task.turn_calls(index))
-        outcome = session.end_turn()
-        calls.append(tuple(outcome.histories.values()))  # type: ignore[union-attr]
+        session.end_turn()
+        calls.append(tuple([*history] for history in histories))  # as they stand after this turn
         after = tuple(
             twin if twin.same_state_as(instance) else frozen_twin(instance)
             for twin, instance in zip(before, instances, strict=True)

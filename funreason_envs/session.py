@@ -149,21 +149,23 @@ class Session:
             state[names[position]] = taken
         return state
 
-    def record_calls(self, *, in_outcomes: bool = True) -> None:
+    def record_calls(self, *, in_outcomes: bool = True) -> list[list[Any]]:
         """Record, from now on, the calls run on each instance (`ToolRouter.histories`), and with
         `in_outcomes` keep them in every turn's outcome. Instances that started in the same state and
         ran exactly the same calls are in the same state (tools are deterministic: their randomness
         comes from seeded generators the instances hold), so a turn can then share the state another
         session of the same task recorded instead of taking it (`end_turn(like=...)`; `like` needs
         them in its outcomes, the session closing its turns like it does not). Only before any call
-        runs, on a session `for_task` made."""
+        runs, on a session `for_task` made. Returns the live histories, one list per instance."""
         if self._origin is None or self.results:
             raise SessionError(
                 "record_calls() needs a session made by Session.for_task on which no call has run yet, "
                 "with its instances never handed out; call it right after for_task()"
             )
-        self.router.histories = [[] for _ in self.router.instances]
+        histories: list[list[Any]] = [[] for _ in self.router.instances]
+        self.router.histories = histories
         self._histories_in_outcomes = in_outcomes
+        return histories
 
     def same_origin_as(self, outcome: TurnOutcome) -> bool:
         """Whether `outcome` was recorded by a session of the same task object, both recording calls."""
