@@ -53,6 +53,7 @@ class ToolInfo:
     say: tuple[str, ...] = ()  # how a user asks for it, with `{param}` placeholders (optional)
     goal: bool = True  # False: a look-up users never ask for by itself, only a step toward a goal
     refer: Mapping[str, str] = field(default_factory=dict)  # resource -> how a user points at a result
+    done: str = ""  # how the assistant tells what a call did, with `{param}` and `{result.key}` placeholders
 
 
 def tool(
@@ -68,6 +69,7 @@ def tool(
     returns: Mapping[str, Any] | None = None,
     say: Sequence[str] = (),
     refer: Mapping[str, str] | None = None,
+    done: str = "",
     goal: bool = True,
 ) -> Any:
     """Mark a method of a `TypedDomain` as a tool (usable bare, `@tool`, or with annotations).
@@ -75,6 +77,9 @@ def tool(
     `consumes` maps a parameter to the resource type(s) its argument is; `produces` maps a resource
     type to where its values sit in the result (`"id"`, `"items[].id"`, `""` for the whole result).
     `goal=False` marks a look-up that synthesized users never ask for by itself (only as a step).
+    Wording for synthesis (each optional; the spec's words are used without it): `say`, goal templates
+    ("transfer {amount} to {payee}"); `refer`, per produced resource, how a user points back at it ("the
+    payee I saved"); `done`, the assistant's report of the call ("Sent {amount}: {result.status}.").
     """
     made = produces.items() if isinstance(produces, Mapping) else (produces or ())
     used = (consumes or {}).items()
@@ -89,6 +94,7 @@ def tool(
         returns=returns,
         say=tuple(say),
         refer=dict(refer or {}),
+        done=done,
         goal=goal,
     )
 

@@ -34,7 +34,7 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         made = [resource for resource, _ in info.produces]
         refer = {resource: info.refer.get(resource) or refer_phrase(spec_tool, resource) for resource in made}
         wording = (info.say or intents(spec_tool)) if info.goal else ()  # no intent: a look-up, never a goal
-        tools[spec_tool.name] = ToolPhrases(intent=wording, refer=refer)
+        tools[spec_tool.name] = ToolPhrases(intent=wording, refer=refer, done=info.done)
     title = spec.title.lower()
     phrases = Phrasebook(
         tools,
