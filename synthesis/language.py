@@ -27,11 +27,12 @@ DANGLING = re.compile(
     r"(?:,?\s+(?:\w+ed|heading|going|talking))?(?:\s+(?:called|named|titled|saying|as|to|into|for|with|of|in|from|on|at|by|about|under|over|and))+\s*(?=$|[,.;])"
 )
 # A left-out value that reads badly: "which some sector stocks", "the some folder folder", "a ticket some
-# title", "some unit in to metres", "some amount shares".
+# title", "some unit in to metres", "some amount shares", "payee some payee".
 AWKWARD_GAP = re.compile(
     r"\b(?:the|a|an|which|my|your|that|ticket|card|file|folder|order|post|titled|called|named) some\b"
     r"|\bsome ([a-z]+)(?: [a-z]+)? \1\b|\bsome [a-z]+(?: [a-z]+)? (?:in to|stocks|shares|status|readings)\b"
     r"|\bsome unit (?:in|out)\b|\bsome [a-z]+ [A-Z]+ shares\b"
+    r"|\b([a-z]+(?: [a-z]+)?) some \2\b"  # a spec-worded argument: "with from account some from account"
     r"|\b(?:as|with|to|of|for|into|from|by)$"
 )
 RESULT_LIMIT = 240

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
-from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, report, say_value
+from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, report, say_value, second_person
 from funreason_envs.synthesis.language import noun_for, third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.situation import (
@@ -234,12 +234,16 @@ class ThoughtWriter:
         return text
 
     def intent(self, step: Step) -> str:
-        """The step as the user's goal, retold ("open their new post"); drawn with this writer's
+        """The step as the user's goal, retold ("open their new post")."""
+        return self.keep(third_person(self.user_intent(step)))
+
+    def user_intent(self, step: Step) -> str:
+        """The step as the user would ask for it ("open my new post"); drawn with this writer's
         generator so the run's own draws stay as they were."""
         speaker = self.brief.speaker
         shared, speaker.rng = speaker.rng, self.rng
         try:
-            return self.keep(third_person(speaker.intent(step)))
+            return speaker.intent(step)
         finally:
             speaker.rng = shared
 
@@ -404,25 +408,49 @@ class ThoughtWriter:
                 )
             )
             return self.join([reasoning]), reply
-        reasoning = self.combine(
-            [
-                f"they want me to {request}, but none of the tools I have can do that",
-                f"no tool available here can {request}",
-                f"the job is to {request}, and my tools do not cover it",
-            ],
-            [
-                "I should say so rather than improvise",
-                "the honest answer is that I can't yet",
-                "I won't fake it with an unrelated call",
-            ],
-        )
-        reply = self.rng.choice(
-            (
-                "I can't do that with the tools I have right now.",
-                "None of my current tools can do that, sorry.",
-                "That is beyond the tools I have at the moment.",
+        # a tool held out: the goal's last call has no tool yet, and any calls before it only lead up to it
+        asked = self.user_intent(self.brief.steps[-1])
+        held, action = self.keep(third_person(asked)), second_person(asked)
+        if len(self.brief.steps) > 1:
+            reasoning = self.combine(
+                [
+                    f"they want me to {request}, and the part where I {held} needs a tool I don't have",
+                    f"no tool available here can {held}, which is what the request comes down to",
+                ],
+                [
+                    "doing only the steps before it would leave things half done, so I'll say so instead",
+                    "I'd rather say so than start and stop halfway",
+                    "I won't fake it with an unrelated call",
+                ],
             )
-        )
+            reply = self.rng.choice(
+                (
+                    f"I can't {action} with the tools I have right now, and the other steps only lead up to "
+                    "that, so I've left the request alone for now.",
+                    f"There's no tool here to {action} at the moment, so I haven't started on the steps "
+                    "before it either.",
+                    f"I don't have a way to {action} right now, so I'll hold off on the whole request.",
+                )
+            )
+        else:
+            reasoning = self.combine(
+                [
+                    f"no tool available here can {held}",
+                    f"the job is to {held}, and none of my tools cover that",
+                ],
+                [
+                    "I should say so rather than improvise",
+                    "I won't fake it with an unrelated call",
+                    "the honest answer is that I can't yet",
+                ],
+            )
+            reply = self.rng.choice(
+                (
+                    f"I can't {action} with the tools I have right now.",
+                    f"There's no tool here to {action} at the moment.",
+                    f"I don't have a way to {action} right now, sorry.",
+                )
+            )
         return self.join([reasoning]), reply
 
     # -- sentence kinds -------------------------------------------------------------------------
