@@ -29,6 +29,7 @@ from funreason_envs.limits import (
     MAX_ARRAY_ITEMS,
     MAX_CACHE_CHARS,
     MAX_CACHED_TEXT_CHARS,
+    MAX_CALL_TEXT_SYNTAX,
     MAX_CALLS_PER_STEP,
     MAX_INTEGER_DIGITS,
     digits_exceed,
@@ -301,6 +302,11 @@ def _read_python(text: str) -> tuple[_RawCall, ...]:
 
 
 def _read_python_uncached(text: str) -> tuple[_RawCall, ...]:
+    if len(text) > COUNT_SYNTAX_FROM and (count := syntax_count(text)) > MAX_CALL_TEXT_SYNTAX:
+        raise CallParseError(
+            f"call text too large to read: {count:,} brackets, commas, '=' and ':' outside strings, at most "
+            f"{MAX_CALL_TEXT_SYNTAX:,} (and at most {MAX_CALLS_PER_STEP} calls in one action)"
+        )
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -308,10 +314,27 @@ def _read_python_uncached(text: str) -> tuple[_RawCall, ...]:
             f"invalid call syntax at line {exc.lineno} column {exc.offset}: {exc.msg}"
         ) from None
     except (ValueError, MemoryError, RecursionError) as exc:
-        raise CallParseError(f"cannot read as call syntax: {exc}") from None
+        raise CallParseError(f"cannot read as call syntax: {exc or type(exc).__name__}") from None
     body = tree.body
     nodes = body.elts if isinstance(body, (ast.List, ast.Tuple)) else [body]
     return tuple(_raw_call(node, f"call {index + 1}") for index, node in enumerate(nodes))
+
+
+COUNT_SYNTAX_FROM = 4_096  # shorter call text is parsed without counting
+# a string literal (prefixes aside): triple-quoted, or quoted on one line with escapes
+_STRING_LITERAL = re.compile(
+    r"(?s)'''.*?'''"
+    r'|""".*?"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+)
+
+
+def syntax_count(text: str) -> int:
+    """How many brackets, commas, '=' and ':' `text` has outside its string literals: a linear-time bound
+    on the syntax nodes `ast.parse` would build (a long string argument counts for nothing)."""
+    bare = _STRING_LITERAL.sub("", text)
+    return sum(bare.count(mark) for mark in "([{,=:")
 
 
 def _raw_call(node: ast.expr, where: str) -> _RawCall:

@@ -235,6 +235,10 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         self._step_count += 1
         action, unreadable = normalize_reply(action, self._session.router.parameter_order)
         if _is_mapping(action) and action.get("role") == "assistant" and not action.get("tool_calls"):
+            content = action.get("content")
+            if content is not None and type(content) is not str:  # not text, nor text parts: unreadable
+                problem = "an assistant message's content must be a string or a list of text parts"
+                return self._refuse(action, f"{problem}, got {type(content).__name__}")
             self.invalid_actions += (
                 unreadable is not None
             )  # calls that do not decode end the turn, as in BFCL

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 # One action (one step): at most this many tool calls; more and the whole action is refused.
 MAX_CALLS_PER_STEP = 256
+# Call text longer than a few KB: brackets, commas, '=' and ':' outside string literals (what the parser's
+# time and memory grow with); more and the text is refused unread.
+MAX_CALL_TEXT_SYNTAX = 50_000
 # Arguments: nesting depth, items in one array, digits of one integer.
 MAX_ARGUMENT_DEPTH = 32
 MAX_ARRAY_ITEMS = 10_000

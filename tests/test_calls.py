@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from funreason_envs.calls import ToolCall, parse_calls
+from funreason_envs.calls import ToolCall, parse_calls, syntax_count
 from funreason_envs.errors import CallParseError
 
 ORDER = {"cd": ("folder",), "tail": ("file_name", "lines"), "sort": ("file_name",)}
@@ -112,3 +112,15 @@ def test_to_python_round_trips():
     assert parse_calls(call.to_python()) == [call]
     entry = call.to_openai("call_1")
     assert parse_calls(entry) == [ToolCall("tail", call.arguments, "call_1")]
+
+
+def test_long_call_text_is_refused_by_its_syntax_before_it_is_parsed():
+    many = "[" + ",".join(["ls()"] * 30_000) + "]"  # 30,000 calls: 60,000 marks ("[", "(" and ",")
+    with pytest.raises(CallParseError, match="too large to read: 60,000 brackets"):
+        parse_calls(many)
+    # a long string argument counts for nothing, however many commas and brackets it holds
+    text = "echo(content='" + "a, (b) = [c]: d" * 20_000 + "')"
+    (call,) = parse_calls(text)
+    assert call.arguments["content"].startswith("a, (b)")
+    assert syntax_count("""f(a='x,(y)', b="q=1", c='''[z]\n,''')""") == 6  # one "(", two ",", three "="
+    assert syntax_count("f(a='unterminated, (x)") == 4  # an unclosed quote hides nothing

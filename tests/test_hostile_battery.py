@@ -159,6 +159,10 @@ FIXED_CASES = [
     None,
     object(),
     float("nan"),
+    {"role": "assistant", "content": b"\xff\xfe"},  # not text: refused (a transcript must stay writable)
+    {"role": "assistant", "content": 5},
+    {"role": "assistant", "content": [None, 5, {"type": "text"}]},
+    "[" + ",".join(["ls()"] * 200_000) + "]",  # refused by counting, before the parser builds 200,000 calls
 ]
 
 
@@ -185,6 +189,7 @@ def test_fixed_hostile_cases(env_id):
     slot = make(env_id)
     for action in FIXED_CASES:
         drive(slot, action)
+        slot[0].unwrapped.trajectory().model_dump_json()
     pickle.loads(pickle.dumps(slot[0].unwrapped)).state_dict()
 
 
