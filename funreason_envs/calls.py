@@ -128,7 +128,17 @@ def _parse_items(items: Sequence[Any], order: ParameterOrder, where: str) -> lis
     calls: list[ToolCall] = []
     for index, item in enumerate(items):
         calls.extend(_parse(item, order, f"{where}[{index}]"))
+        _check_count(calls, where)
     return calls
+
+
+def _check_count(calls: list[ToolCall], where: str) -> None:
+    """Stop reading an action once it holds more calls than one step accepts (not after reading all)."""
+    if len(calls) > MAX_CALLS_PER_STEP:
+        raise CallParseError(
+            f"{where}: more than {MAX_CALLS_PER_STEP} calls in one action; at most "
+            f"{MAX_CALLS_PER_STEP} are accepted"
+        )
 
 
 def _parse_mapping(data: Mapping[str, Any], order: ParameterOrder, where: str) -> list[ToolCall]:
@@ -233,6 +243,7 @@ def _parse_text(text: str, order: ParameterOrder, where: str) -> list[ToolCall]:
         calls: list[ToolCall] = []
         for index, match in enumerate(HERMES_BLOCK.finditer(stripped)):
             calls.extend(_parse_text(match.group(1).strip(), order, f"{where} <tool_call> block {index + 1}"))
+            _check_count(calls, where)
         return calls
     stripped = _unfence(stripped)
     if not stripped:
