@@ -223,6 +223,15 @@ class Banking(TypedDomain):
         mutates=True,
         consumes={"username": "bank_username", "password": "bank_password"},
         provides=["bank_session"],
+        say=[
+            "sign me in to online banking as {username} with the password {password}",
+            "log me in as {username}, password {password}",
+            "[log|sign] in to my bank account: username {username}, password {password}",
+            "get me into online banking with {username} and the password {password}",
+            "sign in as {username}, my password is {password}",
+            "can you log me in as {username} with the password {password}?",
+        ],
+        done="You're signed in to online banking as {result.customer}.",
     )
     def bank_login(self, username: Username, password: Password) -> dict[str, Any]:
         """Sign in to online banking; every other banking tool needs a session.
@@ -240,7 +249,20 @@ class Banking(TypedDomain):
 
     # -- accounts ----------------------------------------------------------------------------------
 
-    @tool(produces={"bank_account_id": "accounts[].account_id"}, requires=["bank_session"])
+    @tool(
+        produces={"bank_account_id": "accounts[].account_id"},
+        requires=["bank_session"],
+        say=[
+            "show me my accounts and their balances",
+            "list my bank accounts",
+            "[give me|pull up] an overview of my accounts",
+            "how much do I have in each account?",
+            "what accounts do I have, and what's in them?",
+            "go through my accounts and tell me the balances",
+        ],
+        refer={"bank_account_id": "the {position} account on the list you [showed me|pulled up|gave me]"},
+        done="Here are your accounts: {result.accounts}.",
+    )
     def list_bank_accounts(self) -> dict[str, Any]:
         """List the current user's bank accounts with their balances."""
         self._signed_in()
@@ -255,6 +277,17 @@ class Banking(TypedDomain):
         consumes={"account_id": "bank_account_id"},
         produces={"money": "balance"},
         requires=["bank_session"],
+        say=[
+            "check the balance on {account_id}",
+            "how much is in {account_id}?",
+            "tell me what's in {account_id} and how much more it can send today",
+            "look up the balance of {account_id}[ for me|]",
+            "what's the balance on {account_id}, and how much can I still send from it today?",
+            "find out how much money is left in {account_id}",
+            "[see|check] what {account_id} holds",
+        ],
+        refer={"money": "the balance of {account_id}"},
+        done="{result.account_id} has ${result.balance}; ${result.can_send_today} can still go out today.",
     )
     def get_account_balance(self, account_id: AccountId) -> dict[str, Any]:
         """Look up the balance of a bank account and how much more it may send today.
@@ -275,6 +308,18 @@ class Banking(TypedDomain):
             "amount": "money",
         },
         requires=["bank_session"],
+        say=[
+            "move {amount} from {from_account_id} to {to_account_id}",
+            "transfer {amount} from {from_account_id} into {to_account_id}[ right away|]",
+            "take {amount} out of {from_account_id} and put it in {to_account_id}",
+            "shift {amount} over from {from_account_id} to {to_account_id}",
+            "top up {to_account_id} with {amount} from {from_account_id}",
+            "can you move {amount} from {from_account_id} over to {to_account_id}?",
+        ],
+        done=(
+            "Moved {amount} from {from_account_id} to {to_account_id}; {from_account_id} now holds"
+            " ${result.from_balance} and {to_account_id} ${result.to_balance}."
+        ),
     )
     def transfer_between_accounts(
         self, from_account_id: AccountId, to_account_id: AccountId, amount: Amount
@@ -295,7 +340,20 @@ class Banking(TypedDomain):
         self._record(to_account_id, f"From {from_account_id}", amount)
         return {"from_balance": source.balance, "to_balance": target.balance}
 
-    @tool(mutates=True, consumes={"account_id": "bank_account_id"}, requires=["bank_session"])
+    @tool(
+        mutates=True,
+        consumes={"account_id": "bank_account_id"},
+        requires=["bank_session"],
+        say=[
+            "set the daily limit on {account_id} to ${limit}",
+            "change the daily sending limit of {account_id} to ${limit}",
+            "let {account_id} send up to ${limit} a day",
+            "cap what {account_id} can pay out each day at ${limit}",
+            "put a daily limit of ${limit} on {account_id}",
+            "can you make the daily limit for {account_id} ${limit}?",
+        ],
+        done="The daily limit on {result.account_id} is now ${result.daily_limit}.",
+    )
     def set_daily_limit(self, account_id: AccountId, limit: Annotated[float, Field(ge=0)]) -> dict[str, Any]:
         """Set how much an account may send to payees and billers per day (at most 10000 dollars).
 
@@ -314,6 +372,19 @@ class Banking(TypedDomain):
         consumes={"account_id": "bank_account_id", "month": "statement_month"},
         produces={"money": "money_out"},
         requires=["bank_session"],
+        say=[
+            "get me the statement for {account_id} for {month}",
+            "show me the {month} statement of {account_id}",
+            "what went in and out of {account_id} in {month}?",
+            "pull up the statement of {account_id} for {month}",
+            "fetch the statement of {account_id} for {month}",
+            "list what happened on {account_id} during {month}",
+        ],
+        refer={"money": "the total paid out in {month}"},
+        done=(
+            "In {result.month}, {result.account_id} took in ${result.money_in} and paid out"
+            " ${result.money_out} (entries: {result.entries})."
+        ),
     )
     def get_statement(self, account_id: AccountId, month: Month) -> dict[str, Any]:
         """Get an account's statement for one month: its entries and the money in and out.
@@ -345,6 +416,16 @@ class Banking(TypedDomain):
         consumes={"name": "payee_name", "account_number": "bank_account_number"},
         produces={"payee_id": "payee_id"},
         requires=["bank_session"],
+        say=[
+            "save {name} as a payee with account number {account_number}",
+            "add {name} to my payees, their account number is {account_number}",
+            "add {name} as a new payee, paid into account {account_number}",
+            "add a payee: {name}, account number {account_number}",
+            "register {name} with account {account_number} so I can pay them",
+            "can you add {name} as a payee with account number {account_number}?",
+        ],
+        refer={"payee_id": "[my|the] new payee {name}"},
+        done="{result.name} is saved as payee {result.payee_id}.",
     )
     def add_payee(self, name: PayeeName, account_number: AccountNumber) -> dict[str, Any]:
         """Save a new payee: a person or company and the account number they are paid into.
@@ -369,13 +450,28 @@ class Banking(TypedDomain):
         produces={"payee_id": "payees[].payee_id", "payee_name": "payees[].name"},
         goal=False,
         requires=["bank_session"],
+        refer={"payee_id": "the payee you looked up", "payee_name": "the name of the payee you looked up"},
+        done="Your saved payees: {result.payees}.",
     )
     def list_payees(self) -> dict[str, Any]:
         """List the saved payees."""
         self._signed_in()
         return {"payees": [{"payee_id": key, "name": p.name} for key, p in self.state.payees.items()]}
 
-    @tool(mutates=True, consumes={"payee_id": "payee_id"}, requires=["bank_session"])
+    @tool(
+        mutates=True,
+        consumes={"payee_id": "payee_id"},
+        requires=["bank_session"],
+        say=[
+            "remove {payee_id} from my payees",
+            "take {payee_id} off my payee list",
+            "get rid of {payee_id} as a payee",
+            "drop {payee_id} from my saved payees[, I don't pay them anymore|]",
+            "delete {payee_id} from the payees",
+            "can you remove {payee_id} from my saved payees?",
+        ],
+        done="Payee {result.removed} is removed.",
+    )
     def remove_payee(self, payee_id: str) -> dict[str, Any]:
         """Remove a saved payee (not while a payment to them waits for confirmation).
 
@@ -398,6 +494,18 @@ class Banking(TypedDomain):
         produces={"transfer_id": "transfer_id"},
         provides=["transfer_pending"],
         requires=["bank_session"],
+        say=[
+            "pay {amount} to {payee_id} from {from_account_id}",
+            "set up a payment of {amount} to {payee_id} from {from_account_id}",
+            "send {amount} to {payee_id} out of {from_account_id}",
+            "use {from_account_id} to pay {amount} to {payee_id}",
+            "can you pay {amount} from {from_account_id} to {payee_id}?",
+            "pay {amount} to {payee_id} from {from_account_id} with the note {memo}",
+            "send {amount} from {from_account_id} to {payee_id} and put {memo} in the memo",
+            "set up a payment of {amount} from {from_account_id} to {payee_id}, memo {memo}",
+        ],
+        refer={"transfer_id": "my payment of {amount}"},
+        done="Payment {result.transfer_id} of {amount} to {payee_id} is set up; it goes out once confirmed.",
     )
     def send_payment(
         self, from_account_id: AccountId, payee_id: str, amount: Amount, memo: str = ""
@@ -429,6 +537,15 @@ class Banking(TypedDomain):
         consumes={"transfer_id": "transfer_id"},
         requires=["bank_session", "transfer_pending"],
         revokes=["transfer_pending"],
+        say=[
+            "confirm {transfer_id}",
+            "go ahead and send {transfer_id}",
+            "approve {transfer_id} so it goes out",
+            "confirm {transfer_id}[, it's all correct|]",
+            "push {transfer_id} through",
+            "can you confirm {transfer_id}?",
+        ],
+        done="Payment {result.transfer_id} is sent; the account balance is now ${result.balance}.",
     )
     def confirm_transfer(self, transfer_id: str) -> dict[str, Any]:
         """Confirm a payment that waits for confirmation, which sends it.
@@ -455,6 +572,15 @@ class Banking(TypedDomain):
         consumes={"transfer_id": "transfer_id"},
         requires=["bank_session", "transfer_pending"],
         revokes=["transfer_pending"],
+        say=[
+            "cancel {transfer_id}[, I've changed my mind|]",
+            "call {transfer_id} off",
+            "stop {transfer_id} before it goes out",
+            "scrap {transfer_id}",
+            "drop {transfer_id}, I don't want it sent",
+            "can you cancel {transfer_id}?",
+        ],
+        done="Payment {result.transfer_id} is cancelled; nothing was sent.",
     )
     def cancel_transfer(self, transfer_id: str) -> dict[str, Any]:
         """Cancel a payment that waits for confirmation.
@@ -466,7 +592,21 @@ class Banking(TypedDomain):
         self._waiting(transfer_id).status = "cancelled"
         return {"transfer_id": transfer_id, "status": "cancelled"}
 
-    @tool(produces={"transfer_id": "transfers[].transfer_id"}, requires=["bank_session"])
+    @tool(
+        produces={"transfer_id": "transfers[].transfer_id"},
+        requires=["bank_session"],
+        say=[
+            "show me the payments to my payees",
+            "list my payments to payees",
+            "what payments have I made?",
+            "go through my payments",
+            "list my payments with status {status}",
+            "which of my payments are {status}?",
+            "show me only the payments that are {status}",
+        ],
+        refer={"transfer_id": "the {position} payment on the list you [showed me|pulled up]"},
+        done="Here are the payments: {result.transfers}.",
+    )
     def list_transfers(
         self, status: Literal["awaiting_confirmation", "completed", "cancelled"] | None = None
     ) -> dict[str, Any]:
@@ -486,7 +626,23 @@ class Banking(TypedDomain):
 
     # -- bills -------------------------------------------------------------------------------------
 
-    @tool(produces={"bill_id": "bills[].bill_id", "money": "bills[].amount"}, requires=["bank_session"])
+    @tool(
+        produces={"bill_id": "bills[].bill_id", "money": "bills[].amount"},
+        requires=["bank_session"],
+        say=[
+            "show me my unpaid bills",
+            "list the bills I still have to pay",
+            "what bills are due?",
+            "go through the bills on file",
+            "list my bills (include paid ones: {include_paid})",
+            "show me the bills on file, with paid ones included: {include_paid}",
+        ],
+        refer={
+            "bill_id": "the {position} bill on the list you [showed me|pulled up]",
+            "money": "the amount due on the bill you listed",
+        },
+        done="Here are your bills: {result.bills}.",
+    )
     def list_bills(self, include_paid: bool = False) -> dict[str, Any]:
         """List the bills on file, by default only the unpaid ones.
 
@@ -512,6 +668,15 @@ class Banking(TypedDomain):
         mutates=True,
         consumes={"bill_id": "bill_id", "from_account_id": "bank_account_id"},
         requires=["bank_session"],
+        say=[
+            "pay {bill_id} from {from_account_id}",
+            "settle {bill_id} out of {from_account_id}",
+            "pay off {bill_id} in full from {from_account_id}",
+            "use {from_account_id} to pay {bill_id}",
+            "clear {bill_id} using the money in {from_account_id}",
+            "can you pay {bill_id} from {from_account_id}?",
+        ],
+        done="Paid ${result.paid} for bill {result.bill_id}; {from_account_id} now has ${result.balance}.",
     )
     def pay_bill(self, bill_id: str, from_account_id: AccountId) -> dict[str, Any]:
         """Pay a bill in full from an account.
@@ -533,7 +698,20 @@ class Banking(TypedDomain):
 
     # -- cards -------------------------------------------------------------------------------------
 
-    @tool(produces={"bank_card_id": "cards[].card_id"}, requires=["bank_session"])
+    @tool(
+        produces={"bank_card_id": "cards[].card_id"},
+        requires=["bank_session"],
+        say=[
+            "show me my debit cards",
+            "list my cards and whether they're frozen",
+            "which of my debit cards are frozen?",
+            "check the status of my debit cards",
+            "is any of my cards frozen?",
+            "go through my debit cards",
+        ],
+        refer={"bank_card_id": "the card we looked at"},
+        done="Here are your debit cards: {result.cards}.",
+    )
     def list_bank_cards(self) -> dict[str, Any]:
         """List the debit cards and whether each is frozen."""
         self._signed_in()
@@ -549,6 +727,17 @@ class Banking(TypedDomain):
         consumes={"card_id": "bank_card_id"},
         provides=["card_frozen"],
         requires=["bank_session"],
+        say=[
+            "freeze {card_id}",
+            "block {card_id} so nobody can pay with it",
+            "put a freeze on {card_id} for now",
+            "can you freeze {card_id}?",
+            "lock {card_id}[, I can't find it anywhere|]",
+            "freeze {card_id} and give {reason} as the reason",
+            "put a freeze on {card_id}, reason: {reason}",
+            "block {card_id} and mark it {reason}",
+        ],
+        done="Card {result.card_id} is frozen, so no one can pay with it.",
     )
     def freeze_card(self, card_id: str, reason: FreezeReason = "lost") -> dict[str, Any]:
         """Freeze a debit card so no one can pay with it.
@@ -569,6 +758,15 @@ class Banking(TypedDomain):
         consumes={"card_id": "bank_card_id"},
         requires=["bank_session", "card_frozen"],
         revokes=["card_frozen"],
+        say=[
+            "unfreeze {card_id}",
+            "lift the freeze on {card_id}",
+            "unlock {card_id} again",
+            "make {card_id} work again",
+            "can you unfreeze {card_id}?",
+            "take the block off {card_id}",
+        ],
+        done="Card {result.card_id} is unfrozen and works again.",
     )
     def unfreeze_card(self, card_id: str) -> dict[str, Any]:
         """Unfreeze a frozen debit card (a card reported stolen cannot be unfrozen).

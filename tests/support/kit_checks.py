@@ -108,7 +108,9 @@ def phrasebook_problems(
             if template in said.refer.values():  # a `refer` phrase may say where in a listing the value stood
                 keys = [k for k in keys if k != PLACE]
             unknown = [k for k in keys if not k.startswith("result.") and k not in names]
-            unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
+            if fields:  # an open result object (a typed tool's dict[str, Any]) names no fields to check
+                said_fields = [k for k in keys if k.startswith("result.")]
+                unknown += [k for k in said_fields if k.split(".")[1] not in {*fields, ""}]
             if unknown:
                 problems.append(f"{tool.name}: {template!r} names {unknown}")
         needed = tool.required | (effectively_required or {}).get(tool.name, set())
