@@ -90,6 +90,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     }.items()
 }
 OPEN, CLOSE = "\x02", "\x03"  # around phrases the rewording must not touch
+MAX_ASKED_ACTION = 70  # characters: a longer request is not repeated in a clarifying question
 KEEP = re.compile(rf"({OPEN}[^{CLOSE}]*{CLOSE}|(?<!\w)'[^']*'(?!\w)|\"[^\"]*\")")
 VARIANTS = re.compile(
     r"(?<![\w'])(" + "|".join(re.escape(p) for p in sorted(SYNONYMS, key=len, reverse=True)) + r")(?![\w'])",
@@ -237,13 +238,13 @@ class ThoughtWriter:
         """The step as the user's goal, retold ("open their new post")."""
         return self.keep(third_person(self.user_intent(step)))
 
-    def user_intent(self, step: Step) -> str:
-        """The step as the user would ask for it ("open my new post"); drawn with this writer's
-        generator so the run's own draws stay as they were."""
+    def user_intent(self, step: Step, omit: str | None = None) -> str:
+        """The step as the user would ask for it ("open my new post"), `omit` left unsaid; drawn with
+        this writer's generator so the run's own draws stay as they were."""
         speaker = self.brief.speaker
         shared, speaker.rng = speaker.rng, self.rng
         try:
-            return speaker.intent(step)
+            return speaker.intent(step, omit)
         finally:
             speaker.rng = shared
 
@@ -379,35 +380,18 @@ class ThoughtWriter:
             reading[-1] = last + ends
         return self.join([*reading, finish])
 
-    def declining(self, missing: str | None) -> tuple[str, str]:
+    def declining(self, missing: str | None, omitted: tuple[Step, str] | None = None) -> tuple[str, str]:
         """The reasoning and reply of a turn that cannot be acted on yet: a value only the user knows
-        is missing (`missing`, in words), or no shown tool can do the job."""
+        is missing (`missing`, in words: the argument `omitted` names as (step, parameter)), or no
+        shown tool can do the job."""
         intents = [self.intent(step) for step in self.brief.stated]
         request = self.chain(intents)
         if missing is not None:
-            reasoning = self.combine(
-                [
-                    f"the request never says which {missing}",
-                    f"the {missing} is missing from the message",
-                    f"I'd be guessing the {missing}",
-                    f"no result so far tells me the {missing}, and only the user knows it",
-                ],
-                [
-                    "I'll ask before changing anything",
-                    "asking is safer than acting on a guess",
-                    "the right move is a short question",
-                    "I should check with them first",
-                ],
-            )
-            reply = self.rng.choice(
-                (
-                    f"Happy to help. Which {missing} should I use?",
-                    f"Sure - which {missing} do you mean?",
-                    f"Could you tell me the {missing} first?",
-                    f"I can do that once I know the {missing}. Which one is it?",
-                )
-            )
-            return self.join([reasoning]), reply
+            # the call the value is for, as the user asked for it (without the value), when that reads short
+            asked = self.user_intent(*omitted) if omitted is not None else ""
+            if not asked or len(asked) > MAX_ASKED_ACTION or " some " in f" {asked} ":
+                return self._asking(missing, None)
+            return self._asking(missing, asked)
         # a tool held out: the goal's last call has no tool yet, and any calls before it only lead up to it
         asked = self.user_intent(self.brief.steps[-1])
         held, action = self.keep(third_person(asked)), second_person(asked)
@@ -452,6 +436,47 @@ class ThoughtWriter:
                 )
             )
         return self.join([reasoning]), reply
+
+    def _asking(self, missing: str, asked: str | None) -> tuple[str, str]:
+        """The reasoning and question of a turn missing a value only the user knows; `asked`: the call
+        it is for, in the user's words, named in both when given."""
+        needing = self.keep(third_person(asked)) if asked else ""
+        first = [
+            f"I'd be guessing the {missing}",
+            f"no result so far tells me the {missing}, and only the user knows it",
+        ]
+        if asked:
+            first += [
+                f"to {needing} I need the {missing}, and the request never says which",
+                f"I can't {needing} without the {missing}, which they left out",
+            ]
+        else:
+            first += [f"the request never says which {missing}", f"the {missing} was left out"]
+        reasoning = self.combine(
+            first,
+            [
+                "I'll ask before changing anything",
+                "asking is safer than acting on a guess",
+                "the right move is a short question",
+                "I should check with them first",
+            ],
+        )
+        if asked:
+            action = second_person(asked)
+            replies = (
+                f"Happy to help. Which {missing} should I use to {action}?",
+                f"Sure - to {action}, which {missing} do you mean?",
+                f"Could you tell me the {missing} first? I need it to {action}.",
+                f"I can {action} as soon as you tell me the {missing}.",
+            )
+        else:
+            replies = (
+                f"Happy to help. Which {missing} should I use?",
+                f"Sure - which {missing} do you mean?",
+                f"Could you tell me the {missing} first?",
+                f"I can do that as soon as you tell me the {missing}.",
+            )
+        return self.join([reasoning]), self.rng.choice(replies)
 
     # -- sentence kinds -------------------------------------------------------------------------
 

@@ -182,10 +182,11 @@ class TemplateReasoner:
 
     def _decline(self) -> dict[str, Any]:
         brief = self.brief
-        missing = None
+        missing, omitted = None, None
         if brief.kind == "vague" and brief.omit is not None:
-            missing = brief.speaker.noun(brief.steps[brief.omit[0]], brief.omit[1])
-        reasoning, content = self.writer.declining(missing)
+            omitted = (brief.steps[brief.omit[0]], brief.omit[1])
+            missing = brief.speaker.noun(*omitted)
+        reasoning, content = self.writer.declining(missing, omitted)
         return {"role": "assistant", "content": content, "reasoning_content": reasoning}
 
 
