@@ -108,7 +108,10 @@ def phrasebook_problems(
             if template in said.refer.values():  # a `refer` phrase may say where in a listing the value stood
                 keys = [k for k in keys if k != PLACE]
             unknown = [k for k in keys if not k.startswith("result.") and k not in names]
-            unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
+            # an open result (a typed tool returning dict[str, Any]) declares no fields to check against
+            unknown += [
+                k for k in keys if k.startswith("result.") and fields and k.split(".")[1] not in fields | {""}
+            ]
             if unknown:
                 problems.append(f"{tool.name}: {template!r} names {unknown}")
         needed = tool.required | (effectively_required or {}).get(tool.name, set())
