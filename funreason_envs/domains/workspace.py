@@ -202,7 +202,21 @@ class Workspace(TypedDomain):
 
     # -- calendar ----------------------------------------------------------------------------------
 
-    @tool(consumes={"day": "calendar_day"}, produces={"event_id": "events[].event_id"})
+    @tool(
+        consumes={"day": "calendar_day"},
+        produces={"event_id": "events[].event_id"},
+        say=[
+            "show me my calendar for {day}",
+            "what's on my calendar on {day}?",
+            "what meetings do I have on {day}?",
+            "list [the events|everything] on my calendar for {day}",
+            "pull up my schedule for {day}",
+            "check what I've got on {day}[, I need to plan around it|]",
+            "go through my meetings on {day}",
+        ],
+        refer={"event_id": "the [event|meeting] on {day} [that came up|from that list]"},
+        done="Here's your calendar for {day}: {result.events}.",
+    )
     def list_events(self, day: Day) -> dict[str, Any]:
         """List the events in my calendar on one day.
 
@@ -222,6 +236,9 @@ class Workspace(TypedDomain):
         produces={"email_address": "attendees[]"},
         requires=["calendar_has_events"],
         goal=False,
+        refer={"email_address": "the [person|colleague] [attending|invited to] {event_id}"},
+        done="{result.title} is on {result.day} from {result.start} to {result.end}, organized by "
+        "{result.organizer}, with {result.attendees} attending.",
     )
     def get_event(self, event_id: str) -> dict[str, Any]:
         """Show an event: when and where it is, who organizes it and who attends.
@@ -242,6 +259,18 @@ class Workspace(TypedDomain):
         },
         produces={"event_id": "event_id"},
         provides=["calendar_has_events"],
+        say=[
+            "put {title} on my calendar for {day} from {start} to {end}",
+            "add {title} to my calendar on {day}, {start} to {end}",
+            "schedule {title} on {day} from {start} until {end}",
+            "block out {start} to {end} on {day} for {title}",
+            "set up a meeting called {title} on {day}, starting at {start} and ending at {end}",
+            "put {title} on my calendar for {day} from {start} to {end} in {location}",
+            "schedule {title} in {location} on {day}, {start} to {end}",
+            "add {title} on {day} from {start} to {end}, [taking place|held] in {location}",
+        ],
+        refer={"event_id": "the {title} [event|meeting] I [added|set up|scheduled]"},
+        done="{title} is on your calendar for {day} from {start} to {end}; its id is {result.event_id}.",
     )
     def create_event(
         self, title: Title, day: Day, start: Time, end: Time, location: str = ""
@@ -264,6 +293,15 @@ class Workspace(TypedDomain):
         mutates=True,
         consumes={"event_id": "event_id", "day": "calendar_day", "start": "clock_time", "end": "clock_time"},
         requires=["calendar_has_events"],
+        say=[
+            "move {event_id} to {day}, {start} to {end}",
+            "reschedule {event_id} for {day} from {start} to {end}",
+            "push {event_id} to {day} from {start} until {end}",
+            "can you move {event_id} to {day} between {start} and {end}?",
+            "change {event_id} so it runs from {start} to {end} on {day}",
+            "shift {event_id} to {day}, starting at {start} and ending at {end}[, something came up|]",
+        ],
+        done="{event_id} now runs from {start} to {end} on {day}.",
     )
     def reschedule_event(self, event_id: str, day: Day, start: Time, end: Time) -> dict[str, Any]:
         """Move an event I organize to another time; it may not overlap another event.
@@ -284,6 +322,16 @@ class Workspace(TypedDomain):
         consumes={"event_id": "event_id"},
         requires=["calendar_has_events"],
         revokes=["calendar_has_events"],
+        say=[
+            "cancel {event_id}",
+            "take {event_id} off my calendar",
+            "call off {event_id}[, it's not happening any more|, plans changed|]",
+            "drop {event_id} from my calendar",
+            "scrap {event_id}",
+            "can you cancel {event_id}?",
+            "delete {event_id} from my schedule",
+        ],
+        done="{event_id} ({result.cancelled}) is cancelled and off your calendar.",
     )
     def cancel_event(self, event_id: str) -> dict[str, Any]:
         """Cancel an event I organize and take it off my calendar.
@@ -295,7 +343,11 @@ class Workspace(TypedDomain):
         del self.state.events[event_id]
         return {"cancelled": event_id}
 
-    @tool(consumes={"person": "email_address", "day": "calendar_day"}, goal=False)
+    @tool(
+        consumes={"person": "email_address", "day": "calendar_day"},
+        goal=False,
+        done="On {day}, {person} is busy at these times: {result.busy}.",
+    )
     def check_free_busy(self, person: Email, day: Day) -> dict[str, Any]:
         """Show when a colleague is busy on one day.
 
@@ -315,6 +367,15 @@ class Workspace(TypedDomain):
         mutates=True,
         consumes={"event_id": "event_id", "person": "email_address"},
         requires=["calendar_has_events"],
+        say=[
+            "invite {person} to {event_id}",
+            "add {person} to {event_id}[, I'd like their input|, they should be there|]",
+            "send an invite for {event_id} to {person}",
+            "can you invite {person} to {event_id}?",
+            "ask {person} to join {event_id}",
+            "put {person} on the guest list for {event_id}",
+        ],
+        done="Invited {person} to {event_id}; the guest list is now {result.attendees}.",
     )
     def invite_to_event(self, event_id: str, person: Email) -> dict[str, Any]:
         """Invite a colleague to an event I organize; they must be free then (at most eight attendees).
@@ -335,7 +396,12 @@ class Workspace(TypedDomain):
         event.attendees.append(person)
         return {"event_id": event_id, "attendees": list(event.attendees)}
 
-    @tool(produces={"invitation_id": "invitations[].invitation_id"}, goal=False)
+    @tool(
+        produces={"invitation_id": "invitations[].invitation_id"},
+        goal=False,
+        refer={"invitation_id": "the [meeting invitation|invitation|invite] [I got|in my inbox]"},
+        done="Here are your invitations: {result.invitations}.",
+    )
     def list_invitations(self) -> dict[str, Any]:
         """List the meeting invitations I received and my answers."""
         return {
@@ -351,6 +417,15 @@ class Workspace(TypedDomain):
         consumes={"invitation_id": "invitation_id"},
         produces={"event_id": "event_id"},
         may_provide=["calendar_has_events"],
+        say=[
+            "say {accept} to {invitation_id}",
+            "[RSVP|reply] {accept} to {invitation_id}",
+            "respond to {invitation_id} with {accept}",
+            "answer {invitation_id} with a {accept}",
+            "give {invitation_id} a {accept} from me",
+        ],
+        refer={"event_id": "the meeting I [accepted|said yes to]"},
+        done="You've {result.status} {invitation_id}.",
     )
     def respond_to_invitation(self, invitation_id: str, accept: bool) -> dict[str, Any]:
         """Accept or decline a pending invitation; accepting puts it in my calendar if I am free.
@@ -384,6 +459,21 @@ class Workspace(TypedDomain):
     @tool(
         consumes={"query": "email_subject"},
         produces={"email_id": "emails[].email_id", "email_address": "emails[].sender"},
+        say=[
+            "find the emails about {query}",
+            "search my mail for {query}",
+            "look for emails mentioning {query}",
+            "do I have any emails about {query}?",
+            "dig up any mail about {query}[, I know it's in there somewhere|]",
+            "search my {folder} folder for {query}",
+            "look in the {folder} folder for anything about {query}",
+            "find emails about {query} in my {folder} folder",
+        ],
+        refer={
+            "email_id": "the email about {query} [that came up|that turned up]",
+            "email_address": "whoever sent the email about {query} [that came up|that turned up]",
+        },
+        done="Here are the emails about {query}: {result.emails}.",
     )
     def search_email(
         self, query: str, folder: Literal["inbox", "sent", "archive", "trash"] = "inbox"
@@ -406,6 +496,22 @@ class Workspace(TypedDomain):
     @tool(
         consumes={"email_id": "email_id"},
         produces={"email_address": "sender", "file_name": "attachments[]", "text": "body"},
+        say=[
+            "read me {email_id}",
+            "open {email_id}",
+            "what does {email_id} say?",
+            "show me {email_id}",
+            "pull up {email_id} so I can read it",
+            "tell me what's in {email_id}",
+            "who sent {email_id}, and what does it say?",
+        ],
+        refer={
+            "email_address": "whoever sent {email_id}",
+            "file_name": "the [file|attachment] on {email_id}",
+            "text": "the [text|body] of {email_id}",
+        },
+        done="The email from {result.sender} with subject '{result.subject}' says \"{result.body}\" "
+        "(attachments: {result.attachments}).",
     )
     def read_email(self, email_id: str) -> dict[str, Any]:
         """Read an email: sender, recipients, subject, body and the names of its attachments.
@@ -423,6 +529,18 @@ class Workspace(TypedDomain):
             "attachment": "file_name",
         },
         produces={"email_id": "email_id"},
+        say=[
+            "email {to} with the subject {subject} saying {body}",
+            "send an email with the subject {subject} and the message {body} to {to}",
+            "write to {to} with the subject {subject} and the message {body}",
+            "drop a line to {to} with the subject {subject} saying {body}",
+            "could you email {to} with the subject {subject} and tell them {body}?",
+            "email {to} with the subject {subject} saying {body}, and attach {attachment}",
+            "send {attachment} to {to} in an email titled {subject} that says {body}",
+            "write to {to} with the subject {subject}, say {body} and attach {attachment}",
+        ],
+        refer={"email_id": "the email I sent about {subject}"},
+        done="Your email {subject} went to {result.sent_to}; its id is {result.email_id}.",
     )
     def send_email(
         self, to: Email, subject: Subject, body: Body, attachment: str | None = None
@@ -447,6 +565,18 @@ class Workspace(TypedDomain):
         mutates=True,
         consumes={"email_id": "email_id"},
         produces={"email_id": "email_id"},
+        say=[
+            "reply to {email_id} saying {body}",
+            "answer {email_id} with {body}",
+            "send a reply to {email_id} that says {body}",
+            "write back to {email_id} and tell them {body}",
+            "respond to {email_id} with {body}",
+            "reply to {email_id} with {body} and attach {attachment}",
+            "answer {email_id} with {body}, attaching {attachment}",
+            "write back to {email_id} saying {body}, with {attachment} attached",
+        ],
+        refer={"email_id": "[my reply|the reply I sent]"},
+        done="Your reply went to {result.sent_to}; its id is {result.email_id}.",
     )
     def reply_to_email(self, email_id: str, body: Body, attachment: str | None = None) -> dict[str, Any]:
         """Reply to the sender of an email; one file may be attached.
@@ -471,6 +601,16 @@ class Workspace(TypedDomain):
         mutates=True,
         consumes={"email_id": "email_id", "to": "email_address"},
         produces={"email_id": "email_id"},
+        say=[
+            "forward {email_id} to {to}",
+            "send {email_id} on to {to}",
+            "pass {email_id} along to {to}, attachments and all",
+            "forward {email_id} with its attachments to {to}",
+            "can you forward {email_id} to {to}?",
+            "get {email_id} over to {to}[, they need to see it|]",
+        ],
+        refer={"email_id": "the email I forwarded"},
+        done="I forwarded {email_id} to {result.sent_to}; the copy's id is {result.email_id}.",
     )
     def forward_email(self, email_id: str, to: Email) -> dict[str, Any]:
         """Forward an email with its attachments to someone; at most three attachments travel along.
@@ -490,7 +630,19 @@ class Workspace(TypedDomain):
         )  # fmt: skip
         return {"email_id": forward_id, "sent_to": to}
 
-    @tool(mutates=True, consumes={"email_id": "email_id"})
+    @tool(
+        mutates=True,
+        consumes={"email_id": "email_id"},
+        say=[
+            "move {email_id} to {folder}",
+            "put {email_id} in the {folder} folder",
+            "file {email_id} under {folder}",
+            "shift {email_id} into my {folder} folder",
+            "can you move {email_id} to {folder}?",
+            "send {email_id} to the {folder}[, I'm done with it|]",
+        ],
+        done="{email_id} is now in the {result.folder} folder.",
+    )
     def move_email(self, email_id: str, folder: Folder) -> dict[str, Any]:
         """Move a received email to another folder: the inbox, the archive or the trash.
 
