@@ -11,7 +11,7 @@ import ast
 import re
 from typing import Any
 
-from funreason_envs.synthesis.language import PLACEHOLDER, QUOTED, Speaker, words
+from funreason_envs.synthesis.language import PLACEHOLDER, QUOTED, Speaker, clip, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.trace import Step
 
@@ -59,7 +59,7 @@ def say_value(value: Any, digits: int | None = None) -> str:
         if NUMBER_REPR.search(value):
             return say_value(literal(NUMBER_REPR.sub(r"\1", value.strip())), digits)
         text = " / ".join(line.strip() for line in value.splitlines() if line.strip())
-        return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 3] + "..."
+        return clip(text, TEXT_LIMIT)
     if isinstance(value, (bool, int, float)):
         return say_number(value, digits)
     if value is None:

@@ -553,6 +553,21 @@ def natural_date(year: int, month: int, day: int) -> str:
     return f"{MONTHS[month - 1]} {day}{suffix} {year}"
 
 
+DANGLING_WORD = re.compile(r"\s+(?:and|or|with|to|of|the|a|an)$")  # a word a clipped text must not end on
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut at the last word boundary that keeps more than half of
+    it (never inside a word, unless one word is that long), then "..."."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    boundary = cut.rfind(" ")
+    if boundary > limit // 2:
+        cut = cut[:boundary]
+    return DANGLING_WORD.sub("", cut.rstrip(" ,;:.")).rstrip(" ,;:") + "..."
+
+
 def speak_result(result: Any, path: str) -> str:
     """Part of a result (dotted path, '' for all of it) as short text."""
     value = result
@@ -564,7 +579,7 @@ def speak_result(result: Any, path: str) -> str:
         text = json.dumps(value)
     else:
         text = str(value)
-    return text if len(text) <= RESULT_LIMIT else text[: RESULT_LIMIT - 3] + "..."
+    return clip(text, RESULT_LIMIT)
 
 
 THIRD_PERSON = {

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from funreason_envs.domains import domain_class
 from funreason_envs.synthesis.answers import NUMBER_REPR, listed, literal, report, say_value, second_person
-from funreason_envs.synthesis.language import noun_for, third_person, words
+from funreason_envs.synthesis.language import clip, noun_for, third_person, words
 from funreason_envs.synthesis.outcomes import failure_reason
 from funreason_envs.synthesis.situation import (
     Rival,
@@ -509,6 +509,7 @@ class ThoughtWriter:
     def join(self, sentences: list[str]) -> str:
         """Sentences in order, each once, contractions expanded in a formal turn."""
         text = " ".join(dict.fromkeys(sentence for sentence in sentences if sentence))
+        text = text.replace("....", "...")  # a clipped quote ending a sentence
         if self.formal:
             parts = KEEP.split(text)
             text = "".join(p if i % 2 else CONTRACTION.sub(_expand, p) for i, p in enumerate(parts))
@@ -897,7 +898,7 @@ class ThoughtWriter:
         if reason is not None:
             self.failures.append((step, reason))
             self.noted.add(step.name)
-            quoted = content if len(content) <= 120 else content[:117] + "..."
+            quoted = clip(content, 120)
             action = self.pick(
                 "I'll tell the user it failed rather than pretend otherwise.",
                 "I shouldn't report this as done; the user should know it didn't work.",
@@ -987,8 +988,8 @@ class ThoughtWriter:
             step, reason = self.failures[0]
             return self.combine(
                 [
-                    f"{step.name} failed ({_clip(reason)})",
-                    f"{step.name} did not do what was asked: {_clip(reason)}",
+                    f"{step.name} failed ({clip(reason, 120)})",
+                    f"{step.name} did not do what was asked: {clip(reason, 120)}",
                     f"not everything went through ({step.name} did not)",
                 ],
                 [
@@ -1065,10 +1066,6 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
 def _shared_value(group: list[Step]) -> tuple[Step, Step, str] | None:
     """Two calls of a batch that name the same value (a file one creates and the other reads)."""
     for position, earlier in enumerate(group):
@@ -1119,4 +1116,4 @@ def _short(value: Any, rounded: bool = False) -> str:
         text = json.dumps(value)
     else:
         text = say_value(value)
-    return text if len(text) <= 120 else text[:117] + "..."
+    return clip(text, 120)

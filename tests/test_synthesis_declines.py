@@ -9,7 +9,7 @@ import re
 import pytest
 
 from funreason_envs.synthesis.kits import kit_domains
-from funreason_envs.synthesis.language import AWKWARD_GAP
+from funreason_envs.synthesis.language import AWKWARD_GAP, clip
 from funreason_envs.synthesis.record import Sample
 from funreason_envs.synthesis.settings import Settings
 from tests.support.synthesis_samples import kept_samples
@@ -79,3 +79,11 @@ def test_a_vague_request_never_repeats_the_noun_it_leaves_out(samples):
 )
 def test_a_spec_worded_gap_reads_as_awkward(text, awkward):
     assert (AWKWARD_GAP.search(text) is not None) == awkward
+
+
+def test_a_clipped_text_ends_between_words():
+    text = "order id O1002, status delivered, total 12.5 and items MUG-02, and more words to be cut"
+    assert clip(text, 60) == "order id O1002, status delivered, total 12.5 and items..."
+    assert clip("total 12.5 and items MUG-02", 20) == "total 12.5..."  # not "12.5 and..."
+    assert clip("x" * 300, 120) == "x" * 117 + "..."  # one word longer than the limit: cut inside it
+    assert clip("short", 120) == "short"
