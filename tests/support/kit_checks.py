@@ -103,12 +103,18 @@ def phrasebook_problems(
             problems.append(f"{tool.name}: intent {'given' if said.intent else 'missing'}")
         names = set(tool.parameter_names)
         fields = set(tool.returns.get("properties", {}))
+        # a typed domain's `dict[str, Any]` result declares no fields: the spec cannot check its `done` keys
+        open_result = not fields and tool.returns.get("additionalProperties") is True
         for template in (*said.intent, *said.context, *said.refer.values(), said.done):
             keys = PLACEHOLDER.findall(template)
             if template in said.refer.values():  # a `refer` phrase may say where in a listing the value stood
                 keys = [k for k in keys if k != PLACE]
             unknown = [k for k in keys if not k.startswith("result.") and k not in names]
-            unknown += [k for k in keys if k.startswith("result.") and k.split(".")[1] not in fields | {""}]
+            unknown += [
+                k
+                for k in keys
+                if k.startswith("result.") and not open_result and k.split(".")[1] not in fields | {""}
+            ]
             if unknown:
                 problems.append(f"{tool.name}: {template!r} names {unknown}")
         needed = tool.required | (effectively_required or {}).get(tool.name, set())
