@@ -199,6 +199,15 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"email": "shop_email", "password": "shop_password"},
         provides=["shop_session"],
+        say=[
+            "sign me in to the shop as {email} with the password {password}",
+            "log me in to my shop account: email {email}, password {password}",
+            "log into the shop for me with {email} and the password {password}",
+            "get me signed in to my shop account using {email} and the password {password}",
+            "use {email} and {password} to sign me in to the shop",
+            "[sign|log] me in to my [shop |]account with {email}, password {password}",
+        ],
+        done="You're signed in to the shop as {result.email}.",
     )
     def shop_login(self, email: ShopEmail, password: ShopPassword) -> dict[str, Any]:
         """Sign in to the shop account; orders, payment methods and returns need it.
@@ -216,7 +225,22 @@ class Retail(TypedDomain):
 
     # -- catalog and cart --------------------------------------------------------------------------
 
-    @tool(consumes={"query": "search_query"}, produces={"product_sku": "products[].sku"})
+    @tool(
+        consumes={"query": "search_query"},
+        produces={"product_sku": "products[].sku"},
+        say=[
+            "search the shop for {query}",
+            "look up {query} in the catalog",
+            "find me {query} in the shop",
+            "what does the shop have for {query}?",
+            "[see|check] whether the shop sells {query}",
+            "search the catalog for {query} under ${max_price}",
+            "find me {query} for ${max_price} or less",
+            "is there anything for {query} under ${max_price}?",
+        ],
+        refer={"product_sku": "the {position} [product|item|result] you found for {query}"},
+        done="Here's what the shop has for {query}: {result.products}.",
+    )
     def search_catalog(self, query: Query, max_price: float | None = None) -> dict[str, Any]:
         """Search the catalog by words in a product's name or category.
 
@@ -233,7 +257,13 @@ class Retail(TypedDomain):
         ]
         return {"products": found}
 
-    @tool(consumes={"sku": "product_sku"}, produces={"money": "price"}, goal=False)
+    @tool(
+        consumes={"sku": "product_sku"},
+        produces={"money": "price"},
+        goal=False,
+        refer={"money": "the price [you looked up|you checked|I asked about]"},
+        done="{result.name} ({result.sku}) costs ${result.price}, {result.stock} left in stock.",
+    )
     def get_product(self, sku: Sku) -> dict[str, Any]:
         """Show a product's details: price, stock and whether it is final sale.
 
@@ -243,7 +273,22 @@ class Retail(TypedDomain):
         product = self._product(sku)
         return {"sku": sku, **product.model_dump()}
 
-    @tool(mutates=True, consumes={"sku": "product_sku"}, provides=["cart_has_items"])
+    @tool(
+        mutates=True,
+        consumes={"sku": "product_sku"},
+        provides=["cart_has_items"],
+        say=[
+            "add {sku} to my cart",
+            "put {sku} in my cart",
+            "pop {sku} into my basket",
+            "[throw|stick] {sku} in my cart",
+            "can you add {sku} to my cart?",
+            "add {quantity} of {sku} to my cart",
+            "put {quantity} of {sku} in my basket",
+            "can you put {quantity} of {sku} in my cart?",
+        ],
+        done="Added {sku}; your cart now holds {result.cart}.",
+    )
     def add_to_cart(self, sku: Sku, quantity: Quantity = 1) -> dict[str, Any]:
         """Put a product in the cart (no more than the shop has in stock).
 
@@ -259,7 +304,19 @@ class Retail(TypedDomain):
         return {"cart": dict(self.state.cart)}
 
     @tool(
-        mutates=True, consumes={"sku": "product_sku"}, requires=["cart_has_items"], revokes=["cart_has_items"]
+        mutates=True,
+        consumes={"sku": "product_sku"},
+        requires=["cart_has_items"],
+        revokes=["cart_has_items"],
+        say=[
+            "take {sku} out of my cart",
+            "remove {sku} from my cart",
+            "drop {sku} from my basket",
+            "get rid of {sku} in my cart",
+            "[delete|remove] {sku} from the cart",
+            "can you take {sku} out of my basket?",
+        ],
+        done="I took {sku} out of your cart; it now holds {result.cart}.",
     )
     def remove_from_cart(self, sku: Sku) -> dict[str, Any]:
         """Take a product out of the cart.
@@ -271,7 +328,23 @@ class Retail(TypedDomain):
             raise ToolFailure(f"{sku} is not in the cart")
         return {"cart": dict(self.state.cart)}
 
-    @tool(produces={"product_sku": "items[].sku", "money": "subtotal"})
+    @tool(
+        produces={"product_sku": "items[].sku", "money": "subtotal"},
+        say=[
+            "show me my cart",
+            "check what's in my basket",
+            "tell me what my cart comes to",
+            "list what's in my shopping cart",
+            "go through my cart with me",
+            "what's in my cart?",
+            "how much is in my cart right now?",
+        ],
+        refer={
+            "product_sku": "the [item|product] [in|from] my cart",
+            "money": "the [cart subtotal|subtotal of my cart]",
+        },
+        done="In your cart: {result.items}; subtotal ${result.subtotal} before shipping.",
+    )
     def view_cart(self) -> dict[str, Any]:
         """Show what is in the cart and the subtotal."""
         items = [
@@ -283,7 +356,11 @@ class Retail(TypedDomain):
     # -- checkout and orders -----------------------------------------------------------------------
 
     @tool(
-        produces={"payment_method_id": "methods[].payment_method_id"}, goal=False, requires=["shop_session"]
+        produces={"payment_method_id": "methods[].payment_method_id"},
+        goal=False,
+        requires=["shop_session"],
+        refer={"payment_method_id": "the {position} payment method [you listed|on my account|you found]"},
+        done="Your saved payment methods: {result.methods}.",
     )
     def list_payment_methods(self) -> dict[str, Any]:
         """List the saved payment methods, with the balance left on gift cards."""
@@ -301,6 +378,22 @@ class Retail(TypedDomain):
         produces={"retail_order_id": "order_id", "money": "total"},
         requires=["shop_session", "cart_has_items"],
         revokes=["cart_has_items"],
+        say=[
+            "pay for my cart with {payment_method_id} and ship it to {address}",
+            "place the order for what's in my cart, paid with {payment_method_id}, going to {address}",
+            "buy everything in my cart using {payment_method_id} and send it to {address}",
+            "order what's in my basket on {payment_method_id}, delivered to {address}",
+            "place my order now: pay with {payment_method_id} and deliver to {address}",
+            "pay for my cart with {payment_method_id}, {shipping} shipping to {address}",
+            "place my order with {payment_method_id} and ship it to {address} by {shipping} delivery",
+            "buy what's in my cart on {payment_method_id}, sent {shipping} to {address}",
+        ],
+        refer={
+            "retail_order_id": "the order [I placed|you placed for me|I just paid for]",
+            "money": "the total [of|for] the order I placed",
+        },
+        done="Order {result.order_id} is placed: ${result.total} on {payment_method_id}, "
+        "shipping to {address}.",
     )
     def checkout(
         self, payment_method_id: str, address: Address, shipping: Literal["standard", "express"] = "standard"
@@ -346,7 +439,22 @@ class Retail(TypedDomain):
         self.state.cart = {}
         return {"order_id": order_id, "total": total, "status": "placed"}
 
-    @tool(produces={"retail_order_id": "orders[].order_id"}, requires=["shop_session"])
+    @tool(
+        produces={"retail_order_id": "orders[].order_id"},
+        requires=["shop_session"],
+        say=[
+            "show me my orders",
+            "list my shop orders",
+            "pull up my order history",
+            "what have I ordered?",
+            "which orders do I have?",
+            "show me my orders with status {status}",
+            "list the orders that have the status {status}",
+            "which of my orders have the status {status}?",
+        ],
+        refer={"retail_order_id": "the {position} order [on the list|you listed|in my order history]"},
+        done="Here are your orders: {result.orders}.",
+    )
     def list_orders(
         self, status: Literal["placed", "shipped", "delivered", "cancelled"] | None = None
     ) -> dict[str, Any]:
@@ -368,6 +476,21 @@ class Retail(TypedDomain):
         consumes={"order_id": "retail_order_id"},
         produces={"product_sku": "items{}", "money": "total"},
         requires=["shop_session"],
+        say=[
+            "show me {order_id}",
+            "pull up the details of {order_id}",
+            "see how {order_id} is getting on",
+            "look up {order_id}",
+            "tell me what's going on with {order_id}",
+            "what's in {order_id}?",
+            "how is {order_id} doing?",
+        ],
+        refer={
+            "product_sku": "the [item|product] in {order_id}",
+            "money": "the total [of|on] {order_id}",
+        },
+        done="Order {result.order_id} ({result.status}) holds {result.items} for ${result.total}, "
+        "addressed to {result.address}.",
     )
     def get_order(self, order_id: str) -> dict[str, Any]:
         """Show an order: its items, total, payment method, address, shipping and status.
@@ -382,6 +505,15 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"order_id": "retail_order_id", "address": "address"},
         requires=["shop_session"],
+        say=[
+            "send {order_id} to {address} instead",
+            "change the delivery address on {order_id} to {address}",
+            "redirect {order_id} to {address}",
+            "update {order_id} so it ships to {address}",
+            "switch the shipping address for {order_id} to {address}",
+            "can you have {order_id} delivered to {address} instead?",
+        ],
+        done="Order {result.order_id} will now go to {result.address}.",
     )
     def change_shipping_address(self, order_id: str, address: Address) -> dict[str, Any]:
         """Send an order that has not shipped yet to another address.
@@ -404,6 +536,17 @@ class Retail(TypedDomain):
         consumes={"order_id": "retail_order_id"},
         produces={"money": "refund"},
         requires=["shop_session"],
+        say=[
+            "cancel {order_id}",
+            "cancel {order_id} before it ships",
+            "call off {order_id} and refund me",
+            "scrap {order_id}, I don't need it any more",
+            "stop {order_id} from shipping",
+            "can you cancel {order_id} for me?",
+        ],
+        refer={"money": "the refund for cancelling {order_id}"},
+        done="Order {result.order_id} is cancelled, and ${result.refund} goes back to "
+        "the payment method you used.",
     )
     def cancel_shop_order(self, order_id: str) -> dict[str, Any]:
         """Cancel an order that has not shipped; the money goes back to the payment method used.
@@ -431,6 +574,21 @@ class Retail(TypedDomain):
         consumes={"order_id": "retail_order_id", "sku": "product_sku"},
         produces={"return_id": "return_id", "money": "refund"},
         requires=["shop_session"],
+        say=[
+            "return {sku} from {order_id}, the reason is {reason}",
+            "send back {sku} from {order_id} for a refund, reason {reason}",
+            "start a return for {sku} from {order_id} as {reason}",
+            "get me a refund for {sku} from {order_id}, marked {reason}",
+            "can you return {sku} from {order_id} for me as {reason}?",
+            "return {quantity} of {sku} from {order_id}, reason {reason}",
+            "send back {quantity} of {sku} from {order_id} for a refund, the reason being {reason}",
+            "refund {quantity} of {sku} from {order_id}, marked as {reason}",
+        ],
+        refer={
+            "return_id": "the return I [filed|started|opened]",
+            "money": "the refund [on|for] the return I [filed|started]",
+        },
+        done="Return {result.return_id} is open: ${result.refund} will be refunded to {result.refunded_to}.",
     )
     def request_return(
         self, order_id: str, sku: Sku, reason: ReturnReason, quantity: Quantity = 1
@@ -459,6 +617,16 @@ class Retail(TypedDomain):
         consumes={"order_id": "retail_order_id", "sku": "product_sku", "new_sku": "product_sku"},
         produces={"return_id": "return_id"},
         requires=["shop_session"],
+        say=[
+            "exchange {sku} from {order_id} for {new_sku}",
+            "swap {sku} from {order_id} for {new_sku}",
+            "send back {sku} from {order_id} and get {new_sku} instead",
+            "replace {sku} from {order_id} with {new_sku}",
+            "trade {sku} from {order_id} in for {new_sku}",
+            "can you exchange {sku} from {order_id} for {new_sku}?",
+        ],
+        refer={"return_id": "the exchange I [set up|asked for|requested]"},
+        done="Exchange {result.return_id} is set up: {result.new_sku} is coming in place of {sku}.",
     )
     def request_exchange(self, order_id: str, sku: Sku, new_sku: Sku) -> dict[str, Any]:
         """Exchange one delivered item for another product of the same price that is in stock (same
@@ -487,7 +655,20 @@ class Retail(TypedDomain):
         )
         return {"return_id": return_id, "new_sku": new_sku}
 
-    @tool(produces={"return_id": "returns[].return_id"}, requires=["shop_session"])
+    @tool(
+        produces={"return_id": "returns[].return_id"},
+        requires=["shop_session"],
+        say=[
+            "show me my returns",
+            "list my returns and exchanges",
+            "look over my return requests",
+            "go through my returns and exchanges",
+            "what returns do I have open?",
+            "have I got any returns or exchanges in progress?",
+        ],
+        refer={"return_id": "the {position} [return|request] [on the list|you listed]"},
+        done="Here are your returns and exchanges: {result.returns}.",
+    )
     def list_returns(self) -> dict[str, Any]:
         """List the return and exchange requests."""
         self._signed_in()
@@ -502,6 +683,17 @@ class Retail(TypedDomain):
         consumes={"return_id": "return_id"},
         produces={"money": "refund", "retail_order_id": "order_id"},
         requires=["shop_session"],
+        say=[
+            "show me {return_id}",
+            "see where {return_id} stands",
+            "pull up the details of {return_id}",
+            "look into {return_id} for me",
+            "what's the status of {return_id}?",
+            "how is {return_id} going?",
+        ],
+        refer={"money": "the refund on {return_id}", "retail_order_id": "the order behind {return_id}"},
+        done="Request {result.return_id} ({result.kind}) covers {result.quantity} of {result.sku} "
+        "from order {result.order_id}, refunding ${result.refund}.",
     )
     def get_return(self, return_id: str) -> dict[str, Any]:
         """Show a return or exchange request: the order, the product, and the refund or the new product.
