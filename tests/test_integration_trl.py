@@ -180,3 +180,17 @@ def test_reset_takes_any_integer_type_and_refuses_a_turn_out_of_range():
     assert environment.episode.turn == 0 and type(environment.episode.turn) is int
     with pytest.raises(ConfigError, match=r"task 'demo_file_system_0' has turns 0 to 1, not 2"):
         environment.reset(task_id="demo_file_system_0", turn=2)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "bfcl_data", "message"),
+    [
+        (5, None, r"tasks must be a task-set spec .* or a list of tasks, got int"),
+        ([5], None, r"tasks\[0\] must be a Task or a task dict, got int"),
+        ([{"id": "t"}], None, r"(?s)tasks\[0\] is not a valid task: .*domains"),
+        ("demo", 5, r"bfcl_data must be a folder path \(a string\) or None, got 5"),
+    ],
+)
+def test_bad_tasks_or_bfcl_data_fail_when_the_factory_is_built(tasks, bfcl_data, message):
+    with pytest.raises(ConfigError, match=message):
+        environment_factory(tasks, bfcl_data=bfcl_data)

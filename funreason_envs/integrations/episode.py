@@ -17,6 +17,8 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task, load_tasks
@@ -31,13 +33,31 @@ def resolve_tasks(
     tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None = None
 ) -> list[Task]:
     """A task-set spec (`"bfcl:base"`, `"demo"`, a JSONL path) or tasks, as a non-empty list of `Task`s."""
+    if bfcl_data is not None and not isinstance(bfcl_data, str):
+        raise ConfigError(f"bfcl_data must be a folder path (a string) or None, got {bfcl_data!r}")
     if isinstance(tasks, str):
         resolved = load_tasks(tasks, bfcl_data)
+    elif isinstance(tasks, Sequence):
+        resolved = [_task(task, index) for index, task in enumerate(tasks)]
     else:
-        resolved = [task if isinstance(task, Task) else Task.model_validate(task) for task in tasks]
+        raise ConfigError(
+            "tasks must be a task-set spec ('demo', 'bfcl:base', a JSONL path) or a list of tasks, "
+            f"got {type(tasks).__name__}"
+        )
     if not resolved:
         raise ConfigError("the task set is empty; give at least one task")
     return resolved
+
+
+def _task(task: Any, index: int) -> Task:
+    if isinstance(task, Task):
+        return task
+    if not isinstance(task, Mapping):
+        raise ConfigError(f"tasks[{index}] must be a Task or a task dict, got {type(task).__name__}")
+    try:
+        return Task.model_validate(task)
+    except ValidationError as error:
+        raise ConfigError(f"tasks[{index}] is not a valid task: {error}") from None
 
 
 def check_settings(reward: Any, strict: Any, max_steps_per_turn: Any) -> None:
