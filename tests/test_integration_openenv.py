@@ -138,3 +138,21 @@ def test_an_unknown_env_or_a_missing_extra_is_one_clear_error():
         create_server("FunReason/Nope-v0")
     with pytest.raises(MissingDependencyError, match=r"pip install 'funreason-envs\[openenv\]'"):
         require("no_such_module_for_funreason", "openenv")
+
+
+def test_http_errors_are_4xx_with_the_message_and_the_websocket_reports_the_same():
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_server(tasks="demo"), raise_server_exceptions=False)
+    missing = "no task with id 'nope' in this env's task set"
+    reset = client.post("/reset", json={"task": "nope"})
+    assert (reset.status_code, reset.json()) == (400, {"detail": missing})
+    unknown = client.post("/reset", json={"tsk": "demo_file_system_0"})
+    assert unknown.status_code == 400 and "unknown reset option(s) ['tsk']" in unknown.json()["detail"]
+    assert client.post("/reset", json={"task": "demo_file_system_0"}).status_code == 200
+    step = client.post("/step", json={"action": {"role": "assistant", "content": "[ls()]"}})
+    assert step.status_code == 409
+    assert "HTTP is one-shot" in step.json()["detail"] and "WebSocket session at /ws" in step.json()["detail"]
+    with client.websocket_connect("/ws") as session:
+        session.send_json({"type": "reset", "data": {"task": "nope"}})
+        assert session.receive_json()["data"] == {"message": missing, "code": "EXECUTION_ERROR"}

@@ -4,11 +4,13 @@ two real GRPO steps with TRL's `environment_factory` on a tiny model built here.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from transformers.utils import get_json_schema
 
 from funreason_envs.domains import domain_class, domain_names
+from funreason_envs.errors import ConfigError
 from funreason_envs.integrations.trl import (
     build_dataset,
     environment_factory,
@@ -147,3 +149,48 @@ def test_two_grpo_steps_on_a_tiny_model(tmp_path):
     played = [env for pool in trainer._environment_pool.values() for env in pool if env.episode.task]
     assert played and all(env.episode.verdict is not None for env in played)
     assert {env.episode.task.id for env in played} <= {row["task_id"] for row in dataset}
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"reward": "x"}, r"reward 'x' is not one of turn, final, partial"),
+        ({"max_steps_per_turn": 0}, r"max_steps_per_turn must be a whole number of at least 1 .*got 0"),
+        ({"max_steps_per_turn": "20"}, r"max_steps_per_turn must be a whole number .*got '20'"),
+        ({"max_steps_per_turn": True}, r"max_steps_per_turn must be a whole number .*got True"),
+        ({"strict": "no"}, r"strict must be True or False, got 'no'"),
+    ],
+)
+def test_a_bad_setting_fails_when_the_factory_is_built(setting, message):
+    with pytest.raises(ConfigError, match=message):
+        environment_factory("demo", **setting)
+
+
+@pytest.mark.parametrize("turn", ["x", "1", 1.9, 1.0, True, None])
+def test_reset_refuses_a_turn_that_is_not_a_whole_number(turn):
+    environment = environment_factory("demo")[environment_key(load_tasks("demo")[0], 0)]()
+    with pytest.raises(ConfigError, match=rf"turn must be a whole number .*got {re.escape(repr(turn))}"):
+        environment.reset(task_id="demo_file_system_0", turn=turn)
+
+
+def test_reset_takes_any_integer_type_and_refuses_a_turn_out_of_range():
+    numpy = pytest.importorskip("numpy")
+    environment = environment_factory("demo")[environment_key(load_tasks("demo")[0], 0)]()
+    environment.reset(task_id="demo_file_system_0", turn=numpy.int64(0))
+    assert environment.episode.turn == 0 and type(environment.episode.turn) is int
+    with pytest.raises(ConfigError, match=r"task 'demo_file_system_0' has turns 0 to 1, not 2"):
+        environment.reset(task_id="demo_file_system_0", turn=2)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "bfcl_data", "message"),
+    [
+        (5, None, r"tasks must be a task-set spec .* or a list of tasks, got int"),
+        ([5], None, r"tasks\[0\] must be a Task or a task dict, got int"),
+        ([{"id": "t"}], None, r"(?s)tasks\[0\] is not a valid task: .*domains"),
+        ("demo", 5, r"bfcl_data must be a folder path \(a string\) or None, got 5"),
+    ],
+)
+def test_bad_tasks_or_bfcl_data_fail_when_the_factory_is_built(tasks, bfcl_data, message):
+    with pytest.raises(ConfigError, match=message):
+        environment_factory(tasks, bfcl_data=bfcl_data)

@@ -13,8 +13,11 @@ calls in `MultiTurn-v0`, and closes the turn to pay the BFCL verdict:
 from __future__ import annotations
 
 import json
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from funreason_envs.errors import ConfigError
 from funreason_envs.multiturn import MultiTurnEnv
@@ -30,13 +33,48 @@ def resolve_tasks(
     tasks: str | Sequence[Task | Mapping[str, Any]], bfcl_data: str | None = None
 ) -> list[Task]:
     """A task-set spec (`"bfcl:base"`, `"demo"`, a JSONL path) or tasks, as a non-empty list of `Task`s."""
+    if bfcl_data is not None and not isinstance(bfcl_data, str):
+        raise ConfigError(f"bfcl_data must be a folder path (a string) or None, got {bfcl_data!r}")
     if isinstance(tasks, str):
         resolved = load_tasks(tasks, bfcl_data)
+    elif isinstance(tasks, Sequence):
+        resolved = [_task(task, index) for index, task in enumerate(tasks)]
     else:
-        resolved = [task if isinstance(task, Task) else Task.model_validate(task) for task in tasks]
+        raise ConfigError(
+            "tasks must be a task-set spec ('demo', 'bfcl:base', a JSONL path) or a list of tasks, "
+            f"got {type(tasks).__name__}"
+        )
     if not resolved:
         raise ConfigError("the task set is empty; give at least one task")
     return resolved
+
+
+def _task(task: Any, index: int) -> Task:
+    if isinstance(task, Task):
+        return task
+    if not isinstance(task, Mapping):
+        raise ConfigError(f"tasks[{index}] must be a Task or a task dict, got {type(task).__name__}")
+    try:
+        return Task.model_validate(task)
+    except ValidationError as error:
+        raise ConfigError(f"tasks[{index}] is not a valid task: {error}") from None
+
+
+def check_settings(reward: Any, strict: Any, max_steps_per_turn: Any) -> None:
+    """Raise `ConfigError` naming the first bad turn-episode setting, before anything is built."""
+    if reward not in TURN_REWARDS:
+        raise ConfigError(f"reward {reward!r} is not one of {', '.join(TURN_REWARDS)}")
+    if not isinstance(strict, bool):
+        raise ConfigError(f"strict must be True or False, got {strict!r}")
+    if not _is_int(max_steps_per_turn) or max_steps_per_turn < 1:
+        raise ConfigError(
+            f"max_steps_per_turn must be a whole number of at least 1 (BFCL uses 20), "
+            f"got {max_steps_per_turn!r}"
+        )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def ground_truth_action(task: Task, turn: int) -> list[dict[str, Any]]:
@@ -70,8 +108,7 @@ class TurnEpisode:
         strict: bool = False,
         max_steps_per_turn: int = 20,
     ) -> None:
-        if reward not in TURN_REWARDS:
-            raise ConfigError(f"reward {reward!r} is not one of {', '.join(TURN_REWARDS)}")
+        check_settings(reward, strict, max_steps_per_turn)
         self.tasks = {task.id: task for task in tasks}
         self.reward = reward
         self.env = MultiTurnEnv(
@@ -88,6 +125,9 @@ class TurnEpisode:
         if task_id not in self.tasks:
             raise ConfigError(f"no task with id {task_id!r} in this task set")
         task = self.tasks[task_id]
+        if not _is_int(turn):
+            raise ConfigError(f"turn must be a whole number (a turn index of task {task_id!r}), got {turn!r}")
+        turn = int(turn)
         if not 0 <= turn < len(task.turns):
             raise ConfigError(f"task {task_id!r} has turns 0 to {len(task.turns) - 1}, not {turn}")
         self.task, self.turn, self.done, self.verdict = task, turn, False, None

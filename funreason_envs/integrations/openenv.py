@@ -8,7 +8,8 @@ Clients speak OpenEnv's protocol: `reset(task=<id>, seed=...)` (free-play envs t
 an assistant message as the model wrote it. The observation carries the tool results, the visible tools,
 the turn and the verdicts; `reward` and `done` are the env's. Each WebSocket session gets its own env
 instance (OpenEnv's `/ws`), so sessions are isolated and run concurrently. OpenEnv's HTTP `/reset` and
-`/step` build a fresh instance per request, so HTTP suits one-shot calls (a reset, the schema) only.
+`/step` build a fresh instance per request, so HTTP suits one-shot calls (a reset, the schema) only: an
+HTTP `/step` answers 409 saying so, and a bad reset option answers 400 with the `ConfigError` message.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from funreason_envs.integrations import require
 
 require("openenv.core.env_server", "openenv")
 
+from fastapi import FastAPI, Request, status  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
+from gymnasium.error import ResetNeeded  # noqa: E402
 from openenv.core.env_server.http_server import create_app  # noqa: E402
 from openenv.core.env_server.interfaces import Environment  # noqa: E402
 from openenv.core.env_server.types import Action, Observation, State  # noqa: E402
@@ -32,6 +36,11 @@ from pydantic import Field  # noqa: E402
 import funreason_envs  # noqa: E402,F401  (registers the envs)
 
 DEFAULT_ENV = "FunReason/MultiTurn-v0"
+HTTP_STEP_REFUSED = (
+    "HTTP is one-shot here: each HTTP request gets a fresh env, so HTTP /step has no episode to act in. "
+    "Play multi-step episodes over a WebSocket session at /ws (e.g. openenv's GenericEnvClient), "
+    "which keeps its env between reset and step."
+)
 
 
 class AssistantMessage(Action):
@@ -115,9 +124,23 @@ def environment_factory(env_id: str = DEFAULT_ENV, **env_kwargs: Any) -> Callabl
     return functools.partial(FunReasonEnvironment, env_id, **env_kwargs)
 
 
-def create_server(env_id: str = DEFAULT_ENV, *, max_sessions: int = 16, **env_kwargs: Any) -> Any:
+def create_server(env_id: str = DEFAULT_ENV, *, max_sessions: int = 16, **env_kwargs: Any) -> FastAPI:
     """An OpenEnv FastAPI app (HTTP and WebSocket) serving `env_id` built with `env_kwargs`."""
     factory = environment_factory(env_id, **env_kwargs)
-    return create_app(
+    app = create_app(
         factory, AssistantMessage, ToolObservation, env_name="funreason", max_concurrent_envs=max_sessions
     )
+    # FastAPI's handlers answer HTTP requests only; the WebSocket session reports errors in its own messages.
+    app.add_exception_handler(ConfigError, _bad_request)
+    app.add_exception_handler(ResetNeeded, _http_step_refused)
+    return app
+
+
+async def _bad_request(request: Request, error: Exception) -> JSONResponse:
+    """A bad reset option (unknown task, bad initial_config): 400 with the `ConfigError` message."""
+    return JSONResponse({"detail": str(error)}, status_code=status.HTTP_400_BAD_REQUEST)
+
+
+async def _http_step_refused(request: Request, error: Exception) -> JSONResponse:
+    """HTTP `/step` on the fresh env each request gets: 409, pointing to the WebSocket session."""
+    return JSONResponse({"detail": HTTP_STEP_REFUSED}, status_code=status.HTTP_409_CONFLICT)

@@ -28,7 +28,13 @@ from typing import Any, ClassVar, Literal, Union
 
 from funreason_envs.domains import domain_class
 from funreason_envs.errors import ConfigError
-from funreason_envs.integrations.episode import TurnEpisode, TurnReward, replayed_conversation, resolve_tasks
+from funreason_envs.integrations.episode import (
+    TurnEpisode,
+    TurnReward,
+    check_settings,
+    replayed_conversation,
+    resolve_tasks,
+)
 from funreason_envs.tasks import Task
 
 JSON_TYPES: dict[str, Any] = {
@@ -125,7 +131,7 @@ class FunReasonEnvironment:
 
     def reset(self, task_id: str, turn: int = 0, **row: Any) -> None:
         """Start the row's task at its turn (earlier turns replayed); the prompt already shows them."""
-        self.episode.start(str(task_id), int(turn))
+        self.episode.start(str(task_id), turn)
 
     def get_reward(self) -> float:
         """Close the turn and pay its verdict."""
@@ -168,7 +174,8 @@ def environment_factory(
     bfcl_data: str | None = None,
 ) -> dict[str, type[FunReasonEnvironment]]:
     """`environment_factory` for `GRPOTrainer`: one class per visible-tool set, keyed as `build_dataset`'s
-    `environment` column names them."""
+    `environment` column names them. Every setting is checked here, not when TRL builds an instance."""
+    check_settings(reward, strict, max_steps_per_turn)
     resolved = resolve_tasks(tasks, bfcl_data)
     tool_sets: dict[str, list[dict[str, Any]]] = {}
     for task in resolved:
