@@ -392,10 +392,33 @@ class ThoughtWriter:
             if not asked or len(asked) > MAX_ASKED_ACTION or " some " in f" {asked} ":
                 return self._asking(missing, None)
             return self._asking(missing, asked)
-        # a tool held out: the goal's last call has no tool yet, and any calls before it only lead up to it
-        asked = self.user_intent(self.brief.steps[-1])
+        # a tool held out: the turn's last call has no tool yet, so none of its calls run (as in BFCL);
+        # the calls before it either lead up to it or are other goals of the same request
+        steps = self.brief.steps
+        asked = self.user_intent(steps[-1])
         held, action = self.keep(third_person(asked)), second_person(asked)
-        if len(self.brief.steps) > 1:
+        other_goals = set(self.brief.target_indices) - {len(steps) - 1}
+        if other_goals:
+            reasoning = self.combine(
+                [
+                    f"they want me to {request}, and the part where I {held} needs a tool I don't have",
+                    f"none of my tools can {held}, one of the things asked",
+                ],
+                [
+                    "doing only the rest would leave the request half done, so I'll say so and hold it all",
+                    "I'd rather hold the whole request than do it in pieces",
+                    "I won't fake that part with an unrelated call",
+                ],
+            )
+            reply = self.rng.choice(
+                (
+                    f"There's no tool here to {action} at the moment, so I'll hold off on the whole request "
+                    "rather than do only part of it.",
+                    f"I can't {action} with the tools I have right now; I've left the rest of the request "
+                    "alone too, so it can all be done together.",
+                )
+            )
+        elif len(steps) > 1:
             reasoning = self.combine(
                 [
                     f"they want me to {request}, and the part where I {held} needs a tool I don't have",
@@ -413,7 +436,6 @@ class ThoughtWriter:
                     "that, so I've left the request alone for now.",
                     f"There's no tool here to {action} at the moment, so I haven't started on the steps "
                     "before it either.",
-                    f"I don't have a way to {action} right now, so I'll hold off on the whole request.",
                 )
             )
         else:

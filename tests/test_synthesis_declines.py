@@ -19,7 +19,8 @@ OLD_REPLIES = (
     "None of my current tools can do that, sorry.",
     "That is beyond the tools I have at the moment.",
 )
-LEAD_UP = re.compile(r"steps before it|lead up to|whole request")
+LEAD_UP = re.compile(r"steps before it|lead up to")
+OTHER_GOALS = re.compile(r"whole request|rest of the request")
 REPEATED_NOUN = re.compile(r"\b([a-z]+(?: [a-z]+)?) some \1\b")
 
 
@@ -48,18 +49,30 @@ def _reply(sample: Sample, turn: int) -> dict:
 
 
 def test_a_held_out_request_is_declined_by_naming_the_missing_action(samples):
+    """The reply names what no tool can do, and says why the rest waits only as it really is: steps that
+    lead up to it, or other things asked in the same request (held so it is done together)."""
     waits = _waits(samples)
     assert len(waits) >= 5
-    both = set()
+    seen = set()
     for sample, turn in waits:
         reply = _reply(sample, turn)
         assert not reply.get("tool_calls") and reply["content"] not in OLD_REPLIES
-        acted = sample.task.ground_truth[turn + 1]  # the request is acted on once the tool is shown
-        lead_up = LEAD_UP.search(reply["content"]) is not None
-        assert lead_up == (len(acted) > 1), (reply["content"], [call.name for call in acted])
-        both.add(lead_up)
+        acting = sample.turns[turn + 1]  # the request is acted on once the tool is shown
+        calls = sample.task.ground_truth[turn + 1]
+        other_goals = set(acting.goal_calls or ()) - {len(calls) - 1}
+        kind = "other goals" if other_goals else "lead-up" if len(calls) > 1 else "alone"
+        said = {
+            "other goals": OTHER_GOALS.search(reply["content"]) is not None,
+            "lead-up": LEAD_UP.search(reply["content"]) is not None,
+        }
+        assert said == {"other goals": kind == "other goals", "lead-up": kind == "lead-up"}, (
+            reply["content"],
+            [call.name for call in calls],
+            acting.goal_calls,
+        )
+        seen.add(kind)
         assert reply["reasoning_content"] and "tool" in reply["reasoning_content"]
-    assert both == {True, False}  # both kinds were seen
+    assert seen == {"other goals", "lead-up", "alone"}
 
 
 def test_a_vague_request_never_repeats_the_noun_it_leaves_out(samples):
