@@ -91,7 +91,7 @@ class QueryWriter:
             if step.index not in goals
             and step.spec.mutates_state
             and (
-                not may_be_implicit(step, self.kits[step.spec.domain].phrases.implied)
+                not may_be_implicit(step, self.kits[step.spec.domain].phrases)
                 or self.rng.random() >= self.implicit_rate
             )
         )

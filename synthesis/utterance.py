@@ -13,6 +13,7 @@ import random
 import re
 from typing import Any
 
+from funreason_envs.synthesis.kits import Phrasebook
 from funreason_envs.synthesis.language import QUOTED, Speaker, Voice, choose_alternatives
 from funreason_envs.synthesis.synonyms import AFTER, BEFORE, vary
 from funreason_envs.synthesis.trace import Step
@@ -540,13 +541,16 @@ def free_string(step: Step, param: str) -> bool:
     return schema.get("type") == "string" and "enum" not in schema
 
 
-def may_be_implicit(step: Step, implied: tuple[str, ...]) -> bool:
+def may_be_implicit(step: Step, phrases: Phrasebook) -> bool:
     """Whether a state-changing prerequisite can go unsaid: its settings follow from the goal (an
     `implied` tool), or it only sets up access or a place (a login, a folder: it provides a condition
     and yields nothing but tokens) and each input is a credential-like string (said as a fact) or a
     flag. An action the user would own (a booking, a follow, a new contact), a content the user writes
-    (a message, a post) or an amount they choose always needs the step said."""
-    if step.name in implied:
+    (a message, a post), an amount they choose or an `owned` tool (a product put in the cart) always
+    needs the step said."""
+    if step.name in phrases.owned:
+        return False
+    if step.name in phrases.implied:
         return True
     if not step.spec.provides or any("token" not in made.resource for made in step.spec.produces):
         return False

@@ -277,6 +277,7 @@ class Retail(TypedDomain):
         mutates=True,
         consumes={"sku": "product_sku"},
         provides=["cart_has_items"],
+        owned=True,  # what goes in the cart is the user's choice: never put there unasked
         say=[
             "add {sku} to my cart",
             "put {sku} in my cart",

@@ -54,6 +54,7 @@ class ToolInfo:
     goal: bool = True  # False: a look-up users never ask for by itself, only a step toward a goal
     refer: Mapping[str, str] = field(default_factory=dict)  # resource -> how a user points at a result
     done: str = ""  # how the assistant tells what a call did, with `{param}` and `{result.key}` placeholders
+    owned: bool = False  # an action the user owns (buying, paying): synthesis never leaves it implicit
 
 
 def tool(
@@ -70,6 +71,7 @@ def tool(
     say: Sequence[str] = (),
     refer: Mapping[str, str] | None = None,
     done: str = "",
+    owned: bool = False,
     goal: bool = True,
 ) -> Any:
     """Mark a method of a `TypedDomain` as a tool (usable bare, `@tool`, or with annotations).
@@ -79,7 +81,9 @@ def tool(
     `goal=False` marks a look-up that synthesized users never ask for by itself (only as a step).
     Wording for synthesis (each optional; the spec's words are used without it): `say`, goal templates
     ("transfer {amount} to {payee}"); `refer`, per produced resource, how a user points back at it ("the
-    payee I saved"); `done`, the assistant's report of the call ("Sent {amount}: {result.status}.").
+    payee I saved"); `done`, the assistant's report of the call ("Sent {amount}: {result.status}.");
+    `owned=True`, an action the user owns (putting a product in the cart), which a synthesized user always
+    asks for, never left for the assistant to infer as a prerequisite.
     """
     made = produces.items() if isinstance(produces, Mapping) else (produces or ())
     used = (consumes or {}).items()
@@ -95,6 +99,7 @@ def tool(
         say=tuple(say),
         refer=dict(refer or {}),
         done=done,
+        owned=owned,
         goal=goal,
     )
 

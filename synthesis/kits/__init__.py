@@ -57,6 +57,7 @@ class Phrasebook:
     details: tuple[str, ...] = ()  # irrelevant details a user may add ("The printer is broken again.")
     nouns: Mapping[str, str] = field(default_factory=dict)  # "tool.param" or "param" -> how users call it
     implied: tuple[str, ...] = ()  # tools whose settings follow from the goal (press the brake: fully)
+    owned: tuple[str, ...] = ()  # actions a user owns (add to cart): never an unsaid prerequisite
     money: tuple[str, ...] = ()  # "tool.param" amounts in US dollars, said as "$500"
 
     def tool(self, name: str) -> ToolPhrases:

@@ -36,10 +36,12 @@ def derived_kit(cls: type[TypedDomain]) -> DomainKit:
         wording = (info.say or intents(spec_tool)) if info.goal else ()  # no intent: a look-up, never a goal
         tools[spec_tool.name] = ToolPhrases(intent=wording, refer=refer, done=info.done)
     title = spec.title.lower()
+    owned = tuple(name for name in tools if getattr(getattr(cls, name), TOOL_MARK).owned)
     phrases = Phrasebook(
         tools,
         persona=f"someone using the {title} service",
         backstories=tuple(cls.backstories),
+        owned=owned,
     )
     return DomainKit(
         domain=spec.domain,
