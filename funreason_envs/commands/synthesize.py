@@ -165,10 +165,41 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     )
 
 
+def chosen_domains(text: str) -> tuple[str, ...]:
+    """The domains `--domains` names: 'bfcl', 'all' (the kit domains), or ids (kit or agentic domains);
+    a name synthesis cannot use is refused, listing only the names it can."""
+    from funreason_envs.domains.registry import domain_entry, resolve_domains
+    from funreason_envs.synthesis.agentic import AGENTIC_DOMAINS
+    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == ["bfcl"]:
+        return tuple(bfcl_kit_domains())
+    if names == ["all"]:
+        return tuple(name for name in resolve_domains("all") if name in kit_domains())
+    usable = [*kit_domains(), *AGENTIC_DOMAINS]
+    choices = (
+        f"choose from bfcl, all, {', '.join(kit_domains())}, or the agentic {', '.join(AGENTIC_DOMAINS)} "
+        "(with each other only)"
+    )
+    if not names:
+        raise ConfigError(f"--domains is empty; {choices}")
+    domains: list[str] = []
+    for name in names:
+        try:
+            domain = domain_entry(name).name
+        except ConfigError:
+            raise ConfigError(f"--domains: unknown domain {name!r}; {choices}") from None
+        if domain not in usable:
+            raise ConfigError(f"--domains: {name!r} has no synthesis kit; {choices}")
+        domains.append(domain)
+    return tuple(dict.fromkeys(domains))
+
+
 def _turn_range(text: str) -> tuple[int, int]:
-    low, _, high = text.partition("-")
+    low, dash, high = text.partition("-")
     try:
-        first, last = int(low), int(high or low)
+        first, last = int(low), int(high if dash else low)
     except ValueError:
         raise ConfigError(f"--turns {text!r}: give N or MIN-MAX, e.g. 3-5") from None
     if not 1 <= first <= last:
@@ -177,27 +208,16 @@ def _turn_range(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from funreason_envs.domains import resolve_domains
-    from funreason_envs.synthesis.agentic import AGENTIC_DOMAINS, is_agentic
+    from funreason_envs.synthesis.agentic import is_agentic
     from funreason_envs.synthesis.exports import EXPORTERS, export
-    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
     from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
-    requested = bfcl_kit_domains() if args.domains.strip() == "bfcl" else resolve_domains(args.domains)
-    named = args.domains.strip() not in ("bfcl", "all")  # the agentic domains only when asked for by name
-    domains = tuple(
-        name for name in requested if name in kit_domains() or (named and name in AGENTIC_DOMAINS)
-    )
+    domains = chosen_domains(args.domains)
     is_agentic(domains)  # agentic domains mix only with each other
-    if not domains:
-        raise ConfigError(
-            f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}, "
-            f"or the agentic {', '.join(AGENTIC_DOMAINS)} (with each other only)"
-        )
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
     unknown = [name for name in formats if name not in EXPORTERS]
     if unknown or not formats:
@@ -257,6 +277,8 @@ def check_options(args: argparse.Namespace) -> None:
     for flag, value in (
         ("--vague-rate", args.vague_rate),
         ("--held-out-rate", args.held_out_rate),
+        ("--implicit-rate", args.implicit_rate),
+        ("--typo-rate", args.typo_rate),
         ("--error-rows", args.error_rows),
     ):
         if not (math.isfinite(value) and 0.0 <= value <= 1.0):
