@@ -10,9 +10,15 @@ import sys
 from tqdm import tqdm
 
 from funreason_envs.commands.executor_options import add_executor_arguments, make_executor
+from funreason_envs.commands.request_options import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    add_request_arguments,
+    check_request_options,
+)
 from funreason_envs.errors import ConfigError
 from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
-from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.roles.backends import BackendSpec, RequestLimits
 from funreason_envs.synthesis.settings import Settings
 
 EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
@@ -44,6 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model name for --llm openai:URL")
     parser.add_argument("--device", help="--llm hf:PATH: cpu, cuda, cuda:1, ...")
     parser.add_argument("--dtype", default="auto", help="--llm hf:PATH: auto, float32, float16, bfloat16")
+    add_request_arguments(parser)
     parser.add_argument(
         "--judge", action="store_true", help="LLM backends: a judge role checks each query against its calls"
     )
@@ -225,6 +232,7 @@ def run(args: argparse.Namespace) -> int:
     for name in formats:  # a missing optional package fails now, not after hours of synthesis
         EXPORTERS[name].check_dependencies()
     check_options(args)
+    check_request_options(args)
     options = export_options(args)
     low, high = _turn_range(args.turns)
     settings = Settings(
@@ -242,6 +250,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.llm == "template" and (args.model or args.judge):
         raise ConfigError("--model and --judge need an LLM backend: add --llm openai:URL or --llm hf:PATH")
+    if not args.llm.startswith("openai:") and (
+        args.timeout != DEFAULT_TIMEOUT or args.max_retries != DEFAULT_MAX_RETRIES
+    ):
+        raise ConfigError("--timeout and --max-retries bound the calls of --llm openai:URL; drop them here")
     spec = BackendSpec(args.llm, args.model, args.device, args.dtype, args.judge)
     comparison = {"bfcl base": bfcl_base_quality()} if args.compare else None  # missing data fails early
     folder = synthesize(
@@ -253,6 +265,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         keep_open=True,
         executor=make_executor(args),
+        limits=RequestLimits(args.timeout, args.max_retries),
     )
     with folder:  # the folder stays locked until its exports are written
         samples = load_samples(folder.path)
