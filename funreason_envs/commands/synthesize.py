@@ -17,7 +17,7 @@ from funreason_envs.commands.request_options import (
     check_request_options,
 )
 from funreason_envs.errors import ConfigError
-from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
+from funreason_envs.synthesis.exports.options import ExportOptions, ExportStats, result_separator_for
 from funreason_envs.synthesis.roles.backends import BackendSpec, RequestLimits
 from funreason_envs.synthesis.settings import Settings
 
@@ -275,6 +275,8 @@ def run(args: argparse.Namespace) -> int:
         (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(format_report(report, comparison))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
+    for line in skip_notes(stats):
+        print(line)
     if not folder.samples:
         print(
             f"funreason synthesize: no sample was kept ({len(folder.rejections)} rejected; "
@@ -283,6 +285,22 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_NOTHING_KEPT
     return 0
+
+
+def skip_notes(stats: dict[str, ExportStats]) -> list[str]:
+    """One line per export that left samples out this run: how many, why, and whether it holds none."""
+    notes = []
+    for name, counts in stats.items():
+        skipped = sum(counts.skipped.values())
+        if not skipped:
+            continue
+        looked_at = skipped + counts.samples + counts.already_written
+        reasons = ", ".join(f"{reason} {count}" for reason, count in counts.skipped.most_common())
+        note = f"{name} export skipped {skipped} of {looked_at} samples ({reasons})"
+        if not counts.samples and not counts.already_written:
+            note += f"; every sample was skipped, so it wrote no {name} file"
+        notes.append(note)
+    return notes
 
 
 def check_options(args: argparse.Namespace) -> None:
