@@ -10,6 +10,7 @@ import sys
 from tqdm import tqdm
 
 from funreason_envs.commands.executor_options import add_executor_arguments, make_executor
+from funreason_envs.commands.plugin_options import ImportingExecutor, add_import_argument, import_modules
 from funreason_envs.commands.request_options import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -17,6 +18,7 @@ from funreason_envs.commands.request_options import (
     check_request_options,
 )
 from funreason_envs.errors import ConfigError
+from funreason_envs.executors import LocalExecutor
 from funreason_envs.synthesis.exports.options import ExportOptions, ExportStats, result_separator_for
 from funreason_envs.synthesis.roles.backends import BackendSpec, RequestLimits
 from funreason_envs.synthesis.settings import Settings
@@ -140,6 +142,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bfcl: files are BFCL_v4_<name>.json; must start with multi_turn_ (default %(default)s)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_import_argument(parser)
     add_executor_arguments(parser)
 
 
@@ -223,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
+    import_modules(args.imports)  # before --domains is read: they may register domains
     domains = chosen_domains(args.domains)
     is_agentic(domains)  # agentic domains mix only with each other
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
@@ -256,6 +260,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--timeout and --max-retries bound the calls of --llm openai:URL; drop them here")
     spec = BackendSpec(args.llm, args.model, args.device, args.dtype, args.judge)
     comparison = {"bfcl base": bfcl_base_quality()} if args.compare else None  # missing data fails early
+    executor = make_executor(args)
+    if args.imports:  # worker processes import the plugins too
+        executor = ImportingExecutor(executor or LocalExecutor(args.workers), args.imports)
     folder = synthesize(
         args.num,
         settings,
@@ -264,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
         keep_open=True,
-        executor=make_executor(args),
+        executor=executor,
         limits=RequestLimits(args.timeout, args.max_retries),
     )
     with folder:  # the folder stays locked until its exports are written
