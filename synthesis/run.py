@@ -28,7 +28,7 @@ from funreason_envs.synthesis.agentic import AgenticSampleBuilder, agentic_audit
 from funreason_envs.synthesis.audit import audit_sample
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
-from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.synthesis.roles.backends import DEFAULT_LIMITS, BackendSpec, RequestLimits
 from funreason_envs.synthesis.roles.base import Roles
 from funreason_envs.synthesis.settings import Settings
 from funreason_envs.synthesis.verify import verify_sample
@@ -39,7 +39,9 @@ RUN_FILE = "run.json"
 RolesFactory = Callable[[random.Random], Roles]
 
 
-def roles_factory(spec: BackendSpec | str, settings: Settings) -> RolesFactory:
+def roles_factory(
+    spec: BackendSpec | str, settings: Settings, limits: RequestLimits = DEFAULT_LIMITS
+) -> RolesFactory:
     """The roles for a backend spec (a bare string is a backend with default options)."""
     spec = spec if isinstance(spec, BackendSpec) else BackendSpec(spec)
     if spec.backend == "template":
@@ -49,17 +51,19 @@ def roles_factory(spec: BackendSpec | str, settings: Settings) -> RolesFactory:
     from funreason_envs.synthesis.roles.backends import chat_model
     from funreason_envs.synthesis.roles.llm import LLMRoles
 
-    chat = chat_model(spec)
+    chat = chat_model(spec, limits)
     return lambda rng: LLMRoles(chat, rng, spec.kind, judge=spec.judge)
 
 
-def make_sample(index: int, settings: Settings, spec: BackendSpec) -> dict[str, Any]:
+def make_sample(
+    index: int, settings: Settings, spec: BackendSpec, limits: RequestLimits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """Build, verify, audit and serialise sample `index`; a failure becomes a rejection record.
 
     Both carry the LLM roles' fallbacks (role -> reason -> count), so the report can show them all.
     """
     made: list[Roles] = []
-    factory = roles_factory(spec, settings)
+    factory = roles_factory(spec, settings, limits)
 
     def tracked(rng: random.Random) -> Roles:
         made.append(factory(rng))
@@ -165,21 +169,24 @@ def synthesize(
     max_indices: int | None = None,
     keep_open: bool = False,
     executor: Executor | None = None,
+    limits: RequestLimits = DEFAULT_LIMITS,
 ) -> RunFolder:
     """Make samples until `num` are kept (or `max_indices` indices were tried); returns the run folder.
 
     `backend` is a `BackendSpec` or a backend string (then `model` names the served model). With
     `keep_open` the folder stays locked for the caller (who exports, then calls `close()`). `executor`
-    (default: `workers` local processes) runs the indices; the output does not depend on it.
+    (default: `workers` local processes) runs the indices; the output does not depend on it. `limits`
+    bound each request to an `openai:URL` backend.
     """
     if num < 1:
         raise ConfigError(f"--num must be at least 1, got {num}")
     spec = backend if isinstance(backend, BackendSpec) else BackendSpec(backend, model)
-    roles_factory(spec, settings)  # a bad backend or missing model fails here, before any work
+    roles_factory(spec, settings, limits)  # a bad backend or missing model fails here, before any work
     fingerprint = json.loads(json.dumps({**asdict(settings), **asdict(spec)}))
     folder = RunFolder(out_dir, fingerprint)
     try:
-        _fill(folder, num, settings, spec, executor or LocalExecutor(workers), progress, max_indices)
+        work = partial(make_sample, settings=settings, spec=spec, limits=limits)
+        _fill(folder, num, work, executor or LocalExecutor(workers), progress, max_indices)
     finally:
         if not keep_open:
             folder.close()
@@ -189,14 +196,13 @@ def synthesize(
 def _fill(
     folder: RunFolder,
     num: int,
-    settings: Settings,
-    spec: BackendSpec,
+    work: Callable[[int], dict[str, Any]],
     executor: Executor,
     progress: bool,
     max_indices: int | None,
 ) -> None:
     limit = max_indices if max_indices is not None else max(num * 20, 100)
-    outcomes = _outcomes(folder, settings, spec, executor, limit)
+    outcomes = _outcomes(folder, work, executor, limit)
     with (
         tqdm(
             total=num, initial=min(len(folder.samples), num), disable=not progress, desc="synthesize"
@@ -213,11 +219,11 @@ def _fill(
 
 
 def _outcomes(
-    folder: RunFolder, settings: Settings, spec: BackendSpec, executor: Executor, limit: int
+    folder: RunFolder, work: Callable[[int], dict[str, Any]], executor: Executor, limit: int
 ) -> Generator[dict[str, Any], None, None]:
     """Outcomes of the indices not yet done, in index order (the executor may run ahead, boundedly)."""
     todo = (index for index in range(limit) if index not in folder.done)
-    return executor.map(partial(make_sample, settings=settings, spec=spec), todo, on_lost=_lost)
+    return executor.map(work, todo, on_lost=_lost)
 
 
 def _lost(index: int, exc: BaseException) -> dict[str, Any]:

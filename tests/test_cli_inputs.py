@@ -87,6 +87,9 @@ def test_out_of_range_eval_options_name_the_flag(tmp_path, capsys, option, value
         ("--vague-rate", "2"),
         ("--held-out-rate", "-0.1"),
         ("--error-rows", "1.5"),
+        ("--implicit-rate", "1.5"),
+        ("--typo-rate", "-1"),
+        ("--turns", "2-"),
         ("--max-attempts", "0"),
         ("--seed", "-1"),
     ],
@@ -94,6 +97,15 @@ def test_out_of_range_eval_options_name_the_flag(tmp_path, capsys, option, value
 def test_out_of_range_synthesize_options_name_the_flag(tmp_path, capsys, option, value):
     one_line_error(capsys, ["synthesize", "--num", "1", "--out", str(tmp_path), option, value], option)
     assert not (tmp_path / "samples.jsonl").exists()
+
+
+@pytest.mark.parametrize("domains", ["nonsense", "memory_vector", "math,memory_rec_sum"])
+def test_synthesize_domain_errors_offer_only_domains_it_accepts(tmp_path, capsys, domains):
+    err = one_line_error(capsys, ["synthesize", "--num", "1", "--out", str(tmp_path), "--domains", domains])
+    offered = err.split("choose from ", 1)[1]
+    assert "math" in offered and "memory_kv" in offered
+    assert "memory_vector" not in offered and "memory_rec_sum" not in offered
+    assert not (tmp_path / "run.json").exists()
 
 
 def test_odd_out_paths_are_one_line_errors(tmp_path, capsys):

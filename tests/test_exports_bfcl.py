@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
 import pytest
 
 from funreason_envs.cli import main
+from funreason_envs.commands.synthesize import skip_notes
 from funreason_envs.domains import bfcl_class_map, domain_class
 from funreason_envs.errors import ConfigError
-from funreason_envs.synthesis.exports import ExportOptions, make_exporter
+from funreason_envs.synthesis.exports import ExportOptions, ExportStats, make_exporter
 from funreason_envs.synthesis.exports.bfcl import CALL_TEXT_IN_STRING, NO_BFCL_CLASS
 from funreason_envs.tasks.bfcl import load_bfcl_tasks
 from tests.support.oracle import bfcl_execute, public_state, require_bfcl
@@ -120,6 +122,24 @@ def test_samples_bfcl_cannot_hold_are_skipped_counted_and_remembered(tmp_path, m
     assert [q["sample_id"] for q, _ in entries(tmp_path)] == [*kept, "demo_echo_ok"]
     again = export_bfcl(tmp_path, [*samples(), mangled, harmless])
     assert (again.samples, again.already_written, sum(again.skipped.values())) == (0, len(samples()) + 2, 0)
+
+
+def test_synthesize_says_how_many_samples_the_bfcl_export_left_out_and_why(tmp_path, capsys):
+    args = ["synthesize", "--domains", "web_search", "--num", "2", "--format", "openai,bfcl", "--quiet"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"bfcl export skipped 2 of 2 samples ({NO_BFCL_CLASS} 2); every sample was skipped, so it wrote no "
+        "bfcl file" in out
+    )
+    assert "openai export" not in out and not (tmp_path / "bfcl").exists()
+
+
+def test_skip_notes_count_a_partial_skip_without_calling_it_total():
+    partial = ExportStats(samples=3, skipped=Counter({NO_BFCL_CLASS: 1}))
+    assert skip_notes({"openai": ExportStats(samples=4), "bfcl": partial}) == [
+        f"bfcl export skipped 1 of 4 samples ({NO_BFCL_CLASS} 1)"
+    ]
 
 
 def test_bfcl_eval_rewrites_tool_names_inside_strings_and_only_those(tmp_path):

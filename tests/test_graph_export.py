@@ -154,3 +154,29 @@ def test_png_names_the_tools_it_cannot_link(tmp_path):
     assert _unlinked_note(ApiGraph.from_domains("file_system"), drawn) == ""
     draw_png(graph, tmp_path / "idle.png")
     assert (tmp_path / "idle.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_cli_refuses_outs_it_cannot_write_with_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    for out, expected in [
+        ("", "--out is empty"),
+        (".", "is a folder"),
+        (str(tmp_path), "is a folder"),
+        ("afile/x.png", "'afile' is a file, not a folder"),
+        ("/proc/nope.png", "cannot write --out '/proc/nope.png'"),
+        ("/proc/nope.json", "cannot write --out '/proc/nope.json'"),
+    ]:
+        assert main(["graph", "--domains", "math", "--format", "json", "--out", out]) == 2, out
+        err = capsys.readouterr().err.strip()
+        assert expected in err and "\n" not in err and "Traceback" not in err, err
+    assert main(["graph", "--domains", "math", "--format", "png", "--out", "/proc/nope.png"]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["afile"]
+
+
+def test_cli_writes_exactly_the_file_it_names(tmp_path, capsys):
+    out = tmp_path / "noext"
+    assert main(["graph", "--domains", "math", "--format", "png", "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == PNG_MAGIC and not (tmp_path / "noext.png").exists()
+    assert capsys.readouterr().out.startswith(f"wrote {out} (png)")

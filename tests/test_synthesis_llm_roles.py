@@ -146,6 +146,35 @@ def test_an_unreachable_backend_stops_the_run_with_one_line(tmp_path, capsys):
     assert not (tmp_path / "run" / "samples.jsonl").exists()
 
 
+def test_a_server_that_never_answers_stops_the_run_after_the_given_timeout(tmp_path, capsys):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # connections are taken, but nothing ever reads or answers them
+        port = silent.getsockname()[1]
+        args = ["synthesize", "--num", "2", "--domains", "math", "--out", str(tmp_path / "run"), "--quiet"]
+        args += ["--llm", f"openai:http://127.0.0.1:{port}/v1", "--model", "m", "--max-retries", "0"]
+        assert main([*args, "--timeout", "0.3"]) == 2
+        error = capsys.readouterr().err.strip()
+        assert error.count("\n") == 0 and "did not answer within 0.3s (1 attempts)" in error
+        assert main([*args, "--timeout", "0.2"]) == 2  # a rerun may change the timeout: not a run setting
+        assert "did not answer within 0.2s" in capsys.readouterr().err
+    assert "timeout" not in json.loads((tmp_path / "run" / "run.json").read_text())
+    assert not (tmp_path / "run" / "samples.jsonl").exists()
+
+
+def test_request_limits_are_checked_and_only_for_an_openai_backend(tmp_path, capsys):
+    args = ["synthesize", "--num", "1", "--out", str(tmp_path / "run"), "--quiet"]
+    llm = ["--llm", "openai:http://127.0.0.1:9/v1", "--model", "m"]
+    for extra, expected in [
+        ([*llm, "--timeout", "0"], "--timeout must be a positive number of seconds"),
+        ([*llm, "--max-retries", "-1"], "--max-retries must be 0 or more"),
+        (["--timeout", "5"], "bound the calls of --llm openai:URL"),
+    ]:
+        assert main([*args, *extra]) == 2
+        assert expected in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_llm_options_are_checked_and_passed_on(tmp_path, capsys):
     args = ["synthesize", "--num", "1", "--out", str(tmp_path / "run"), "--quiet"]
     assert main([*args, "--llm", "openai:http://127.0.0.1:9/v1"]) == 2

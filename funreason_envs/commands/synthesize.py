@@ -10,9 +10,17 @@ import sys
 from tqdm import tqdm
 
 from funreason_envs.commands.executor_options import add_executor_arguments, make_executor
+from funreason_envs.commands.plugin_options import ImportingExecutor, add_import_argument, import_modules
+from funreason_envs.commands.request_options import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    add_request_arguments,
+    check_request_options,
+)
 from funreason_envs.errors import ConfigError
-from funreason_envs.synthesis.exports.options import ExportOptions, result_separator_for
-from funreason_envs.synthesis.roles.backends import BackendSpec
+from funreason_envs.executors import LocalExecutor
+from funreason_envs.synthesis.exports.options import ExportOptions, ExportStats, result_separator_for
+from funreason_envs.synthesis.roles.backends import BackendSpec, RequestLimits
 from funreason_envs.synthesis.settings import Settings
 
 EXIT_NOTHING_KEPT = 1  # the run finished but kept no sample
@@ -44,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="model name for --llm openai:URL")
     parser.add_argument("--device", help="--llm hf:PATH: cpu, cuda, cuda:1, ...")
     parser.add_argument("--dtype", default="auto", help="--llm hf:PATH: auto, float32, float16, bfloat16")
+    add_request_arguments(parser)
     parser.add_argument(
         "--judge", action="store_true", help="LLM backends: a judge role checks each query against its calls"
     )
@@ -133,6 +142,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bfcl: files are BFCL_v4_<name>.json; must start with multi_turn_ (default %(default)s)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_import_argument(parser)
     add_executor_arguments(parser)
 
 
@@ -165,10 +175,41 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     )
 
 
+def chosen_domains(text: str) -> tuple[str, ...]:
+    """The domains `--domains` names: 'bfcl', 'all' (the kit domains), or ids (kit or agentic domains);
+    a name synthesis cannot use is refused, listing only the names it can."""
+    from funreason_envs.domains.registry import domain_entry, resolve_domains
+    from funreason_envs.synthesis.agentic import AGENTIC_DOMAINS
+    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == ["bfcl"]:
+        return tuple(bfcl_kit_domains())
+    if names == ["all"]:
+        return tuple(name for name in resolve_domains("all") if name in kit_domains())
+    usable = [*kit_domains(), *AGENTIC_DOMAINS]
+    choices = (
+        f"choose from bfcl, all, {', '.join(kit_domains())}, or the agentic {', '.join(AGENTIC_DOMAINS)} "
+        "(with each other only)"
+    )
+    if not names:
+        raise ConfigError(f"--domains is empty; {choices}")
+    domains: list[str] = []
+    for name in names:
+        try:
+            domain = domain_entry(name).name
+        except ConfigError:
+            raise ConfigError(f"--domains: unknown domain {name!r}; {choices}") from None
+        if domain not in usable:
+            raise ConfigError(f"--domains: {name!r} has no synthesis kit; {choices}")
+        domains.append(domain)
+    return tuple(dict.fromkeys(domains))
+
+
 def _turn_range(text: str) -> tuple[int, int]:
-    low, _, high = text.partition("-")
+    low, dash, high = text.partition("-")
     try:
-        first, last = int(low), int(high or low)
+        first, last = int(low), int(high if dash else low)
     except ValueError:
         raise ConfigError(f"--turns {text!r}: give N or MIN-MAX, e.g. 3-5") from None
     if not 1 <= first <= last:
@@ -177,27 +218,17 @@ def _turn_range(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from funreason_envs.domains import resolve_domains
-    from funreason_envs.synthesis.agentic import AGENTIC_DOMAINS, is_agentic
+    from funreason_envs.synthesis.agentic import is_agentic
     from funreason_envs.synthesis.exports import EXPORTERS, export
-    from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_domains
     from funreason_envs.synthesis.quality import bfcl_base_quality
     from funreason_envs.synthesis.report import build_report, format_report
     from funreason_envs.synthesis.run import load_samples, synthesize
 
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
-    requested = bfcl_kit_domains() if args.domains.strip() == "bfcl" else resolve_domains(args.domains)
-    named = args.domains.strip() not in ("bfcl", "all")  # the agentic domains only when asked for by name
-    domains = tuple(
-        name for name in requested if name in kit_domains() or (named and name in AGENTIC_DOMAINS)
-    )
+    import_modules(args.imports)  # before --domains is read: they may register domains
+    domains = chosen_domains(args.domains)
     is_agentic(domains)  # agentic domains mix only with each other
-    if not domains:
-        raise ConfigError(
-            f"--domains {args.domains!r}: none has a synthesis kit; choose from {', '.join(kit_domains())}, "
-            f"or the agentic {', '.join(AGENTIC_DOMAINS)} (with each other only)"
-        )
     formats = [name.strip() for name in args.format.split(",") if name.strip()]
     unknown = [name for name in formats if name not in EXPORTERS]
     if unknown or not formats:
@@ -205,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
     for name in formats:  # a missing optional package fails now, not after hours of synthesis
         EXPORTERS[name].check_dependencies()
     check_options(args)
+    check_request_options(args)
     options = export_options(args)
     low, high = _turn_range(args.turns)
     settings = Settings(
@@ -222,8 +254,15 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.llm == "template" and (args.model or args.judge):
         raise ConfigError("--model and --judge need an LLM backend: add --llm openai:URL or --llm hf:PATH")
+    if not args.llm.startswith("openai:") and (
+        args.timeout != DEFAULT_TIMEOUT or args.max_retries != DEFAULT_MAX_RETRIES
+    ):
+        raise ConfigError("--timeout and --max-retries bound the calls of --llm openai:URL; drop them here")
     spec = BackendSpec(args.llm, args.model, args.device, args.dtype, args.judge)
     comparison = {"bfcl base": bfcl_base_quality()} if args.compare else None  # missing data fails early
+    executor = make_executor(args)
+    if args.imports:  # worker processes import the plugins too
+        executor = ImportingExecutor(executor or LocalExecutor(args.workers), args.imports)
     folder = synthesize(
         args.num,
         settings,
@@ -232,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         progress=not args.quiet,
         keep_open=True,
-        executor=make_executor(args),
+        executor=executor,
+        limits=RequestLimits(args.timeout, args.max_retries),
     )
     with folder:  # the folder stays locked until its exports are written
         samples = load_samples(folder.path)
@@ -242,6 +282,8 @@ def run(args: argparse.Namespace) -> int:
         (folder.path / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     print(format_report(report, comparison))
     print(f"output: {folder.path}/ (samples.jsonl, report.json, exports: {', '.join(formats)})")
+    for line in skip_notes(stats):
+        print(line)
     if not folder.samples:
         print(
             f"funreason synthesize: no sample was kept ({len(folder.rejections)} rejected; "
@@ -252,11 +294,29 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def skip_notes(stats: dict[str, ExportStats]) -> list[str]:
+    """One line per export that left samples out this run: how many, why, and whether it holds none."""
+    notes = []
+    for name, counts in stats.items():
+        skipped = sum(counts.skipped.values())
+        if not skipped:
+            continue
+        looked_at = skipped + counts.samples + counts.already_written
+        reasons = ", ".join(f"{reason} {count}" for reason, count in counts.skipped.most_common())
+        note = f"{name} export skipped {skipped} of {looked_at} samples ({reasons})"
+        if not counts.samples and not counts.already_written:
+            note += f"; every sample was skipped, so it wrote no {name} file"
+        notes.append(note)
+    return notes
+
+
 def check_options(args: argparse.Namespace) -> None:
     """Refuse out-of-range options before any work, naming the flag."""
     for flag, value in (
         ("--vague-rate", args.vague_rate),
         ("--held-out-rate", args.held_out_rate),
+        ("--implicit-rate", args.implicit_rate),
+        ("--typo-rate", args.typo_rate),
         ("--error-rows", args.error_rows),
     ):
         if not (math.isfinite(value) and 0.0 <= value <= 1.0):

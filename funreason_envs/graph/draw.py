@@ -104,7 +104,7 @@ def draw_png(graph: ApiGraph, path: str | Path) -> None:
     title = f"Environment-API graph: {', '.join(graph.domains)} ({len(graph.tools)} tools)"
     figure.suptitle(title, fontsize=14)
     figure.tight_layout(rect=(0, 0.07 + bottom, 1, 0.97))
-    figure.savefig(path, dpi=DPI)
+    figure.savefig(path, dpi=DPI, format="png")  # exactly `path`: no suffix is added
     plt.close(figure)
 
 
