@@ -44,6 +44,7 @@ OPPOSITE_VALUES = [{"on", "off"}, {"engage", "release"}, {"start", "stop"}, {"bu
 PRINT_MODES = {"echo": "file_name"}
 VOLUME_WORDS = {"gallon": r"gallons?", "liter": r"lit(?:er|re)s?"}
 LOGIN_WORDS = ("login", "authenticate")
+CURRENCY_PARAMS = ("base_currency", "target_currency")  # a conversion's currencies, not its amount
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ def fed_problem(
         unit = declared_unit(_param_description(tool, domain, param))
         if produced is not None and unit is not None and produced != unit:
             return f"{tool}.{param} is in {unit}; {source.tool} gave {produced}"
+        base = arguments.get("base_currency")  # a conversion: the amount it is fed is in this currency
+        if base is not None and param not in CURRENCY_PARAMS:
+            held = produced or "USD"  # every domain quotes money in US dollars; a conversion, its target's
+            if str(base).upper() != held:
+                return f"{tool} takes {source.tool}'s amount in {held} for {base}"
     return None
 
 

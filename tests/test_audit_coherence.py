@@ -117,6 +117,26 @@ def test_fed_values_that_print_a_result_or_change_unit_are_refused():
     )
 
 
+def test_a_conversion_takes_an_amount_in_the_currency_it_is_in():
+    """A card balance is in US dollars, a converted amount in its target currency: converting either as
+    another currency, or into the currency it is already in, is refused (a reviewer found a balance
+    converted as yuan, and pesos converted into pesos)."""
+    travel = kit_for("travel")
+    balance = Fed("get_credit_card_balance", {"card_id": "card_1"}, "travel")
+    convert = "compute_exchange_rate"
+    as_yuan = {"base_currency": "RMB", "target_currency": "EUR", "value": 20700}
+    assert "in USD for RMB" in fed_problem(convert, "travel", as_yuan, {"value": balance}, travel)
+    as_dollars = {"base_currency": "USD", "target_currency": "EUR", "value": 20700}
+    assert fed_problem(convert, "travel", as_dollars, {"value": balance}, travel) is None
+    pesos = Fed(convert, {"base_currency": "USD", "target_currency": "MXN", "value": 5}, "travel")
+    assert "in MXN for USD" in fed_problem(convert, "travel", as_dollars, {"value": pesos}, travel)
+    instance = Session.for_domains(["travel"], {}).instances[0]
+    assert travel.senseless is not None
+    same = {"base_currency": "MXN", "target_currency": "MXN", "value": 5}
+    assert "converts MXN into MXN" in travel.senseless(convert, same, instance)
+    assert travel.senseless(convert, as_dollars, instance) is None
+
+
 def test_phase_one_chooses_goals_the_audit_keeps():
     """Samples of a seed nobody tuned on: the audit finds nothing phase 1 could have avoided (only the
     user-text rules remain), and at least 85% of them pass outright (about 61% did before)."""

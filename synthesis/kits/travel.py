@@ -210,6 +210,14 @@ def _credential(prefix: str) -> ValueMaker:
     return make
 
 
+def senseless(tool: str, arguments: Mapping[str, Any], domain: Domain) -> str | None:
+    """Nobody converts an amount into the currency it is already in."""
+    base, target = arguments.get("base_currency"), arguments.get("target_currency")
+    if tool == "compute_exchange_rate" and base is not None and base == target:
+        return f"compute_exchange_rate converts {base} into {target}"
+    return None
+
+
 def _phrases() -> Phrasebook:
     """The phrasebook, with the holder names spoken as plain words rather than quoted literals."""
     phrases = load_phrasebook("travel")
@@ -265,5 +273,6 @@ KIT = DomainKit(
         "get_budget_fiscal_year.includeRemoved": lambda rng, domains: rng.choice(("true", "false")),
     },
     phrases=_phrases(),
+    senseless=senseless,
     topical=("contact_customer_support.message",),
 )
