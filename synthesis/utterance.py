@@ -100,14 +100,15 @@ REQUESTS = (
     "Here goes: {v}.", "Without further ado, {v}.", "Just one thing: {v}.",
 )  # fmt: skip
 # Joins of two verb phrases in calling order; "{w}" is the first one already wrapped as a request
-# (without its final mark), "{v}" the second phrase.
+# (without its final mark), "{v}" the second phrase. None is conditional ("if that works, ..."): the
+# assistant may send both calls in one message, which would not wait to see whether the first worked.
 JOINS = (
     "{w}, then {v}.", "{w}. After that, {v}.", "{w}. Once that's done, {v}.", "{w} before you {v}.",
     "{w}; when that's finished, {v}.", "{w}. I'd also like you to {v}.", "{w}, and once you have, {v}.",
     "{w} — and while you're at it, {v}.", "{w}. Next, {v}.", "{w}, and afterwards {v}.",
-    "{w}. Could you also {v}?", "{w}. With that in place, {v}.", "{w}. Then, if it all went fine, {v}.",
+    "{w}. Could you also {v}?", "{w}. With that in place, {v}.",
     "{w}. When you're done with that, please {v}.", "{w}, followed by this: {v}.",
-    "{w}. As soon as that works, {v}.", "{w}. The second thing: {v}.", "{w}, and after that {v}.",
+    "{w}. The second thing: {v}.", "{w}, and after that {v}.",
     "{w}. That done, {v}.", "{w}. Straight after, {v}.", "{w}. On top of that, {v}.",
     "{w}, and {v} too.", "{w}. Also, {v}.", "{w}; also {v}.", "{w}. And while you're on it, {v}.",
     "{w}. Oh, and {v}.", "{w}. Then I'd like you to {v}.", "{w}. After you've done that, {v}.",
@@ -128,7 +129,6 @@ JOINS = (
 
 
     "{w}. And after that, {v}.",
-    "{w}. If that works, {v}.",
     "{w}, and next {v}.",
     "{w}. Finally, {v}.",
     "{w}. When it's ready, {v}.",
@@ -137,8 +137,7 @@ JOINS = (
     "{w}. Once it's through, {v}.",
     "{w}. After that's finished, could you {v}?",
     "{w}. Once you've got that, {v}.", "{w}, and with that out of the way, {v}.", "{w}. Step two: {v}.",
-    "{w}. Assuming that goes through, {v}.", "{w}. If nothing breaks, {v}.",
-    "{w}. Then we can move on: {v}.", "{w}. When you've got it, {v}.", "{w}. Provided that worked, {v}.",
+    "{w}. Then we can move on: {v}.", "{w}. When you've got it, {v}.",
     "{w}; after which, {v}.", "{w}. Later, {v}.", "{w}, then carry on and {v}.",
     "{w}. Right after that one, {v}.", "{w}. Then the other bit: {v}.", "{w}. Now, the follow-on: {v}.",
     "{w}, and subsequently {v}.", "{w}. Hot on its heels, {v}.", "{w}. And to wrap up, {v}.",

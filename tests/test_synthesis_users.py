@@ -342,6 +342,13 @@ def test_requests_never_put_the_user_in_the_assistants_place():
         )
 
 
+def test_no_join_makes_the_second_request_wait_on_the_first_working():
+    """The assistant may send both calls of a join in one message, so the second never waits to see
+    whether the first worked: "If that works, sign out" would be a condition nobody checks."""
+    conditional = re.compile(r"\b(?:if (?!you can)|assuming|as soon as that works|provided)", re.IGNORECASE)
+    assert [join for join in JOINS if conditional.search(join)] == []
+
+
 def test_the_persona_keeps_its_situation_and_its_name():
     """The situation's particulars are drawn once: later asides name the same person and city; a travel
     user's persona has the first name the travel account is under."""
