@@ -32,12 +32,23 @@ INVERSE_TOOLS = {
     ("touch", "rm"),
     ("mkdir", "rm"),
     ("pressBrakePedal", "releaseBrakePedal"),
+    ("add_to_cart", "remove_from_cart"),
+    ("checkout", "cancel_shop_order"),
+    ("add_payee", "remove_payee"),
+    ("send_payment", "cancel_transfer"),
+    ("freeze_card", "unfreeze_card"),
+    ("create_event", "cancel_event"),
+    ("reschedule_event", "cancel_event"),  # moving a meeting, then calling it off
 }
 # Pairs where the second call's object is the one the first call produced (an id it returned).
 PRODUCES_OBJECT = {
     ("book_flight", "cancel_booking"),
     ("place_order", "cancel_order"),
     ("create_ticket", "close_ticket"),
+    ("checkout", "cancel_shop_order"),
+    ("add_payee", "remove_payee"),
+    ("send_payment", "cancel_transfer"),
+    ("create_event", "cancel_event"),
 }
 OPPOSITE_VALUES = [{"on", "off"}, {"engage", "release"}, {"start", "stop"}, {"buy", "sell"}, {True, False}]
 # State-changing tools that only print when this argument is left out.

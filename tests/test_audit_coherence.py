@@ -12,7 +12,7 @@ import pytest
 from funreason_envs.errors import SampleRejected
 from funreason_envs.session import Session
 from funreason_envs.synthesis.audit import AUDIT_RULES, audit_sample, evidence_for
-from funreason_envs.synthesis.coherence import Fed, fed_problem, state_problem
+from funreason_envs.synthesis.coherence import Fed, fed_problem, state_problem, undo_pairs
 from funreason_envs.synthesis.kits import bfcl_kit_domains, kit_for
 from funreason_envs.synthesis.pipeline import SampleBuilder
 from funreason_envs.synthesis.record import Sample
@@ -135,6 +135,22 @@ def test_a_conversion_takes_an_amount_in_the_currency_it_is_in():
     same = {"base_currency": "MXN", "target_currency": "MXN", "value": 5}
     assert "converts MXN into MXN" in travel.senseless(convert, same, instance)
     assert travel.senseless(convert, as_dollars, instance) is None
+
+
+def test_the_typed_domains_undo_pairs_are_known():
+    """The shop, the bank and the calendar have actions that take one another back (a reviewer found a
+    cart filled and emptied, a meeting moved and then cancelled, reported as no undo at all)."""
+    calls = [
+        ("add_to_cart", {"sku": "KET-01"}),
+        ("remove_from_cart", {"sku": "KET-01"}),
+        ("checkout", {"payment_method_id": "PM1", "address": "4 Quay Road"}),
+        ("cancel_shop_order", {"order_id": "O1"}),  # the order checkout made
+        ("reschedule_event", {"event_id": "E2", "day": "2026-12-09"}),
+        ("cancel_event", {"event_id": "E2"}),
+        ("freeze_card", {"card_id": "C1"}),
+        ("unfreeze_card", {"card_id": "C2"}),  # another card: no undo
+    ]
+    assert undo_pairs(calls) == [(0, 1), (2, 3), (4, 5)]
 
 
 def test_phase_one_chooses_goals_the_audit_keeps():
