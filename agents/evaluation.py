@@ -61,7 +61,7 @@ def evaluate(
     """
     env_kwargs = dict(env_kwargs or {})
     fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
-    with RunFolder(out_dir, fingerprint) as folder:
+    with RunFolder(out_dir, fingerprint, results=[RESULTS_FILE]) as folder:
         results = folder.log(RESULTS_FILE)
         if retry_failed:
             results.rewrite(lambda row: not (isinstance(row, dict) and row.get("reason") == NO_ANSWER))
@@ -104,7 +104,7 @@ def rescore(
             "pass the --tasks they were made for"
         )
     fingerprint = dict(settings) if settings is not None else {"mode": "rescore", "options": repr(options)}
-    with RunFolder(out_dir, fingerprint) as folder:
+    with RunFolder(out_dir, fingerprint, results=[RESULTS_FILE]) as folder:
         results = folder.log(RESULTS_FILE)
         done = _ids(results)
         todo = [by_id[task_id] for task_id in responses if task_id not in done]
