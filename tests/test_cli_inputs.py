@@ -5,6 +5,10 @@ row, never a traceback, and loses nothing; reruns resume through the one writer 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,3 +218,32 @@ def test_parquet_without_datasets_fails_before_the_first_sample(tmp_path, capsys
     argv = ["synthesize", "--num", "1", "--format", "openai,parquet", "--out", str(tmp_path), "--quiet"]
     one_line_error(capsys, argv, "funreason-envs[datasets]")
     assert not (tmp_path / "samples.jsonl").exists()
+
+
+def test_output_into_a_reader_that_went_away_ends_quietly(tmp_path):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # as `funreason envs | head` once head has exited
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "funreason_envs.cli", "envs"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 128 + signal.SIGPIPE
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_still_reported(monkeypatch):
+    from funreason_envs.commands import envs
+
+    def broken(args):
+        raise BrokenPipeError("a socket")
+
+    monkeypatch.setattr(envs, "run", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["envs"])
