@@ -23,7 +23,7 @@ from funreason_envs.agents.player import TaskPlayer, lost_record
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.bfcl_results import FinalReply, read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
-from funreason_envs.errors import BackendUnreachableError, ConfigError
+from funreason_envs.errors import BackendNotListeningError, ConfigError
 from funreason_envs.executors import Executor
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
@@ -33,7 +33,7 @@ from funreason_envs.writer import JsonlLog, RunFolder
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
 NO_ANSWER = "agent_error"  # the agent (model, server) produced nothing to score; a rerun retries it
-UNREACHABLE_IN_A_ROW = 3  # tasks in a row that could not reach the model server: it is down, stop the run
+UNREACHABLE_IN_A_ROW = 3  # tasks in a row that could not connect to the model server: it is down, stop
 
 
 def evaluate(
@@ -85,10 +85,10 @@ def evaluate(
         unreachable = _append(results, records, len(tasks), len(todo), progress, "eval")
         summary = write_summary(folder.path, results)
     if unreachable is not None:
-        raise BackendUnreachableError(
-            f"the server is unreachable, so the run stopped after {UNREACHABLE_IN_A_ROW} tasks in a row "
-            f"could not reach it ({unreachable}); the results so far are kept in {folder.path}: rerun the "
-            "same command once the server is up"
+        raise BackendNotListeningError(
+            f"the server is unreachable (nothing listening), so the run stopped after {UNREACHABLE_IN_A_ROW} "
+            f"tasks in a row could not connect ({unreachable}); the results so far are kept in "
+            f"{folder.path}: rerun the same command once the server is up"
         )
     return summary
 
@@ -191,7 +191,7 @@ def _append(
     results: JsonlLog, records: Iterable[Trajectory], total: int, todo: int, progress: bool, label: str
 ) -> str | None:
     """Append the records as they come. Stops early once `UNREACHABLE_IN_A_ROW` tasks in a row could not
-    reach the model server (every further task would wait out the retries just the same), and returns
+    connect to the model server (every further task would wait out the retries just the same), and returns
     the last one's error then; None when every record was appended."""
     if todo == 0:
         if progress:
@@ -207,15 +207,14 @@ def _append(
                 close = getattr(records, "close", None)
                 if close is not None:
                     close()  # tasks not started yet are not started
-                return (record.error or "").removeprefix(f"{BackendUnreachableError.__name__}: ")
+                return (record.error or "").removeprefix(f"{BackendNotListeningError.__name__}: ")
     return None
 
 
 def _unreachable(record: Trajectory) -> bool:
-    """Whether the task got no answer because the model server could not be reached at all."""
-    return record.reason == NO_ANSWER and (record.error or "").startswith(
-        f"{BackendUnreachableError.__name__}:"
-    )
+    """Whether the task got no answer because not even a connection to the model server could be opened."""
+    error = record.error or ""
+    return record.reason == NO_ANSWER and error.startswith(f"{BackendNotListeningError.__name__}:")
 
 
 def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
