@@ -23,7 +23,7 @@ from funreason_envs.agents.player import TaskPlayer, lost_record
 from funreason_envs.agents.rollout import ToolView, rollout_batched, rollout_many
 from funreason_envs.bfcl_results import FinalReply, read_responses
 from funreason_envs.checker import CheckOptions, check_task, execute_responses
-from funreason_envs.errors import ConfigError
+from funreason_envs.errors import BackendNotListeningError, ConfigError
 from funreason_envs.executors import Executor
 from funreason_envs.multiturn import MultiTurnEnv
 from funreason_envs.tasks import Task
@@ -33,6 +33,7 @@ from funreason_envs.writer import JsonlLog, RunFolder
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
 NO_ANSWER = "agent_error"  # the agent (model, server) produced nothing to score; a rerun retries it
+UNREACHABLE_IN_A_ROW = 3  # tasks in a row that could not connect to the model server: it is down, stop
 
 
 def evaluate(
@@ -61,7 +62,7 @@ def evaluate(
     """
     env_kwargs = dict(env_kwargs or {})
     fingerprint = dict(settings) if settings is not None else {"mode": "rollout", "env": env_kwargs}
-    with RunFolder(out_dir, fingerprint) as folder:
+    with RunFolder(out_dir, fingerprint, results=[RESULTS_FILE]) as folder:
         results = folder.log(RESULTS_FILE)
         if retry_failed:
             results.rewrite(lambda row: not (isinstance(row, dict) and row.get("reason") == NO_ANSWER))
@@ -81,8 +82,15 @@ def evaluate(
             records = rollout_many(
                 todo, make_env, make_agent, workers=workers, seed=seed, tool_view=tool_view
             )
-        _append(results, records, len(tasks), len(todo), progress, "eval")
-        return write_summary(folder.path, results)
+        unreachable = _append(results, records, len(tasks), len(todo), progress, "eval")
+        summary = write_summary(folder.path, results)
+    if unreachable is not None:
+        raise BackendNotListeningError(
+            f"the server is unreachable (nothing listening), so the run stopped after {UNREACHABLE_IN_A_ROW} "
+            f"tasks in a row could not connect ({unreachable}); the results so far are kept in "
+            f"{folder.path}: rerun the same command once the server is up"
+        )
+    return summary
 
 
 def rescore(
@@ -104,7 +112,7 @@ def rescore(
             "pass the --tasks they were made for"
         )
     fingerprint = dict(settings) if settings is not None else {"mode": "rescore", "options": repr(options)}
-    with RunFolder(out_dir, fingerprint) as folder:
+    with RunFolder(out_dir, fingerprint, results=[RESULTS_FILE]) as folder:
         results = folder.log(RESULTS_FILE)
         done = _ids(results)
         todo = [by_id[task_id] for task_id in responses if task_id not in done]
@@ -181,15 +189,32 @@ def _ids(results: JsonlLog) -> set[str]:
 
 def _append(
     results: JsonlLog, records: Iterable[Trajectory], total: int, todo: int, progress: bool, label: str
-) -> None:
+) -> str | None:
+    """Append the records as they come. Stops early once `UNREACHABLE_IN_A_ROW` tasks in a row could not
+    connect to the model server (every further task would wait out the retries just the same), and returns
+    the last one's error then; None when every record was appended."""
     if todo == 0:
         if progress:
             print(f"{label}: all {total} tasks already done (results kept; nothing to run)")
-        return
+        return None
+    in_a_row = 0
     with tqdm(total=todo, disable=not progress, desc=label) as bar:
         for record in records:
             results.append(record.model_dump(mode="json"))
             bar.update(1)
+            in_a_row = in_a_row + 1 if _unreachable(record) else 0
+            if in_a_row == UNREACHABLE_IN_A_ROW:
+                close = getattr(records, "close", None)
+                if close is not None:
+                    close()  # tasks not started yet are not started
+                return (record.error or "").removeprefix(f"{BackendNotListeningError.__name__}: ")
+    return None
+
+
+def _unreachable(record: Trajectory) -> bool:
+    """Whether the task got no answer because not even a connection to the model server could be opened."""
+    error = record.error or ""
+    return record.reason == NO_ANSWER and error.startswith(f"{BackendNotListeningError.__name__}:")
 
 
 def summarise_rows(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:

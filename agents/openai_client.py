@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from funreason_envs.errors import (
     BackendAuthError,
     BackendError,
+    BackendNotListeningError,
     BackendRequestError,
     BackendTimeoutError,
     BackendUnavailableError,
@@ -161,7 +162,10 @@ class OpenAIClient:
                 )
             return await self._status_error(failure, model)
         if isinstance(failure, openai.APIConnectionError):
-            return BackendUnreachableError(
+            import httpx  # the SDK's transport
+
+            never_connected = isinstance(failure.__cause__, httpx.ConnectError)
+            return (BackendNotListeningError if never_connected else BackendUnreachableError)(
                 f"cannot reach {self.base_url}: {_cause(failure)} ({attempts} attempts); "
                 "check base_url and that the server is up"
             )

@@ -8,10 +8,11 @@ as `env_error`, so one bad episode never stops a batch.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any
 
 import gymnasium as gym
@@ -267,7 +268,15 @@ def rollout_many(
             yield play(task)
         return
 
+    # A task is handed to the pool only as another one finishes, so a caller that stops reading (the
+    # server is gone) leaves at most `workers` tasks to finish, not the whole set.
+    waiting = iter(tasks)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [pool.submit(play, task) for task in tasks]
-        for future in as_completed(pending):
-            yield future.result()
+        running = {pool.submit(play, task) for task in itertools.islice(waiting, workers)}
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = next(waiting, None)
+                if task is not None:
+                    running.add(pool.submit(play, task))
+                yield future.result()

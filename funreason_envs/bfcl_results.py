@@ -93,6 +93,11 @@ def read_responses(path: str | Path) -> dict[str, Any]:
                 responses[row["id"]] = decode_result(row["result"])
             except BadRow as exc:
                 raise ConfigError(f"{where} ({row['id']}): {exc}") from None
+    if not responses:
+        raise ConfigError(
+            f'--responses {path}: no responses to score; pass a file of {{"id", "result"}} rows or a '
+            "bfcl-eval result file or folder"
+        )
     return responses
 
 

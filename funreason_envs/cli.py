@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import select
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -38,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 EXIT_USAGE = 2  # a bad command line, a bad option value or a bad input file
+EXIT_CLOSED_PIPE = 128 + signal.SIGPIPE  # what a shell reports for `yes | head`: the reader went away
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,13 +75,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         module = importlib.import_module(COMMANDS[args.command][0])
-        return int(module.run(args) or 0)
+        code = int(module.run(args) or 0)
+        sys.stdout.flush()  # a reader that went away shows here, not in a traceback at exit
+        return code
+    except BrokenPipeError:
+        if not _reader_gone():
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        return EXIT_CLOSED_PIPE
     except FunReasonError as exc:
         print(f"funreason {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"funreason {args.command}: interrupted; rerun the same command to continue", file=sys.stderr)
         return 130
+
+
+def _reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has exited (`funreason envs | head`), rather than some other
+    broken pipe (a socket) that should still be reported."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError):  # no real stdout (captured, closed)
+        return False
 
 
 if __name__ == "__main__":

@@ -47,6 +47,11 @@ class BackendUnreachableError(BackendError):
     """The server could not be reached: wrong URL, nothing listening, or a network failure."""
 
 
+class BackendNotListeningError(BackendUnreachableError):
+    """Not even a connection could be opened (nothing listens there, or the host is unknown): every
+    further request would fail the same way, so a long run stops instead of waiting out each one."""
+
+
 class BackendAuthError(BackendError):
     """The server refused the credentials (HTTP 401 or 403)."""
 

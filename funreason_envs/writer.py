@@ -2,7 +2,8 @@
 
 A `RunFolder` is locked for the life of the job (an exclusive `fcntl.flock` on `.lock`, so a second
 job into the same folder is refused instead of interleaving rows), remembers the settings it was made
-with (`run.json`; a rerun with other settings is refused with the names of the settings that differ),
+with (`run.json`; a rerun with other settings is refused with the names of the settings that differ,
+and results whose `run.json` is missing or unreadable are never taken over by a run with any settings),
 and hands out `JsonlLog`s: append-only JSONL files whose torn last line (a crash mid-write) is cut off
 when they are opened, so a rerun continues after the last complete row and never duplicates one.
 """
@@ -13,7 +14,7 @@ import fcntl
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -103,6 +104,8 @@ class RunFolder:
         settings: what makes two runs comparable (agent, model, tasks, options); JSON-able.
         flag: the option that named the folder, for messages (`--out`).
         fingerprint_file: where the settings are kept, relative to the folder.
+        results: the logs whose rows are the job's results; if one holds rows while the settings file is
+            missing or unreadable, the folder is refused (those rows cannot be matched to any settings).
     """
 
     def __init__(
@@ -112,6 +115,7 @@ class RunFolder:
         *,
         flag: str = "--out",
         fingerprint_file: str = FINGERPRINT_FILE,
+        results: Sequence[str] = (),
     ) -> None:
         self.path = prepare_folder(path, flag)
         self.flag = flag
@@ -119,7 +123,7 @@ class RunFolder:
         self._lock = _take_lock(self.path, flag)
         try:
             self.settings = json.loads(json.dumps(dict(settings)))
-            self._check_fingerprint(self.path / fingerprint_file)
+            self._check_fingerprint(self.path / fingerprint_file, results)
         except BaseException:
             self.close()
             raise
@@ -130,9 +134,19 @@ class RunFolder:
         self.logs.append(log)
         return log
 
-    def _check_fingerprint(self, path: Path) -> None:
+    def _check_fingerprint(self, path: Path, results: Sequence[str]) -> None:
         recorded = _read_fingerprint(path)
         if recorded is None:
+            held = [name for name in results if _holds_rows(self.path / name)]
+            state = "unreadable" if path.exists() else "missing"
+            if held:
+                raise ConfigError(
+                    f"{self.flag} {self.path} holds results ({', '.join(held)}) but its {path.name} is "
+                    f"{state}, so they cannot be matched to this run's settings; restore {path.name}, "
+                    f"or use a new {self.flag}"
+                )
+            if state == "unreadable":
+                print(f"warning: {path} was unreadable; rewritten with this run's settings", file=sys.stderr)
             _write_atomic(path, json.dumps(self.settings, indent=2) + "\n")
             return
         differences = describe_differences(recorded, self.settings)
@@ -194,19 +208,19 @@ def _take_lock(folder: Path, flag: str) -> IO[str]:
 
 
 def _read_fingerprint(path: Path) -> dict[str, Any] | None:
+    """The recorded settings, or None when the file is missing or is not a JSON object."""
     if not path.exists():
         return None
     try:
         recorded = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        recorded = None
-    if not isinstance(recorded, dict):
-        print(
-            f"warning: {path} was unreadable (torn by a crash?); it is rewritten with this run's settings",
-            file=sys.stderr,
-        )
         return None
-    return recorded
+    return recorded if isinstance(recorded, dict) else None
+
+
+def _holds_rows(path: Path) -> bool:
+    """Whether a log file has anything in it (a row, or the start of one)."""
+    return path.is_file() and path.stat().st_size > 0
 
 
 def _write_atomic(path: Path, text: str) -> None:

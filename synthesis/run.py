@@ -109,7 +109,7 @@ class RunFolder:
     """The append-only files of one run (locked, fingerprinted by `run.json`), and what they hold."""
 
     def __init__(self, out_dir: str | Path, fingerprint: dict[str, Any]) -> None:
-        self._folder = writer.RunFolder(out_dir, fingerprint)
+        self._folder = writer.RunFolder(out_dir, fingerprint, results=[SAMPLES_FILE, REJECTIONS_FILE])
         self.path = self._folder.path
         try:
             self._samples = self._folder.log(SAMPLES_FILE)

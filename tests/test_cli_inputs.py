@@ -5,6 +5,10 @@ row, never a traceback, and loses nothing; reruns resume through the one writer 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,13 +155,32 @@ def test_a_torn_run_json_does_not_stop_a_rerun(tmp_path, capsys):
     assert json.loads((tmp_path / "run.json").read_text()) == {"agent": "replay"}
 
 
-def test_synthesize_resumes_after_a_torn_run_json(tmp_path, capsys):
-    argv = ["synthesize", "--num", "1", "--out", str(tmp_path), "--quiet", "--domains", "math"]
+@pytest.mark.parametrize("damage", ["torn", "missing"])
+def test_results_without_a_readable_run_json_are_not_taken_over(tmp_path, capsys, damage):
+    def damage_run_json(folder: Path) -> None:
+        run_file = folder / "run.json"
+        if damage == "torn":
+            run_file.write_text(run_file.read_text()[:25])
+        else:
+            run_file.unlink()
+
+    out = tmp_path / "synth"
+    argv = ["synthesize", "--num", "1", "--out", str(out), "--quiet", "--domains", "math"]
     assert main(argv) == 0
-    run_file = tmp_path / "run.json"
-    run_file.write_text(run_file.read_text()[:25])
-    assert main([*argv[:2], "2", *argv[3:]]) == 0
-    assert len((tmp_path / "samples.jsonl").read_text().splitlines()) == 2
+    samples = (out / "samples.jsonl").read_text()
+    damage_run_json(out)
+    state = "unreadable" if damage == "torn" else "missing"
+    one_line_error(
+        capsys, [*argv[:2], "2", *argv[3:], "--seed", "5"], f"run.json is {state}", "restore run.json"
+    )
+    assert (out / "samples.jsonl").read_text() == samples
+    assert (out / "run.json").exists() == (damage == "torn")  # left as it was, not rewritten
+
+    out = tmp_path / "eval"
+    assert main(["eval", "--tasks", "demo", "--agent", "random", "--out", str(out), "--quiet"]) == 0
+    damage_run_json(out)
+    argv = ["eval", "--tasks", "demo", "--agent", "replay", "--out", str(out), "--quiet"]
+    one_line_error(capsys, argv, f"holds results (results.jsonl) but its run.json is {state}", "new --out")
 
 
 def test_the_oracle_makes_no_scratch_folder_per_call(tmp_path, monkeypatch):
@@ -207,3 +230,32 @@ def test_parquet_without_datasets_fails_before_the_first_sample(tmp_path, capsys
     argv = ["synthesize", "--num", "1", "--format", "openai,parquet", "--out", str(tmp_path), "--quiet"]
     one_line_error(capsys, argv, "funreason-envs[datasets]")
     assert not (tmp_path / "samples.jsonl").exists()
+
+
+def test_output_into_a_reader_that_went_away_ends_quietly(tmp_path):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # as `funreason envs | head` once head has exited
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "funreason_envs.cli", "envs"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 128 + signal.SIGPIPE
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_still_reported(monkeypatch):
+    from funreason_envs.commands import envs
+
+    def broken(args):
+        raise BrokenPipeError("a socket")
+
+    monkeypatch.setattr(envs, "run", broken)
+    with pytest.raises(BrokenPipeError):
+        main(["envs"])

@@ -1,6 +1,7 @@
 """`funreason eval --agent openai` against a hostile server on 127.0.0.1: garbage, a drip, dropped
 connections, cut bodies, lone surrogates, huge calls, nobody listening. Every run ends with one row
-per task and a summary, the right exit code, and a rerun retries the tasks that got no answer."""
+per task and a summary, the right exit code, and a rerun retries the tasks that got no answer; with
+nobody listening the run stops after three tasks in a row and keeps their rows."""
 
 from __future__ import annotations
 
@@ -218,11 +219,12 @@ def test_a_server_that_never_answers_fails_every_task_and_exits_1(tmp_path, caps
     assert "no task got an answer" in capsys.readouterr().err
 
 
-def test_a_dead_server_exits_1_and_a_rerun_retries_the_failures(tmp_path, capsys):
+def test_a_dead_server_stops_the_run_and_a_rerun_retries_the_failures(tmp_path, capsys):
     with dead_url() as url:
-        assert run_eval(url, tmp_path) == 1
+        assert run_eval(url, tmp_path) == 2
     assert {row["reason"] for row in assert_complete(tmp_path)} == {"agent_error"}
-    assert "BackendUnreachableError" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith("funreason eval: error: the server is unreachable"), err
     with FaultServer(words) as server:
         assert run_eval(server.url, tmp_path) == 0
         assert server.requests == len(TASK_IDS) * 2  # every task was asked again (two user turns each)
@@ -283,3 +285,40 @@ def test_two_eval_processes_into_one_folder_never_duplicate_a_row(tmp_path, caps
     assert second.returncode == 2 and "is in use by another running job" in second.stderr
     assert first.returncode == 0, err
     assert_complete(tmp_path)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_dead_server_stops_the_run_after_three_tasks_in_a_row_and_a_rerun_goes_on(
+    tmp_path, capsys, workers
+):
+    tasks = ["--tasks", "funreason:workspace", "--limit", "8", "--workers", workers]
+    with dead_url() as url:
+        assert run_eval(url, tmp_path, *tasks) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "the server is unreachable" in err and "3 tasks in a row" in err, err
+    assert str(tmp_path) in err and "rerun the same command" in err
+    written = rows(tmp_path)
+    assert len(written) == 3 and {row["reason"] for row in written} == {"agent_error"}
+    with FaultServer(words) as server:
+        assert run_eval(server.url, tmp_path, *tasks) == 0
+    written = rows(tmp_path)
+    assert len(written) == 8 and "agent_error" not in {row["reason"] for row in written}
+
+
+def test_threaded_rollouts_stop_handing_out_tasks_once_the_caller_stops_reading():
+    from funreason_envs.agents.replay import ReplayAgent
+    from funreason_envs.agents.rollout import rollout_many
+    from funreason_envs.multiturn import MultiTurnEnv
+    from funreason_envs.tasks import load_tasks
+
+    tasks = load_tasks("funreason:workspace")[:12]
+    started = []
+
+    def make_agent(task):
+        started.append(task.id)
+        return ReplayAgent()
+
+    records = rollout_many(tasks, lambda: MultiTurnEnv(tasks), make_agent, workers=2)
+    next(records)
+    records.close()
+    assert len(started) <= 3  # the one read, the other one running, and the one handed out after the first

@@ -4,16 +4,22 @@ generic client over WebSocket on 127.0.0.1; BFCL's base ground truth replayed th
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import select
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from openenv.core.generic_client import GenericEnvClient
 
-from funreason_envs.cli import build_parser
+from funreason_envs.cli import build_parser, main
 from funreason_envs.commands.serve import env_kwargs
 from funreason_envs.errors import ConfigError
 from funreason_envs.integrations.openenv import create_server
@@ -156,3 +162,64 @@ def test_http_errors_are_4xx_with_the_message_and_the_websocket_reports_the_same
     with client.websocket_connect("/ws") as session:
         session.send_json({"type": "reset", "data": {"task": "nope"}})
         assert session.receive_json()["data"] == {"message": missing, "code": "EXECUTION_ERROR"}
+
+
+def serve_error(capsys, monkeypatch, *argv: str) -> str:
+    """Run `funreason serve ARGV`, which must refuse before serving; its one stderr line."""
+
+    def served(*args, **kwargs):
+        raise AssertionError("the server was started")
+
+    monkeypatch.setattr(uvicorn, "run", served)
+    monkeypatch.setattr(uvicorn.Server, "run", served)
+    assert main(["serve", *argv]) == 2
+    captured = capsys.readouterr()
+    assert "serving" not in captured.out
+    err = captured.err.strip()
+    assert "\n" not in err and "Traceback" not in err, err
+    return err
+
+
+def test_a_bad_task_file_is_refused_before_serving(tmp_path, capsys, monkeypatch):
+    not_json = tmp_path / "notjson.jsonl"
+    not_json.write_text("notjson\n")
+    assert serve_error(capsys, monkeypatch, "--tasks", str(not_json)).endswith(
+        f"{not_json}:1: invalid JSON: Expecting value"
+    )
+    bad_config = tmp_path / "config.jsonl"
+    row = load_tasks("demo")[0].model_dump(mode="json")
+    row["initial_config"]["file_system"]["root"] = "workspace"
+    bad_config.write_text(json.dumps(row) + "\n")
+    assert "task 'demo_file_system_0'" in serve_error(capsys, monkeypatch, "--tasks", str(bad_config))
+
+
+def test_a_port_out_of_range_or_in_use_is_one_line(capsys, monkeypatch):
+    assert serve_error(capsys, monkeypatch, "--port", "-1") == (
+        "funreason serve: error: --port must be 0 to 65535 (0: any free port), got -1"
+    )
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert f"--port {port}: already in use on 127.0.0.1" in serve_error(
+            capsys, monkeypatch, "--port", str(port)
+        )
+
+
+def test_serve_announces_the_port_it_listens_on(tmp_path):
+    server = subprocess.Popen(
+        [sys.executable, "-m", "funreason_envs.cli", "serve", "--port", "0", "--tasks", "demo"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    try:
+        assert server.stdout is not None
+        ready, _, _ = select.select([server.stdout], [], [], 60)
+        assert ready, "the server announced nothing within 60 s"
+        line = server.stdout.readline()
+        url = line.split(" on ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:") and not url.endswith(":0"), line
+        reset = httpx.post(f"{url}/reset", json={"task": "demo_file_system_1"}, timeout=30)
+        assert reset.status_code == 200 and reset.json()["observation"]["task_id"] == "demo_file_system_1"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

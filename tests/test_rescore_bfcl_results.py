@@ -176,6 +176,19 @@ def test_unreadable_rows_name_the_file_and_the_row(tmp_path):
         read_responses(binary)
 
 
+def test_responses_with_nothing_to_score_are_refused_before_the_folder_is_made(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    out = tmp_path / "o"
+    assert main(["eval", "--tasks", "demo", "--responses", str(empty), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"funreason eval: error: --responses {empty}: no responses to score; "
+        'pass a file of {"id", "result"} rows or a bfcl-eval result file or folder'
+    )
+    assert not out.exists()
+
+
 def test_a_non_list_result_is_an_inference_error_as_in_bfcl_eval(tmp_path, capsys):
     path = tmp_path / "r.json"
     path.write_text(

@@ -89,3 +89,35 @@ def test_bfcl_entry_conversion_maps_positional_arguments_and_held_out_turns():
     assert task.held_out == {1: ["sort"]}
     with pytest.raises(ConfigError, match="no domain reproduces MemoryAPI"):
         bfcl_entry_to_task({**entry, "involved_classes": ["MemoryAPI"]}, [[], []], "multi_turn_base")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            lambda row: row["ground_truth"][1][0].update(name="nonexistent_tool"),
+            "unknown tool 'nonexistent_tool'",
+        ),
+        (
+            lambda row: row["ground_truth"][1][0].update(arguments={"bogus": 1}),
+            "turn 1: tail has no argument 'bogus'",
+        ),
+        (
+            lambda row: row["ground_truth"][1][0].update(arguments={}),
+            "tail misses its required argument 'file_name'",
+        ),
+        (lambda row: row.update(held_out={"7": ["tail"]}), "held_out turn 7 is not a turn of this task"),
+        (lambda row: row.update(held_out={"1": ["nonexistent_tool"]}), "held_out turn 1: unknown tool"),
+        (lambda row: row.update(domains=["no_such_domain"]), "unknown domain 'no_such_domain'"),
+    ],
+)
+def test_a_task_naming_what_its_domains_lack_is_refused_with_file_line_and_id(tmp_path, change, problem):
+    rows = [json.loads(task.model_dump_json()) for task in load_tasks("demo")[:2]]
+    change(rows[1])
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    with pytest.raises(ConfigError) as raised:
+        read_tasks(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:2: task 'demo_file_system_1': ")
+    assert problem in message and "\n" not in message

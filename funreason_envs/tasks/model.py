@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from funreason_envs.calls import ToolCall
 from funreason_envs.errors import ConfigError
 from funreason_envs.jsonutil import read_jsonl
+from funreason_envs.specs import ToolSpec
 
 NEW_TOOLS_NOTICE = "I have updated some more functions you can choose from. What about now?"
 
@@ -76,8 +77,47 @@ class Task(BaseModel):
         return "\n\n".join(texts)
 
 
+def reference_problem(task: Task) -> str | None:
+    """The first way the task names tools, arguments or turns its domains do not have, or None.
+
+    A file's ground truth that calls a missing tool or argument would only ever score itself (replay
+    passes it), so it is refused when the file is read instead.
+    """
+    from funreason_envs.domains.registry import domain_spec
+
+    tools: dict[str, ToolSpec] = {}
+    for domain in task.domains:
+        try:
+            tools.update(domain_spec(domain).by_name)
+        except ConfigError as exc:
+            return str(exc)
+    where = f"domains: {', '.join(task.domains)}"
+    for turn, calls in enumerate(task.ground_truth):
+        for call in calls:
+            spec = tools.get(call.name)
+            if spec is None:
+                return f"ground_truth turn {turn}: unknown tool {call.name!r} ({where})"
+            unknown = sorted(set(call.arguments) - set(spec.parameter_names))
+            if unknown:
+                accepted = ", ".join(spec.parameter_names) or "none"
+                return (
+                    f"ground_truth turn {turn}: {call.name} has no argument {unknown[0]!r} "
+                    f"(accepted: {accepted})"
+                )
+            missing = sorted(spec.required - set(call.arguments))
+            if missing:
+                return f"ground_truth turn {turn}: {call.name} misses its required argument {missing[0]!r}"
+    for turn, names in sorted(task.held_out.items()):
+        if not 0 <= turn < len(task.turns):
+            return f"held_out turn {turn} is not a turn of this task (turns 0 to {len(task.turns) - 1})"
+        for name in names:
+            if name not in tools:
+                return f"held_out turn {turn}: unknown tool {name!r} ({where})"
+    return None
+
+
 def read_tasks(path: str | Path) -> list[Task]:
-    """Tasks from a JSONL file; a bad line is reported as `file:line: problem`."""
+    """Tasks from a JSONL file; a bad line is reported as `file:line: task 'id': problem`."""
     return list(iter_tasks(path))
 
 
@@ -87,11 +127,15 @@ def iter_tasks(path: str | Path) -> Iterator[Task]:
         raise ConfigError(f"{path}: no such task file; pass a JSONL file of tasks or bfcl:<category>")
     for number, row in read_jsonl(path):
         try:
-            yield Task.model_validate(row)
+            task = Task.model_validate(row)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             raise ConfigError(f"{path}:{number}: {where}: {first['msg']}") from None
+        problem = reference_problem(task)
+        if problem is not None:
+            raise ConfigError(f"{path}:{number}: task {task.id!r}: {problem}; fix or remove that task")
+        yield task
 
 
 def write_tasks(path: str | Path, tasks: Iterable[Task]) -> int:
