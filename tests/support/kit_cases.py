@@ -189,8 +189,11 @@ KIT_CASES: dict[str, KitCase] = {
     # survivors only: retail wrote 20 of 52 samples and workspace 20 of 40 (the rest found no walk or
     # failed the audit); now every sample of those seeds is written. Since wording and values draw from
     # streams of their own and phase 1 never repeats an action, retail gives 43% of acting turns with a
-    # flow (38 flows) and workspace 80 flows. The look-ups marked `goal=False` are means only
-    "banking": _typed_case("banking", {"list_payees"}, 2.0, 0.5, 16, 45, "banking,travel"),
+    # flow (38 flows) and workspace 80 flows. Once the walk knew the typed domains' undo pairs (a payee
+    # added then removed, a payment sent then cancelled), banking's chains shortened: 1.96 calls per acting
+    # turn, and 15 tools in 20 samples (cancel_transfer and unfreeze_card, undoing, no longer follow their
+    # pair). The look-ups marked `goal=False` are means only
+    "banking": _typed_case("banking", {"list_payees"}, 1.9, 0.5, 15, 45, "banking,travel"),
     "retail": _typed_case(
         "retail", {"get_product", "list_payment_methods"}, 1.55, 0.4, 12, 35, "retail,vehicle"
     ),
