@@ -422,6 +422,8 @@ class ToolEnv(gym.Env[dict[str, Any], Any]):
         )
 
     def render(self) -> str | None:
+        if self._session is None:
+            raise gym.error.ResetNeeded("call reset() before render()")
         if self.render_mode != "ansi":
             return None
         return "\n".join(_render_message(message) for message in self.messages) + "\n"

@@ -171,7 +171,7 @@ class ToolRouter:
         self._build_routes()
 
     def _build_routes(self) -> None:
-        table = self._table = _route_table(tuple(type(instance) for instance in self.instances))
+        table = self._table = _route_table(tuple(map(type, self.instances)))
         self._entries = table.entries
         self.tool_name_tuple = table.tool_names  # shared by every router over the same classes
         self.domain_names = table.domain_names

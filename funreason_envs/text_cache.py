@@ -1,28 +1,31 @@
-"""A least-recently-used cache of values read from text, bounded by the characters of text it holds.
+"""A cache of values read from text, bounded by the characters of text it holds.
 
 The parser keeps raw calls by call text and the router keeps resolved, checked calls by (table, text):
 both repeat in rollouts and checks. Texts longer than the per-text limit are never kept, so a few huge
 calls cannot pin memory; an entry counts as twice its text (the text and the values read from it).
+Entries live in two generations of at most half the bound each: `put` and a hit in the old one
+fill the young one, which becomes the old one when full (the old one's other entries go). A hit
+costs one dict lookup and reorders nothing; what was used during the last generation stays.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
 
 class TextCache:
-    """Values by key (a text, or a tuple ending in one), least recently used first out; safe to share
-    between threads (rollouts run episodes in threads)."""
+    """Values by key (a text, or a tuple ending in one); what was not read or put during the last
+    generation goes first. Safe to share between threads (rollouts run episodes in threads)."""
 
     def __init__(self, max_chars: int, max_text_chars: int) -> None:
         self.max_chars = max_chars
         self.max_text_chars = max_text_chars
-        self.chars = 0
-        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._young: dict[Hashable, tuple[Any, int]] = {}
+        self._old: dict[Hashable, tuple[Any, int]] = {}
+        self._young_chars = self._old_chars = 0
         self._lock = threading.Lock()
         # a child forked while another thread held the lock would wait on it forever
         os.register_at_fork(after_in_child=self._new_lock)
@@ -30,33 +33,40 @@ class TextCache:
     def _new_lock(self) -> None:
         self._lock = threading.Lock()
 
+    @property
+    def chars(self) -> int:
+        """Characters counted for the entries kept (twice each text): never above `max_chars`."""
+        return self._young_chars + self._old_chars
+
     def get(self, key: Hashable) -> Any:
-        """The value kept for `key`, or None. Read without the lock: each of the two dict operations
-        is atomic, and a key another thread evicts in between is simply not moved."""
-        entries = self._entries
-        found = entries.get(key)
+        """The value kept for `key`, or None. A hit in the young generation is one dict lookup, read
+        without the lock (atomic); one in the old generation moves the entry to the young one."""
+        found = self._young.get(key)
+        if found is not None:
+            return found[0]
+        found = self._old.get(key)
         if found is None:
             return None
-        try:
-            entries.move_to_end(key)
-        except KeyError:  # evicted meanwhile: the value read is still good
-            return found[0]
+        self._keep(key, found)
         return found[0]
 
     def put(self, key: Hashable, value: Any, text_chars: int) -> None:
         """Keep `value` (read from a text of `text_chars` characters) unless the text is too long."""
-        if text_chars > self.max_text_chars:
-            return
+        if text_chars <= self.max_text_chars:
+            self._keep(key, (value, text_chars))
+
+    def _keep(self, key: Hashable, entry: tuple[Any, int]) -> None:
+        chars = 2 * entry[1]
         with self._lock:
-            if key in self._entries:
+            if key in self._young or chars > self.max_chars // 2:
                 return
-            self._entries[key] = (value, text_chars)
-            self.chars += 2 * text_chars
-            while self.chars > self.max_chars:
-                _, (_, evicted_chars) = self._entries.popitem(last=False)
-                self.chars -= 2 * evicted_chars
+            if self._young_chars + chars > self.max_chars // 2:  # full: it becomes the old one
+                self._old, self._old_chars = self._young, self._young_chars
+                self._young, self._young_chars = {}, 0
+            self._young[key] = entry
+            self._young_chars += chars
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self.chars = 0
+            self._young, self._old = {}, {}
+            self._young_chars = self._old_chars = 0

@@ -340,6 +340,28 @@ def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read
     assert cache.get("too long") is None
 
 
+def test_the_text_cache_keeps_what_was_read_in_the_last_generation_and_never_exceeds_its_bound():
+    cache = TextCache(max_chars=400, max_text_chars=10)  # generations of 200 chars: ten entries each
+    for index in range(10):
+        cache.put(f"key{index}", index, 10)
+    assert cache.get("key0") == 0  # still young
+    for index in range(10, 20):  # the first ten become the old generation
+        cache.put(f"key{index}", index, 10)
+    # read from the old generation: moved to the young one, which was full, so it became the old one
+    # (key0-key9 go) and key3 starts the new young one
+    assert cache.get("key3") == 3
+    for index in range(20, 29):
+        cache.put(f"key{index}", index, 10)
+        assert cache.chars <= cache.max_chars
+    assert cache.get("key3") == 3
+    assert (cache.get("key4"), cache.get("key15")) == (None, 15)
+    assert cache.get("key28") == 28
+    cache.put("key28", "other", 10)  # a key already kept keeps its value
+    assert cache.get("key28") == 28
+    cache.clear()
+    assert (cache.chars, cache.get("key28")) == (0, None)
+
+
 # -- fifth pass: records built cheaply, model states taken only when read -----------------------------
 
 

@@ -472,6 +472,18 @@ def test_multi_turn_refuses_steps_after_the_end():
         env.step("ls()")
 
 
+@pytest.mark.parametrize("env_id", ["FunReason/MultiTurn-v0", "FunReason/Combined-v0", "FunReason/Math-v0"])
+def test_every_env_refuses_step_and_render_before_reset_without_gymnasiums_order_wrapper(env_id):
+    env = gym.make(env_id, render_mode="ansi")
+    assert "OrderEnforcing" not in str(env)  # the env keeps the order itself (registration's docstring)
+    with pytest.raises(gym.error.ResetNeeded):
+        env.step("ls()")
+    with pytest.raises(gym.error.ResetNeeded):
+        env.render()
+    env.reset(seed=0)
+    assert env.render().startswith("user: ")
+
+
 # -- 9. the call-text cache ------------------------------------------------------------------------
 
 
