@@ -225,7 +225,7 @@ def scrub_surrogates(value: Any) -> Any:
     # that byte holds none. Cheaper than `_surely_clean`'s JSON rendering; a 0xED (a length, a number,
     # Korean text) or another type only means the checks below decide.
     try:
-        if 0xED not in marshal.dumps(value):  # an int looks for one byte (memchr): ten times a b"" needle
+        if 0xED not in marshal.dumps(value):  # an int needle is one memchr: ~10x faster than b"\xed"
             return value
     except ValueError:  # a type marshal does not write, or nested too deeply
         pass

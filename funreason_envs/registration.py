@@ -7,9 +7,9 @@ in code with `register_domain`).
 They are registered with `disable_env_checker=True`: Gymnasium's passive checker wrapper stays broken
 for good once a first `reset` raised (it then compares the next step with data it never recorded), and
 a `reset` with bad options raising `ConfigError` is part of this API. The test suite runs Gymnasium's
-full `check_env` on every env instead. And with `order_enforce=False`: the envs refuse `step` and
-`render` before `reset` themselves (`gym.error.ResetNeeded`), so Gymnasium's wrapper doing the same
-would only add two calls to every step.
+full `check_env` on every env instead. They are also registered with `order_enforce=False`: the envs
+refuse `step` and `render` before `reset` themselves (`gym.error.ResetNeeded`), so Gymnasium's wrapper
+doing the same would only add two calls to every step.
 """
 
 from __future__ import annotations
