@@ -18,6 +18,7 @@ from typing import Any
 from funreason_envs.calls import ToolCall, parse_calls
 from funreason_envs.domains.base import Domain, ToolEntry
 from funreason_envs.errors import ArgumentError, ConfigError, ToolCallError, UnknownToolError
+from funreason_envs.frozen import FrozenDict
 from funreason_envs.jsonutil import SCALARS, copy_json, dumps_unicode, encode_dict, serialize_result
 from funreason_envs.limits import MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS
 from funreason_envs.records import Status
@@ -88,8 +89,9 @@ _set_call, _set_content, _set_status, _set_value = (
 class _Prepared:
     """A call read from text, resolved and checked once, reused whenever the same text comes again.
 
-    Its argument values belong to the cache: each run gets its own copy (`plain`: every value is a
-    scalar, so a shallow copy is a full one)."""
+    `plain`: every argument value is a scalar; the call's arguments are then a `FrozenDict`, and every
+    run's result shares them (and the call itself, unless it needs an id). Other arguments belong to
+    the cache: each run gets its own copy."""
 
     call: ToolCall
     plain: bool
@@ -102,12 +104,18 @@ class _Prepared:
     key: Any = None
 
 
+def _shareable(call: ToolCall, plain: bool) -> ToolCall:
+    """`call` with its arguments read-only where they are all scalars (`_Prepared.plain`)."""
+    return ToolCall(call.name, FrozenDict(call.arguments), call.id) if plain else call
+
+
 def call_key(call: ToolCall) -> Any:
     """What a run call is recorded as in a router's `histories`: bytes equal only for the same tool with
     the same arguments, types and order included (marshal); a new object, equal to nothing, for
     arguments marshal cannot write."""
+    arguments = call.arguments if type(call.arguments) is dict else dict(call.arguments)  # a FrozenDict
     try:
-        return marshal.dumps((call.name, call.arguments), 2)  # 2: a string's bytes never depend on interning
+        return marshal.dumps((call.name, arguments), 2)  # 2: a string's bytes never depend on interning
     except ValueError:
         return object()
 
@@ -117,19 +125,21 @@ _PREPARED = TextCache(MAX_CACHE_CHARS, MAX_CACHED_TEXT_CHARS)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: it keys the prepared-call cache
-class _RouteTable:
-    """Tool name -> (position of its class, entry), positional parameter names per tool, and the
-    domain id of each position."""
+class RouteTable:
+    """Tool name -> (position of its class, entry), positional parameter names per tool, the domain id
+    of each position, and the positions themselves."""
 
     entries: dict[str, tuple[int, ToolEntry]]
     parameter_order: dict[str, tuple[str, ...]]
     domain_names: tuple[str, ...]
     tool_names: tuple[str, ...]
+    positions: frozenset[int]
 
 
 @cache
-def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
-    """Built once per combination of classes; routers share it read-only."""
+def route_table(classes: tuple[type[Domain], ...]) -> RouteTable:
+    """The routes of instances of `classes`, in that order: built once per combination of classes;
+    routers share it read-only."""
     entries: dict[str, tuple[int, ToolEntry]] = {}
     for position, cls in enumerate(classes):
         for name, entry in cls.tool_table().items():
@@ -141,7 +151,8 @@ def _route_table(classes: tuple[type[Domain], ...]) -> _RouteTable:
                 )
             entries[name] = (position, entry)
     order = {name: entry.spec.parameter_names for name, (_, entry) in entries.items()}
-    return _RouteTable(entries, order, tuple(cls.name for cls in classes), tuple(entries))
+    names = tuple(cls.name for cls in classes)
+    return RouteTable(entries, order, names, tuple(entries), frozenset(range(len(classes))))
 
 
 class ToolRouter:
@@ -150,15 +161,18 @@ class ToolRouter:
     `lenient`: check only what a Python call would refuse (missing or unknown arguments) and run calls
     with mistyped values as bfcl-eval does, for BFCL scoring; otherwise arguments must fit the schema.
     The routes are the shared table of the instances' classes (a call picks its instance by position),
-    so building a router costs next to nothing.
+    so building a router costs next to nothing; `table`: that table (`route_table`), where the caller
+    already holds it.
     """
 
-    def __init__(self, instances: Sequence[Domain], *, lenient: bool = False) -> None:
+    def __init__(
+        self, instances: Sequence[Domain], *, lenient: bool = False, table: RouteTable | None = None
+    ) -> None:
         self.instances = list(instances)
         self.lenient = lenient
         # per instance, the `call_key` of every call run on it, in order, once a session asks for them
         self.histories: list[list[Any]] | None = None
-        self._build_routes()
+        self._build_routes(table)
 
     def __getstate__(self) -> dict[str, Any]:
         # the table holds compiled closures; looked up again on load
@@ -170,13 +184,15 @@ class ToolRouter:
         self.histories = state.get("histories")
         self._build_routes()
 
-    def _build_routes(self) -> None:
-        table = self._table = _route_table(tuple(map(type, self.instances)))
+    def _build_routes(self, table: RouteTable | None = None) -> None:
+        if table is None:
+            table = route_table(tuple(map(type, self.instances)))
+        self._table = table
         self._entries = table.entries
         self.tool_name_tuple = table.tool_names  # shared by every router over the same classes
         self.domain_names = table.domain_names
         self.parameter_order = table.parameter_order
-        self._touched: set[int] = set(range(len(self.instances)))
+        self._touched: set[int] = set(table.positions)
 
     def take_touched(self) -> set[int]:
         """Positions of the instances a call has run on (or that are new) since the last time this was
@@ -290,12 +306,10 @@ class ToolRouter:
         except (TypeError, ValueError):  # cannot be written: `to_openai` raises when it is asked to
             arguments_json = None
         route = self._entries.get(call.name)
-        if route is None:
-            return _Prepared(call, plain, arguments_json)
-        position, entry = route
-        if self._problem(entry, call) is not None:
-            return _Prepared(call, plain, arguments_json)
-        return _Prepared(call, plain, arguments_json, entry.function, position, call_key(call))
+        if route is None or self._problem(route[1], call) is not None:
+            return _Prepared(_shareable(call, plain), plain, arguments_json)
+        key = call_key(call)
+        return _Prepared(_shareable(call, plain), plain, arguments_json, route[1].function, route[0], key)
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
@@ -303,8 +317,13 @@ class ToolRouter:
         """`execute` of a prepared call, on a fresh copy of its arguments; `call_id` is the id of a call
         whose text gave it none (the env numbers such calls)."""
         cached = prepared.call
-        arguments = dict(cached.arguments) if prepared.plain else copy_json(cached.arguments)
-        call = ToolCall(name := cached.name, arguments, cached.id or call_id)
+        name = cached.name
+        if not prepared.plain:
+            call = ToolCall(name, copy_json(cached.arguments), cached.id or call_id)
+        elif call_id is None or cached.id is not None:
+            call = cached  # read-only arguments of scalars: nothing a run or its reader does can change it
+        else:
+            call = ToolCall(name, cached.arguments, call_id)
         function = prepared.function
         if function is None or (visible is not None and name not in visible):
             return self.execute(call, visible)  # refused: the slow path words the reason

@@ -26,7 +26,7 @@ MAX_MESSAGES = 10_000
 MAX_DIRECTORY_DEPTH = 64
 MAX_TREE_NODES = 10_000
 # Call texts remembered by the parser's cache: longer texts are not cached; the cache holds at most this.
-MAX_CACHED_TEXT_CHARS = 4_096
+MAX_CACHED_TEXT_CHARS = 16_384
 MAX_CACHE_CHARS = 4_000_000
 
 

@@ -20,7 +20,7 @@ from funreason_envs.domains.base import Domain
 from funreason_envs.domains.prototype import Prototype
 from funreason_envs.domains.registry import registry_version
 from funreason_envs.errors import SessionError
-from funreason_envs.executor import ToolResult, ToolRouter
+from funreason_envs.executor import RouteTable, ToolResult, ToolRouter, route_table
 from funreason_envs.jsonutil import copy_json
 from funreason_envs.records import TurnOutcome
 from funreason_envs.specs import ToolSpec
@@ -40,9 +40,15 @@ class Session:
     """
 
     def __init__(
-        self, instances: Sequence[Domain], *, lenient: bool = False, reuse_states: bool = False
+        self,
+        instances: Sequence[Domain],
+        *,
+        lenient: bool = False,
+        reuse_states: bool = False,
+        table: RouteTable | None = None,
     ) -> None:
-        self.router = ToolRouter(instances, lenient=lenient)
+        """`table`: the route table of the instances' classes, where the caller holds it (`ToolRouter`)."""
+        self.router = ToolRouter(instances, lenient=lenient, table=table)
         self.results: list[ToolResult] = []
         self.outcomes: list[TurnOutcome] = []
         self._turn_start = 0
@@ -78,8 +84,8 @@ class Session:
         prototypes built from its config (a task is not changed once made; its prototypes live as long
         as it does). `from_config`: built from the config, not counted as a session of the task (one run
         beside another session of the same task, as the checker runs the ground truth)."""
-        prototypes = None if from_config else prototypes_of.get(task)
-        if prototypes is None:  # the task's first session, or one not counted
+        kept = None if from_config else prototypes_of.get(task)
+        if kept is None:  # the task's first session, or one not counted
             session = cls.for_domains(
                 task.domains,
                 task.initial_config,
@@ -88,8 +94,9 @@ class Session:
                 reuse_states=reuse_states,
             )
         else:
+            prototypes, table = kept
             clones = [prototype.clone() for prototype in prototypes]
-            session = cls(clones, lenient=lenient, reuse_states=reuse_states)
+            session = cls(clones, lenient=lenient, reuse_states=reuse_states, table=table)
         session._origin = task
         return session
 
@@ -287,14 +294,15 @@ def class_of(name: str) -> type[Domain]:
     return cls
 
 
-def _build_prototypes(task: Task) -> tuple[Prototype, ...]:
+def _build_prototypes(task: Task) -> tuple[tuple[Prototype, ...], RouteTable]:
+    """A task's prototypes, one per domain in its order, and the route table of their classes."""
     prototypes = []
     for name in task.domains:
         domain = class_of(name)
         prototypes.append(
             Prototype(domain, _config_entry(task.initial_config, name, domain), task.long_context)
         )
-    return tuple(prototypes)
+    return tuple(prototypes), route_table(tuple(prototype.cls for prototype in prototypes))
 
 
 def _config_entry(config: Mapping[str, Any], name: str, domain: type[Domain]) -> Mapping[str, Any]:
@@ -309,5 +317,6 @@ def _config_entry(config: Mapping[str, Any], name: str, domain: type[Domain]) ->
     return {}
 
 
-# the prototype of each of a task's domains, in its order, built on the task's second session
+# the prototype of each of a task's domains, in its order (and their route table), built on the task's
+# second session
 prototypes_of = TaskMemo(_build_prototypes)

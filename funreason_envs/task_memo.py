@@ -24,30 +24,39 @@ class TaskMemo(Generic[Value]):
 
     def __init__(self, build: Callable[[Task], Value]) -> None:
         self._build = build
-        # id(task) -> (a weak reference to it, what its value depends on, the value or _SEEN_ONCE)
-        self._entries: dict[int, tuple[weakref.ref[Task], tuple[int, ...], Any]] = {}
+        # id(task) -> _Entry (a weak reference to it, what its value depends on, the value or _SEEN_ONCE)
+        self._entries: dict[int, _Entry] = {}
         self._lock = threading.Lock()
 
     def get(self, task: Task) -> Value | None:
         key = id(task)
-        stamp = _stamp(task)
         entries = self._entries
         found = entries.get(key)
-        if found is not None and found[0]() is task and found[1] == stamp:
-            if found[2] is not _SEEN_ONCE:
-                return found[2]
+        if (
+            found is not None
+            and found.reference() is task
+            and task.initial_config is found.config
+            and task.ground_truth is found.ground_truth
+            and task.domains is found.domains
+            and task.long_context is found.long_context
+            and found.version == registry_version()
+        ):
+            value = found.value
+            if value is not _SEEN_ONCE:
+                return value
             value = self._build(task)  # the second time: built, under the reference already held
             with self._lock:
-                entries[key] = (found[0], stamp, value)
+                entries[key] = _Entry(found.reference, task, value)
             return value
 
         def forget(reference: weakref.ref[Task]) -> None:
             with self._lock:
-                if entries.get(key, (None,))[0] is reference:
+                held = entries.get(key)
+                if held is not None and held.reference is reference:
                     del entries[key]
 
         with self._lock:
-            entries[key] = (weakref.ref(task, forget), stamp, _SEEN_ONCE)
+            entries[key] = _Entry(weakref.ref(task, forget), task, _SEEN_ONCE)
         return None
 
     def __len__(self) -> int:
@@ -58,12 +67,13 @@ class TaskMemo(Generic[Value]):
 _SEEN_ONCE = object()  # a task asked about once: nothing built yet
 
 
-def _stamp(task: Task) -> tuple[int, ...]:
-    """What an entry depends on: the registry's version and the identity of the task's fields."""
-    return (
-        registry_version(),
-        id(task.domains),
-        id(task.initial_config),
-        id(task.ground_truth),
-        int(task.long_context),
-    )
+class _Entry:
+    """A task's value and what it depends on: the registry's version and the very objects the task's
+    fields held (kept, so a field given a new object never passes for the old one)."""
+
+    __slots__ = ("config", "domains", "ground_truth", "long_context", "reference", "value", "version")
+
+    def __init__(self, reference: weakref.ref[Task], task: Task, value: Any) -> None:
+        self.reference, self.value, self.version = reference, value, registry_version()
+        self.domains, self.config = task.domains, task.initial_config
+        self.ground_truth, self.long_context = task.ground_truth, task.long_context

@@ -52,13 +52,20 @@ def _fresh(lenient: bool = False) -> Session:
     return Session.for_domains(["file_system", "message"], {}, lenient=lenient)
 
 
-def test_a_repeated_call_text_gets_its_own_arguments_each_time():
+def test_a_repeated_call_text_shares_read_only_arguments_that_no_reader_can_change():
     text = "echo(content='hi', file_name=None)"
     first = _fresh().run(text)[0]
-    first.call.arguments["content"] = "changed"
+    with pytest.raises(TypeError, match="read-only"):
+        first.call.arguments["content"] = "changed"
+    record = first.record()
+    with pytest.raises(TypeError, match="read-only"):
+        record["arguments"].pop("content")
     second = _fresh().run(text)[0]
     assert second.call.arguments == {"content": "hi", "file_name": None}
     assert second.content == json.dumps({"terminal_output": "hi"})
+    assert json.loads(json.dumps(record))["arguments"] == {"content": "hi", "file_name": None}
+    numbered = _fresh().execute_prepared(_fresh().router.prepare(text), call_ids=["call_7"])[0]
+    assert (numbered.call.id, numbered.call.arguments) == ("call_7", {"content": "hi", "file_name": None})
 
 
 def test_a_repeated_call_text_with_nested_arguments_is_copied_deeply():

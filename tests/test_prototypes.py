@@ -35,9 +35,9 @@ def _state_text(session: Session) -> str:
 
 def _prototypes(task: Task) -> tuple[Prototype, ...]:
     """The task's prototypes (built on the second request, as on a task's second session)."""
-    prototypes = prototypes_of.get(task) or prototypes_of.get(task)
-    assert prototypes is not None
-    return prototypes
+    kept = prototypes_of.get(task) or prototypes_of.get(task)
+    assert kept is not None
+    return kept[0]
 
 
 def _cloned(task: Task) -> Session:

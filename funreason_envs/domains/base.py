@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any, ClassVar
 
+from funreason_envs.domains.draws import RememberedDraws
 from funreason_envs.errors import ConfigError, SpecError
 from funreason_envs.jsonutil import SCALARS, copy_json, to_jsonable
 from funreason_envs.schema import Checker
@@ -72,9 +73,11 @@ class Domain:
         # reached only when an attribute is missing: a clone's container still shared with its prototype
         # is copied into the clone on first use, so the prototype never changes
         prototype = self.__dict__.get(SHARED)
-        if prototype is None or name not in prototype.copiers:
+        shared = None if prototype is None else prototype.containers.get(name)
+        if shared is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = self.__dict__[name] = prototype.copy_of(name)
+        copy, value = shared
+        value = self.__dict__[name] = copy(value)
         return value
 
     def __getstate__(self) -> dict[str, Any]:
@@ -207,11 +210,8 @@ class SeededRandom:
         if instance is None:
             return self
         seed = getattr(instance, self.seed_attribute)
-        if type(seed) is int:  # most episodes share a few seeds: start from the state one produced
-            rng = random.Random.__new__(random.Random)
-            rng.setstate(_seeded_state(seed))
-        else:
-            rng = random.Random(seed)
+        # most episodes share a few seeds and draw what others of the same task drew: remembered draws
+        rng: Any = RememberedDraws(seed) if type(seed) is int else random.Random(seed)
         vars(instance)[self.name] = rng  # later reads find it in the instance
         return rng
 
@@ -220,12 +220,6 @@ class SeededRandom:
             random.Random(seed)  # a seed `random` refuses fails here, at load, as it did when built eagerly
         vars(instance).pop(self.name, None)
         setattr(instance, self.seed_attribute, seed)
-
-
-@lru_cache(maxsize=64)
-def _seeded_state(seed: int) -> tuple[Any, ...]:
-    """The state of a generator just seeded with `seed` (restoring it costs less than seeding)."""
-    return random.Random(seed).getstate()
 
 
 def config_value(config: Mapping[str, Any], key: str, default: Any) -> Any:

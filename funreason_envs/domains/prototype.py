@@ -25,11 +25,11 @@ class Prototype:
     """A never-run instance of `cls` built from `config`, from which `clone()` makes running instances.
 
     `shared` holds the instance's attributes in the order they were set (None: not plain data, so
-    clones are built again, or copied by the class's own `_copy_as_loaded` where it has one); `copiers`
-    the function that copies each container completely, chosen
+    clones are built again, or copied by the class's own `_copy_as_loaded` where it has one);
+    `containers` each container attribute's value with the function that copies it completely, chosen
     once for its shape (a prototype's values never change, so neither do their shapes)."""
 
-    __slots__ = ("cls", "config", "copiers", "instance", "long_context", "scalars", "shared")
+    __slots__ = ("cls", "config", "containers", "instance", "long_context", "scalars", "shared")
 
     def __init__(self, cls: type[Domain], config: Mapping[str, Any], long_context: bool = False) -> None:
         self.cls, self.config, self.long_context = cls, config, long_context
@@ -38,7 +38,7 @@ class Prototype:
         attributes = dict(vars(instance))
         self.shared: dict[str, Any] | None = None
         self.scalars: dict[str, Any] = {}
-        self.copiers: dict[str, Copier] = {}
+        self.containers: dict[str, tuple[Copier, Any]] = {}
         # a class reading its own `vars()` to pickle itself would miss what a clone has not copied yet
         own_pickling = cls.__getstate__ is not Domain.__getstate__
         if not own_pickling and _all_plain(attributes.values()):
@@ -47,7 +47,7 @@ class Prototype:
                 if type(value) in SCALARS:
                     self.scalars[key] = value
                 else:
-                    self.copiers[key] = copier_for(value)
+                    self.containers[key] = (copier_for(value), value)
 
     def clone(self) -> Domain:
         """A new instance equal to one built from the config; changing it never changes the prototype."""
@@ -61,11 +61,6 @@ class Prototype:
         attributes.update(self.scalars)
         attributes[SHARED] = self
         return twin
-
-    def copy_of(self, name: str) -> Any:
-        """A clone's own copy of the shared attribute `name`."""
-        assert self.shared is not None
-        return self.copiers[name](self.shared[name])
 
 
 def copier_for(value: Any) -> Copier:
