@@ -197,8 +197,9 @@ SEED_TYPES = frozenset({type(None), int, float, str, bytes, bytearray})
 
 class SeededRandom:
     """A domain attribute holding a `random.Random` seeded from the instance's seed attribute, built on
-    first use (seeding costs more than building most instances, and most episodes never draw). `load`
-    calls `reseed`, so a reloaded instance draws from the start of its new seed's stream."""
+    first use (seeding costs more than building most instances, and most episodes never draw); for an
+    int seed, `RememberedDraws`, which draws the same values. `load` calls `reseed`, so a reloaded
+    instance draws from the start of its new seed's stream."""
 
     def __init__(self, seed_attribute: str) -> None:
         self.seed_attribute = seed_attribute

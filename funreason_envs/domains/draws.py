@@ -28,7 +28,7 @@ _growing = threading.Lock()
 
 
 @lru_cache(maxsize=64)
-def seeded_state(seed: int) -> tuple[Any, ...]:
+def _seeded_state(seed: int) -> tuple[Any, ...]:
     """The state of a generator just seeded with `seed` (restoring it costs less than seeding)."""
     return random.Random(seed).getstate()
 
@@ -86,7 +86,7 @@ class RememberedDraws:
         rng = self._rng
         if rng is None:
             rng = self._rng = random.Random.__new__(random.Random)
-            rng.setstate(seeded_state(self._seed))
+            rng.setstate(_seeded_state(self._seed))
             for method, a, b in self._answered:
                 getattr(rng, method)(a, b)
             self._answered = []
