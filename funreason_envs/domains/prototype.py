@@ -11,6 +11,8 @@ again for each clone (a pydantic state).
 
 from __future__ import annotations
 
+import functools
+import marshal
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -65,13 +67,22 @@ class Prototype:
 
 def copier_for(value: Any) -> Copier:
     """The cheapest function that copies `value` (plain JSON data) completely: a shallow copy where
-    every item is a scalar, one level of shallow copies for a dict or list of such containers."""
+    every item is a scalar, one level of shallow copies for a dict or list of such containers, else
+    reading it back from its `marshal` bytes, written once (in C: about twice as fast as walking it)."""
     if type(value) is set or _flat(value):
         return _shallow
     items = value.values() if type(value) is dict else value
     if all(type(item) is dict and _flat(item) for item in items):
         return _dict_of_flat_dicts if type(value) is dict else _list_of_flat_dicts
-    return copy_json
+    try:
+        data = marshal.dumps(value)
+    except ValueError:  # nested too deeply for marshal
+        return copy_json
+    return functools.partial(_unmarshalled, data)
+
+
+def _unmarshalled(data: bytes, value: Any) -> Any:
+    return marshal.loads(data)
 
 
 def _shallow(value: Any) -> Any:
