@@ -95,6 +95,21 @@ def test_running_a_clone_changes_neither_its_prototype_nor_another_clone():
     assert prototype.shared is not None and "NEW" not in prototype.shared["stocks"]
 
 
+def test_clones_copy_at_once_what_an_earlier_clone_read_and_stay_independent():
+    prototype = Prototype(class_of("trading"), {})
+    first = prototype.clone()
+    assert "stocks" not in vars(first) and prototype.eager == ()
+    first.stocks["NEW"] = {"price": 1.0}  # read (copied into the clone), then changed
+    second, third = prototype.clone(), prototype.clone()
+    assert [name for name, _, _ in prototype.eager] == ["stocks"]
+    assert "stocks" in vars(second) and "watch_list" not in vars(second)
+    second.stocks["AAPL"]["price"] = -1.0
+    assert "NEW" not in second.stocks and third.stocks == prototype.shared["stocks"] != second.stocks
+    assert _pickled(third) == _pickled(Prototype(class_of("trading"), {}).clone())
+    del vars(second)["stocks"]
+    assert second.stocks == prototype.shared["stocks"] and len(prototype.eager) == 1  # read again: noted once
+
+
 def test_every_domain_built_from_its_defaults_clones_equal_to_a_fresh_build():
     for name in domain_names():
         cls = class_of(name)

@@ -78,6 +78,7 @@ class Domain:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         copy, value = shared
         value = self.__dict__[name] = copy(value)
+        prototype.read_by_a_clone(name)
         return value
 
     def __getstate__(self) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 Building an instance copies and checks its whole config; an episode of a task that was played before
 needs exactly the same instance again. A clone takes the prototype's scalar attributes and shares its
-containers, each copied into the clone the first time the clone reads it (`Domain.__getattr__`), so
-what an episode never touches is never copied and the prototype never changes. Only instances whose
+containers, each copied into the clone the first time the clone reads it (`Domain.__getattr__`), or
+when the clone is made if an earlier clone read it (the episodes of a task mostly read the same ones,
+and a first read costs several times a small copy), so what no episode touches is never copied and
+the prototype never changes. Only instances whose
 attributes are plain JSON data (scalars, dicts, lists, sets of scalars) are shared this way; any other
 domain is copied by its own `_copy_as_loaded()` (the file tree, node by node) or built from the config
 again for each clone (a pydantic state).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import functools
 import marshal
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -22,6 +25,8 @@ from funreason_envs.jsonutil import SCALARS, copy_json
 
 Copier = Callable[[Any], Any]
 
+_noting = threading.Lock()  # `Prototype.eager` grows by one entry at a time, whichever thread reads
+
 
 class Prototype:
     """A never-run instance of `cls` built from `config`, from which `clone()` makes running instances.
@@ -29,9 +34,10 @@ class Prototype:
     `shared` holds the instance's attributes in the order they were set (None: not plain data, so
     clones are built again, or copied by the class's own `_copy_as_loaded` where it has one);
     `containers` each container attribute's value with the function that copies it completely, chosen
-    once for its shape (a prototype's values never change, so neither do their shapes)."""
+    once for its shape (a prototype's values never change, so neither do their shapes); `eager` those a
+    clone has read, which later clones copy when they are made."""
 
-    __slots__ = ("cls", "config", "containers", "instance", "long_context", "scalars", "shared")
+    __slots__ = ("cls", "config", "containers", "eager", "instance", "long_context", "scalars", "shared")
 
     def __init__(self, cls: type[Domain], config: Mapping[str, Any], long_context: bool = False) -> None:
         self.cls, self.config, self.long_context = cls, config, long_context
@@ -41,6 +47,7 @@ class Prototype:
         self.shared: dict[str, Any] | None = None
         self.scalars: dict[str, Any] = {}
         self.containers: dict[str, tuple[Copier, Any]] = {}
+        self.eager: tuple[tuple[str, Copier, Any], ...] = ()
         # a class reading its own `vars()` to pickle itself would miss what a clone has not copied yet
         own_pickling = cls.__getstate__ is not Domain.__getstate__
         if not own_pickling and _all_plain(attributes.values()):
@@ -62,7 +69,15 @@ class Prototype:
         attributes = twin.__dict__
         attributes.update(self.scalars)
         attributes[SHARED] = self
+        for name, copy, value in self.eager:
+            attributes[name] = copy(value)
         return twin
+
+    def read_by_a_clone(self, name: str) -> None:
+        """Note that a clone read the container `name`: clones made from now on copy it at once."""
+        with _noting:
+            if all(name != known for known, _, _ in self.eager):
+                self.eager = (*self.eager, (name, *self.containers[name]))
 
 
 def copier_for(value: Any) -> Copier:
