@@ -172,7 +172,7 @@ def _make_call(name: Any, arguments: Any, call_id: Any, where: str) -> ToolCall:
         if read is None:
             checked = _checked_arguments(_decode_arguments(arguments, where), where)
             read = (checked, all(type(value) in JSON_SCALARS_EXACT for value in checked.values()))
-            _ARGUMENTS_CACHE.put(arguments, read, len(arguments))
+            _ARGUMENTS_CACHE.put(arguments, read)
         values, plain = read  # cached values are never handed out: the call gets a copy
         return ToolCall(name, dict(values) if plain else copy_json(values), _call_id(call_id))
     elif isinstance(arguments, str):
@@ -308,7 +308,7 @@ def _read_python(text: str) -> tuple[_RawCall, ...]:
     cached = _CALL_TEXT_CACHE.get(text)
     if cached is None:
         cached = _read_python_uncached(text)
-        _CALL_TEXT_CACHE.put(text, cached, len(text))
+        _CALL_TEXT_CACHE.put(text, cached)
     return cached
 
 

@@ -291,7 +291,7 @@ class ToolRouter:
         prepared = _PREPARED.get(key)
         if prepared is None:
             prepared = tuple(self._prepare(call) for call in self.parse(text))
-            _PREPARED.put(key, prepared, len(text))
+            _PREPARED.put(key, prepared)
         return prepared
 
     def prepare_call(self, name: str, arguments: str) -> _Prepared:
@@ -302,7 +302,7 @@ class ToolRouter:
         if prepared is None:
             (call,) = self.parse({"name": name, "arguments": arguments})
             prepared = self._prepare(call)
-            _PREPARED.put(key, prepared, len(name) + len(arguments))
+            _PREPARED.put(key, prepared)
         return prepared
 
     def _prepare(self, call: ToolCall) -> _Prepared:

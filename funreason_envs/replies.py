@@ -67,7 +67,7 @@ def _parse_reply(text: str, parameter_order: ParameterOrder) -> ParsedText:
     if parsed is None:
         parsed = parse_model_text(text, parameter_order)
         if not parsed.calls and parsed.error is None:
-            _PLAIN_REPLIES.put(text, parsed, len(text))
+            _PLAIN_REPLIES.put(text, parsed)
     return parsed
 
 

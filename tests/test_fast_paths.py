@@ -335,38 +335,50 @@ def test_a_tree_counted_while_built_is_refused_where_the_tree_walk_refuses_it(fi
         assert _tree_problem(built.root) is None
 
 
+FIRST, SECOND, THIRD = (name.ljust(10, "_") for name in ("first", "second", "third"))  # 10 characters
+
+
+def _cache_key(index: int) -> str:
+    """A ten-character key."""
+    return f"key{index}".ljust(10, "_")
+
+
 def test_the_text_cache_read_without_its_lock_still_keeps_the_most_recently_read():
     cache = TextCache(max_chars=40, max_text_chars=10)  # an entry counts twice its text: two fit
-    cache.put("first", 1, 10)
-    cache.put("second", 2, 10)
-    assert cache.get("first") == 1  # read: now the most recent
-    cache.put("third", 3, 10)  # over the bound: the least recently used ("second") goes
-    assert (cache.get("first"), cache.get("second"), cache.get("third")) == (1, None, 3)
+    cache.put(FIRST, 1)
+    cache.put(SECOND, 2)
+    assert cache.get(FIRST) == 1  # read: now the most recent
+    cache.put(THIRD, 3)  # over the bound: the least recently used ("second") goes
+    assert (cache.get(FIRST), cache.get(SECOND), cache.get(THIRD)) == (1, None, 3)
     assert cache.chars == 40
-    cache.put("too long", 4, 11)
-    assert cache.get("too long") is None
+    cache.put("eleven char", 4)
+    assert cache.get("eleven char") is None
+    table = object()
+    cache.clear()
+    cache.put((table, True, "name", "(a=1)"), 5)  # a tuple key counts the characters of its texts
+    assert cache.get((table, True, "name", "(a=1)")) == 5 and cache.chars == 18
 
 
 def test_the_text_cache_keeps_what_was_read_in_the_last_generation_and_never_exceeds_its_bound():
     cache = TextCache(max_chars=400, max_text_chars=10)  # generations of 200 chars: ten entries each
     for index in range(10):
-        cache.put(f"key{index}", index, 10)
-    assert cache.get("key0") == 0  # still young
+        cache.put(_cache_key(index), index)
+    assert cache.get(_cache_key(0)) == 0  # still young
     for index in range(10, 20):  # the first ten become the old generation
-        cache.put(f"key{index}", index, 10)
+        cache.put(_cache_key(index), index)
     # read from the old generation: moved to the young one, which was full, so it became the old one
     # (key0-key9 go) and key3 starts the new young one
-    assert cache.get("key3") == 3
+    assert cache.get(_cache_key(3)) == 3
     for index in range(20, 29):
-        cache.put(f"key{index}", index, 10)
+        cache.put(_cache_key(index), index)
         assert cache.chars <= cache.max_chars
-    assert cache.get("key3") == 3
-    assert (cache.get("key4"), cache.get("key15")) == (None, 15)
-    assert cache.get("key28") == 28
-    cache.put("key28", "other", 10)  # a key already kept keeps its value
-    assert cache.get("key28") == 28
+    assert cache.get(_cache_key(3)) == 3
+    assert (cache.get(_cache_key(4)), cache.get(_cache_key(15))) == (None, 15)
+    assert cache.get(_cache_key(28)) == 28
+    cache.put(_cache_key(28), "other")  # a key already kept keeps its value
+    assert cache.get(_cache_key(28)) == 28
     cache.clear()
-    assert (cache.chars, cache.get("key28")) == (0, None)
+    assert (cache.chars, cache.get(_cache_key(28))) == (0, None)
 
 
 # -- fifth pass: records built cheaply, model states taken only when read -----------------------------
