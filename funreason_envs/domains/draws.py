@@ -16,7 +16,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-MAX_REMEMBERED_DRAWS = 200_000  # nodes over all seeds' trees: what a long run can pin (~100 B each)
+MAX_REMEMBERED_DRAWS = 20_000  # nodes over all seeds' trees: at most ~10 MB (~470 B each)
 MAX_SEEDS = 64  # seeds with a tree (episodes use a few: BFCL's configs one per domain)
 
 Request = tuple[str, Any, Any]  # (method, a, b)
