@@ -1,4 +1,4 @@
-"""Read-only JSON containers, so static data (tool schemas) can be shared instead of copied per step.
+"""Read-only JSON containers: shared data (tool schemas, a remembered call's arguments) is never copied.
 
 `FrozenDict` and `FrozenList` are real `dict`/`list` subclasses: `json.dumps`, `==` against plain
 containers, pickling (`AsyncVectorEnv` pipes) and chat templates treat them as the plain types, but
