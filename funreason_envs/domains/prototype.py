@@ -5,10 +5,9 @@ needs exactly the same instance again. A clone takes the prototype's scalar attr
 containers, each copied into the clone the first time the clone reads it (`Domain.__getattr__`), or
 when the clone is made if an earlier clone read it (the episodes of a task mostly read the same ones,
 and a first read costs several times a small copy), so what no episode touches is never copied and
-the prototype never changes. Only instances whose
-attributes are plain JSON data (scalars, dicts, lists, sets of scalars) are shared this way; any other
-domain is copied by its own `_copy_as_loaded()` (the file tree, node by node) or built from the config
-again for each clone (a pydantic state).
+the prototype never changes. Only instances whose attributes are plain JSON data (scalars, dicts,
+lists, sets of scalars) are shared this way; any other domain is copied by its own `_copy_as_loaded()`
+(the file tree, node by node) or built from the config again for each clone (a pydantic state).
 """
 
 from __future__ import annotations
