@@ -12,7 +12,6 @@ tree while its bound allows). The values are the real generator's, so nothing a 
 from __future__ import annotations
 
 import random
-import threading
 from functools import lru_cache
 from typing import Any
 
@@ -23,8 +22,7 @@ Request = tuple[str, Any, Any]  # (method, a, b)
 Node = dict[Request, tuple[Any, dict[Request, Any]]]  # request -> (value drawn, what may come next)
 
 _trees: dict[int, Node] = {}
-_remembered = [0]  # nodes in all trees
-_growing = threading.Lock()
+_remembered = [0]  # nodes in all trees (counted without a lock: threads racing may pass it by a few)
 
 
 @lru_cache(maxsize=64)
@@ -75,9 +73,8 @@ class RememberedDraws:
         if node is not None:
             found = node.get(request)
             if found is None and _remembered[0] < MAX_REMEMBERED_DRAWS:
-                with _growing:
-                    found = node.setdefault(request, (value, {}))
-                    _remembered[0] += 1
+                found = node.setdefault(request, (value, {}))  # atomic: a racing thread's equal entry wins
+                _remembered[0] += 1
             self._node = None if found is None else found[1]
         return value
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import marshal
 import pickle
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -23,8 +22,6 @@ from funreason_envs.domains.base import SHARED, Domain
 from funreason_envs.jsonutil import SCALARS, copy_json
 
 Copier = Callable[[Any], Any]
-
-_noting = threading.Lock()  # `Prototype.eager` grows by one entry at a time, whichever thread reads
 
 
 class Prototype:
@@ -73,10 +70,11 @@ class Prototype:
         return twin
 
     def read_by_a_clone(self, name: str) -> None:
-        """Note that a clone read the container `name`: clones made from now on copy it at once."""
-        with _noting:
-            if all(name != known for known, _, _ in self.eager):
-                self.eager = (*self.eager, (name, *self.containers[name]))
+        """Note that a clone read the container `name`: clones made from now on copy it at once. No lock
+        (a lock held across a fork would stop the child): two threads noting at once may lose or repeat
+        an entry, which only moves a copy to the first read or makes it twice."""
+        if all(name != known for known, _, _ in self.eager):
+            self.eager = (*self.eager, (name, *self.containers[name]))
 
 
 def copier_for(value: Any) -> Copier:
