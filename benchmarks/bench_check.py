@@ -9,7 +9,7 @@ the ground truth on every check; ours runs it once per task object and keeps it 
 RL code scoring many responses to the same tasks gets: the first pass pays for it. `--cold` gives every
 pass new task objects, so every pass runs the ground truth again, as a one-off evaluation does.
 
-    python benchmarks/bench_check.py [--repeat 5] [--outcomes] [--cold]
+    python benchmarks/bench_check.py [--repeat 9] [--outcomes] [--cold]
 
 Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
 """
@@ -59,7 +59,7 @@ def bfcl_runner() -> Pass:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Multi-turn checking: funreason-envs vs bfcl-eval.")
-    parser.add_argument("--repeat", type=int, default=5, help="passes over all four categories (default 5)")
+    parser.add_argument("--repeat", type=int, default=9, help="passes over all four categories (default 9)")
     parser.add_argument(
         "--outcomes",
         action="store_true",

@@ -7,7 +7,7 @@ per entry `reset`, then per turn one `step` with the ground truth as OpenAI tool
 them). Passes are interleaved; the median pass gives the ratio. Also: steps/s of `Combined-v0` free
 play with all tools visible, and `AsyncVectorEnv` with 2 workers against 1.
 
-    python benchmarks/bench_rollout.py [--repeat 5]
+    python benchmarks/bench_rollout.py [--repeat 7]
 
 Needs bfcl-eval: pip install --no-deps -r tests/oracle-requirements.txt
 """
@@ -133,7 +133,7 @@ def process_cpu(pid: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Gymnasium rollout loop: funreason-envs vs bfcl-eval.")
-    parser.add_argument("--repeat", type=int, default=5, help="interleaved passes (default 5)")
+    parser.add_argument("--repeat", type=int, default=7, help="interleaved passes (default 7)")
     parser.add_argument("--skip-vector", action="store_true", help="skip the AsyncVectorEnv scaling")
     parser.add_argument(
         "--vector-pipes", action="store_true", help="AsyncVectorEnv with shared_memory=False (pipes)"
