@@ -7,6 +7,7 @@ change; a task's containers are not to be changed in place once it is made (task
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -26,6 +27,11 @@ class TaskMemo(Generic[Value]):
         self._build = build
         # id(task) -> _Entry (a weak reference to it, what its value depends on, the value or _SEEN_ONCE)
         self._entries: dict[int, _Entry] = {}
+        self._lock = threading.Lock()
+        # a child forked while another thread held the lock would wait on it forever
+        os.register_at_fork(after_in_child=self._new_lock)
+
+    def _new_lock(self) -> None:
         self._lock = threading.Lock()
 
     def get(self, task: Task) -> Value | None:

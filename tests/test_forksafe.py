@@ -39,3 +39,29 @@ def test_without_the_package_a_forked_child_keeps_the_parent_thread_count():
     # the hook is what makes the child single-threaded (the parallel work is left out: it would hang)
     done = run_script("", "pass")
     assert done.returncode == 3, done.stderr
+
+
+LOCK_HELD_ACROSS_FORK = textwrap.dedent(
+    """
+    import os, sys
+    from funreason_envs.session import prototypes_of
+    from funreason_envs.text_cache import TextCache
+    cache = TextCache(100, 10)
+    locks = [prototypes_of._lock, cache._lock]
+    for lock in locks:
+        lock.acquire()  # as if another thread were inside when the fork came
+    pid = os.fork()
+    if pid == 0:
+        taken = [(prototypes_of._lock, cache._lock)[i].acquire(timeout=5) for i in range(2)]
+        os._exit(0 if all(taken) else 4)
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
+    """
+)
+
+
+def test_a_forked_child_gets_free_cache_and_memo_locks_even_if_the_parent_held_them():
+    done = subprocess.run(
+        [sys.executable, "-c", LOCK_HELD_ACROSS_FORK], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
