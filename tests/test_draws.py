@@ -36,6 +36,23 @@ def test_remembered_draws_are_the_seeded_generators_in_every_order_asked_and_ask
             assert _drawn(remembered, requests) == _drawn(real, requests)
 
 
+@pytest.mark.parametrize("detour", ["random", "seed", "getrandbits", "setstate"])
+def test_another_method_takes_a_generator_off_the_tree_so_later_draws_remember_nothing_false(detour: str):
+    big = ("randint", 0, 10**12)
+    first = RememberedDraws(3131)
+    _drawn(first, [big])
+    if detour == "random":
+        first.random()
+    elif detour == "seed":
+        first.seed(5)
+    elif detour == "getrandbits":
+        first.getrandbits(64)
+    else:
+        first.setstate(random.Random(6).getstate())
+    _drawn(first, [big, big])  # drawn after the detour: must not be remembered as following the first draw
+    assert _drawn(RememberedDraws(3131), [big] * 3) == _drawn(random.Random(3131), [big] * 3)
+
+
 def test_remembered_draws_pickle_and_copy_as_the_real_generator_at_the_same_point():
     remembered = RememberedDraws(77)
     real = random.Random(77)

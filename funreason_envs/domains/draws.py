@@ -43,7 +43,8 @@ class RememberedDraws:
     """A `random.Random(seed)` for an int seed that restores no state for draws remembered before.
 
     Only `randint` and `uniform`, with the bounds domains pass, are answered from the tree; every other
-    attribute is the real generator's (restored at the same point first). Pickles and copies as the real
+    attribute is the real generator's (restored at the same point first, and the tree left: a `seed` or a
+    `random()` moves the generator where no request of the tree says). Pickles and copies as the real
     generator."""
 
     __slots__ = ("_answered", "_node", "_rng", "_seed")
@@ -92,7 +93,9 @@ class RememberedDraws:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # not a generator method: keep `copy`, `pickle` and the like honest
             raise AttributeError(name)
-        return getattr(self.real(), name)
+        rng = self.real()
+        self._node = None  # any other method may move the generator: the tree no longer says where it is
+        return getattr(rng, name)
 
     def __reduce__(self) -> Any:
         return self.real().__reduce__()
