@@ -102,7 +102,6 @@ class _Prepared:
     function: Callable[..., Any] | None = None
     position: int = -1
     key: Any = None
-    keywords: dict[str, Any] | None = None  # plain: the arguments as a dict, only ever unpacked with **
 
 
 def _shareable(call: ToolCall, plain: bool) -> ToolCall:
@@ -239,24 +238,19 @@ class ToolRouter:
             position, entry = self._route(call, visible)
         except ToolCallError as exc:
             return ToolResult(call, f"Error: {exc}", "invalid")
-        return self._run(call, position, entry.function, None, call.arguments)
+        return self._run(call, position, entry.function)
 
     def _run(
-        self,
-        call: ToolCall,
-        position: int,
-        function: Callable[..., Any],
-        key: Any,
-        keywords: dict[str, Any],
+        self, call: ToolCall, position: int, function: Callable[..., Any], key: Any = None
     ) -> ToolResult:
-        """Call the tool with `keywords` (`call`'s arguments as a plain dict) and record its result
-        (every path that runs a call ends here); `key` is `call_key(call)` where the caller has it."""
+        """Call the tool and record its result (every path that runs a call ends here); `key` is
+        `call_key(call)` where the caller has it."""
         self._touched.add(position)
         histories = self.histories
         if histories is not None:
             histories[position].append(call_key(call) if key is None else key)
         try:
-            value = function(self.instances[position], **keywords)
+            value = function(self.instances[position], **call.arguments)
         except Exception as exc:  # a tool failing is an observation, never a crash
             return ToolResult(call, f"Error during execution: {exc}", "error")
         try:
@@ -315,8 +309,7 @@ class ToolRouter:
         if route is None or self._problem(route[1], call) is not None:
             return _Prepared(_shareable(call, plain), plain, arguments_json)
         function, position, key = route[1].function, route[0], call_key(call)
-        keywords = call.arguments if plain else None
-        return _Prepared(_shareable(call, plain), plain, arguments_json, function, position, key, keywords)
+        return _Prepared(_shareable(call, plain), plain, arguments_json, function, position, key)
 
     def execute_prepared(
         self, prepared: _Prepared, visible: Set[str] | None = None, *, call_id: str | None = None
@@ -334,5 +327,4 @@ class ToolRouter:
         function = prepared.function
         if function is None or (visible is not None and name not in visible):
             return self.execute(call, visible)  # refused: the slow path words the reason
-        keywords = call.arguments if prepared.keywords is None else prepared.keywords
-        return self._run(call, prepared.position, function, prepared.key, keywords)
+        return self._run(call, prepared.position, function, prepared.key)

@@ -78,7 +78,7 @@ def test_a_call_runs_to_the_result_the_plain_construction_gives(index: int):
     value = RESULT_VALUES[index]
     router = Session.for_domains(["math"], {}).router
     call = ToolCall("mean", {"numbers": [1]}, "c1")
-    ran = router._run(call, 0, lambda instance, **arguments: value, None, call.arguments)
+    ran = router._run(call, 0, lambda instance, **arguments: value)
     assert type(ran) is ToolResult and _same(ran, _plain_result(call, value))
     assert router.take_touched() == {0}
 
@@ -90,8 +90,7 @@ def test_a_failing_tool_gives_the_error_result():
         raise KeyError("gone")
 
     call = ToolCall("mean")
-    expected = ToolResult(call, "Error during execution: 'gone'", "error")
-    assert router._run(call, 0, failing, None, {}) == expected
+    assert router._run(call, 0, failing) == ToolResult(call, "Error during execution: 'gone'", "error")
 
 
 CALL_TEXTS = [
