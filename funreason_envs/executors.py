@@ -63,5 +63,13 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # before `shutdown` drops it
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # before `shutdown` drops them
+    for process in processes:
         process.terminate()
+    # reaped here, by `multiprocessing`: a child reaped by anyone else (`os.waitpid`) would stay "alive" to
+    # the pool's manager thread, which then spins forever at this process's exit
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
